@@ -1,0 +1,51 @@
+/**
+ * Entry point of the analysis core: text (+ optional tree and cache) → findings.
+ * Shared by the CLI, the language server, the patch reviewer and the tests.
+ */
+import { chooseModel } from './api-model.ts';
+import { createCParser, parseKernelC, type Tree } from './parser.ts';
+import { analyzeTranslationUnit, FunctionCache } from './matcher/analyze-unit.ts';
+import { RULE_IDS, severityOf } from './rules/index.ts';
+import { applySuppressions } from './suppressions.ts';
+import type { AnalysisOptions, AnalysisResult } from './types.ts';
+import type { Parser } from 'web-tree-sitter';
+
+export { FunctionCache } from './matcher/analyze-unit.ts';
+
+/**
+ * Analyses one C file. Pass `tree` when the caller keeps one (the language server reparses
+ * incrementally); it is not deleted here. Pass a `cache` to reuse per-function results.
+ */
+export function analyzeTree(
+  text: string,
+  tree: Tree,
+  options: AnalysisOptions = {},
+  cache?: FunctionCache,
+): AnalysisResult {
+  const model = chooseModel(options.api, text, options.filePath);
+  const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache);
+  const enabled = new Set(RULE_IDS.filter((id) => severityOf(id, options.rules) !== 'off'));
+  const findings = applySuppressions(
+    text,
+    raw.findings.filter((f) => enabled.has(f.rule)),
+  ).map((f) => {
+    const sev = severityOf(f.rule, options.rules);
+    return sev === 'off' ? f : { ...f, severity: sev };
+  });
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  return { findings, model, notes: raw.notes };
+}
+
+let shared: Promise<Parser> | undefined;
+
+/** Parses and analyses `text` with a shared parser; the tree is freed before returning. */
+export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<AnalysisResult> {
+  shared ??= createCParser();
+  const parser = await shared;
+  const tree = parseKernelC(parser, text);
+  try {
+    return analyzeTree(text, tree, options);
+  } finally {
+    tree.delete();
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The kernel API that gup-review knows, as data (domain.md §3). The analysis reads these tables;
+ * no kernel function name is spelled anywhere else in the core.
+ */
+import type { ApiModel } from './types.ts';
+
+/**
+ * What an acquisition takes:
+ * - `gup`: get_user_pages*: FOLL_GET upstream (release with put_page), a pin in the 2019 model;
+ * - `pin`: pin_user_pages* and friends (FOLL_PIN): release with unpin_user_page*;
+ * - `ref`: ordinary page references (iov_iter_get_pages*): release with put_page in both models;
+ * - `extract`: iov_iter_extract_pages: pins only for user-backed iterators; undecidable here.
+ */
+export type AcquisitionFamily = 'gup' | 'pin' | 'ref' | 'extract';
+
+/** How the acquisition reports success. */
+export type ReturnKind =
+  | 'count' // long/int: pages taken (may be fewer than asked), or -errno
+  | 'bool' // true when the one page was taken
+  | 'page' // the page itself (or NULL / ERR_PTR)
+  | 'bytes' // ssize_t bytes covered, or -errno (iov_iter)
+  | 'void';
+
+export interface AcquisitionSpec {
+  name: string;
+  family: AcquisitionFamily;
+  /** Index of the pages argument, by the number of arguments at the call (eras differ). */
+  pagesArg: Record<number, number>;
+  /** Index of the requested page count, by the number of arguments; absent when fixed to one. */
+  countArg?: Record<number, number>;
+  /** The pages argument points to the array pointer (`&pages`), as with the *_alloc variants. */
+  pagesByReference?: boolean;
+  /** The pages argument receives one page (e.g. `&page`), never an array. */
+  single?: boolean;
+  returns: ReturnKind;
+  /** Eras in which the function exists, for hovers and messages. */
+  era: string;
+  /** Whether a missing release can be decided (false: pins only sometimes, or adds to a caller's object). */
+  trackLeaks?: boolean;
+}
+
+/**
+ * What a release gives back:
+ * - `ref`: drops ordinary references (put_page, release_pages, folio_put);
+ * - `pin`: drops pins (unpin_user_page*, and the 2019/5.2–5.5 put_user_page*).
+ */
+export type ReleaseClass = 'ref' | 'pin';
+
+export interface ReleaseSpec {
+  name: string;
+  cls: ReleaseClass;
+  /** Index of the page (single) or pages array (batch) argument. */
+  objectArg: number;
+  /** Index of the count argument of batch releases. */
+  countArg?: number;
+  batch: boolean;
+  /** Marks the pages dirty before releasing (always, or per the `dirtyArg` flag). */
+  dirties?: 'always' | 'flag';
+  dirtyArg?: number;
+  /** `folio` releases take a folio, not a page. */
+  object: 'page' | 'folio';
+  era: string;
+  /**
+   * The call to use instead, per wanted release kind, keeping the same arguments:
+   * `pin-2019` in the put_user_page model, `pin` upstream, `ref` for GET pages.
+   */
+  counterpart: Partial<Record<'pin-2019' | 'pin' | 'ref', string>>;
+}
+
+const A = (s: AcquisitionSpec): AcquisitionSpec => s;
+
+/** Every acquisition, both eras (domain.md §3 table and "Other eras"). */
+export const ACQUISITIONS: readonly AcquisitionSpec[] = [
+  // 6.1: (start, nr, flags, pages, vmas); 6.5+: no vmas; ≤4.5: (tsk, mm, start, nr, write, force, pages, vmas)
+  A({ name: 'get_user_pages', family: 'gup', pagesArg: { 4: 3, 5: 3, 8: 6 }, countArg: { 4: 1, 5: 1, 8: 3 }, returns: 'count', era: 'all' }),
+  A({ name: 'pin_user_pages', family: 'pin', pagesArg: { 4: 3, 5: 3 }, countArg: { 4: 1, 5: 1 }, returns: 'count', era: '5.6+' }),
+  // 6.1: (mm, start, nr, flags, pages, vmas, locked); ≤5.8: leading tsk; 6.5+: no vmas
+  A({ name: 'get_user_pages_remote', family: 'gup', pagesArg: { 6: 4, 7: 4, 8: 5 }, countArg: { 6: 2, 7: 2, 8: 3 }, returns: 'count', era: 'all' }),
+  A({ name: 'pin_user_pages_remote', family: 'pin', pagesArg: { 6: 4, 7: 4, 8: 5 }, countArg: { 6: 2, 7: 2, 8: 3 }, returns: 'count', era: '5.6+' }),
+  // (start, nr, pages, flags); ≤4.8: (tsk, mm, start, nr, pages, flags)
+  A({ name: 'get_user_pages_unlocked', family: 'gup', pagesArg: { 4: 2, 6: 4 }, countArg: { 4: 1, 6: 3 }, returns: 'count', era: 'all' }),
+  A({ name: 'pin_user_pages_unlocked', family: 'pin', pagesArg: { 4: 2 }, countArg: { 4: 1 }, returns: 'count', era: '5.6+' }),
+  A({ name: 'get_user_pages_fast', family: 'gup', pagesArg: { 4: 3 }, countArg: { 4: 1 }, returns: 'count', era: 'all (int write until 5.1)' }),
+  A({ name: 'pin_user_pages_fast', family: 'pin', pagesArg: { 4: 3 }, countArg: { 4: 1 }, returns: 'count', era: '5.6+' }),
+  A({ name: 'get_user_pages_fast_only', family: 'gup', pagesArg: { 4: 3 }, countArg: { 4: 1 }, returns: 'count', era: '5.8+' }),
+  A({ name: 'pin_user_pages_fast_only', family: 'pin', pagesArg: { 4: 3 }, countArg: { 4: 1 }, returns: 'count', era: '5.8–6.3' }),
+  A({ name: '__get_user_pages_fast', family: 'gup', pagesArg: { 4: 3 }, countArg: { 4: 1 }, returns: 'count', era: '≤5.7' }),
+  A({ name: 'get_user_page_fast_only', family: 'gup', pagesArg: { 3: 2 }, single: true, returns: 'bool', era: '5.8+' }),
+  A({ name: 'get_user_pages_longterm', family: 'gup', pagesArg: { 5: 3 }, countArg: { 5: 1 }, returns: 'count', era: '≤5.1' }),
+  A({ name: 'get_user_pages_locked', family: 'gup', pagesArg: { 5: 3 }, countArg: { 5: 1 }, returns: 'count', era: '≤5.17' }),
+  A({ name: 'pin_user_pages_locked', family: 'pin', pagesArg: { 5: 3 }, countArg: { 5: 1 }, returns: 'count', era: '5.8–5.17' }),
+  A({ name: 'get_user_page_vma_remote', family: 'ref', pagesArg: {}, single: true, returns: 'page', era: '6.5+' }),
+  A({ name: 'memfd_pin_folios', family: 'pin', pagesArg: { 6: 3 }, countArg: { 6: 4 }, returns: 'count', era: '6.11+' }),
+  // (i, pages, maxsize, maxpages, &start)
+  A({ name: 'iov_iter_get_pages', family: 'ref', pagesArg: { 5: 1 }, returns: 'bytes', era: '≤5.19' }),
+  A({ name: 'iov_iter_get_pages2', family: 'ref', pagesArg: { 5: 1 }, returns: 'bytes', era: '6.0+' }),
+  // (i, &pages, maxsize, &start): allocates the array
+  A({ name: 'iov_iter_get_pages_alloc', family: 'ref', pagesArg: { 4: 1 }, pagesByReference: true, returns: 'bytes', era: '≤5.19' }),
+  A({ name: 'iov_iter_get_pages_alloc2', family: 'ref', pagesArg: { 4: 1 }, pagesByReference: true, returns: 'bytes', era: '6.0+' }),
+  // (i, &pages, maxsize, maxpages, flags, &offset): pins only when iov_iter_extract_will_pin()
+  A({ name: 'iov_iter_extract_pages', family: 'extract', pagesArg: { 6: 1 }, pagesByReference: true, returns: 'bytes', era: '6.3+', trackLeaks: false }),
+  // Adds a pin to a folio the caller already holds: no new object to follow.
+  A({ name: 'folio_add_pin', family: 'pin', pagesArg: { 1: 0 }, single: true, returns: 'void', era: '6.5+', trackLeaks: false }),
+];
+
+const R = (s: ReleaseSpec): ReleaseSpec => s;
+
+/** Every release (domain.md §3). */
+export const RELEASES: readonly ReleaseSpec[] = [
+  R({ name: 'put_page', cls: 'ref', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: { 'pin-2019': 'put_user_page', pin: 'unpin_user_page' } }),
+  R({ name: 'page_cache_release', cls: 'ref', objectArg: 0, batch: false, object: 'page', era: '≤4.5', counterpart: { 'pin-2019': 'put_user_page', pin: 'unpin_user_page', ref: 'put_page' } }),
+  R({ name: 'folio_put', cls: 'ref', objectArg: 0, batch: false, object: 'folio', era: '5.16+', counterpart: { pin: 'unpin_folio' } }),
+  R({ name: 'release_pages', cls: 'ref', objectArg: 0, countArg: 1, batch: true, object: 'page', era: 'all', counterpart: { 'pin-2019': 'put_user_pages', pin: 'unpin_user_pages' } }),
+  R({ name: 'put_user_page', cls: 'pin', objectArg: 0, batch: false, object: 'page', era: 'RFC 2019, 5.2–5.5', counterpart: { ref: 'put_page', pin: 'unpin_user_page' } }),
+  R({ name: 'put_user_pages', cls: 'pin', objectArg: 0, countArg: 1, batch: true, object: 'page', era: 'RFC 2019, 5.2–5.5', counterpart: { ref: 'release_pages', pin: 'unpin_user_pages' } }),
+  R({ name: 'put_user_pages_dirty', cls: 'pin', objectArg: 0, countArg: 1, batch: true, dirties: 'always', object: 'page', era: 'RFC 2019, 5.2–5.3', counterpart: {} }),
+  R({ name: 'put_user_pages_dirty_lock', cls: 'pin', objectArg: 0, countArg: 1, batch: true, dirties: 'flag', dirtyArg: 2, object: 'page', era: 'RFC 2019, 5.2–5.5', counterpart: { pin: 'unpin_user_pages_dirty_lock' } }),
+  R({ name: 'unpin_user_page', cls: 'pin', objectArg: 0, batch: false, object: 'page', era: '5.6+', counterpart: { ref: 'put_page', 'pin-2019': 'put_user_page' } }),
+  R({ name: 'unpin_user_pages', cls: 'pin', objectArg: 0, countArg: 1, batch: true, object: 'page', era: '5.6+', counterpart: { ref: 'release_pages', 'pin-2019': 'put_user_pages' } }),
+  R({ name: 'unpin_user_pages_dirty_lock', cls: 'pin', objectArg: 0, countArg: 1, batch: true, dirties: 'flag', dirtyArg: 2, object: 'page', era: '5.6+', counterpart: { 'pin-2019': 'put_user_pages_dirty_lock' } }),
+  R({ name: 'unpin_user_page_range_dirty_lock', cls: 'pin', objectArg: 0, countArg: 1, batch: true, dirties: 'flag', dirtyArg: 2, object: 'page', era: '5.12+', counterpart: {} }),
+  R({ name: 'unpin_folio', cls: 'pin', objectArg: 0, batch: false, object: 'folio', era: '6.11+', counterpart: { ref: 'folio_put' } }),
+  R({ name: 'unpin_folios', cls: 'pin', objectArg: 0, countArg: 1, batch: true, object: 'folio', era: '6.11+', counterpart: {} }),
+  R({ name: 'unpin_user_folio', cls: 'pin', objectArg: 0, countArg: 1, batch: false, object: 'folio', era: '6.12+', counterpart: {} }),
+];
+
+/**
+ * Calls that take the pages over (domain.md §5 hand-offs): after one, the caller no longer
+ * owes a release. `arg` is the index of the page or pages argument.
+ */
+export const HANDOFF_SINKS: ReadonlyArray<{ name: string; arg: number; what: string }> = [
+  { name: 'bio_add_page', arg: 1, what: 'a bio' },
+  { name: '__bio_add_page', arg: 1, what: 'a bio' },
+  { name: 'bio_add_pc_page', arg: 2, what: 'a bio' },
+  { name: 'bio_add_hw_page', arg: 2, what: 'a bio' },
+  { name: 'bio_add_zone_append_page', arg: 1, what: 'a bio' },
+  { name: 'bio_add_folio', arg: 1, what: 'a bio' },
+  { name: 'bvec_set_page', arg: 1, what: 'a bio_vec' },
+  { name: 'sg_set_page', arg: 1, what: 'a scatterlist' },
+  { name: 'sg_alloc_table_from_pages', arg: 1, what: 'an sg_table' },
+  { name: 'sg_alloc_table_from_pages_segment', arg: 1, what: 'an sg_table' },
+  { name: '__sg_alloc_table_from_pages', arg: 1, what: 'an sg_table' },
+  { name: 'sg_alloc_append_table_from_pages', arg: 1, what: 'an sg_table' },
+  { name: 'skb_fill_page_desc', arg: 2, what: 'an skb fragment' },
+  { name: '__skb_fill_page_desc', arg: 2, what: 'an skb fragment' },
+  { name: 'skb_add_rx_frag', arg: 2, what: 'an skb fragment' },
+  { name: 'xa_store', arg: 2, what: 'an xarray' },
+  { name: 'list_add', arg: 0, what: 'a list' },
+  { name: 'list_add_tail', arg: 0, what: 'a list' },
+];
+
+/**
+ * Calls that only look at a page or the pages array and keep nothing: passing the pages to one
+ * of these is neither a release nor a hand-off. Any call not listed here, not a release and not
+ * a same-file helper is taken as a possible hand-off (the analysis stays quiet rather than guess).
+ */
+export const BORROWERS: readonly string[] = [
+  'kfree', 'kvfree', 'vfree', 'kmap', 'kunmap', 'kmap_local_page', 'kmap_atomic', 'kunmap_atomic',
+  'kunmap_local', 'page_address', 'lowmem_page_address', 'set_page_dirty', 'set_page_dirty_lock',
+  'SetPageDirty', 'folio_mark_dirty', 'flush_dcache_page', 'flush_anon_page', 'page_to_pfn',
+  'page_to_phys', 'page_to_virt', 'page_folio', 'page_mapping', 'lock_page', 'unlock_page',
+  'trylock_page', 'wait_on_page_writeback', 'PageHighMem', 'PageAnon', 'PageCompound',
+  'PageHuge', 'PageTransHuge', 'PageReserved', 'PageLRU', 'PageDirty', 'PageSwapCache',
+  'compound_head', 'page_count', 'page_ref_count', 'page_mapcount', 'is_zone_device_page',
+  'is_zero_page', 'copy_page', 'clear_page', 'clear_highpage', 'copy_highpage', 'memcpy_to_page',
+  'memcpy_from_page', 'memzero_page', 'zero_user', 'zero_user_segment', 'copy_to_user',
+  'copy_from_user', 'memcpy', 'memset', 'memmove', 'pr_debug', 'pr_info', 'pr_err', 'pr_warn',
+  'printk', 'dump_page', 'WARN_ON', 'WARN_ON_ONCE', 'BUG_ON', 'VM_BUG_ON', 'VM_BUG_ON_PAGE',
+  'VM_WARN_ON_ONCE', 'unlikely', 'likely', 'IS_ERR', 'IS_ERR_OR_NULL', 'PTR_ERR', 'sizeof',
+  'page_to_nid', 'page_zone', 'mark_page_accessed', 'folio_mark_accessed', 'dma_map_page',
+  'dma_unmap_page', 'dma_sync_single_for_device', 'page_size', 'page_shift', 'compound_order',
+  'folio_nr_pages', 'folio_test_large', 'PageHead', 'PageTail', 'kasan_check_read',
+];
+
+const acquisitionByName = new Map(ACQUISITIONS.map((a) => [a.name, a]));
+const releaseByName = new Map(RELEASES.map((r) => [r.name, r]));
+const sinkByName = new Map(HANDOFF_SINKS.map((s) => [s.name, s]));
+const borrowers = new Set(BORROWERS);
+
+export const findAcquisition = (name: string): AcquisitionSpec | undefined => acquisitionByName.get(name);
+export const findRelease = (name: string): ReleaseSpec | undefined => releaseByName.get(name);
+export const findSink = (name: string) => sinkByName.get(name);
+export const isBorrower = (name: string): boolean => borrowers.has(name) || /^(Page|folio_test_|trace_|pr_|dev_(dbg|info|warn|err)|WARN|BUG|VM_)/.test(name);
+
+/** Release kind a page from this family needs, in this model; undefined when undecidable. */
+export function expectedReleaseClass(family: AcquisitionFamily, model: ApiModel): ReleaseClass | undefined {
+  switch (family) {
+    case 'gup':
+      return model === 'put_user_page' ? 'pin' : 'ref';
+    case 'pin':
+      return 'pin';
+    case 'ref':
+      return 'ref';
+    case 'extract':
+      return undefined;
+  }
+}
+
+/** Key under which `ReleaseSpec.counterpart` names the right call. */
+export function counterpartKey(cls: ReleaseClass, model: ApiModel): 'pin-2019' | 'pin' | 'ref' {
+  if (cls === 'ref') return 'ref';
+  return model === 'put_user_page' ? 'pin-2019' : 'pin';
+}
+
+/** Batch release to suggest for a loop of single releases, per wanted kind and dirtying. */
+export function batchReleaseFor(key: 'pin-2019' | 'pin' | 'ref', dirty: boolean): string | undefined {
+  const table = {
+    'pin-2019': { plain: 'put_user_pages', dirty: 'put_user_pages_dirty_lock' },
+    pin: { plain: 'unpin_user_pages', dirty: 'unpin_user_pages_dirty_lock' },
+    ref: { plain: 'release_pages', dirty: undefined },
+  } as const;
+  return dirty ? table[key].dirty : table[key].plain;
+}
+
+/** Names that make a file worth parsing (the CLI's text prefilter). */
+export const ACQUISITION_NAME_RE = new RegExp(`\\b(?:${ACQUISITIONS.map((a) => a.name).join('|')})\\b`);
+
+/** Names that switch `auto` to the upstream model when found in a file (domain.md §3). */
+export const UPSTREAM_MARKERS_RE = /\b(?:pin_user_pages\w*|unpin_user_page\w*|FOLL_PIN)\b/;
+
+/** The bias (include/linux/mm.h): 1 << 10 unless the tree defines it otherwise. */
+export const DEFAULT_GUP_PIN_COUNTING_BIAS = 1 << 10;

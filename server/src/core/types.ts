@@ -1,0 +1,86 @@
+/**
+ * Plain data types of the analysis core. No editor or LSP types here: the CLI, the language
+ * server and the tests all consume these and convert at their edge.
+ *
+ * Positions are 0-based lines and 0-based UTF-16 columns (the same unit as LSP's default and as
+ * JavaScript strings). The CLI converts to 1-based when it prints.
+ */
+
+export type RuleId =
+  | 'wrong-release'
+  | 'mismatched-release'
+  | 'missing-release'
+  | 'release-count'
+  | 'unchecked-result'
+  | 'batch-release';
+
+export type Severity = 'off' | 'hint' | 'info' | 'warning' | 'error';
+
+/** The API model: which release pairs with which acquisition (domain.md §3). */
+export type ApiModel = 'put_user_page' | 'unpin_user_page';
+export type ApiModelSetting = 'auto' | ApiModel;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+  /** Absent: the same file as the finding. */
+  file?: string;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Exclude<Severity, 'off'>;
+  message: string;
+  range: Range;
+  /** The acquisition first, then the other releases of the same pages. */
+  related: RelatedLocation[];
+  /** The first fix is the preferred one. */
+  fixes: Fix[];
+  /** Name of the enclosing function, when known. */
+  functionName?: string;
+}
+
+export interface AnalysisOptions {
+  /** `auto` (default) picks per file, see api-model.ts. */
+  api?: ApiModelSetting;
+  /** Path of the file, used by `auto` to find the nearest kernel tree. */
+  filePath?: string;
+  /** Severity per rule; missing rules take their default. `off` drops the rule. */
+  rules?: Partial<Record<RuleId, Severity>>;
+}
+
+export interface ModelChoice {
+  model: ApiModel;
+  /** Human-readable reason, e.g. "auto, from /src/linux/include/linux/mm.h". */
+  reason: string;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  model: ModelChoice;
+  /**
+   * Where the analysis chose to stay quiet and why (data flow unknown, pages escape, …);
+   * shown by `--verbose` and the server's trace.
+   */
+  notes: Array<{ range: Range; message: string }>;
+}
