@@ -1,0 +1,276 @@
+/**
+ * End-to-end test in a real VS Code (code-server + playwright-core + Debian's chromium).
+ *
+ *   npm run e2e                       # setup.sh (cached install), then this runner
+ *   node --import tsx test/e2e/run.ts [--vsix FILE] [--keep]
+ *
+ * Packages the VSIX (npm run package), installs it into a fresh extensions dir, starts
+ * code-server on a free local port in its own process group, opens a copy of
+ * test/e2e/workspace/ and checks, in the browser, what a user sees: the squiggle on a wrong
+ * release, the refcount decode in a hover, the quick fix applied with Ctrl+. making the squiggle
+ * go, and the quoted-patch mail opening in our language. Screenshots, logs and summary.json go to
+ * test-results/e2e/. Exit 0: all passed; 1: a check failed; 2: the test could not run (setup).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  installExtension,
+  locateCodeServer,
+  startCodeServer,
+  UserError,
+  writeUserSettings,
+  type RunningCodeServer,
+} from './code-server.ts';
+import { waitFor } from './poll.ts';
+import {
+  activeEditor,
+  hoverText,
+  languageMode,
+  launchBrowser,
+  line,
+  openFromExplorer,
+  openQuickFix,
+  openWorkbench,
+  rowTexts,
+  squiggleCount,
+  squiggleOn,
+  token,
+} from './workbench.ts';
+
+const root = path.join(__dirname, '..', '..');
+const resultsDir = path.join(root, 'test-results', 'e2e');
+const fixtureDir = path.join(__dirname, 'workspace');
+
+/** What the fixture contains and what the server must say about it. */
+const C_FILE = 'demo-pin.c';
+const MAIL_FILE = 'review-reply.eml';
+const WRONG_RELEASE_LINE = 'put_page(page);';
+const FIXED_LINE = 'unpin_user_page(page);';
+const REFCOUNT_LITERAL = '0xC00003'; // 12288 pins + 3 ordinary references
+const DECODE_EXPECT = /12[,. ]?288/;
+const QUICK_FIX_EXPECT = /unpin_user_page/;
+/** First diagnostics wait for extension activation, server start and wasm load. */
+const FIRST_DIAGNOSTIC_TIMEOUT_MS = 90_000;
+
+interface Manifest {
+  name: string;
+  publisher: string;
+  version: string;
+  contributes?: { languages?: Array<{ id: string; extensions?: string[]; aliases?: string[] }> };
+}
+
+interface Summary {
+  steps: Array<{ name: string; ms: number; ok: boolean; detail?: string }>;
+  hover?: string;
+  diagnosticHover?: string;
+  quickFixes?: string[];
+  mailLanguageMode?: string;
+  screenshots: string[];
+}
+
+const summary: Summary = { steps: [], screenshots: [] };
+
+function parseArgs(argv: string[]): { vsix?: string; keep: boolean } {
+  const out: { vsix?: string; keep: boolean } = { keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--keep') out.keep = true;
+    else if (a === '--vsix') {
+      const v = argv[++i];
+      if (!v || !fs.existsSync(v)) throw new UserError(`--vsix needs an existing .vsix file, got ${v ?? 'nothing'}`);
+      out.vsix = path.resolve(v);
+    } else throw new UserError(`unknown argument ${a} (usage: run.ts [--vsix FILE] [--keep])`);
+  }
+  return out;
+}
+
+async function step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+  const t0 = Date.now();
+  try {
+    const v = await fn();
+    const ms = Date.now() - t0;
+    summary.steps.push({ name, ms, ok: true });
+    console.log(`ok - ${name} (${ms} ms)`);
+    return v;
+  } catch (e) {
+    const ms = Date.now() - t0;
+    const detail = e instanceof Error ? e.message : String(e);
+    summary.steps.push({ name, ms, ok: false, detail });
+    console.log(`not ok - ${name} (${ms} ms)\n  ${detail.split('\n').join('\n  ')}`);
+    throw e;
+  }
+}
+
+function check(cond: boolean, message: string): void {
+  if (!cond) throw new Error(message);
+}
+
+async function shot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
+  const file = path.join(resultsDir, `${name}.png`);
+  await page.screenshot({ path: file, clip });
+  summary.screenshots.push(path.relative(root, file));
+}
+
+/** A crop around the given elements plus the editor's left edge (line numbers), for the README. */
+async function cropAround(page: Page, locs: Locator[], pad = 40): Promise<{ x: number; y: number; width: number; height: number }> {
+  const editorBox = await activeEditor(page).boundingBox();
+  const boxes = [];
+  for (const l of locs) {
+    const b = await l.boundingBox();
+    if (b) boxes.push(b);
+  }
+  if (!editorBox || boxes.length === 0) throw new Error('nothing to crop around');
+  const vp = page.viewportSize() ?? { width: 1280, height: 800 };
+  const x = Math.max(0, editorBox.x);
+  const y = Math.max(0, Math.min(...boxes.map((b) => b.y)) - pad);
+  const right = Math.min(vp.width, Math.max(...boxes.map((b) => b.x + b.width)) + pad);
+  const bottom = Math.min(vp.height, Math.max(...boxes.map((b) => b.y + b.height)) + pad);
+  return { x, y, width: Math.max(1, right - x), height: Math.max(1, bottom - y) };
+}
+
+function packageVsix(tmp: string): string {
+  const out = path.join(tmp, 'gup-review.vsix');
+  const r = spawnSync('npm', ['run', 'package', '--silent', '--', '--out', out], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0 || !fs.existsSync(out)) {
+    throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+  return out;
+}
+
+function copyLogs(userDataDir: string): void {
+  const logs = path.join(userDataDir, 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(resultsDir, 'vscode-logs'), { recursive: true });
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const install = locateCodeServer();
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gup-review-e2e-'));
+  const userDataDir = path.join(tmp, 'user-data');
+  const extensionsDir = path.join(tmp, 'extensions');
+  const workspace = path.join(tmp, 'workspace');
+  fs.mkdirSync(extensionsDir, { recursive: true });
+
+  let server: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const cleanup = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    browser = undefined;
+    await server?.stop();
+    server = undefined;
+    copyLogs(userDataDir);
+    if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    console.log(`\n${sig}: stopping code-server`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const vsix = await step('package the VSIX', () => args.vsix ?? packageVsix(tmp));
+    const installed = await step('install the VSIX into a fresh extensions dir', () => {
+      const dir = installExtension(install, vsix, extensionsDir, userDataDir);
+      const expected = `${manifest.publisher}.${manifest.name}-${manifest.version}`.toLowerCase();
+      check(dir === expected, `installed as ${dir}, expected ${expected}`);
+      check(fs.existsSync(path.join(extensionsDir, dir, 'dist', 'server.js')), 'installed extension lacks dist/server.js');
+      return JSON.parse(fs.readFileSync(path.join(extensionsDir, dir, 'package.json'), 'utf8')) as Manifest;
+    });
+    fs.cpSync(fixtureDir, workspace, { recursive: true });
+    writeUserSettings(userDataDir);
+    server = await step('start code-server', () =>
+      startCodeServer(install, { userDataDir, extensionsDir, workspace, logFile: path.join(resultsDir, 'code-server.log') }),
+    );
+    console.log(`# code-server ${server.url} (pid/pgid ${server.pid})`);
+    browser = await step('launch chromium', () => launchBrowser());
+    const p = (page = await step('open the workbench', () => openWorkbench(browser!, server!.url, workspace)));
+    await shot(p, '01-workbench');
+
+    await step(`open ${C_FILE}`, () => openFromExplorer(p, C_FILE));
+    await shot(p, '02-c-file-open');
+
+    const wrong = token(p, 'put_page');
+    await step('squiggle on the wrong release', async () => {
+      await waitFor(() => squiggleOn(p, wrong), { what: `a squiggle on ${WRONG_RELEASE_LINE}`, timeoutMs: FIRST_DIAGNOSTIC_TIMEOUT_MS, intervalMs: 250 });
+    });
+    await shot(p, '03-diagnostic');
+
+    await step('diagnostic hover names the rule', async () => {
+      const text = await hoverText(p, wrong, /wrong-release/);
+      summary.diagnosticHover = text;
+      check(/gup-review/.test(text), `diagnostic hover lacks the source "gup-review":\n${text}`);
+      await shot(p, '04-diagnostic-hover');
+      await shot(p, 'readme-diagnostic', await cropAround(p, [line(p, WRONG_RELEASE_LINE), p.locator('.monaco-hover:not(.hidden)').first()]));
+    });
+
+    await step(`hover ${REFCOUNT_LITERAL} shows the decode`, async () => {
+      await p.mouse.move(5, 5); // leave the previous hover
+      const lit = token(p, REFCOUNT_LITERAL);
+      const text = await hoverText(p, lit, DECODE_EXPECT);
+      summary.hover = text;
+      check(/pin/i.test(text), `decode hover does not mention pins:\n${text}`);
+      check(/\b3\b/.test(text), `decode hover does not show the 3 ordinary references:\n${text}`);
+      await shot(p, '05-refcount-hover');
+      await shot(p, 'readme-hover', await cropAround(p, [line(p, REFCOUNT_LITERAL), p.locator('.monaco-hover:not(.hidden)').first()]));
+    });
+
+    await step('quick fix with Ctrl+. removes the squiggle', async () => {
+      await p.mouse.move(5, 5);
+      const rows = await openQuickFix(p, wrong);
+      const titles = await rowTexts(rows);
+      summary.quickFixes = titles;
+      await shot(p, '06-quick-fix-menu');
+      await shot(p, 'readme-quickfix', await cropAround(p, [line(p, WRONG_RELEASE_LINE), p.locator('.action-widget').first()]));
+      const index = titles.findIndex((t) => QUICK_FIX_EXPECT.test(t));
+      check(index >= 0, `no quick fix mentioning ${QUICK_FIX_EXPECT} among: ${JSON.stringify(titles)}`);
+      await rows.nth(index).click();
+      await waitFor(async () => (await line(p, FIXED_LINE).count()) > 0, { what: `the line to read ${FIXED_LINE}`, timeoutMs: 10_000 });
+      await waitFor(async () => (await squiggleCount(p)) === 0, { what: 'every squiggle in the file to go', timeoutMs: 15_000 });
+      await shot(p, '07-fixed');
+    });
+
+    await step(`open ${MAIL_FILE} in the mail language`, async () => {
+      const lang = installed.contributes?.languages?.find((l) => l.extensions?.includes('.eml'));
+      await openFromExplorer(p, MAIL_FILE);
+      await line(p, 'Subject:').waitFor({ state: 'visible', timeout: 10_000 });
+      const mode = await languageMode(p);
+      summary.mailLanguageMode = mode;
+      await p.mouse.move(5, 5);
+      await shot(p, '08-mail');
+      check(lang !== undefined, 'the installed extension contributes no language for .eml files');
+      const expected = lang!.aliases?.[0] ?? lang!.id;
+      check(mode === expected, `status bar shows language "${mode}" for ${MAIL_FILE}, expected "${expected}"`);
+    });
+    return 0;
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    if (page) await shot(page, 'failure').catch(() => undefined);
+    const log = path.join(resultsDir, 'code-server.log');
+    if (fs.existsSync(log)) console.log(`# code-server.log (last lines):\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
+    return 1;
+  } finally {
+    await cleanup();
+    fs.writeFileSync(path.join(resultsDir, 'summary.json'), JSON.stringify(summary, null, 2));
+    console.log(`# screenshots and logs: ${path.relative(process.cwd(), resultsDir) || '.'}/`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UserError) {
+      console.error(`e2e: ${e.message}`);
+      process.exit(2);
+    }
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,123 @@
+/**
+ * Driving the VS Code workbench served by code-server with playwright-core and Debian's chromium.
+ * Every wait polls the DOM with a deadline (waitFor / playwright's auto-waiting), never a sleep.
+ */
+import * as fs from 'node:fs';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { waitFor } from './poll.ts';
+
+export const CHROMIUM = process.env.GUP_REVIEW_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A browser with a fresh temporary profile (playwright's launch() creates and removes one). */
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run test/e2e/setup.sh (apt-get install chromium)`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+export async function openWorkbench(browser: Browser, url: string, folder: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(`${url}?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  return page;
+}
+
+/** Opens a file by clicking its row in the Explorer; waits until its tab is the active one. */
+export async function openFromExplorer(page: Page, name: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  await row.click();
+  await page
+    .locator('.tabs-container .tab.active', { hasText: name })
+    .waitFor({ state: 'visible', timeout: 30_000 });
+  await activeEditor(page).locator('.view-lines .view-line').first().waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+export function activeEditor(page: Page): Locator {
+  return page.locator('.editor-group-container.active .monaco-editor').first();
+}
+
+/** The token span that shows exactly `text` in the active editor. */
+export function token(page: Page, text: string): Locator {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return activeEditor(page).locator('.view-lines .view-line span span', { hasText: new RegExp(`^${escaped}$`) }).first();
+}
+
+/** The rendered line (`.view-line`) whose text contains `text`. */
+export function line(page: Page, text: string): Locator {
+  return activeEditor(page).locator('.view-lines .view-line', { hasText: text }).first();
+}
+
+/** Squiggles drawn in the active editor (any severity: warning, error, info, hint). */
+export async function squiggleCount(page: Page): Promise<number> {
+  return activeEditor(page).locator('.view-overlays [class*="squiggly-"]').count();
+}
+
+/** Vertical extent of each squiggle, to tell which line one is on. */
+export async function squiggleTops(page: Page): Promise<number[]> {
+  const boxes = await activeEditor(page).locator('.view-overlays [class*="squiggly-"]').evaluateAll((els) =>
+    els.map((e) => e.getBoundingClientRect().top),
+  );
+  return boxes;
+}
+
+/** True when a squiggle is drawn on the same screen row as `loc`. */
+export async function squiggleOn(page: Page, loc: Locator): Promise<boolean> {
+  const box = await loc.boundingBox();
+  if (!box) return false;
+  const tops = await squiggleTops(page);
+  return tops.some((t) => t >= box.y - 2 && t <= box.y + box.height + 2);
+}
+
+/** Moves the mouse onto `loc` and returns the visible hover's text once it matches `expect`. */
+export async function hoverText(page: Page, loc: Locator, expect: RegExp, timeoutMs = 15_000): Promise<string> {
+  const box = await loc.boundingBox();
+  if (!box) throw new Error('hover target is not visible');
+  // Wiggle inside the token until the hover appears: the editor ignores a pointer that has not moved.
+  let n = 0;
+  return waitFor(
+    async () => {
+      n++;
+      await page.mouse.move(box.x + box.width / 2 + (n % 3) - 1, box.y + box.height / 2);
+      const hovers = page.locator('.monaco-hover:not(.hidden)');
+      const count = await hovers.count();
+      for (let i = 0; i < count; i++) {
+        const text = await hovers.nth(i).innerText({ timeout: 1000 });
+        if (expect.test(text)) return text;
+      }
+      return undefined;
+    },
+    { what: `a hover matching ${expect}`, timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** Places the caret on `loc`, opens Quick Fix (Ctrl+.) and returns the listed actions. */
+export async function openQuickFix(page: Page, loc: Locator): Promise<Locator> {
+  await loc.click();
+  await page.keyboard.press('Control+Period');
+  const rows = page.locator('.action-widget .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+  return rows;
+}
+
+export async function rowTexts(rows: Locator): Promise<string[]> {
+  return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Label of the language mode in the status bar ("C", "Plain Text", …). */
+export async function languageMode(page: Page): Promise<string> {
+  const item = page.locator('#status\\.editor\\.mode');
+  await item.waitFor({ state: 'visible', timeout: 15_000 });
+  return (await item.innerText()).trim();
+}
