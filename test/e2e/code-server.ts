@@ -37,7 +37,7 @@ export function locateCodeServer(): CodeServerInstall {
 export class UserError extends Error {}
 
 function envFor(install: CodeServerInstall): NodeJS.ProcessEnv {
-  const env = { ...process.env, PATH: `${install.nodeDir}${path.delimiter}${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${install.nodeDir}${path.delimiter}${process.env.PATH ?? ''}` };
   // Our own tsx/node options must not leak into code-server's Node 24 processes.
   delete env.NODE_OPTIONS;
   return env;
