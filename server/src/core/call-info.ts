@@ -1,0 +1,228 @@
+/**
+ * What an acquisition or release call is in the active API model, and, inside its function, the
+ * calls that pair with it (the releases of an acquisition's pages, the acquisitions a release
+ * gives back). Used by the language server's hover and document highlight.
+ *
+ * Pairing here is by name, not by the matcher's data flow: the pages expression is reduced to its
+ * base (`&pages[i]`, `pages + done`, `*pages` → `pages`; `ctx->pages` stays whole) and simple
+ * aliases (`p = pages[i]`) are followed. It is a reading aid; findings come from the matcher.
+ */
+import {
+  ACQUISITIONS,
+  RELEASES,
+  batchReleaseFor,
+  counterpartKey,
+  expectedReleaseClass,
+  findAcquisition,
+  findRelease,
+  type AcquisitionFamily,
+  type AcquisitionSpec,
+  type ReleaseClass,
+  type ReleaseSpec,
+} from './api-table.ts';
+import type { Node } from './parser.ts';
+import type { ApiModel, Range } from './types.ts';
+
+export type CallRole = 'acquisition' | 'release';
+
+export interface CallSite {
+  role: CallRole;
+  name: string;
+  /** The call's function name. */
+  nameRange: Range;
+  /** The whole call expression. */
+  callRange: Range;
+  /** Base of the pages (acquisition) or page/pages (release) argument, when it has one. */
+  object?: string;
+}
+
+export interface CallInfo {
+  site: CallSite;
+  acquisition?: AcquisitionSpec;
+  release?: ReleaseSpec;
+  /** One line: the family and what the call means in the model. */
+  summary: string;
+  /** For acquisitions: the releases that give these pages back, in this model. */
+  releasedWith: string[];
+  /** For releases: whether a page from each family may be given back with it in this model. */
+  pairsWith: string[];
+  /** The paired calls in the same function (releases of an acquisition, or its acquisitions). */
+  partners: CallSite[];
+  /** Name of the enclosing function, when there is one. */
+  functionName?: string;
+}
+
+const FAMILY_TEXT: Record<AcquisitionFamily, (m: ApiModel) => string> = {
+  gup: (m) =>
+    m === 'put_user_page'
+      ? 'GUP acquisition: in the 2019 put_user_page model every get_user_pages* page is a pin'
+      : 'FOLL_GET acquisition: ordinary page references (upstream model)',
+  pin: () => 'FOLL_PIN acquisition: the pages are pinned (counted with GUP_PIN_COUNTING_BIAS from 5.7)',
+  ref: () => 'takes ordinary page references',
+  extract: () => 'pins only when iov_iter_extract_will_pin() is true (user-backed iterators); otherwise takes no reference',
+};
+
+const CLASS_TEXT: Record<ReleaseClass, string> = {
+  ref: 'drops ordinary page references',
+  pin: 'drops pins',
+};
+
+const modelName = (m: ApiModel) => (m === 'put_user_page' ? 'put_user_page (2019)' : 'unpin_user_page (upstream)');
+
+function range(n: Node): Range {
+  return {
+    start: { line: n.startPosition.row, column: n.startPosition.column },
+    end: { line: n.endPosition.row, column: n.endPosition.column },
+  };
+}
+
+/** Release calls that match a wanted release class in a model (single, batch, dirtying). */
+function releasesFor(cls: ReleaseClass, model: ApiModel): string[] {
+  if (cls === 'ref') {
+    return RELEASES.filter((r) => r.cls === 'ref' && r.object === 'page' && r.era === 'all').map((r) => r.name);
+  }
+  const key = counterpartKey(cls, model);
+  const single = RELEASES.find((r) => r.cls === 'ref' && !r.batch && r.object === 'page')?.counterpart[key];
+  return [single, batchReleaseFor(key, false), batchReleaseFor(key, true)].filter((n): n is string => !!n);
+}
+
+/** Base of a page/pages expression: `&pages[i]` → `pages`; `ctx->pages` → `ctx->pages`. */
+export function objectBase(node: Node | null): string | undefined {
+  let n: Node | null = node;
+  for (let guard = 0; n && guard < 32; guard++) {
+    switch (n.type) {
+      case 'identifier':
+        return n.text;
+      case 'field_expression':
+        return n.text.replace(/\s+/g, '');
+      case 'pointer_expression':
+      case 'subscript_expression':
+        n = n.childForFieldName('argument');
+        break;
+      case 'binary_expression':
+        n = n.childForFieldName('left');
+        break;
+      case 'cast_expression':
+        n = n.childForFieldName('value');
+        break;
+      case 'parenthesized_expression':
+        n = n.namedChild(0);
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+function argumentsOf(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  return args ? args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+}
+
+/** The call site for a call_expression whose function is a known acquisition or release. */
+export function callSiteOf(call: Node): CallSite | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn || fn.type !== 'identifier') return undefined;
+  const name = fn.text;
+  const args = argumentsOf(call);
+  const acq = findAcquisition(name);
+  if (acq) {
+    const idx = acq.pagesArg[args.length];
+    return { role: 'acquisition', name, nameRange: range(fn), callRange: range(call), object: idx === undefined ? undefined : objectBase(args[idx] ?? null) };
+  }
+  const rel = findRelease(name);
+  if (rel) {
+    return { role: 'release', name, nameRange: range(fn), callRange: range(call), object: objectBase(args[rel.objectArg] ?? null) };
+  }
+  return undefined;
+}
+
+/** The call_expression whose function name is at (line, column), if it is a known API call. */
+export function apiCallAt(root: Node, line: number, column: number): Node | undefined {
+  const node = root.descendantForPosition({ row: line, column });
+  if (!node || node.type !== 'identifier') return undefined;
+  const call = node.parent;
+  if (!call || call.type !== 'call_expression' || call.childForFieldName('function')?.id !== node.id) return undefined;
+  return findAcquisition(node.text) || findRelease(node.text) ? call : undefined;
+}
+
+function enclosingFunction(node: Node): Node | undefined {
+  for (let n: Node | null = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return undefined;
+}
+
+function functionNameOf(fn: Node): string | undefined {
+  let d = fn.childForFieldName('declarator');
+  for (let guard = 0; d && guard < 16; guard++) {
+    if (d.type === 'identifier') return d.text;
+    d = d.childForFieldName('declarator');
+  }
+  return undefined;
+}
+
+/** Aliases of `base` in a function: `p = pages[i]`, `struct page *p = *pages`, followed twice. */
+function aliasesOf(fn: Node, base: string): Set<string> {
+  const names = new Set([base]);
+  const assigns: Array<[string, string | undefined]> = [];
+  for (const n of fn.descendantsOfType(['init_declarator', 'assignment_expression'])) {
+    if (!n) continue;
+    const left = n.type === 'init_declarator' ? n.childForFieldName('declarator') : n.childForFieldName('left');
+    const right = n.type === 'init_declarator' ? n.childForFieldName('value') : n.childForFieldName('right');
+    const l = left ? objectBase(left.type === 'pointer_declarator' ? left.childForFieldName('declarator') : left) : undefined;
+    if (l) assigns.push([l, objectBase(right)]);
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [l, r] of assigns) if (r && names.has(r)) names.add(l);
+  }
+  return names;
+}
+
+/** Describes the API call `call` in `model` and finds its partners in the enclosing function. */
+export function describeCall(call: Node, model: ApiModel): CallInfo | undefined {
+  const site = callSiteOf(call);
+  if (!site) return undefined;
+  const fn = enclosingFunction(call);
+  const partners: CallSite[] = [];
+  if (fn && site.object) {
+    const names = aliasesOf(fn, site.object);
+    for (const c of fn.descendantsOfType('call_expression')) {
+      if (!c || c.id === call.id) continue;
+      const other = callSiteOf(c);
+      if (!other || other.role === site.role || !other.object) continue;
+      const match = site.role === 'acquisition' ? names.has(other.object) : aliasesOf(fn, other.object).has(site.object);
+      if (match) partners.push(other);
+    }
+  }
+  const functionName = fn ? functionNameOf(fn) : undefined;
+  if (site.role === 'acquisition') {
+    const acquisition = findAcquisition(site.name)!;
+    const cls = expectedReleaseClass(acquisition.family, model);
+    return {
+      site,
+      acquisition,
+      summary: `${FAMILY_TEXT[acquisition.family](model)}. Model: ${modelName(model)}. Exists: ${acquisition.era}.`,
+      releasedWith: cls ? releasesFor(cls, model) : [],
+      pairsWith: [],
+      partners,
+      functionName,
+    };
+  }
+  const release = findRelease(site.name)!;
+  const families = [...new Set(ACQUISITIONS.map((a) => a.family))].filter(
+    (f) => expectedReleaseClass(f, model) === release.cls,
+  );
+  // Each family by its shortest member: get_user_pages*, pin_user_pages*, iov_iter_get_pages*.
+  const examples = families.map((f) =>
+    ACQUISITIONS.filter((a) => a.family === f).reduce((a, b) => (b.name.length < a.name.length ? b : a)).name,
+  );
+  return {
+    site,
+    release,
+    summary: `Release: ${CLASS_TEXT[release.cls]}${release.batch ? ' (batch)' : ''}. Model: ${modelName(model)}. Exists: ${release.era}.`,
+    releasedWith: [],
+    pairsWith: examples.map((e) => `${e}*`),
+    partners,
+    functionName,
+  };
+}

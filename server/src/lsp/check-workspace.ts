@@ -1,0 +1,122 @@
+/**
+ * "Check Workspace": every *.c file under the workspace folders that names an acquisition is
+ * analysed and its findings published, so they show in Problems. Open documents keep their live
+ * diagnostics. Reports progress with a notification and stops between files when cancelled.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CancellationToken, Connection } from 'vscode-languageserver';
+import { analyzeText } from '../core/analyze.ts';
+import { ACQUISITION_NAME_RE } from '../core/api-table.ts';
+import type { ConfigurationProvider } from './configuration.ts';
+import { toDiagnostic } from './convert.ts';
+import type { DocumentStore } from './documents.ts';
+import {
+  CHECK_WORKSPACE_PROGRESS,
+  type CheckWorkspaceParams,
+  type CheckWorkspaceProgress,
+  type CheckWorkspaceResult,
+} from './protocol.ts';
+import { analysisOptions } from './settings.ts';
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.vscode-test', '.pc']);
+
+/** All *.c files under `dir` (no symlinked directories, so no loops). */
+export function collectCFiles(dir: string, out: string[] = []): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) collectCFiles(full, out);
+    } else if (e.isFile() && e.name.endsWith('.c')) out.push(full);
+  }
+  return out;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class WorkspaceChecker {
+  /** URIs this checker published diagnostics for (cleared when a new check finds nothing there). */
+  private readonly published = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: DocumentStore,
+    private readonly configuration: ConfigurationProvider,
+    private readonly defaultFolders: () => string[],
+  ) {}
+
+  async check(params: CheckWorkspaceParams | undefined, token: CancellationToken): Promise<CheckWorkspaceResult> {
+    const folders = params?.folders ?? this.defaultFolders();
+    const problems: string[] = [];
+    const files: string[] = [];
+    for (const f of folders) {
+      let dir: string;
+      try {
+        dir = f.startsWith('file:') ? fileURLToPath(f) : f;
+      } catch {
+        problems.push(`not a file URI: ${f}`);
+        continue;
+      }
+      if (!fs.existsSync(dir)) problems.push(`no such folder: ${dir}`);
+      else collectCFiles(dir, files);
+    }
+    const result: CheckWorkspaceResult = { filesChecked: 0, filesWithFindings: 0, findingCount: 0, cancelled: false, problems };
+    const stale = new Set(this.published);
+    for (let i = 0; i < files.length; i++) {
+      if (token.isCancellationRequested) {
+        result.cancelled = true;
+        break;
+      }
+      const file = files[i]!;
+      const progress: CheckWorkspaceProgress = { done: i, total: files.length, file };
+      void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, progress);
+      const uri = pathToFileURL(file).href;
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        problems.push(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      result.filesChecked++;
+      stale.delete(uri);
+      if (!ACQUISITION_NAME_RE.test(text)) {
+        this.clear(uri);
+        continue;
+      }
+      const settings = await this.configuration.get(uri);
+      const analysis = await analyzeText(text, analysisOptions(settings, file));
+      if (analysis.findings.length > 0) {
+        result.filesWithFindings++;
+        result.findingCount += analysis.findings.length;
+      }
+      if (!this.documents.get(uri)) {
+        if (analysis.findings.length > 0) {
+          this.published.add(uri);
+          void this.connection.sendDiagnostics({ uri, diagnostics: analysis.findings.map((f) => toDiagnostic(f, uri, 0)) });
+        } else this.clear(uri);
+      }
+      await nextTurn();
+    }
+    if (!result.cancelled) for (const uri of stale) this.clear(uri);
+    void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, { done: files.length, total: files.length } satisfies CheckWorkspaceProgress);
+    return result;
+  }
+
+  private clear(uri: string): void {
+    if (!this.published.delete(uri) || this.documents.get(uri)) return;
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** When a checked file is opened, its live diagnostics replace the checked ones. */
+  opened(uri: string): void {
+    this.published.delete(uri);
+  }
+}

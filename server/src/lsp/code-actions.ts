@@ -1,0 +1,112 @@
+/**
+ * Code actions for gup-review diagnostics: the finding's preferred fix (isPreferred), "Fix all
+ * <rule> problems in file", "Disable <rule> for this line", and the source action
+ * `source.fixAll.gupReview` (fix on save). Fixes are the core's local text edits, returned as a
+ * WorkspaceEdit in the action itself; fix-all uses core selectFixes (overlapping fixes dropped).
+ */
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+} from 'vscode-languageserver';
+import { selectFixes } from '../core/text-edits.ts';
+import { suppressionComment } from '../core/suppressions.ts';
+import type { Finding, RuleId } from '../core/types.ts';
+import { DIAGNOSTIC_SOURCE, findingKey, toLspTextEdit, type DiagnosticData } from './convert.ts';
+import type { DocumentAnalysis } from './diagnostics.ts';
+import { FIX_ALL_KIND } from './protocol.ts';
+
+/** Longest line we append a suppression comment to; longer lines get it on the line above. */
+const MAX_LINE = 100;
+
+function wants(only: string[] | undefined, kind: string): boolean {
+  if (!only || only.length === 0) return true;
+  return only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+function fixAllAction(uri: string, findings: readonly Finding[], rule?: RuleId): CodeAction | undefined {
+  const fixes = selectFixes(findings, rule);
+  if (fixes.length === 0) return undefined;
+  return {
+    title: rule ? `Fix all ${rule} problems in file` : 'Fix all gup-review problems in file',
+    kind: rule ? CodeActionKind.QuickFix : FIX_ALL_KIND,
+    edit: { changes: { [uri]: fixes.flatMap((f) => f.edits).map(toLspTextEdit) } },
+  };
+}
+
+/** Inserts the suppression comment at the end of the line, or above it with the same indentation. */
+export function suppressionEdit(text: string, line: number, rule: RuleId): LspTextEdit {
+  const lines = text.split('\n');
+  const raw = lines[line] ?? '';
+  const content = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const comment = suppressionComment(rule);
+  const insideComment = content.lastIndexOf('/*') > content.lastIndexOf('*/') || content.includes('//');
+  if (!insideComment && content.length + 1 + comment.length <= MAX_LINE) {
+    return { range: { start: { line, character: content.length }, end: { line, character: content.length } }, newText: ` ${comment}` };
+  }
+  const indent = /^[ \t]*/.exec(content)![0];
+  const eol = raw.endsWith('\r') ? '\r\n' : '\n';
+  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${comment}${eol}` };
+}
+
+export function codeActions(params: CodeActionParams, analysis: DocumentAnalysis | undefined, text: string): CodeAction[] {
+  if (!analysis) return [];
+  const uri = params.textDocument.uri;
+  const only = params.context.only;
+  const out: CodeAction[] = [];
+  const byKey = new Map(analysis.findings.map((f) => [findingKey(f), f]));
+
+  if (wants(only, CodeActionKind.QuickFix)) {
+    const rulesDone = new Set<RuleId>();
+    const linesDone = new Set<string>();
+    for (const diagnostic of params.context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const finding = findingFor(diagnostic, byKey);
+      if (!finding) continue;
+      const fix = finding.fixes[0];
+      if (fix) {
+        out.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          isPreferred: true,
+          diagnostics: [diagnostic],
+          edit: { changes: { [uri]: fix.edits.map(toLspTextEdit) } },
+        });
+      }
+      for (const alt of finding.fixes.slice(1)) {
+        out.push({ title: alt.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: alt.edits.map(toLspTextEdit) } } });
+      }
+      if (!rulesDone.has(finding.rule)) {
+        rulesDone.add(finding.rule);
+        const sameRule = analysis.findings.filter((f) => f.rule === finding.rule && f.fixes.length > 0);
+        if (sameRule.length > 1) {
+          const all = fixAllAction(uri, analysis.findings, finding.rule);
+          if (all) out.push(all);
+        }
+      }
+      const lineKey = `${finding.rule}:${finding.range.start.line}`;
+      if (!linesDone.has(lineKey)) {
+        linesDone.add(lineKey);
+        out.push({
+          title: `Disable ${finding.rule} for this line`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: { changes: { [uri]: [suppressionEdit(text, finding.range.start.line, finding.rule)] } },
+        });
+      }
+    }
+  }
+  if (only && only.length > 0 && wants(only, FIX_ALL_KIND)) {
+    const all = fixAllAction(uri, analysis.findings);
+    if (all) out.push(all);
+  }
+  return out;
+}
+
+function findingFor(d: Diagnostic, byKey: Map<string, Finding>): Finding | undefined {
+  const data = d.data as Partial<DiagnosticData> | undefined;
+  if (data && typeof data.key === 'string') return byKey.get(data.key);
+  return undefined;
+}

@@ -1,0 +1,142 @@
+/**
+ * Analysis of open documents and diagnostics push. Every change schedules one analysis per
+ * document (coalesced: a burst of changes queued before it runs costs one analysis); C documents
+ * go through core analyzeTree with the document's incremental tree and FunctionCache, patch and
+ * mail documents through core/patch reviewPatch. Results are kept per document version so hover,
+ * code actions and highlights answer from the same findings the user sees.
+ */
+import type { Connection, Diagnostic } from 'vscode-languageserver';
+import { analyzeTree } from '../core/analyze.ts';
+import { chooseModel } from '../core/api-model.ts';
+import { detectPatchInput, reviewPatch } from '../core/patch/index.ts';
+import type { Finding, ModelChoice } from '../core/types.ts';
+import type { ConfigurationProvider } from './configuration.ts';
+import { toDiagnostic } from './convert.ts';
+import type { DocumentStore, OpenDocument } from './documents.ts';
+import { STATUS_NOTIFICATION, type DocumentStatus } from './protocol.ts';
+import { analysisOptions } from './settings.ts';
+
+export interface DocumentAnalysis {
+  uri: string;
+  version: number;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  model: ModelChoice;
+  problems: string[];
+}
+
+export class DiagnosticsService {
+  private readonly results = new Map<string, DocumentAnalysis>();
+  private readonly scheduled = new Map<string, NodeJS.Immediate>();
+  private readonly running = new Map<string, Promise<DocumentAnalysis | undefined>>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: DocumentStore,
+    private readonly configuration: ConfigurationProvider,
+  ) {}
+
+  /** Analyse soon (after the messages already queued), then publish. */
+  schedule(uri: string): void {
+    if (this.scheduled.has(uri)) return;
+    this.scheduled.set(
+      uri,
+      setImmediate(() => {
+        this.scheduled.delete(uri);
+        void this.refresh(uri).catch((err: unknown) =>
+          this.connection.console.error(`gup-review: analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`),
+        );
+      }),
+    );
+  }
+
+  scheduleAll(): void {
+    for (const doc of this.documents.all()) this.schedule(doc.uri);
+  }
+
+  /** Results for the document's current version, analysing now if needed. */
+  async current(uri: string): Promise<DocumentAnalysis | undefined> {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const have = this.results.get(uri);
+    if (have && have.version === doc.version) return have;
+    return this.refresh(uri);
+  }
+
+  /** Last results, whatever version (for the status request). */
+  last(uri: string): DocumentAnalysis | undefined {
+    return this.results.get(uri);
+  }
+
+  /** Analyses and publishes; concurrent calls for one document share the run. */
+  refresh(uri: string): Promise<DocumentAnalysis | undefined> {
+    const pending = this.running.get(uri);
+    const doc = this.documents.get(uri);
+    if (pending && doc && this.runningVersion.get(uri) === doc.version) return pending;
+    const run = this.analyze(uri).finally(() => {
+      if (this.running.get(uri) === run) this.running.delete(uri);
+    });
+    this.running.set(uri, run);
+    if (doc) this.runningVersion.set(uri, doc.version);
+    return run;
+  }
+  private readonly runningVersion = new Map<string, number>();
+
+  private async analyze(uri: string): Promise<DocumentAnalysis | undefined> {
+    const doc = this.documents.get(uri);
+    if (!doc || doc.kind === 'text') return undefined;
+    const version = doc.version;
+    const settings = await this.configuration.get(uri);
+    if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
+    const options = analysisOptions(settings, doc.filePath);
+    let findings: Finding[];
+    let model: ModelChoice;
+    const problems = [...settings.problems];
+    if (doc.kind === 'c') {
+      const tree = doc.getTree()!;
+      const result = analyzeTree(doc.text, tree, options, doc.cache);
+      findings = result.findings;
+      model = result.model;
+    } else {
+      const text = doc.text;
+      const kind = detectPatchInput(doc.filePath ?? doc.uri, text) ?? (languageIdOf(doc) === 'patch-mail' ? 'mail' : 'diff');
+      const result = await reviewPatch(text, kind, options);
+      if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
+      findings = result.findings;
+      problems.push(...result.problems);
+      model = chooseModel(options.api, text, options.filePath);
+    }
+    const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
+    const analysis: DocumentAnalysis = { uri, version, findings, diagnostics, model, problems };
+    this.results.set(uri, analysis);
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+    void this.connection.sendNotification(STATUS_NOTIFICATION, statusOf(analysis));
+    return analysis;
+  }
+
+  /** On close: forget results and clear the document's diagnostics. */
+  closed(uri: string): void {
+    const timer = this.scheduled.get(uri);
+    if (timer) clearImmediate(timer);
+    this.scheduled.delete(uri);
+    this.results.delete(uri);
+    this.running.delete(uri);
+    this.runningVersion.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}
+
+function languageIdOf(doc: OpenDocument): string {
+  return doc.doc.languageId;
+}
+
+export function statusOf(a: DocumentAnalysis): DocumentStatus {
+  return {
+    uri: a.uri,
+    version: a.version,
+    model: a.model.model,
+    reason: a.model.reason,
+    findingCount: a.findings.length,
+    problems: a.problems,
+  };
+}

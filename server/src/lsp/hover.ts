@@ -1,0 +1,172 @@
+/**
+ * Hover:
+ * - an integer literal or a constant expression (`3 * GUP_PIN_COUNTING_BIAS + 1`, `(1U << 10) * 2`):
+ *   the refcount decode as a compact table (the largest constant expression around the cursor);
+ * - GUP_PIN_COUNTING_BIAS: the bias model in a few lines, with the value in force;
+ * - an acquisition or release call: its family in the active model, what releases it, and where
+ *   in this function it is released (or what it gives back);
+ * - `refcount:N` / `count:N` in plain text, logs, patches, mails and C comments.
+ * Decoding itself is core/decode.ts; this module only finds what is under the cursor and formats.
+ */
+import { ErrorCodes, MarkupKind, ResponseError, type Hover, type Position } from 'vscode-languageserver';
+import { DecodeInputError } from '../core/decode.ts';
+import { findKernelTree } from '../core/api-model.ts';
+import { DEFAULT_GUP_PIN_COUNTING_BIAS } from '../core/api-table.ts';
+import { apiCallAt, describeCall, type CallInfo } from '../core/call-info.ts';
+import type { Node } from '../core/parser.ts';
+import type { ApiModel, Finding } from '../core/types.ts';
+import type { DocumentAnalysis } from './diagnostics.ts';
+import type { DocumentStore, OpenDocument } from './documents.ts';
+import type { DecodeParams, DecodeResult } from './protocol.ts';
+import { BIAS_NAME, decodeExpressionMarkdown, decodeForCommand, decodeLogMarkdown, findLogValueAt } from './refcount-text.ts';
+
+/** Node types a constant expression is made of (besides literals and the bias name). */
+const EXPRESSION_TYPES = new Set(['binary_expression', 'unary_expression', 'parenthesized_expression', 'cast_expression']);
+
+/** The bias in force for a document: its kernel tree's mm.h, else the default. */
+export function biasFor(doc: OpenDocument | undefined): { bias: number; from: string } {
+  const file = doc?.filePath;
+  const tree = file ? findKernelTree(file) : null;
+  if (tree) return { bias: tree.bias, from: tree.mmHeader };
+  return { bias: DEFAULT_GUP_PIN_COUNTING_BIAS, from: 'default: 1U << 10, as in include/linux/mm.h since 5.7' };
+}
+
+function isConstant(n: Node): boolean {
+  switch (n.type) {
+    case 'number_literal':
+      return true;
+    case 'identifier':
+      return n.text === BIAS_NAME;
+    case 'type_descriptor':
+      return true;
+    case 'char_literal':
+      return false;
+    default:
+      if (!EXPRESSION_TYPES.has(n.type)) return false;
+      return n.namedChildren.every((c) => c !== null && (c.type === 'comment' || isConstant(c)));
+  }
+}
+
+/** The largest constant expression containing `node` (a literal or the bias name). */
+export function constantExpressionAround(node: Node): Node | undefined {
+  if (!isConstant(node)) return undefined;
+  let top = node;
+  for (let p = top.parent; p && EXPRESSION_TYPES.has(p.type) && isConstant(p); p = p.parent) top = p;
+  return top;
+}
+
+function rangeOf(n: Node) {
+  return {
+    start: { line: n.startPosition.row, character: n.startPosition.column },
+    end: { line: n.endPosition.row, character: n.endPosition.column },
+  };
+}
+
+const code = (s: string) => `\`${s}\``;
+const lineList = (lines: number[]) => lines.map((l) => l + 1).join(', ');
+
+function modelOf(analysis: DocumentAnalysis | undefined): ApiModel {
+  return analysis?.model.model ?? 'unpin_user_page';
+}
+
+export function biasMarkdown(bias: number, from: string, model: ApiModel): string {
+  const lines = [
+    `**${BIAS_NAME}** = ${bias} (${from})`,
+    '',
+    `Pinning a small (order-0) page adds ${bias} to \`page->_refcount\`; an ordinary \`get_page()\` adds 1. ` +
+      `For a refcount V: pins = V / ${bias}, references = V % ${bias}, while fewer than ${bias} ordinary references are held ` +
+      `(beyond that the split is ambiguous). \`folio_maybe_dma_pinned()\` on a small folio is \`refcount >= ${bias}\`.`,
+    '',
+    `\`_refcount\` is a 32-bit \`atomic_t\` on every architecture: ${Math.floor(2 ** 32 / bias).toLocaleString('en-US')} pins fit if read unsigned, ` +
+      `${Math.floor((2 ** 31 - 1) / bias).toLocaleString('en-US')} before the signed counter turns negative. Large folios count pins separately ` +
+      '(`_pincount`) and a pin adds 1 to their refcount, so the bias does not apply to them.',
+  ];
+  if (model === 'put_user_page') {
+    lines.push('', 'Model in force: put_user_page (2019). In Linux 5.2–5.6 a GUP reference adds 1 like any other; the bias counts pins in the 2019 RFC and from 5.7.');
+  }
+  return lines.join('\n');
+}
+
+export function callMarkdown(info: CallInfo, findings: readonly Finding[]): string {
+  const s = info.site;
+  const lines = [`**${s.name}()** — ${info.summary}`, ''];
+  const where = info.functionName ? ` in \`${info.functionName}()\`` : '';
+  if (s.role === 'acquisition') {
+    if (info.releasedWith.length > 0) lines.push(`Release with ${info.releasedWith.map(code).join(', ')}.`);
+    else lines.push('Whether a release is owed cannot be decided here.');
+    const rel = info.partners.filter((p) => p.role === 'release');
+    if (rel.length > 0) {
+      lines.push(`Released${where} on line${rel.length > 1 ? 's' : ''} ${lineList(rel.map((p) => p.nameRange.start.line))} (${[...new Set(rel.map((p) => p.name))].map(code).join(', ')}).`);
+    } else if (s.object) lines.push(`No release of \`${s.object}\` found${where} by name (it may be handed off).`);
+  } else {
+    if (info.pairsWith.length > 0) lines.push(`Gives back pages from ${info.pairsWith.map(code).join(', ')} in this model.`);
+    const acq = info.partners.filter((p) => p.role === 'acquisition');
+    if (acq.length > 0) {
+      lines.push(`Releases the pages taken${where} on line${acq.length > 1 ? 's' : ''} ${lineList(acq.map((p) => p.nameRange.start.line))} (${[...new Set(acq.map((p) => p.name))].map(code).join(', ')}).`);
+    }
+  }
+  const here = findings.filter(
+    (f) => f.range.start.line === s.callRange.start.line && f.range.start.column >= s.callRange.start.column && f.range.start.column <= s.callRange.end.column,
+  );
+  for (const f of here) lines.push('', `⚠ ${f.rule}: ${f.message}`);
+  return lines.join('\n');
+}
+
+export async function hover(doc: OpenDocument, analysis: DocumentAnalysis | undefined, pos: Position): Promise<Hover | null> {
+  const line = doc.doc.getText({ start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } });
+  if (pos.line >= doc.doc.lineCount || pos.character > line.length) return null;
+  if (doc.kind !== 'c') return logHover(doc, line, pos);
+  const tree = doc.getTree();
+  if (!tree) return null;
+  const node = tree.rootNode.descendantForPosition({ row: pos.line, column: pos.character });
+  if (!node) return null;
+  if (node.type === 'comment') return logHover(doc, line, pos);
+  const call = apiCallAt(tree.rootNode, pos.line, pos.character);
+  if (call) {
+    const info = describeCall(call, modelOf(analysis));
+    if (info) {
+      return { contents: { kind: MarkupKind.Markdown, value: callMarkdown(info, analysis?.findings ?? []) }, range: rangeOf(call.childForFieldName('function')!) };
+    }
+  }
+  const { bias, from } = biasFor(doc);
+  if (node.type === 'identifier' && node.text === BIAS_NAME) {
+    const expr = constantExpressionAround(node);
+    const value = biasMarkdown(bias, from, modelOf(analysis));
+    if (expr && expr.id !== node.id) {
+      const decoded = decodeExpressionMarkdown(expr.text, bias, modelOf(analysis));
+      return { contents: { kind: MarkupKind.Markdown, value: decoded ? `${decoded}\n\n---\n\n${value}` : value }, range: rangeOf(node) };
+    }
+    return { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(node) };
+  }
+  if (node.type === 'number_literal') {
+    const expr = constantExpressionAround(node);
+    if (!expr) return null;
+    const value = decodeExpressionMarkdown(expr.text, bias, modelOf(analysis));
+    return value ? { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(expr) } : null;
+  }
+  return null;
+}
+
+function logHover(doc: OpenDocument, line: string, pos: Position): Hover | null {
+  const hit = findLogValueAt(line, pos.character);
+  if (!hit) return null;
+  const value = decodeLogMarkdown(line, biasFor(doc).bias);
+  if (!value) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value },
+    range: { start: { line: pos.line, character: hit.start }, end: { line: pos.line, character: hit.end } },
+  };
+}
+
+/** gupReview/decode: the client's "Decode Refcount Value…" command. */
+export function decodeRequest(params: DecodeParams, store: DocumentStore): DecodeResult {
+  if (!params || typeof params.text !== 'string') throw new Error('decode needs { text: string }');
+  const doc = params.uri ? store.get(params.uri) : undefined;
+  const { bias } = biasFor(doc);
+  try {
+    return decodeForCommand(params.text, bias);
+  } catch (e) {
+    if (e instanceof DecodeInputError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * gup-review's own LSP messages, shared by the server and the VS Code client. Plain constants and
+ * types only (no runtime imports), so the client bundle stays thin.
+ */
+
+/** Server → client after each analysis; client → server as a request for one document. */
+export const STATUS_NOTIFICATION = 'gupReview/status';
+export const STATUS_REQUEST = 'gupReview/getStatus';
+
+export interface DocumentStatus {
+  uri: string;
+  version: number;
+  /** The API model in force for this document and why ("auto, from …/include/linux/mm.h"). */
+  model: 'put_user_page' | 'unpin_user_page';
+  reason: string;
+  findingCount: number;
+  /** Problems to show in the status item (bad settings, a patch that does not apply, …). */
+  problems: string[];
+}
+
+/** Client → server: decode a refcount value or C constant expression. */
+export const DECODE_REQUEST = 'gupReview/decode';
+export interface DecodeParams {
+  /** `1025`, `0x400`, `3 * GUP_PIN_COUNTING_BIAS + 1`, `refcount:3073`, a dump_page line… */
+  text: string;
+  /** Document whose kernel tree supplies the bias and model (optional). */
+  uri?: string;
+}
+export interface DecodeResult {
+  /** A compact Markdown table, as the hover shows it. */
+  markdown: string;
+  /** One line, for a notification and the clipboard. */
+  summary: string;
+}
+
+/** Client → server: check every C file of the workspace folders; cancellable. */
+export const CHECK_WORKSPACE_REQUEST = 'gupReview/checkWorkspace';
+export interface CheckWorkspaceParams {
+  /** Folders to check (file URIs); default: the workspace folders from initialize. */
+  folders?: string[];
+}
+export interface CheckWorkspaceResult {
+  filesChecked: number;
+  filesWithFindings: number;
+  findingCount: number;
+  cancelled: boolean;
+  /** Files that could not be read, one line each. */
+  problems: string[];
+}
+/** Server → client while checking: progress of the running check. */
+export const CHECK_WORKSPACE_PROGRESS = 'gupReview/checkWorkspaceProgress';
+export interface CheckWorkspaceProgress {
+  done: number;
+  total: number;
+  file?: string;
+}
+
+/** Code action kind of "fix all gup-review problems" (fix on save). */
+export const FIX_ALL_KIND = 'source.fixAll.gupReview';

@@ -1,0 +1,203 @@
+/**
+ * Test harness: spawns `node dist/server.js --stdio` and talks real LSP to it over stdio.
+ * Collects published diagnostics and status notifications, answers workspace/configuration from a
+ * settings object the test controls, and waits for conditions with a deadline (never fixed sleeps).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import type {
+  Diagnostic,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const SERVER = path.join(ROOT, 'dist', 'server.js');
+
+export interface Published {
+  version?: number;
+  diagnostics: Diagnostic[];
+}
+
+export class LspSession {
+  readonly diagnostics = new Map<string, Published>();
+  readonly statuses = new Map<string, Record<string, unknown>>();
+  readonly notifications: Array<{ method: string; params: unknown }> = [];
+  readonly logs: string[] = [];
+  /** What workspace/configuration answers for the `gupReview` section (per scopeUri if a function). */
+  settings: Record<string, unknown> | ((scopeUri?: string) => Record<string, unknown>) = {};
+  configurationRequests = 0;
+  stderr = '';
+  exited: number | null = null;
+  private versions = new Map<string, number>();
+  private texts = new Map<string, string>();
+  initializeResult?: InitializeResult;
+
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly conn: ProtocolConnection,
+  ) {}
+
+  static async start(options: { workspaceFolders?: string[]; pullConfiguration?: boolean } = {}): Promise<LspSession> {
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const s = new LspSession(proc, conn);
+    proc.stderr!.on('data', (d: Buffer) => (s.stderr += d.toString()));
+    proc.on('exit', (code) => (s.exited = code ?? -1));
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      s.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
+    });
+    conn.onNotification('gupReview/status', (p: Record<string, unknown>) => s.statuses.set(String(p.uri), p));
+    conn.onNotification('window/logMessage', (p: { message: string }) => s.logs.push(p.message));
+    conn.onNotification((method: string, params: unknown) => s.notifications.push({ method, params }));
+    conn.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string; section?: string }> }) => {
+      s.configurationRequests++;
+      return p.items.map((item) => (typeof s.settings === 'function' ? s.settings(item.scopeUri) : s.settings));
+    });
+    conn.onRequest('client/registerCapability', () => null);
+    conn.listen();
+    const pull = options.pullConfiguration ?? true;
+    s.initializeResult = await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
+        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } },
+      },
+      workspaceFolders: (options.workspaceFolders ?? []).map((uri) => ({ uri, name: path.basename(uri) })),
+    });
+    await conn.sendNotification('initialized', {});
+    return s;
+  }
+
+  open(uri: string, text: string, languageId = 'c'): void {
+    this.versions.set(uri, 1);
+    this.texts.set(uri, text);
+    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Sends incremental changes (applied here too, so the test knows the text) and returns the version. */
+  change(uri: string, changes: TextDocumentContentChangeEvent[]): number {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    let text = this.texts.get(uri) ?? '';
+    for (const c of changes) {
+      if ('range' in c && c.range) {
+        const s = offsetOf(text, c.range.start);
+        const e = offsetOf(text, c.range.end);
+        text = text.slice(0, s) + c.text + text.slice(e);
+      } else text = c.text;
+    }
+    this.texts.set(uri, text);
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return version;
+  }
+
+  /** Inserts `insert` at the first occurrence of `anchor` (after it when `after`). */
+  insertAt(uri: string, anchor: string, insert: string, after = false): number {
+    const text = this.text(uri);
+    const idx = text.indexOf(anchor);
+    if (idx < 0) throw new Error(`anchor not found: ${anchor}`);
+    const pos = positionOf(text, idx + (after ? anchor.length : 0));
+    return this.change(uri, [{ range: { start: pos, end: pos }, text: insert }]);
+  }
+
+  /** Replaces the first occurrence of `from` with `to`. */
+  replace(uri: string, from: string, to: string): number {
+    const text = this.text(uri);
+    const idx = text.indexOf(from);
+    if (idx < 0) throw new Error(`text not found: ${from}`);
+    return this.change(uri, [{ range: { start: positionOf(text, idx), end: positionOf(text, idx + from.length) }, text: to }]);
+  }
+
+  text(uri: string): string {
+    return this.texts.get(uri) ?? '';
+  }
+
+  version(uri: string): number {
+    return this.versions.get(uri) ?? 0;
+  }
+
+  close(uri: string): void {
+    void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Diagnostics published for the document's current version. */
+  async diagnosticsFor(uri: string, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    const version = this.version(uri);
+    const p = await waitFor(() => {
+      const d = this.diagnostics.get(uri);
+      return d && d.version === version ? d : undefined;
+    }, timeoutMs, `diagnostics for ${uri} v${version}`);
+    return p.diagnostics;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited === null) {
+      try {
+        await withTimeout(this.conn.sendRequest('shutdown'), 5000);
+        await this.conn.sendNotification('exit');
+      } catch {
+        /* killed below */
+      }
+      await waitFor(() => this.exited !== null || undefined, 5000, 'server exit').catch(() => this.proc.kill());
+    }
+    this.conn.dispose();
+  }
+}
+
+export function offsetOf(text: string, pos: { line: number; character: number }): number {
+  let off = 0;
+  for (let l = 0; l < pos.line; l++) {
+    const nl = text.indexOf('\n', off);
+    if (nl < 0) return text.length;
+    off = nl + 1;
+  }
+  return Math.min(off + pos.character, text.length);
+}
+
+export function positionOf(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+/** Position of the first occurrence of `needle` (plus `delta` characters) in `text`. */
+export function positionOfText(text: string, needle: string, delta = 0, nth = 0): { line: number; character: number } {
+  let idx = -1;
+  for (let i = 0; i <= nth; i++) {
+    idx = text.indexOf(needle, idx + 1);
+    if (idx < 0) throw new Error(`not found: ${needle}`);
+  }
+  return positionOf(text, idx + delta);
+}
+
+export async function waitFor<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function fileUri(p: string): string {
+  return `file://${p}`;
+}
