@@ -1,38 +1,42 @@
 /**
- * Patch and mail review (placeholder until the patch issue lands): reads a unified diff,
- * format-patch output, mbox or a mail reply, and returns findings mapped to its own lines.
+ * Patch and mail review: reads a unified diff, format-patch output, an mbox or a mail reply, and
+ * returns findings mapped to its own lines. The public face of core/patch for the CLI, the
+ * language server and the tests.
  */
-import type { AnalysisOptions, Finding } from '../types.ts';
+import { readPatchInput, type PatchInputKind } from './read-input.ts';
+import { reviewPatchInput, type PatchReviewOptions, type PatchReviewResult } from './review.ts';
+import { FORMAT_PATCH_FIRST_LINE_RE, MBOX_FROM_LINE_RE } from './mbox-split.ts';
 
-export type PatchInputKind = 'diff' | 'mbox' | 'mail';
-
-export interface PatchReviewOptions extends AnalysisOptions {
-  /** Kernel tree to apply the patch to for full context (CLI `--tree`). */
-  tree?: string;
-  /** Also report problems the patch does not touch. */
-  includeExisting?: boolean;
-}
-
-export interface PatchReviewResult {
-  /** Findings on the lines of the patch text (0-based, like every core range). */
-  findings: Finding[];
-  /** Problems with the input itself (a hunk that does not apply, …), one line each. */
-  problems: string[];
-}
+export type { PatchInputKind, PatchInput, PatchMessage } from './read-input.ts';
+export type { PatchReviewOptions, PatchReviewResult, PatchFinding } from './review.ts';
+export type { SourceLine } from './source-line.ts';
+export { readPatchInput } from './read-input.ts';
+export { reviewPatchInput, chooseModelForPatch } from './review.ts';
+export { reviewComment, reviewCommentEdit, suggestedFixText } from './review-comment.ts';
+export { locateInPatch, type PatchLocation } from './locate.ts';
 
 /** Whether a file name or text looks like a patch, an mbox or a mail rather than C source. */
 export function detectPatchInput(name: string, text: string): PatchInputKind | undefined {
   if (/\.(patch|diff)$/i.test(name)) return 'diff';
   if (/\.(mbox|mbx)$/i.test(name)) return 'mbox';
   if (/\.eml$/i.test(name)) return 'mail';
-  if (/^From [0-9a-f]{40} /m.test(text.slice(0, 200)) || /^diff --git /m.test(text)) return 'diff';
+  const head = text.slice(0, 4096);
+  const first = head.split('\n', 1)[0]!.replace(/\r$/, '');
+  // format-patch output (one patch or a series): a patch about to be sent, so fixable
+  if (FORMAT_PATCH_FIRST_LINE_RE.test(first)) return 'diff';
+  if (MBOX_FROM_LINE_RE.test(first)) return 'mbox';
+  if (/^diff --git /m.test(text) && !/^[!-9;-~]+: /.test(first)) return 'diff';
+  if (/^--- \S.*\r?\n\+\+\+ \S/m.test(head) && /^@@ -\d/m.test(text) && !/^[!-9;-~]+: /.test(first)) return 'diff';
+  // a mail saved from a client: RFC 5322 headers, then a patch or a quoted one
+  if (/^[!-9;-~]+: /.test(first) && /^(>[> ]*)?(@@ -\d|diff --git )/m.test(text)) return 'mail';
   return undefined;
 }
 
+/** Reviews a patch input; see PatchReviewOptions. Findings are on the input's own lines. */
 export async function reviewPatch(
-  _text: string,
-  _kind: PatchInputKind,
-  _options: PatchReviewOptions = {},
+  text: string,
+  kind: PatchInputKind,
+  options: PatchReviewOptions = {},
 ): Promise<PatchReviewResult> {
-  return { findings: [], problems: [] };
+  return reviewPatchInput(await readPatchInput(text, kind), options);
 }

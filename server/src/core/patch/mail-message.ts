@@ -1,0 +1,179 @@
+/**
+ * One mail message → its headers and the text bodies a patch can be in, each line mapped back to
+ * the original input. MIME decoding (quoted-printable, base64, charsets, attachments) is done by
+ * postal-mime; the glue here finds the parts and maps decoded lines to encoded ones:
+ * - 7bit/8bit bodies: line for line, columns exact;
+ * - quoted-printable: a decoded line maps to the encoded line it starts on; columns are exact when
+ *   that line has no escape and no soft break, otherwise a position maps to the whole line;
+ * - base64: a decoded line maps to the encoded line that holds its first byte (57 bytes per
+ *   76-character line); a position maps to that whole encoded line.
+ */
+import PostalMime, { decodeWords } from 'postal-mime';
+import type { SourceLine } from './source-line.ts';
+
+export interface MailMessage {
+  /** Lower-case header name → unfolded value (first occurrence). */
+  headers: Map<string, string>;
+  subject?: string;
+  /** The subject's header line in the input, when the message has one. */
+  subjectLine?: number;
+  /** Text bodies (the message body, or each text part of a multipart message). */
+  bodies: SourceLine[][];
+}
+
+const HEADER_RE = /^([!-9;-~]+):[ \t]?(.*)$/;
+
+/** Whether the lines start with RFC 5322 headers (as opposed to a bare diff). */
+export function startsWithHeaders(lines: readonly SourceLine[]): boolean {
+  const first = lines.find((l) => l.text.trim() !== '');
+  if (!first || !HEADER_RE.test(first.text)) return false;
+  return !/^(diff|index|---|\+\+\+|@@)/i.test(first.text);
+}
+
+function parseHeaders(lines: readonly SourceLine[]): { headers: Map<string, string>; subjectLine?: number; bodyStart: number } {
+  const headers = new Map<string, string>();
+  let subjectLine: number | undefined;
+  let name: string | undefined;
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const t = lines[i]!.text;
+    if (t === '') { i++; break; }
+    if (/^[ \t]/.test(t) && name) {
+      headers.set(name, `${headers.get(name)} ${t.trim()}`);
+      continue;
+    }
+    const m = HEADER_RE.exec(t);
+    if (!m) break; // not a header: the body starts here (lenient)
+    name = m[1]!.toLowerCase();
+    if (headers.has(name)) { name = undefined; continue; }
+    headers.set(name, m[2]!.trim());
+    if (name === 'subject') subjectLine = lines[i]!.line;
+  }
+  return { headers, subjectLine, bodyStart: i };
+}
+
+function param(value: string | undefined, key: string): string | undefined {
+  if (!value) return undefined;
+  const m = new RegExp(`;\\s*${key}\\s*=\\s*(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(value);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+export async function parseMailMessage(lines: readonly SourceLine[]): Promise<MailMessage> {
+  if (!startsWithHeaders(lines)) return { headers: new Map(), bodies: [lines.slice()] };
+  const { headers, subjectLine, bodyStart } = parseHeaders(lines);
+  const rawSubject = headers.get('subject');
+  const subject = rawSubject?.includes('=?') ? decodeWords(rawSubject) : rawSubject;
+  const bodies = await partBodies(lines.slice(0, bodyStart), lines.slice(bodyStart), headers, 0);
+  return { headers, subject, subjectLine, bodies };
+}
+
+const MAX_DEPTH = 8;
+
+async function partBodies(
+  headerLines: readonly SourceLine[],
+  body: readonly SourceLine[],
+  headers: Map<string, string>,
+  depth: number,
+): Promise<SourceLine[][]> {
+  const ctype = headers.get('content-type') ?? 'text/plain';
+  const mime = ctype.split(';')[0]!.trim().toLowerCase();
+  if (mime.startsWith('multipart/')) {
+    const boundary = param(ctype, 'boundary');
+    if (!boundary || depth >= MAX_DEPTH) return [];
+    const out: SourceLine[][] = [];
+    let part: SourceLine[] | undefined;
+    for (const l of body) {
+      const t = l.text.trimEnd();
+      if (t === `--${boundary}` || t === `--${boundary}--`) {
+        if (part) out.push(...(await subPart(part, depth)));
+        part = t.endsWith('--') && t !== `--${boundary}` ? undefined : [];
+        if (t === `--${boundary}--`) break;
+        continue;
+      }
+      part?.push(l);
+    }
+    if (part) out.push(...(await subPart(part, depth)));
+    return out;
+  }
+  if (mime === 'message/rfc822') return subPart(body, depth);
+  const filename = param(headers.get('content-disposition'), 'filename') ?? param(ctype, 'name') ?? '';
+  const textual = mime.startsWith('text/') || /(?:patch|diff)$/.test(mime) || /\.(patch|diff)$/i.test(filename);
+  if (!textual || mime === 'text/html') return [];
+  const cte = (headers.get('content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+  if (cte !== 'quoted-printable' && cte !== 'base64') return [body.slice()];
+  const decoded = await decodePart(headerLines, body, mime, param(ctype, 'charset'));
+  if (decoded === undefined) return [];
+  const dlines = decoded.split('\n');
+  if (dlines.length > 1 && dlines[dlines.length - 1] === '') dlines.pop();
+  const clean = dlines.map((t) => (t.endsWith('\r') ? t.slice(0, -1) : t));
+  return [cte === 'base64' ? mapBase64(body, clean, dlines.map((t) => t.endsWith('\r'))) : mapQuotedPrintable(body, clean)];
+}
+
+async function subPart(lines: readonly SourceLine[], depth: number): Promise<SourceLine[][]> {
+  const { headers, bodyStart } = parseHeaders(lines);
+  return partBodies(lines.slice(0, bodyStart), lines.slice(bodyStart), headers, depth + 1);
+}
+
+/** Decodes one single-part entity (its own headers + body) with postal-mime. */
+async function decodePart(
+  headerLines: readonly SourceLine[],
+  body: readonly SourceLine[],
+  mime: string,
+  charset: string | undefined,
+): Promise<string | undefined> {
+  const raw = [...headerLines.filter((l) => l.text !== ''), { text: '' }, ...body].map((l) => l.text).join('\r\n') + '\r\n';
+  const email = await PostalMime.parse(raw);
+  if (mime === 'text/plain' && typeof email.text === 'string' && email.attachments.length === 0) return email.text;
+  const att = email.attachments[0];
+  if (att) {
+    const content = att.content;
+    if (typeof content === 'string') return content;
+    try {
+      return new TextDecoder(charset ?? 'utf-8').decode(content);
+    } catch {
+      return new TextDecoder('utf-8').decode(content);
+    }
+  }
+  return email.text ?? undefined;
+}
+
+function mapQuotedPrintable(encoded: readonly SourceLine[], decoded: readonly string[]): SourceLine[] {
+  const out: SourceLine[] = [];
+  let i = 0;
+  for (const text of decoded) {
+    const start = encoded[Math.min(i, encoded.length - 1)];
+    if (!start) break;
+    let soft = false;
+    while (i < encoded.length && encoded[i]!.text.endsWith('=')) { i++; soft = true; }
+    i++;
+    const exact = !soft && start.exact && start.text === text;
+    out.push({ text, line: start.line, column: start.column, exact });
+  }
+  return out;
+}
+
+function mapBase64(encoded: readonly SourceLine[], decoded: readonly string[], hadCr: readonly boolean[]): SourceLine[] {
+  const chunks = encoded.map((l) => l.text.replace(/[^A-Za-z0-9+/=]/g, ''));
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const c of chunks) { cumulative.push(total); total += c.length; }
+  const lineAtChar = (ch: number): SourceLine => {
+    let lo = 0;
+    let hi = encoded.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cumulative[mid]! <= ch) lo = mid;
+      else hi = mid - 1;
+    }
+    return encoded[lo]!;
+  };
+  const out: SourceLine[] = [];
+  let byteOffset = 0;
+  const enc = new TextEncoder();
+  decoded.forEach((text, k) => {
+    const at = lineAtChar(Math.floor(byteOffset / 3) * 4);
+    out.push({ text, line: at.line, column: at.column, exact: false });
+    byteOffset += enc.encode(text).length + (hadCr[k] ? 2 : 1);
+  });
+  return out;
+}

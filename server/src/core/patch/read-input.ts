@@ -1,0 +1,76 @@
+/**
+ * Reads a patch input (plain diff, format-patch output, an mbox of a series, a reply mail) into
+ * patch messages whose every line maps back to the input: mbox split → MIME decoding → quote
+ * layers → unified diff.
+ */
+import { parseUnifiedDiff, type FileDiff } from './diff-parse.ts';
+import { parseMailMessage } from './mail-message.ts';
+import { isMboxFromLine, splitMbox } from './mbox-split.ts';
+import { quoteLayers } from './quote-layers.ts';
+import { splitSourceLines, type SourceLine } from './source-line.ts';
+
+export type PatchInputKind = 'diff' | 'mbox' | 'mail';
+
+export interface PatchMessage {
+  /** Index of the message in the input (0-based). */
+  message: number;
+  /** 0 for the patch itself, n for a patch quoted n deep in a reply. */
+  depth: number;
+  subject?: string;
+  subjectLine?: number;
+  /** `[PATCH v2 3/7]` → { n: 3, total: 7 }. */
+  number?: { n: number; total: number };
+  files: FileDiff[];
+}
+
+export interface PatchInput {
+  kind: PatchInputKind;
+  text: string;
+  lines: SourceLine[];
+  /** Unquoted patches, in series order ([PATCH n/m] when every one is numbered, else input order). */
+  series: PatchMessage[];
+  /** Patches quoted in replies: each is reviewed on its own. */
+  quoted: PatchMessage[];
+  /** Messages in the input (a cover letter or a reply without a patch counts too). */
+  messageCount: number;
+}
+
+const PATCH_TAG_RE = /\[[^\]]*\bPATCH\b[^\]]*?(?:\s(\d+)\/(\d+))?\s*\]/i;
+
+export function patchNumber(subject: string | undefined): { n: number; total: number } | undefined {
+  const m = subject ? PATCH_TAG_RE.exec(subject) : null;
+  return m && m[1] !== undefined ? { n: Number(m[1]), total: Number(m[2]) } : undefined;
+}
+
+export async function readPatchInput(text: string, kind: PatchInputKind): Promise<PatchInput> {
+  const lines = splitSourceLines(text);
+  const firstText = lines.find((l) => l.text.trim() !== '')?.text ?? '';
+  const messages =
+    kind === 'mbox' || isMboxFromLine(firstText) ? splitMbox(lines) : [lines];
+  const series: PatchMessage[] = [];
+  const quoted: PatchMessage[] = [];
+  for (let m = 0; m < messages.length; m++) {
+    const msgLines = messages[m]!;
+    // A bare diff (no headers) comes back as one body, line for line.
+    const mail = await parseMailMessage(msgLines);
+    for (const body of mail.bodies) {
+      for (const layer of quoteLayers(body)) {
+        const files = parseUnifiedDiff(layer.lines, layer.depth > 0);
+        if (files.length === 0) continue;
+        const pm: PatchMessage = {
+          message: m,
+          depth: layer.depth,
+          subject: mail.subject,
+          subjectLine: mail.subjectLine,
+          number: patchNumber(mail.subject),
+          files,
+        };
+        (layer.depth === 0 ? series : quoted).push(pm);
+      }
+    }
+  }
+  if (series.length > 1 && series.every((p) => p.number)) {
+    series.sort((a, b) => a.number!.n - b.number!.n || a.message - b.message);
+  }
+  return { kind, text, lines, series, quoted, messageCount: messages.length };
+}

@@ -1,0 +1,333 @@
+/**
+ * Reviews a patch input: applies each file's hunks (to the pre-image under `tree` when it
+ * exists, else to the lines the hunks show), analyses the post-image with the core analyser and
+ * maps each finding back to the input line that shows it, on the patch that introduced it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeTree } from '../analyze.ts';
+import { findKernelTree } from '../api-model.ts';
+import { UPSTREAM_MARKERS_RE } from '../api-table.ts';
+import { createCParser, parseKernelC, type Node } from '../parser.ts';
+import { applyEdits } from '../text-edits.ts';
+import type { AnalysisOptions, Finding, Fix, ModelChoice, Position, Range, RelatedLocation, TextEdit } from '../types.ts';
+import { cUnits, type CUnit } from './c-units.ts';
+import type { FileDiff, Hunk } from './diff-parse.ts';
+import { applyHunks, emptyImage, fullImage, type FileImage, type HunkRef, type ImageLine } from './post-image.ts';
+import type { PatchInput, PatchMessage } from './read-input.ts';
+import type { SourceLine } from './source-line.ts';
+import type { Parser } from 'web-tree-sitter';
+
+export interface PatchReviewOptions extends AnalysisOptions {
+  /** Kernel tree (or workspace root) holding the pre-images, for full context (CLI `--tree`). */
+  tree?: string;
+  /** Also report problems the patch does not touch. */
+  includeExisting?: boolean;
+}
+
+/** A finding on a patch: a core Finding in input coordinates, plus where it is in the code. */
+export interface PatchFinding extends Finding {
+  /** Post-image path of the file (`b/` removed). */
+  file: string;
+  /** 1-based line of the finding in the post-image of `file` (as far as the patch shows it). */
+  postImageLine: number;
+  /** The patch (series index, subject) that introduced the finding's line. */
+  patch: { index: number; subject?: string; depth: number };
+  /** The code line(s) as the preferred fix would make them, when there is a fix. */
+  suggestion?: string[];
+  /** The finding's line in the input is a `+` line of the patch. */
+  onAddedLine: boolean;
+}
+
+export interface PatchReviewResult {
+  /** Findings on the lines of the patch text (0-based, like every core range). */
+  findings: PatchFinding[];
+  /** Problems with the input itself (a hunk that does not apply, …), one line each. */
+  problems: string[];
+  /** Where the review chose to stay quiet, and why. */
+  notes?: string[];
+  /** The API model per reviewed file (post-image path → choice). */
+  models?: Record<string, ModelChoice>;
+}
+
+const C_FILE_RE = /\.(c|h)$/;
+
+let sharedParser: Promise<Parser> | undefined;
+
+interface Review {
+  /** The messages reviewed together (a series, or one reply's quoted patch). */
+  patches: PatchMessage[];
+  mail: boolean;
+}
+
+interface FileState {
+  image: FileImage;
+  /** Each patch's file diff header for this file, by patch index. */
+  headers: Map<number, FileDiff>;
+  /** Hunks that did not apply, each analysed on its own. */
+  orphans: Array<{ image: FileImage; patch: number }>;
+}
+
+function hunkLabel(h: Hunk): string {
+  return `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
+}
+
+function patchName(p: PatchMessage | undefined): string {
+  if (!p) return 'patch';
+  return p.subject ? `"${p.subject}"` : `patch ${p.message + 1}`;
+}
+
+export function chooseModelForPatch(
+  input: PatchInput,
+  file: string,
+  options: PatchReviewOptions,
+): ModelChoice {
+  if (options.api && options.api !== 'auto') return { model: options.api, reason: 'set by the user' };
+  if (options.tree) {
+    const kt = findKernelTree(path.join(options.tree, file));
+    if (kt) return { model: kt.upstream ? 'unpin_user_page' : 'put_user_page', reason: `auto, from ${kt.mmHeader}` };
+  }
+  return UPSTREAM_MARKERS_RE.test(input.text)
+    ? { model: 'unpin_user_page', reason: 'auto, the patch uses the pin_user_pages API' }
+    : { model: 'put_user_page', reason: 'auto, no kernel tree and no pin_user_pages in the patch' };
+}
+
+function readPreImage(tree: string | undefined, file: string): string | undefined {
+  if (!tree) return undefined;
+  const full = path.resolve(tree, file);
+  const root = path.resolve(tree);
+  if (full !== root && !full.startsWith(root + path.sep)) return undefined; // ../ in a patch path
+  try {
+    return fs.readFileSync(full, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the final image of every C file of a review, applying its patches in order. */
+function buildImages(review: Review, options: PatchReviewOptions, problems: string[]): Map<string, FileState> {
+  const files = new Map<string, FileState>();
+  review.patches.forEach((p, index) => {
+    for (const fd of p.files) {
+      const before = fd.oldPath;
+      const after = fd.newPath;
+      const key = after ?? before ?? '(unnamed).c';
+      if (!C_FILE_RE.test(key) || fd.binary) continue;
+      let state = before !== null ? files.get(before) : undefined;
+      if (state && before !== null && before !== key) files.delete(before);
+      if (!state) {
+        const pre = before === null ? (fd.header === fd.hunks[0]?.header ? undefined : '') : readPreImage(options.tree, before);
+        state = {
+          image: pre === undefined ? emptyImage(false) : pre === '' ? emptyImage(true) : fullImage(pre),
+          headers: new Map(),
+          orphans: [],
+        };
+      }
+      files.set(key, state);
+      if (after === null) continue; // deleted: nothing left to analyse
+      state.headers.set(index, fd);
+      for (const failed of applyHunks(state.image, fd.hunks, index)) {
+        if (!failed.trimmed || !review.mail) {
+          problems.push(
+            `${key}: hunk ${hunkLabel(failed)} (line ${failed.header.line + 1}) of ${patchName(p)} does not apply` +
+              (state.image.full ? ' to the file in the tree' : ' on top of the earlier patches') +
+              '; reviewed on its own',
+          );
+        }
+        const orphan = emptyImage(false);
+        applyHunks(orphan, [failed], index, true);
+        state.orphans.push({ image: orphan, patch: index });
+      }
+    }
+  });
+  return files;
+}
+
+/** function_definition nodes as [startRow, endRow]. */
+function functionSpans(root: Node): Array<[number, number]> {
+  return root.descendantsOfType('function_definition').flatMap((n) => (n ? [[n.startPosition.row, n.endPosition.row] as [number, number]] : []));
+}
+
+interface Mapper {
+  /** Input line lengths, for whole-line ranges. */
+  lineLength: (line: number) => number;
+}
+
+function wholeLine(m: Mapper, line: number): Range {
+  return { start: { line, column: 0 }, end: { line, column: m.lineLength(line) } };
+}
+
+function mapColumn(m: Mapper, src: SourceLine, column: number): Position {
+  if (!src.exact) return { line: src.line, column: src.column };
+  return { line: src.line, column: Math.min(src.column + column, m.lineLength(src.line)) };
+}
+
+function mapRangeOnLine(m: Mapper, src: SourceLine, start: number, end: number | undefined): Range {
+  if (!src.exact) return { start: { line: src.line, column: src.column }, end: { line: src.line, column: m.lineLength(src.line) } };
+  return {
+    start: mapColumn(m, src, start),
+    end: end === undefined ? { line: src.line, column: m.lineLength(src.line) } : mapColumn(m, src, end),
+  };
+}
+
+/** Where a unit row is in the input: the patch line that shows it, or the hunk that touched it. */
+function rowLocation(
+  row: number,
+  unit: CUnit,
+  fnRows: [number, number] | undefined,
+): { src?: SourceLine; header?: SourceLine; line?: ImageLine } {
+  const line = unit.rows[row] ?? undefined;
+  if (line?.added) return { src: line.added.src, line };
+  if (line && line.shown.length) return { src: line.shown[line.shown.length - 1]!.src, line };
+  let ref: HunkRef | undefined;
+  if (fnRows) {
+    for (let r = fnRows[0]; r <= fnRows[1]; r++) {
+      const l = unit.rows[r];
+      const t = l?.added ? l.touchedBy : l?.removedBefore;
+      if (t && (!ref || t.patch >= ref.patch)) ref = t;
+    }
+  }
+  ref ??= unit.hunk ?? line?.touchedBy;
+  return { header: ref?.hunk.header, line };
+}
+
+export async function reviewPatchInput(input: PatchInput, options: PatchReviewOptions = {}): Promise<PatchReviewResult> {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const models: Record<string, ModelChoice> = {};
+  const findings: PatchFinding[] = [];
+  const inputLengths = input.lines.map((l) => l.text.length);
+  const mapper: Mapper = { lineLength: (line) => inputLengths[line] ?? 0 };
+  const reviews: Review[] = [];
+  if (input.series.length) reviews.push({ patches: input.series, mail: input.kind !== 'diff' });
+  for (const q of input.quoted) reviews.push({ patches: [q], mail: true });
+  if (reviews.length === 0) {
+    problems.push(
+      input.messageCount > 1
+        ? `no patch found in the ${input.messageCount} messages (a cover letter or replies without a quoted hunk?)`
+        : 'no patch found: no hunk (@@ -a,b +c,d @@) in the input',
+    );
+    return { findings, problems, notes, models };
+  }
+  sharedParser ??= createCParser();
+  const parser = await sharedParser;
+  const fixable = input.kind === 'diff';
+  for (const review of reviews) {
+    const files = buildImages(review, options, problems);
+    for (const [file, state] of files) {
+      const model = chooseModelForPatch(input, file, options);
+      models[file] = model;
+      const headerOf = (patch: number) => state.headers.get(patch) ?? [...state.headers.values()].pop();
+      const units = [state.image, ...state.orphans.map((o) => o.image)].flatMap((img) => cUnits(img));
+      for (const unit of units) {
+        const tree = parseKernelC(parser, unit.text);
+        try {
+          const result = analyzeTree(unit.text, tree, { api: model.model, rules: options.rules });
+          const spans = functionSpans(tree.rootNode);
+          const unitLines = unit.text.split('\n');
+          for (const f of result.findings) {
+            const row = f.range.start.line;
+            const fn = spans.filter(([s, e]) => s <= row && row <= e).pop();
+            if (f.rule === 'missing-release' && fn && (unit.rows[fn[0]] == null || unit.rows[fn[1]] == null)) {
+              notes.push(`${file}: ${f.rule} in ${f.functionName ?? 'a function'} not reported: the patch shows only part of the function`);
+              continue;
+            }
+            const changed =
+              fn !== undefined &&
+              unit.rows.slice(fn[0], fn[1] + 1).some((l) => l != null && (l.added !== undefined || l.removedBefore !== undefined));
+            const here = unit.rows[row] ?? undefined;
+            if (!here?.added && !changed && !options.includeExisting) continue;
+            const loc = rowLocation(row, unit, fn);
+            const patchIndex = here?.added?.patch ?? loc.line?.touchedBy?.patch ?? unit.hunk?.patch ?? 0;
+            const pm = review.patches[patchIndex];
+            let range: Range;
+            let message = f.message;
+            if (loc.src) {
+              const endCol = f.range.end.line === row ? f.range.end.column : undefined;
+              range = mapRangeOnLine(mapper, loc.src, f.range.start.column, endCol);
+            } else {
+              const fd = headerOf(patchIndex);
+              const anchor = loc.header ?? fd?.newHeader ?? fd?.header;
+              range = anchor ? wholeLine(mapper, anchor.line) : wholeLine(mapper, 0);
+              if (here) message += ` (${file}:${here.n}, not shown in the patch)`;
+            }
+            const related: RelatedLocation[] = f.related.map((r) => {
+              const rr = r.range.start.line;
+              const rl = rowLocation(rr, unit, spans.filter(([s, e]) => s <= rr && rr <= e).pop());
+              if (rl.src) {
+                const endCol = r.range.end.line === rr ? r.range.end.column : undefined;
+                return { ...r, range: mapRangeOnLine(mapper, rl.src, r.range.start.column, endCol) };
+              }
+              const n = unit.rows[rr]?.n;
+              return {
+                ...r,
+                range: rl.header ? wholeLine(mapper, rl.header.line) : range,
+                message: `${r.message} (${file}${n ? `:${n}` : ''}, not shown in the patch)`,
+              };
+            });
+            const fixes: Fix[] = fixable ? f.fixes.flatMap((fx) => mapFix(fx, unit, mapper)) : [];
+            const suggestion = f.fixes[0] ? suggestedLines(unitLines, f.fixes[0].edits) : undefined;
+            findings.push({
+              ...f,
+              message,
+              range,
+              related,
+              fixes,
+              file,
+              postImageLine: here?.n ?? 0,
+              patch: { index: patchIndex, subject: pm?.subject, depth: pm?.depth ?? 0 },
+              suggestion,
+              onAddedLine: here?.added !== undefined,
+            });
+          }
+        } finally {
+          tree.delete();
+        }
+      }
+    }
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  return { findings: dedupe(findings), problems, notes, models };
+}
+
+function dedupe(findings: PatchFinding[]): PatchFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.rule}:${f.range.start.line}:${f.range.start.column}:${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * A fix on the post-image → the same fix on the patch text: only single-line edits on `+` lines
+ * that the patch shows verbatim, with no line break in the new text (so the hunk counts stay
+ * right and the patch still applies). Any other edit drops the whole fix.
+ */
+function mapFix(fix: Fix, unit: CUnit, mapper: Mapper): Fix[] {
+  const edits: TextEdit[] = [];
+  for (const e of fix.edits) {
+    if (e.range.start.line !== e.range.end.line || e.newText.includes('\n')) return [];
+    const l = unit.rows[e.range.start.line];
+    if (!l?.added || !l.added.src.exact || l.added.src.text !== l.text) return [];
+    edits.push({ range: mapRangeOnLine(mapper, l.added.src, e.range.start.column, e.range.end.column), newText: e.newText });
+  }
+  return edits.length ? [{ title: fix.title, edits }] : [];
+}
+
+/** The unit lines a fix touches, as the fix leaves them. */
+function suggestedLines(unitLines: readonly string[], edits: readonly TextEdit[]): string[] | undefined {
+  if (edits.length === 0) return undefined;
+  const first = Math.min(...edits.map((e) => e.range.start.line));
+  const last = Math.max(...edits.map((e) => e.range.end.line));
+  const slice = unitLines.slice(first, last + 1).join('\n');
+  const shifted = edits.map((e) => ({
+    newText: e.newText,
+    range: {
+      start: { line: e.range.start.line - first, column: e.range.start.column },
+      end: { line: e.range.end.line - first, column: e.range.end.column },
+    },
+  }));
+  return applyEdits(slice, shifted).split('\n');
+}
