@@ -9,6 +9,7 @@ import { uncheckedResult } from './unchecked-result.ts';
 import { wrongRelease } from './wrong-release.ts';
 
 export type { RuleMeta } from './rule-meta.ts';
+export type { RuleContext } from './rule-context.ts';
 
 export const RULES: readonly RuleMeta[] = [
   wrongRelease,

@@ -1,4 +1,8 @@
+import { rangeOf, squash, unwrap } from '../matcher/syntax.ts';
+import type { Finding } from '../types.ts';
+import { acquisitionLabel, acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
 import type { RuleMeta } from './rule-meta.ts';
+import { releaseLoopBound } from './release-loops.ts';
 
 export const releaseCount: RuleMeta = {
   id: 'release-count',
@@ -7,4 +11,34 @@ export const releaseCount: RuleMeta = {
     'The batch release (or release loop) uses the number of pages asked for, but the acquisition may return fewer (a partial pin): release the number it returned.',
   defaultSeverity: 'warning',
   fixable: true,
+  check,
 };
+
+function check(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<number>();
+  for (const af of ctx.facts.acquisitions) {
+    const site = af.site;
+    if (site.single || !site.countNode || !af.path || site.kind.returns !== 'count') continue;
+    const requested = squash(unwrap(site.countNode).text);
+    if (/^\d+$/.test(requested) || requested === site.resultVar) continue;
+    for (const i of af.releases) {
+      const reach = af.path.releases.get(i);
+      if (!reach?.notFull) continue;
+      const rel = ctx.facts.releases[i]!;
+      // A batch release with the requested count, or a loop bounded by it.
+      const countNode = rel.kind.batch && !rel.kind.inner ? rel.countNode : releaseLoopBound(rel);
+      if (!countNode || squash(unwrap(countNode).text) !== requested || seen.has(countNode.id)) continue;
+      seen.add(countNode.id);
+      const result = site.resultVar;
+      const fix =
+        result && reach.resultAlive
+          ? [{ title: `Release the ${result} pages ${site.kind.name}() returned`, edits: [{ range: rangeOf(countNode), newText: result }] }]
+          : [];
+      const what = rel.kind.batch ? `${rel.kind.name}() releases` : 'this loop releases';
+      const message = `${what} ${requested} pages, but ${acquisitionLabel(site)} (line ${line(site.call)}) may have taken fewer (a partial pin): release the number it returned${result ? ` (${result})` : ''}`;
+      out.push(finding('release-count', ctx, rangeOf(countNode), message, [acquisitionRelated(site), { range: calleeRange(rel.call), message: 'the release' }], fix));
+    }
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import type { RuleId, Severity } from '../types.ts';
+import type { RuleCheck } from './rule-context.ts';
 
 export interface RuleMeta {
   id: RuleId;
@@ -6,4 +7,6 @@ export interface RuleMeta {
   description: string;
   defaultSeverity: Exclude<Severity, 'off'>;
   fixable: boolean;
+  /** Turns one function's facts into findings. */
+  check: RuleCheck;
 }

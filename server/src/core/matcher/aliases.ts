@@ -1,0 +1,71 @@
+/**
+ * Local aliases of page storage inside one function: `p = pages[i]`, `struct page **pp = ctx->pages`,
+ * `pages[n] = page` (the array now holds the page). Flow-insensitive and conservative: a variable
+ * assigned from two different storages is no alias at all.
+ */
+import type { Node } from '../parser.ts';
+import { declaratorName, storageKey, unwrap } from './syntax.ts';
+
+export class Aliases {
+  private readonly map = new Map<string, string>();
+
+  constructor(body: Node) {
+    const seen = new Map<string, Set<string>>();
+    const note = (name: string, key: string | undefined) => {
+      if (!key || key === name || key === 'NULL') return;
+      let s = seen.get(name);
+      if (!s) seen.set(name, (s = new Set()));
+      s.add(key);
+    };
+    for (const a of body.descendantsOfType('assignment_expression')) {
+      if (!a || a.childForFieldName('operator')?.text !== '=') continue;
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (!left || !right) continue;
+      const l = unwrap(left);
+      const r = unwrap(right);
+      if (r.type === 'call_expression' && storageKey(r) === undefined) continue; // fresh storage (kmalloc…)
+      if (l.type === 'identifier') note(l.text, storageKey(r) ?? `?${a.id}`);
+      else if (l.type === 'subscript_expression') {
+        const base = unwrap(l.childForFieldName('argument')!);
+        if (base.type === 'identifier') note(base.text, storageKey(r) ?? `?${a.id}`);
+      }
+    }
+    for (const d of body.descendantsOfType('init_declarator')) {
+      if (!d) continue;
+      const name = declaratorName(d.childForFieldName('declarator'));
+      const value = d.childForFieldName('value');
+      if (!name || !value) continue;
+      const v = unwrap(value);
+      if (v.type === 'call_expression' && storageKey(v) === undefined) continue;
+      if (v.type === 'initializer_list') continue;
+      note(name, storageKey(v) ?? `?${d.id}`);
+    }
+    for (const [name, keys] of seen) {
+      if (keys.size !== 1) continue;
+      const k = [...keys][0]!;
+      if (!k.startsWith('?')) this.map.set(name, k);
+    }
+  }
+
+  /** Follows aliases from a key to the storage it names (bounded, cycle-safe). */
+  resolve(key: string): string {
+    let k = key;
+    for (let i = 0; i < 8; i++) {
+      const base = /^\w+/.exec(k)?.[0];
+      if (!base) return k;
+      const target = this.map.get(base);
+      if (!target) return k;
+      // `p` → `pages`; `p->x` keeps its field path on the aliased base.
+      k = k === base ? target : target + k.slice(base.length);
+    }
+    return k;
+  }
+
+  /** Variables that alias the given storage (for "is the pointer non-NULL" conditions). */
+  namesFor(key: string): string[] {
+    const out: string[] = [];
+    for (const name of this.map.keys()) if (this.resolve(name) === key) out.push(name);
+    return out;
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Everything the rules need to know about one function: its acquisitions, the releases that
+ * reach each one (directly, through aliases, helpers, loops), the paths that leak, and loops of
+ * single releases. Rules (core/rules/*.ts) turn these facts into findings.
+ */
+import { expectedReleaseClass, findSink, isBorrower, type ReleaseClass } from '../api-table.ts';
+import type { Node } from '../parser.ts';
+import type { ApiModel } from '../types.ts';
+import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
+import { explore, type NodeEvent, type PathResult } from './paths.ts';
+import { acquisitionSite, releaseSite, type AcquisitionSite, type ReleaseSite } from './sites.ts';
+import type { Aliases } from './aliases.ts';
+import type { FileSummaries, FunctionInfo } from './summaries.ts';
+import { assignedNames, callArguments, calleeName, isInside, localNames, storageKey, unwrap } from './syntax.ts';
+
+export interface AcquisitionFacts {
+  site: AcquisitionSite;
+  /** Release kind these pages need in the model; undefined when undecidable. */
+  expected?: ReleaseClass;
+  /** Releases of these pages reached from the acquisition (indices into FunctionFacts.releases). */
+  releases: number[];
+  path?: PathResult;
+  /** Whether this function owes a release (local storage, decidable family). */
+  owesRelease: boolean;
+  /** Why the analysis stays quiet about leaks here (verbose output). */
+  quiet?: string;
+}
+
+export interface FunctionFacts {
+  info: FunctionInfo;
+  model: ApiModel;
+  acquisitions: AcquisitionFacts[];
+  releases: ReleaseSite[];
+  /** Releases of a struct field filled by an acquisition elsewhere in the file. */
+  fieldReleases: Array<{ release: number; acquisition: AcquisitionSite; functionName: string }>;
+}
+
+const PATH_BUDGET = 20000;
+
+export function functionFacts(info: FunctionInfo, summaries: FileSummaries, model: ApiModel): FunctionFacts {
+  const acquisitions: AcquisitionSite[] = [];
+  const releases: ReleaseSite[] = [];
+  const releaseByCall = new Map<number, number[]>();
+  for (const call of info.calls) {
+    const name = calleeName(call);
+    if (!name) continue;
+    const acq = name === info.name ? undefined : summaries.acquisitionKind(name);
+    if (acq) acquisitions.push(acquisitionSite(call, acq, info.aliases));
+    if (name === info.name) continue;
+    for (const kind of summaries.releaseKinds(name)) {
+      const site = releaseSite(call, kind, info.aliases);
+      const list = releaseByCall.get(call.id) ?? [];
+      list.push(releases.length);
+      releaseByCall.set(call.id, list);
+      releases.push(site);
+    }
+  }
+  const facts: FunctionFacts = { info, model, acquisitions: [], releases, fieldReleases: [] };
+  if (acquisitions.length === 0) return facts;
+
+  let cfg: Cfg | undefined;
+  const locals = localNames(info.body);
+  for (const site of acquisitions) {
+    const expected = expectedReleaseClass(site.kind.family, model);
+    const af: AcquisitionFacts = { site, expected, releases: [], owesRelease: false };
+    facts.acquisitions.push(af);
+    if (!site.key || site.key === 'NULL') {
+      af.quiet = site.key === 'NULL' ? 'no pages array (probing only)' : 'pages argument not understood';
+      continue;
+    }
+    const plain = /^\w+$/.test(site.key);
+    af.owesRelease =
+      plain &&
+      locals.has(site.key) &&
+      !info.params.includes(site.key) &&
+      site.kind.trackLeaks &&
+      site.kind.returns !== 'void' &&
+      (site.use === 'assigned' || site.use === 'condition' || site.use === 'ignored');
+    if (!af.owesRelease) {
+      af.quiet = !plain
+        ? `pages live in ${site.key}, which outlives the call`
+        : !locals.has(site.key) || info.params.includes(site.key)
+          ? `pages array ${site.key} belongs to the caller`
+          : site.use === 'returned'
+            ? 'the result is returned to the caller'
+            : !site.kind.trackLeaks
+              ? `${site.kind.name}() does not always take a reference`
+              : 'result not tracked';
+    }
+    cfg ??= buildCfg(info.body);
+    const start = cfg.nodeOf(site.call);
+    if (!start) {
+      af.quiet = 'acquisition not placed in the control flow';
+      af.releases = releases.map((r, i) => (r.key === site.key ? i : -1)).filter((i) => i >= 0);
+      continue;
+    }
+    const key = site.key;
+    const resultNames = new Set<string>();
+    if (site.resultVar) {
+      resultNames.add(site.resultVar);
+      for (const n of info.aliases.namesFor(site.resultVar)) resultNames.add(n);
+    }
+    const pointerNames = new Set<string>(plain ? [key, ...info.aliases.namesFor(key)] : []);
+    const eventCache = new Map<number, NodeEvent[]>();
+    const loopCache = new Map<number, number | undefined>();
+    const loopRelease = (loop: Node): number | undefined => {
+      if (loopCache.has(loop.id)) return loopCache.get(loop.id);
+      let found: number | undefined;
+      if (!isInside(site.call, loop)) {
+        for (const [i, r] of releases.entries()) {
+          if (r.key === key && isInside(r.call, loop)) {
+            found = i;
+            break;
+          }
+        }
+      }
+      loopCache.set(loop.id, found);
+      return found;
+    };
+    const events = (node: CfgNode): NodeEvent[] => {
+      let ev = eventCache.get(node.id);
+      if (!ev) {
+        ev = nodeEvents(node, site, key, locals, releaseByCall, releases, resultNames, loopRelease, info.aliases);
+        eventCache.set(node.id, ev);
+      }
+      return ev;
+    };
+    const countText = site.countNode && !site.single ? unwrap(site.countNode).text.replace(/\s+/g, '') : undefined;
+    af.path = explore({
+      cfg,
+      start,
+      events,
+      world: { call: site.call, resultNames, pointerNames, max: site.single ? 1 : Infinity, countText },
+      budget: PATH_BUDGET,
+    });
+    if (af.path.exhausted) {
+      af.quiet = 'too many paths to follow';
+      af.owesRelease = false;
+      af.releases = releases.map((r, i) => (r.key === key ? i : -1)).filter((i) => i >= 0);
+    } else {
+      af.releases = [...af.path.releases.keys()].sort((a, b) => a - b);
+      if (af.owesRelease && af.path.leaks.length === 0 && af.path.handoffs.length > 0 && af.releases.length === 0) {
+        af.quiet = `pages handed off: ${af.path.handoffs.join(', ')}`;
+      }
+    }
+  }
+  return facts;
+}
+
+function nodeEvents(
+  node: CfgNode,
+  site: AcquisitionSite,
+  key: string,
+  locals: Set<string>,
+  releaseByCall: Map<number, number[]>,
+  releases: ReleaseSite[],
+  resultNames: Set<string>,
+  loopRelease: (loop: Node) => number | undefined,
+  aliases: Aliases,
+): NodeEvent[] {
+  const resolvesTo = (arg: Node | undefined, k: string, _site: AcquisitionSite): boolean => {
+    if (!arg) return false;
+    const sk = storageKey(arg);
+    return sk !== undefined && sk !== 'NULL' && aliases.resolve(sk) === k;
+  };
+  const out: NodeEvent[] = [];
+  if (node.loop) {
+    const r = loopRelease(node.loop);
+    if (r !== undefined) out.push({ type: 'release', site: r });
+  }
+  const ast = node.ast;
+  if (!ast) return out;
+  const plainKey = /^\w+$/.test(key) ? key : undefined;
+  const calls = ast.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
+  calls.sort((a, b) => a.startIndex - b.startIndex);
+  for (const call of calls) {
+    if (call.id === site.call.id) {
+      out.push({ type: 'acquire' });
+      continue;
+    }
+    const rel = releaseByCall.get(call.id);
+    if (rel) {
+      const hit = rel.find((i) => releases[i]!.key === key);
+      if (hit !== undefined) out.push({ type: 'release', site: hit });
+      continue;
+    }
+    const name = calleeName(call);
+    if (!name) continue;
+    const args = callArguments(call);
+    const sink = findSink(name);
+    if (sink) {
+      if (resolvesTo(args[sink.arg], key, site)) out.push({ type: 'handoff', why: `added to ${sink.what} by ${name}()` });
+      continue;
+    }
+    if (isBorrower(name)) continue;
+    if (args.some((a) => resolvesTo(a, key, site) || (plainKey && unwrap(a).type === 'identifier' && unwrap(a).text === plainKey))) {
+      out.push({ type: 'handoff', why: `passed to ${name}()` });
+    }
+  }
+  const assigns = [...ast.descendantsOfType(['assignment_expression', 'init_declarator'])].filter((n): n is Node => n !== null);
+  for (const a of assigns) {
+    const isDecl = a.type === 'init_declarator';
+    const left = isDecl ? a.childForFieldName('declarator') : a.childForFieldName('left');
+    const right = isDecl ? a.childForFieldName('value') : a.childForFieldName('right');
+    if (!left || !right) continue;
+    const l = unwrap(left);
+    const containsAcq = right.startIndex <= site.call.startIndex && right.endIndex >= site.call.endIndex;
+    if (l.type === 'identifier') {
+      if (resultNames.has(l.text) && !containsAcq) out.push({ type: 'result-dead' });
+      if (plainKey && l.text === plainKey && !containsAcq) {
+        const r = unwrap(right);
+        // `pages = kmalloc…` before the loop that pins is not a kill of held pages, but it would be
+        // a leak of the old ones only if they were still held: stay quiet either way.
+        out.push({ type: 'kill', why: `${plainKey} reassigned` });
+        void r;
+      }
+      continue;
+    }
+    if (resolvesTo(right, key, site) || mentionsStorage(right, plainKey)) {
+      const target = l.type === 'subscript_expression' ? unwrap(l.childForFieldName('argument')!) : l;
+      if (target.type === 'identifier' && locals.has(target.text)) continue; // local alias
+      out.push({ type: 'handoff', why: `stored in ${l.text.replace(/\s+/g, '')}` });
+    }
+  }
+  const e = node.kind === 'return' ? ast.namedChildren.find((c) => c?.type !== 'comment') : undefined;
+  if (node.kind === 'return' && (mentionsStorage(ast, plainKey) || (e && resolvesTo(e, key, site)))) {
+    out.push({ type: 'handoff', why: 'returned' });
+  }
+  const names = assignedNames(ast);
+  if (names.length > 0) out.push({ type: 'assigns', names });
+  return out;
+}
+
+/** Whether an expression reads the storage variable (as a value, an element or an address). */
+function mentionsStorage(node: Node, plainKey: string | undefined): boolean {
+  if (!plainKey || !node.text.includes(plainKey)) return false;
+  return node.descendantsOfType('identifier').some((i) => i?.text === plainKey);
+}

@@ -1,0 +1,178 @@
+/**
+ * Finding acquisitions and releases in a function, with the storage their pages live in.
+ * Acquisitions come from the API table and from same-file wrappers; releases from the table and
+ * from same-file helpers that release a parameter (see summaries.ts).
+ */
+import {
+  findAcquisition,
+  findRelease,
+  type AcquisitionFamily,
+  type ReleaseClass,
+  type ReleaseSpec,
+  type ReturnKind,
+} from '../api-table.ts';
+import type { Node } from '../parser.ts';
+import type { Aliases } from './aliases.ts';
+import { callArguments, calleeName, squash, storageKey, unwrap } from './syntax.ts';
+
+/** An acquisition as the analysis sees it: a table row, or a same-file wrapper around one. */
+export interface AcquisitionKind {
+  name: string;
+  family: AcquisitionFamily;
+  pagesIndex(argc: number): number | undefined;
+  countIndex(argc: number): number | undefined;
+  single: boolean;
+  pagesByReference: boolean;
+  returns: ReturnKind;
+  trackLeaks: boolean;
+  /** The wrapped acquisition, for messages ("foo_pin() → pin_user_pages_fast()"). */
+  wraps?: string;
+}
+
+export interface ReleaseKind {
+  name: string;
+  cls: ReleaseClass;
+  objectIndex: number;
+  countIndex?: number;
+  batch: boolean;
+  /** The table row of the call that really releases (inside the helper for helpers). */
+  spec: ReleaseSpec;
+  /** For same-file helpers: the release call inside the helper. */
+  inner?: Node;
+}
+
+export type ResultUse = 'assigned' | 'condition' | 'returned' | 'ignored' | 'other';
+
+export interface AcquisitionSite {
+  call: Node;
+  kind: AcquisitionKind;
+  /** Storage key of the pages (after aliases), undefined when unknown, "NULL" for probing. */
+  key?: string;
+  /** The pages argument as written. */
+  pagesNode?: Node;
+  single: boolean;
+  countNode?: Node;
+  resultVar?: string;
+  use: ResultUse;
+}
+
+export interface ReleaseSite {
+  call: Node;
+  kind: ReleaseKind;
+  key?: string;
+  objectNode?: Node;
+  countNode?: Node;
+}
+
+export function acquisitionKindFromTable(name: string): AcquisitionKind | undefined {
+  const spec = findAcquisition(name);
+  if (!spec) return undefined;
+  return {
+    name,
+    family: spec.family,
+    pagesIndex: (argc) => spec.pagesArg[argc],
+    countIndex: (argc) => spec.countArg?.[argc],
+    single: spec.single ?? false,
+    pagesByReference: spec.pagesByReference ?? false,
+    returns: spec.returns,
+    trackLeaks: spec.trackLeaks ?? true,
+  };
+}
+
+export function releaseKindFromTable(name: string): ReleaseKind | undefined {
+  const spec = findRelease(name);
+  if (!spec) return undefined;
+  return { name, cls: spec.cls, objectIndex: spec.objectArg, countIndex: spec.countArg, batch: spec.batch, spec };
+}
+
+/** How the result of a call is used: assigned to a variable, tested, returned, ignored… */
+export function resultUse(call: Node): { use: ResultUse; variable?: string } {
+  let child = call;
+  let parent = call.parent;
+  for (let i = 0; parent && i < 32; i++) {
+    switch (parent.type) {
+      case 'parenthesized_expression':
+      case 'cast_expression':
+        child = parent;
+        parent = parent.parent;
+        continue;
+      case 'assignment_expression': {
+        const left = parent.childForFieldName('left');
+        const op = parent.childForFieldName('operator')?.text;
+        if (op === '=' && left && left.id !== child.id) {
+          const u = unwrap(left);
+          if (u.type === 'identifier') {
+            const inCondition = isInCondition(parent);
+            return { use: inCondition ? 'condition' : 'assigned', variable: u.text };
+          }
+        }
+        return { use: 'other' };
+      }
+      case 'init_declarator': {
+        const d = parent.childForFieldName('declarator');
+        const name = d?.type === 'identifier' ? d.text : undefined;
+        return { use: 'assigned', variable: name };
+      }
+      case 'expression_statement':
+        return { use: 'ignored' };
+      case 'return_statement':
+        return { use: 'returned' };
+      default:
+        return { use: isInCondition(call) ? 'condition' : 'other' };
+    }
+  }
+  return { use: 'other' };
+}
+
+function isInCondition(node: Node): boolean {
+  let n: Node | null = node;
+  for (let i = 0; n && i < 32; i++) {
+    const p: Node | null = n.parent;
+    if (!p) return false;
+    if (
+      (p.type === 'if_statement' || p.type === 'while_statement' || p.type === 'do_statement' || p.type === 'for_statement') &&
+      p.childForFieldName('condition')?.id === n.id
+    )
+      return true;
+    if (p.type.endsWith('statement') || p.type === 'declaration') return false;
+    n = p;
+  }
+  return false;
+}
+
+export function acquisitionSite(call: Node, kind: AcquisitionKind, aliases: Aliases): AcquisitionSite {
+  const args = callArguments(call);
+  const pi = kind.pagesIndex(args.length);
+  const ci = kind.countIndex(args.length);
+  const pagesNode = pi !== undefined ? args[pi] : undefined;
+  const countNode = ci !== undefined ? args[ci] : undefined;
+  const { use, variable } = resultUse(call);
+  let key: string | undefined;
+  let single = kind.single;
+  if (kind.returns === 'page') {
+    // The page comes back as the result: it lives in the variable it is assigned to.
+    key = variable;
+    single = true;
+  } else if (pagesNode) {
+    key = storageKey(pagesNode);
+    const u = unwrap(pagesNode);
+    if (u.type === 'pointer_expression' && u.childForFieldName('operator')?.text === '&' && !kind.pagesByReference) {
+      const target = unwrap(u.childForFieldName('argument')!);
+      if (target.type === 'identifier' || target.type === 'field_expression') single = true;
+    }
+  }
+  if (countNode && squash(countNode.text) === '1') single = true;
+  if (key && key !== 'NULL') key = aliases.resolve(key);
+  return { call, kind, key, pagesNode, single, countNode, resultVar: variable, use };
+}
+
+export function releaseSite(call: Node, kind: ReleaseKind, aliases: Aliases): ReleaseSite {
+  const args = callArguments(call);
+  const objectNode = args[kind.objectIndex];
+  const countNode = kind.countIndex !== undefined ? args[kind.countIndex] : undefined;
+  let key = storageKey(objectNode);
+  if (key && key !== 'NULL') key = aliases.resolve(key);
+  return { call, kind, key, objectNode, countNode };
+}
+
+export { calleeName };

@@ -1,0 +1,162 @@
+/**
+ * Same-file summaries (domain.md §5): a function that releases one of its parameters is a
+ * release at its call sites; a function that acquires into a parameter (or returns the page) and
+ * returns the count is an acquisition at its call sites. Computed to a fixpoint, so helpers of
+ * helpers and wrappers of wrappers are followed.
+ */
+import type { Node } from '../parser.ts';
+import { Aliases } from './aliases.ts';
+import {
+  acquisitionKindFromTable,
+  acquisitionSite,
+  releaseKindFromTable,
+  releaseSite,
+  type AcquisitionKind,
+  type ReleaseKind,
+} from './sites.ts';
+import { calleeName, collectCalls, functionName, parameterNames, unwrap } from './syntax.ts';
+
+export interface FunctionInfo {
+  node: Node;
+  body: Node;
+  name: string;
+  params: string[];
+  calls: Node[];
+  aliases: Aliases;
+}
+
+export class FileSummaries {
+  /** helper name → parameter index → how it is released. */
+  readonly helperReleases = new Map<string, Map<number, ReleaseKind>>();
+  /** wrapper name → the acquisition it performs for its caller. */
+  readonly wrappers = new Map<string, AcquisitionKind>();
+
+  acquisitionKind(name: string): AcquisitionKind | undefined {
+    return acquisitionKindFromTable(name) ?? this.wrappers.get(name);
+  }
+
+  /** Release kinds of a call: a table release (one) or a helper (per parameter). */
+  releaseKinds(name: string): ReleaseKind[] {
+    const table = releaseKindFromTable(name);
+    if (table) return [table];
+    const helper = this.helperReleases.get(name);
+    return helper ? [...helper.values()] : [];
+  }
+
+  /** A stable text of the summaries, for cache keys. */
+  signature(): string {
+    const h = [...this.helperReleases].map(([n, m]) => `${n}:${[...m].map(([i, k]) => `${i}${k.cls}${k.inner?.startIndex ?? ''}`).join(',')}`);
+    const w = [...this.wrappers].map(([n, k]) => `${n}:${k.family}${k.returns}${k.pagesIndex(99) ?? ''}`);
+    return [...h, ...w].sort().join('|');
+  }
+}
+
+export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
+  const s = new FileSummaries();
+  for (let round = 0; round < 4; round++) {
+    let changed = false;
+    for (const fn of functions) {
+      if (fn.params.length === 0) continue;
+      // Releases of a parameter.
+      for (const call of fn.calls) {
+        const name = calleeName(call);
+        if (!name || name === fn.name) continue;
+        const table = releaseKindFromTable(name);
+        const kinds: Array<[ReleaseKind, number]> = [];
+        if (table) kinds.push([table, table.objectIndex]);
+        else {
+          const helper = s.helperReleases.get(name);
+          if (helper) for (const [idx, k] of helper) kinds.push([k, idx]);
+        }
+        for (const [kind, argIndex] of kinds) {
+          const site = releaseSite(call, { ...kind, objectIndex: argIndex }, fn.aliases);
+          const p = site.key ? fn.params.indexOf(site.key) : -1;
+          if (p < 0) continue;
+          let m = s.helperReleases.get(fn.name);
+          if (!m) s.helperReleases.set(fn.name, (m = new Map()));
+          const prev = m.get(p);
+          const next: ReleaseKind = {
+            name: fn.name,
+            cls: kind.cls,
+            objectIndex: p,
+            countIndex: undefined,
+            batch: true,
+            spec: kind.spec,
+            inner: kind.inner ?? call,
+          };
+          if (!prev) {
+            m.set(p, next);
+            changed = true;
+          } else if (prev.cls !== kind.cls && prev.cls !== ('mixed' as never)) {
+            // Released both ways (e.g. per a flag): not a helper we can judge.
+            m.set(p, { ...prev, cls: 'mixed' as never });
+            changed = true;
+          }
+        }
+      }
+      // Acquisitions for the caller.
+      if (s.wrappers.has(fn.name)) continue;
+      for (const call of fn.calls) {
+        const name = calleeName(call);
+        if (!name || name === fn.name) continue;
+        const kind = s.acquisitionKind(name);
+        if (!kind) continue;
+        const site = acquisitionSite(call, kind, fn.aliases);
+        const returnsResult = site.use === 'returned' || (site.resultVar !== undefined && returnsVariable(fn.body, site.resultVar));
+        const p = site.key ? fn.params.indexOf(site.key) : -1;
+        const countParam = site.countNode ? fn.params.indexOf(unwrap(site.countNode).text) : -1;
+        if (p >= 0 && returnsResult && (kind.returns === 'count' || kind.returns === 'bool')) {
+          s.wrappers.set(fn.name, {
+            name: fn.name,
+            family: kind.family,
+            pagesIndex: () => p,
+            countIndex: () => (countParam >= 0 ? countParam : undefined),
+            single: site.single,
+            pagesByReference: kind.pagesByReference,
+            returns: kind.returns,
+            trackLeaks: kind.trackLeaks,
+            wraps: kind.wraps ?? kind.name,
+          });
+          changed = true;
+          break;
+        }
+        if (site.single && site.key && fn.params.indexOf(site.key) < 0 && returnsVariable(fn.body, site.key) && kind.returns !== 'page') {
+          s.wrappers.set(fn.name, {
+            name: fn.name,
+            family: kind.family,
+            pagesIndex: () => undefined,
+            countIndex: () => undefined,
+            single: true,
+            pagesByReference: false,
+            returns: 'page',
+            trackLeaks: kind.trackLeaks,
+            wraps: kind.wraps ?? kind.name,
+          });
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  // Drop helpers that release a parameter both ways.
+  for (const [name, m] of s.helperReleases) {
+    for (const [i, k] of m) if ((k.cls as string) === 'mixed') m.delete(i);
+    if (m.size === 0) s.helperReleases.delete(name);
+  }
+  return s;
+}
+
+function returnsVariable(body: Node, name: string): boolean {
+  return body.descendantsOfType('return_statement').some((r) => {
+    const e = r?.namedChildren.find((c) => c?.type !== 'comment');
+    return !!e && unwrap(e).type === 'identifier' && unwrap(e).text === name;
+  });
+}
+
+export function functionInfo(node: Node): FunctionInfo | undefined {
+  const body = node.childForFieldName('body');
+  const name = functionName(node);
+  if (!body || !name) return undefined;
+  return { node, body, name, params: parameterNames(node), calls: collectCalls(body), aliases: new Aliases(body) };
+}

@@ -1,0 +1,55 @@
+/**
+ * Shared by wrong-release and mismatched-release: releases reached from an acquisition whose
+ * release kind is not the one the acquisition's family needs in the active model.
+ */
+import { counterpartKey, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
+import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
+import { calleeNode, rangeOf } from '../matcher/syntax.ts';
+import type { Fix } from '../types.ts';
+import type { RuleContext } from './rule-context.ts';
+
+export interface Mismatch {
+  release: ReleaseSite;
+  acquisition: AcquisitionSite;
+  expected: ReleaseClass;
+  /** The acquisition lives in another function (struct field filled there). */
+  elsewhere?: string;
+}
+
+export function findMismatches(ctx: RuleContext, expectedWrong: { expected: ReleaseClass; got: ReleaseClass }): Mismatch[] {
+  const out: Mismatch[] = [];
+  const seen = new Set<number>();
+  for (const af of ctx.facts.acquisitions) {
+    if (af.expected !== expectedWrong.expected) continue;
+    for (const i of af.releases) {
+      const rel = ctx.facts.releases[i]!;
+      if (rel.kind.cls !== expectedWrong.got || seen.has(rel.call.id)) continue;
+      seen.add(rel.call.id);
+      out.push({ release: rel, acquisition: af.site, expected: af.expected });
+    }
+  }
+  for (const fr of ctx.facts.fieldReleases) {
+    const rel = ctx.facts.releases[fr.release]!;
+    if (seen.has(rel.call.id)) continue;
+    const exp = expectedReleaseClass(fr.acquisition.kind.family, ctx.model);
+    if (exp !== expectedWrong.expected || rel.kind.cls !== expectedWrong.got) continue;
+    seen.add(rel.call.id);
+    out.push({ release: rel, acquisition: fr.acquisition, expected: exp, elsewhere: fr.functionName });
+  }
+  return out;
+}
+
+/** The call to use instead, if there is a one-to-one replacement. */
+export function replacementName(m: Mismatch, ctx: RuleContext): string | undefined {
+  return m.release.kind.spec.counterpart[counterpartKey(m.expected, ctx.model)];
+}
+
+/** Fix: rename the releasing call (inside the helper when the release goes through one). */
+export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
+  const name = replacementName(m, ctx);
+  if (!name) return [];
+  const call = m.release.kind.inner ?? m.release.call;
+  const callee = calleeNode(call);
+  if (!callee) return [];
+  return [{ title: `Replace ${callee.text}() with ${name}()`, edits: [{ range: rangeOf(callee), newText: name }] }];
+}

@@ -1,0 +1,60 @@
+/** What every rule's check receives, and small helpers to phrase findings the same way. */
+import type { Node } from '../parser.ts';
+import type { FunctionFacts } from '../matcher/function-facts.ts';
+import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
+import { calleeNode, rangeOf } from '../matcher/syntax.ts';
+import type { ApiModel, Finding, Range, RelatedLocation, RuleId } from '../types.ts';
+import type { ReleaseClass } from '../api-table.ts';
+
+export interface RuleContext {
+  facts: FunctionFacts;
+  model: ApiModel;
+}
+
+export type RuleCheck = (ctx: RuleContext) => Finding[];
+
+export function line(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+/** `pin_user_pages_fast()`, or `foo_pin() (pin_user_pages_fast())` for wrappers. */
+export function acquisitionLabel(site: AcquisitionSite): string {
+  return site.kind.wraps ? `${site.kind.name}() (${site.kind.wraps}())` : `${site.kind.name}()`;
+}
+
+export function calleeRange(call: Node): Range {
+  return rangeOf(calleeNode(call) ?? call);
+}
+
+/** A range clipped to the first line of a node (returns, loops). */
+export function firstLineRange(node: Node): Range {
+  const r = rangeOf(node);
+  if (r.end.line === r.start.line) return r;
+  const firstLine = node.text.split('\n')[0] ?? '';
+  return { start: r.start, end: { line: r.start.line, column: r.start.column + firstLine.trimEnd().length } };
+}
+
+export function acquisitionRelated(site: AcquisitionSite): RelatedLocation {
+  return { range: calleeRange(site.call), message: `pages taken here by ${acquisitionLabel(site)}` };
+}
+
+export function releaseRelated(rel: ReleaseSite, message?: string): RelatedLocation {
+  return { range: calleeRange(rel.call), message: message ?? `released here by ${rel.kind.name}()` };
+}
+
+export function finding(
+  rule: RuleId,
+  ctx: RuleContext,
+  range: Range,
+  message: string,
+  related: RelatedLocation[],
+  fixes: Finding['fixes'] = [],
+): Finding {
+  return { rule, severity: 'warning', message, range, related, fixes, functionName: ctx.facts.info.name };
+}
+
+/** What kind of reference a release class drops, for messages. */
+export function describeClass(cls: ReleaseClass, model: ApiModel): string {
+  if (cls === 'ref') return 'an ordinary page reference';
+  return model === 'put_user_page' ? 'a GUP pin (put_user_page)' : 'a FOLL_PIN pin';
+}
