@@ -54,5 +54,7 @@ export interface OutputFormat {
   name: string;
   /** One line for `--help`. */
   description: string;
+  /** Output is data (JSON, SARIF): --verbose notes then go to stderr, not into the output. */
+  machineReadable?: boolean;
   render(reports: readonly FileReport[], summary: CheckSummary, ctx: FormatContext): string;
 }

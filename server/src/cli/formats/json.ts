@@ -55,6 +55,7 @@ export function toJsonFinding(report: FileReport, f: Finding): JsonFinding {
 
 export const jsonFormat: OutputFormat = {
   name: 'json',
+  machineReadable: true,
   description: '{"findings":[…]} with 1-based positions, for scripts',
   render(reports) {
     const findings = reports.flatMap((r) => r.findings.map((f) => toJsonFinding(r, f)));

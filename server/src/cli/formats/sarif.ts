@@ -112,6 +112,7 @@ export function toSarifLog(reports: readonly FileReport[], toolVersion: string, 
 
 export const sarifFormat: OutputFormat = {
   name: 'sarif',
+  machineReadable: true,
   description: 'SARIF 2.1.0 for code-scanning services',
   render(reports, _summary, ctx) {
     return JSON.stringify(toSarifLog(reports, ctx.toolVersion, ctx.cwd), null, 2) + '\n';

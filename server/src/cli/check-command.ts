@@ -1,0 +1,173 @@
+/**
+ * `gup-review check`: collect the inputs, check them (inline for small runs, on a worker pool
+ * for big ones), print the chosen format on stdout and input errors on stderr, and return the
+ * exit code (0 no findings, 1 findings, 2 an input or usage error).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { isRuleId, SEVERITIES } from '../core/rules/index.ts';
+import type { ApiModelSetting, RuleId, Severity } from '../core/types.ts';
+import { checkFile, checkStdinText, decodeSource, type CheckFileResult, type CheckMode, type CheckRunOptions } from './check-file.ts';
+import { collectInputs } from './collect-files.ts';
+import { errorLine, UsageError } from './errors.ts';
+import { findFormat, type CheckSummary, type FileReport, type FormatContext } from './formats/index.ts';
+import { plural, summaryLine } from './formats/text.ts';
+import { TOOL_VERSION } from './package-info.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export interface CheckCommandOptions {
+  api: string;
+  format: string;
+  fix?: boolean;
+  diff?: boolean;
+  rule: string[];
+  verbose?: boolean;
+  tree?: string;
+  jobs?: string;
+}
+
+/** Below this many inputs, starting threads costs more than it saves. */
+const POOL_THRESHOLD = 400;
+
+export interface CommandIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Buffer;
+  color: boolean;
+  cwd: string;
+}
+
+/** `--rule ID=SEVERITY` values → overrides. */
+export function parseRuleOverrides(values: readonly string[]): Partial<Record<RuleId, Severity>> {
+  const out: Partial<Record<RuleId, Severity>> = {};
+  for (const v of values) {
+    const m = /^([\w-]+)=(\w+)$/.exec(v.trim());
+    if (!m) throw new UsageError(`--rule expects ID=SEVERITY (e.g. batch-release=off), not '${v}'`);
+    const [, id, sev] = m;
+    if (!isRuleId(id!)) throw new UsageError(`unknown rule '${id}' in --rule`);
+    if (!(SEVERITIES as readonly string[]).includes(sev!)) {
+      throw new UsageError(`unknown severity '${sev}' in --rule (one of ${SEVERITIES.join(', ')})`);
+    }
+    out[id as RuleId] = sev as Severity;
+  }
+  return out;
+}
+
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--jobs expects a number of threads, not '${value}'`);
+  return Number(value);
+}
+
+export async function runCheck(paths: readonly string[], opts: CheckCommandOptions, io: CommandIo): Promise<number> {
+  const format = findFormat(opts.format);
+  if (!format) throw new UsageError(`unknown format '${opts.format}'`);
+  if (opts.fix && opts.diff) throw new UsageError('--fix and --diff cannot be used together');
+  const mode: CheckMode = opts.fix ? 'fix' : opts.diff ? 'diff' : 'report';
+  if (opts.tree !== undefined) {
+    let isDir = false;
+    try {
+      isDir = fs.statSync(opts.tree).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) throw new UsageError(`--tree: no such directory: ${opts.tree}`);
+  }
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError("'-' (stdin) can be given once");
+  const jobs = parseJobs(opts.jobs);
+  const options: CheckRunOptions = {
+    api: opts.api as ApiModelSetting,
+    rules: parseRuleOverrides(opts.rule),
+    mode,
+    ...(opts.tree !== undefined ? { tree: opts.tree } : {}),
+  };
+
+  const threads = jobs > 0 ? jobs : os.availableParallelism();
+  // Workers boot (and load the parser) while the main thread walks the directories.
+  const mayUsePool = threads > 1 && (jobs > 1 || paths.some((p) => p !== '-' && isDirectory(p)));
+  const pool = mayUsePool ? new WorkerPool(threads, options) : undefined;
+  let results: CheckFileResult[];
+  const collected = collectInputs(paths);
+  try {
+    const usePool = pool && (jobs > 1 || collected.inputs.length >= POOL_THRESHOLD);
+    const onDisk = collected.inputs.filter((i) => i.path !== '-');
+    const fromDisk = usePool
+      ? await pool.run(onDisk)
+      : await sequential(onDisk, options);
+    results = [];
+    let k = 0;
+    for (const input of collected.inputs) {
+      if (input.path === '-') results.push(await checkStdin(io, options));
+      else results.push(fromDisk[k++]!);
+    }
+  } finally {
+    await pool?.close();
+  }
+
+  const errors = [...collected.errors];
+  const reports: FileReport[] = [];
+  const diffs: string[] = [];
+  const summary: CheckSummary = { filesChecked: results.length, filesAnalyzed: 0, filesFailed: collected.errors.length, fixesApplied: 0 };
+  for (const r of results) {
+    if (r.status === 'failed') summary.filesFailed++;
+    if (r.error) errors.push(r.error);
+    if (r.report) {
+      reports.push(r.report);
+      summary.filesAnalyzed++;
+      summary.fixesApplied += r.report.fixed ?? 0;
+    }
+    if (r.diff) diffs.push(r.diff);
+  }
+  for (const e of errors) io.stderr(errorLine(e) + '\n');
+
+  const ctx: FormatContext = { color: io.color, verbose: !!opts.verbose, toolVersion: TOOL_VERSION, cwd: io.cwd };
+  if (mode === 'diff') {
+    io.stdout(diffs.join(''));
+    io.stderr(summaryFor(reports, summary, diffs.length) + '\n');
+  } else {
+    io.stdout(format.render(reports, summary, ctx));
+    if (opts.verbose && format.machineReadable) {
+      for (const r of reports) for (const line of verboseLines(r)) io.stderr(line + '\n');
+    }
+  }
+  const findings = reports.reduce((n, r) => n + r.findings.length, 0);
+  if (summary.filesFailed > 0) return 2;
+  return findings > 0 ? 1 : 0;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function sequential(inputs: readonly { path: string; display: string; explicit: boolean }[], options: CheckRunOptions): Promise<CheckFileResult[]> {
+  const out: CheckFileResult[] = [];
+  for (const i of inputs) out.push(await checkFile(i.path, i.display, i.explicit, options));
+  return out;
+}
+
+async function checkStdin(io: CommandIo, options: CheckRunOptions): Promise<CheckFileResult> {
+  let text: string;
+  try {
+    const decoded = decodeSource(io.readStdin());
+    if ('error' in decoded) return { status: 'failed', error: `stdin: ${decoded.error}, not checked` };
+    text = decoded.text;
+  } catch (e) {
+    return { status: 'failed', error: `cannot read stdin: ${(e as Error).message}` };
+  }
+  return checkStdinText(text, options);
+}
+
+function verboseLines(r: FileReport): string[] {
+  const out: string[] = [];
+  if (r.model) out.push(`${r.file}: note: API model ${r.model.model} (${r.model.reason})`);
+  for (const n of r.notes) out.push(`${r.file}:${n.range.start.line + 1}:${n.range.start.column + 1}: note: ${n.message}`);
+  return out;
+}
+
+function summaryFor(reports: readonly FileReport[], summary: CheckSummary, diffs: number): string {
+  return `${summaryLine(reports, summary)}; diff of the fixes for ${plural(diffs, 'file')} on stdout, nothing written`;
+}

@@ -1,0 +1,148 @@
+/**
+ * The per-input job of `check`, the same in the main thread and in the worker threads: read,
+ * validate (not binary, valid UTF-8), prefilter, analyse, and with --fix / --diff compute the
+ * fixed text (written atomically, or turned into a unified diff).
+ */
+import * as fs from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
+import { analyzeText } from '../core/analyze.ts';
+import { detectPatchInput, reviewPatch } from '../core/patch/index.ts';
+import { applyEdits, selectFixes } from '../core/text-edits.ts';
+import type { AnalysisOptions, ApiModelSetting, RuleId, Severity } from '../core/types.ts';
+import { describeFsError } from './errors.ts';
+import type { FileReport } from './formats/format.ts';
+import { namesAcquisition } from './prefilter.ts';
+import { ChangedOnDiskError, writeFileAtomic, type ReadSnapshot } from './write-atomic.ts';
+
+export type CheckMode = 'report' | 'fix' | 'diff';
+
+/** Options of one run, sent to every worker (plain data). */
+export interface CheckRunOptions {
+  api: ApiModelSetting;
+  rules: Partial<Record<RuleId, Severity>>;
+  mode: CheckMode;
+  /** Kernel tree for patch review (--tree). */
+  tree?: string;
+}
+
+export interface CheckFileResult {
+  /** `skipped`: names no acquisition (prefilter); `failed`: could not be read or written. */
+  status: 'analyzed' | 'skipped' | 'failed';
+  report?: FileReport;
+  /** Why the input failed, one line (without the `gup-review: ` prefix). */
+  error?: string;
+  /** --diff: the unified diff of the preferred fixes. */
+  diff?: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Bytes → text, or the reason the file is not C source text. */
+export function decodeSource(buf: Buffer): { text: string } | { error: string } {
+  // A NUL byte never occurs in C source or a patch mail: binary.
+  if (buf.indexOf(0) !== -1) return { error: 'binary file' };
+  try {
+    return { text: utf8.decode(buf) };
+  } catch {
+    return { error: 'not valid UTF-8' };
+  }
+}
+
+function analysisOptions(options: CheckRunOptions, filePath?: string): AnalysisOptions {
+  return { api: options.api, rules: options.rules, ...(filePath ? { filePath } : {}) };
+}
+
+/** Checks one C file, or a patch/mail when its name or content says so. */
+export async function checkFile(file: string, display: string, explicit: boolean, options: CheckRunOptions): Promise<CheckFileResult> {
+  let buf: Buffer;
+  let stat: fs.Stats;
+  try {
+    buf = fs.readFileSync(file);
+    stat = fs.statSync(file);
+  } catch (e) {
+    return { status: 'failed', error: `cannot read ${display}: ${describeFsError(e)}` };
+  }
+  if (!explicit && !namesAcquisition(buf)) return { status: 'skipped' };
+  const decoded = decodeSource(buf);
+  if ('error' in decoded) return { status: 'failed', error: `${display}: ${decoded.error}, not checked` };
+  const text = decoded.text;
+  // Named inputs that are not C by extension may be patches or mails (by name or content).
+  const patchKind = explicit && !/\.[ch]$/.test(file) ? detectPatchInput(file, text) : undefined;
+  if (patchKind) return checkPatchText(text, patchKind, display, options);
+  if (!namesAcquisition(buf)) return { status: 'skipped' };
+  return checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } });
+}
+
+/** Checks text read from stdin: a patch/mail when detectPatchInput says so, else C. */
+export async function checkStdinText(text: string, options: CheckRunOptions): Promise<CheckFileResult> {
+  const kind = detectPatchInput('-', text);
+  if (kind) return checkPatchText(text, kind, '-', options);
+  return checkCText(text, '-', options);
+}
+
+async function checkPatchText(
+  text: string,
+  kind: NonNullable<ReturnType<typeof detectPatchInput>>,
+  display: string,
+  options: CheckRunOptions,
+): Promise<CheckFileResult> {
+  const result = await reviewPatch(text, kind, { ...analysisOptions(options), ...(options.tree ? { tree: options.tree } : {}) });
+  const problems = [...result.problems];
+  if (options.mode !== 'report' && result.findings.some((f) => f.fixes.length > 0)) {
+    problems.push(`--${options.mode} applies to C files; the fixes of a ${kind} are shown, not applied`);
+  }
+  return { status: 'analyzed', report: { file: display, kind, findings: result.findings, notes: [], problems, text } };
+}
+
+async function checkCText(
+  text: string,
+  display: string,
+  options: CheckRunOptions,
+  onDisk?: { file: string; snapshot: ReadSnapshot },
+): Promise<CheckFileResult> {
+  const filePath = onDisk?.file;
+  const result = await analyzeText(text, analysisOptions(options, filePath));
+  const report: FileReport = {
+    file: display,
+    kind: 'c',
+    findings: result.findings,
+    notes: result.notes,
+    model: result.model,
+    problems: [],
+  };
+  if (options.mode === 'report' || result.findings.length === 0) {
+    if (result.findings.length > 0) report.text = text;
+    return { status: 'analyzed', report };
+  }
+  const fixes = selectFixes(result.findings);
+  if (fixes.length === 0) {
+    report.text = text;
+    return { status: 'analyzed', report };
+  }
+  const fixed = applyEdits(text, fixes.flatMap((f) => f.edits));
+  if (options.mode === 'diff') {
+    report.text = text;
+    const name = display === '-' ? 'stdin' : display;
+    const diff = createTwoFilesPatch(`a/${name}`, `b/${name}`, text, fixed, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+    return { status: 'analyzed', report, diff };
+  }
+  // --fix
+  if (!onDisk) {
+    report.problems.push('--fix cannot write to stdin; use --diff');
+    report.text = text;
+    return { status: 'analyzed', report };
+  }
+  try {
+    writeFileAtomic(onDisk.file, fixed, onDisk.snapshot);
+  } catch (e) {
+    const reason = e instanceof ChangedOnDiskError ? 'changed on disk while it was being fixed; not written' : `cannot write: ${describeFsError(e)}`;
+    report.text = text;
+    return { status: 'failed', report, error: `${display}: ${reason}` };
+  }
+  // Report what is left after the fixes, as eslint --fix does.
+  const after = await analyzeText(fixed, analysisOptions(options, filePath));
+  const left: FileReport = { ...report, findings: after.findings, notes: after.notes, fixed: fixes.length };
+  if (after.findings.length > 0) left.text = fixed;
+  else delete left.text;
+  return { status: 'analyzed', report: left };
+}

@@ -1,0 +1,55 @@
+/**
+ * The text prefilter: does a file name any acquisition? Most of a kernel tree does not, and
+ * those files are never decoded or parsed. A few byte needles, derived from the API table, are
+ * searched with Buffer.indexOf (memchr-speed); only around a hit is the exact name regex run.
+ */
+import { ACQUISITIONS, ACQUISITION_NAME_RE } from '../core/api-table.ts';
+
+const MIN_NEEDLE = 8;
+
+/**
+ * A small set of substrings such that every acquisition name contains one: greedy set cover
+ * over the names' substrings, preferring the one that covers most names, then the longest.
+ */
+export function deriveNeedles(names: readonly string[]): string[] {
+  let uncovered = [...new Set(names)];
+  const needles: string[] = [];
+  while (uncovered.length > 0) {
+    let best = '';
+    let bestCover = 0;
+    for (const name of uncovered) {
+      for (let i = 0; i < name.length; i++) {
+        for (let j = i + Math.min(MIN_NEEDLE, name.length - i); j <= name.length; j++) {
+          const sub = name.slice(i, j);
+          const cover = uncovered.reduce((n, other) => n + (other.includes(sub) ? 1 : 0), 0);
+          if (cover > bestCover || (cover === bestCover && sub.length > best.length)) {
+            best = sub;
+            bestCover = cover;
+          }
+        }
+      }
+    }
+    needles.push(best);
+    uncovered = uncovered.filter((n) => !n.includes(best));
+  }
+  return needles;
+}
+
+export const PREFILTER_NEEDLES: readonly string[] = deriveNeedles(ACQUISITIONS.map((a) => a.name));
+const needleBuffers = PREFILTER_NEEDLES.map((n) => Buffer.from(n, 'latin1'));
+const LONGEST_NAME = Math.max(...ACQUISITIONS.map((a) => a.name.length));
+const exact = new RegExp(ACQUISITION_NAME_RE.source);
+
+/** True when `buf` contains an acquisition name as a whole word (exactly ACQUISITION_NAME_RE). */
+export function namesAcquisition(buf: Buffer): boolean {
+  for (let n = 0; n < needleBuffers.length; n++) {
+    const needle = needleBuffers[n]!;
+    for (let at = buf.indexOf(needle); at !== -1; at = buf.indexOf(needle, at + 1)) {
+      // The whole name (and the characters either side, for \b) lies within this window.
+      const start = Math.max(0, at - LONGEST_NAME - 1);
+      const end = Math.min(buf.length, at + needle.length + LONGEST_NAME + 1);
+      if (exact.test(buf.toString('latin1', start, end))) return true;
+    }
+  }
+  return false;
+}
