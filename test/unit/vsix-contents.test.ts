@@ -26,7 +26,6 @@ const ALLOWED: readonly RegExp[] = [
   /^dist\/[^/]+\.wasm$/,
   /^syntaxes\/.+$/,
   /^client\/walkthrough\/.+$/,
-  /^client\/images\/[^/]+\.png$/,
   /^examples\/.+$/,
   /^package\.json$/,
   /^README\.md$/,
@@ -131,17 +130,20 @@ test('vsce ls lists only allowed files, and every required one', () => {
   assert.ok(!files.some((f) => f.endsWith('.ts')), 'TypeScript sources must stay out');
 });
 
-test('screenshots: README references each packaged image, each exists and is small', () => {
+test('README screenshots exist, are small PNGs, are all used, and stay out of the VSIX', () => {
   const images = readmeImages();
   const files = vsceLs();
-  const packagedImages = files.filter((f) => f.startsWith('client/images/'));
   for (const img of images) {
     const abs = path.join(root, img);
     assert.ok(fs.existsSync(abs), `README links ${img}, which does not exist`);
     assert.ok(fs.statSync(abs).size < MAX_IMAGE_BYTES, `${img} is ${fs.statSync(abs).size} bytes (limit 150 KB)`);
-    assert.ok(files.includes(img), `README links ${img}, which is not in the VSIX`);
+    assert.ok(fs.readFileSync(abs).subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')), `${img} is not a PNG`);
+    // The extension page's CSP is "img-src https: data:": packaged images could never show.
+    assert.ok(!files.includes(img), `${img} is in the VSIX, where it cannot be displayed`);
   }
-  for (const f of packagedImages) assert.ok(images.includes(f), `${f} is packaged but README does not use it`);
+  const imageDir = path.join(root, 'client', 'images');
+  const committed = fs.existsSync(imageDir) ? fs.readdirSync(imageDir).map((f) => `client/images/${f}`) : [];
+  for (const f of committed) assert.ok(images.includes(f), `${f} is not used by README.md`);
 });
 
 test('npm run package builds one VSIX under 2 MB holding exactly the vsce ls files', (t) => {
