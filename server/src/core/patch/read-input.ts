@@ -33,6 +33,8 @@ export interface PatchInput {
   quoted: PatchMessage[];
   /** Messages in the input (a cover letter or a reply without a patch counts too). */
   messageCount: number;
+  /** Every decoded body line (after quoted-printable/base64), for whole-input questions. */
+  decodedText: string;
 }
 
 const PATCH_TAG_RE = /\[[^\]]*\bPATCH\b[^\]]*?(?:\s(\d+)\/(\d+))?\s*\]/i;
@@ -49,11 +51,13 @@ export async function readPatchInput(text: string, kind: PatchInputKind): Promis
     kind === 'mbox' || isMboxFromLine(firstText) ? splitMbox(lines) : [lines];
   const series: PatchMessage[] = [];
   const quoted: PatchMessage[] = [];
+  const decoded: string[] = [];
   for (let m = 0; m < messages.length; m++) {
     const msgLines = messages[m]!;
     // A bare diff (no headers) comes back as one body, line for line.
     const mail = await parseMailMessage(msgLines);
     for (const body of mail.bodies) {
+      for (const l of body) decoded.push(l.text);
       for (const layer of quoteLayers(body)) {
         const files = parseUnifiedDiff(layer.lines, layer.depth > 0);
         if (files.length === 0) continue;
@@ -72,5 +76,5 @@ export async function readPatchInput(text: string, kind: PatchInputKind): Promis
   if (series.length > 1 && series.every((p) => p.number)) {
     series.sort((a, b) => a.number!.n - b.number!.n || a.message - b.message);
   }
-  return { kind, text, lines, series, quoted, messageCount: messages.length };
+  return { kind, text, lines, series, quoted, messageCount: messages.length, decodedText: decoded.join('\n') };
 }

@@ -87,7 +87,7 @@ export function chooseModelForPatch(
     const kt = findKernelTree(path.join(options.tree, file));
     if (kt) return { model: kt.upstream ? 'unpin_user_page' : 'put_user_page', reason: `auto, from ${kt.mmHeader}` };
   }
-  return UPSTREAM_MARKERS_RE.test(input.text)
+  return UPSTREAM_MARKERS_RE.test(input.text) || UPSTREAM_MARKERS_RE.test(input.decodedText)
     ? { model: 'unpin_user_page', reason: 'auto, the patch uses the pin_user_pages API' }
     : { model: 'put_user_page', reason: 'auto, no kernel tree and no pin_user_pages in the patch' };
 }
@@ -158,12 +158,12 @@ function wholeLine(m: Mapper, line: number): Range {
 }
 
 function mapColumn(m: Mapper, src: SourceLine, column: number): Position {
-  if (!src.exact) return { line: src.line, column: src.column };
+  if (!src.exact) return { line: src.line, column: 0 };
   return { line: src.line, column: Math.min(src.column + column, m.lineLength(src.line)) };
 }
 
 function mapRangeOnLine(m: Mapper, src: SourceLine, start: number, end: number | undefined): Range {
-  if (!src.exact) return { start: { line: src.line, column: src.column }, end: { line: src.line, column: m.lineLength(src.line) } };
+  if (!src.exact) return wholeLine(m, src.line);
   return {
     start: mapColumn(m, src, start),
     end: end === undefined ? { line: src.line, column: m.lineLength(src.line) } : mapColumn(m, src, end),
