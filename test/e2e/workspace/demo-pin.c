@@ -9,9 +9,9 @@
 #include <linux/highmem.h>
 #include <linux/uaccess.h>
 
-/* Two refcounts to decode: 12288 pins + 3 refs, and 3 pins + 1 ref. */
-#define DEMO_REFCOUNT 0xC00003
-#define DEMO_PINNED_REFCOUNT (3 * 1024 + 1)
+/* Refcounts seen in testing: 12288 pins + 3 references, and 3 pins + 1 reference. */
+static atomic_t demo_busy_refcount = ATOMIC_INIT(0xC00003);
+static atomic_t demo_idle_refcount = ATOMIC_INIT(3 * 1024 + 1);
 
 static int demo_clear_user_page(unsigned long uaddr)
 {
