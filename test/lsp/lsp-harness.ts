@@ -54,9 +54,15 @@ export class LspSession {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       s.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
     });
-    conn.onNotification('gupReview/status', (p: Record<string, unknown>) => s.statuses.set(String(p.uri), p));
-    conn.onNotification('window/logMessage', (p: { message: string }) => s.logs.push(p.message));
-    conn.onNotification((method: string, params: unknown) => s.notifications.push({ method, params }));
+    conn.onNotification('gupReview/status', (p: Record<string, unknown>) => {
+      s.statuses.set(String(p.uri), p);
+    });
+    conn.onNotification('window/logMessage', (p: { message: string }) => {
+      s.logs.push(p.message);
+    });
+    conn.onNotification('gupReview/checkWorkspaceProgress', (params: unknown) => {
+      s.notifications.push({ method: 'gupReview/checkWorkspaceProgress', params });
+    });
     conn.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string; section?: string }> }) => {
       s.configurationRequests++;
       return p.items.map((item) => (typeof s.settings === 'function' ? s.settings(item.scopeUri) : s.settings));

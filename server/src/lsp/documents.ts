@@ -3,10 +3,8 @@
  * is edited with each change and reparsed incrementally when next needed. Each document also owns
  * the FunctionCache the core uses to reuse per-function results. All trees are freed on close.
  *
- * Edits are widened to whole lines: parser.ts blanks kernel attribute macros (`__user`, …) before
- * parsing, and whether a word is blanked depends on the whole word, so a keystroke can change the
- * blanked text next to the change. Blanking is line-local (an attribute with a multi-line argument
- * list is the exception), so a whole-line edit keeps the tree consistent with the blanked text.
+ * Attribute blanking (parser.ts blanks `__user`, `__must_hold(x)`, … before parsing) can change
+ * characters outside an edit; getTree() reconciles that before each incremental parse.
  */
 import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
@@ -17,7 +15,7 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { FunctionCache } from '../core/analyze.ts';
-import { Edit, parseKernelC, type Tree } from '../core/parser.ts';
+import { blankAttributes, Edit, parseKernelC, type Tree } from '../core/parser.ts';
 
 /** What the server does with a document, from its language id. */
 export type DocumentKind = 'c' | 'patch' | 'text';
@@ -41,6 +39,8 @@ export class OpenDocument {
   readonly cache = new FunctionCache();
   /** Tree for the text as of the last parse, already `edit()`ed for every change since. */
   private tree: Tree | undefined;
+  /** The parser's input (attributes blanked) as the tree knows it: the last parse plus the edits since. */
+  private believed: string | undefined;
   private stale = true;
 
   constructor(
@@ -78,39 +78,68 @@ export class OpenDocument {
         continue;
       }
       const old = this.doc;
-      const oldText = old.getText();
-      const start = old.offsetAt({ line: change.range.start.line, character: 0 });
-      const changeStart = old.offsetAt(change.range.start);
-      const changeEnd = old.offsetAt(change.range.end);
-      let lineEnd = oldText.indexOf('\n', changeEnd);
-      if (lineEnd === -1) lineEnd = oldText.length;
-      const tail = lineEnd - changeEnd;
+      const start = old.offsetAt(change.range.start);
+      const oldEnd = old.offsetAt(change.range.end);
       this.doc = TextDocument.update(old, [change], version);
-      if (!this.tree) continue;
-      const insertedEnd = this.doc.positionAt(changeStart + change.text.length);
-      const oldEnd = old.positionAt(lineEnd);
+      if (!this.tree || this.believed === undefined) continue;
+      const newEnd = start + change.text.length;
+      const newEndPos = this.doc.positionAt(newEnd);
+      const oldEndPos = old.positionAt(oldEnd);
+      const startPos = old.positionAt(start);
       this.tree.edit(
         new Edit({
           startIndex: start,
-          oldEndIndex: lineEnd,
-          newEndIndex: changeStart + change.text.length + tail,
-          startPosition: { row: change.range.start.line, column: 0 },
-          oldEndPosition: { row: oldEnd.line, column: oldEnd.character },
-          newEndPosition: { row: insertedEnd.line, column: insertedEnd.character + tail },
+          oldEndIndex: oldEnd,
+          newEndIndex: newEnd,
+          startPosition: { row: startPos.line, column: startPos.character },
+          oldEndPosition: { row: oldEndPos.line, column: oldEndPos.character },
+          newEndPosition: { row: newEndPos.line, column: newEndPos.character },
         }),
       );
+      this.believed = this.believed.slice(0, start) + change.text + this.believed.slice(oldEnd);
     }
-    if (changes.length > 0) this.stale = true;
-    this.doc = TextDocument.update(this.doc, [], version);
+    if (changes.length === 0) this.doc = TextDocument.update(this.doc, [], version);
+    else this.stale = true;
+  }
+
+  /**
+   * After the exact edits, the tree believes every character outside them is unchanged. Attribute
+   * blanking can change characters outside an edit (deleting the `)` of `__must_hold(x)` blanks up
+   * to the next `)`, lines away), so the parser's input is compared with what the tree believes and
+   * one more same-length edit covers the span where they differ.
+   */
+  private reconcileBlanking(blanked: string): void {
+    const believed = this.believed;
+    if (!this.tree || believed === undefined || believed.length !== blanked.length || believed === blanked) return;
+    let i = 0;
+    while (i < blanked.length && believed.charCodeAt(i) === blanked.charCodeAt(i)) i++;
+    let j = blanked.length;
+    while (j > i && believed.charCodeAt(j - 1) === blanked.charCodeAt(j - 1)) j--;
+    const a = this.doc.positionAt(i);
+    const b = this.doc.positionAt(j);
+    this.tree.edit(
+      new Edit({
+        startIndex: i,
+        oldEndIndex: j,
+        newEndIndex: j,
+        startPosition: { row: a.line, column: a.character },
+        oldEndPosition: { row: b.line, column: b.character },
+        newEndPosition: { row: b.line, column: b.character },
+      }),
+    );
   }
 
   /** The current tree (C documents only), reparsed incrementally if the text changed. */
   getTree(): Tree | undefined {
     if (this.kind !== 'c' || !this.parser) return undefined;
     if (this.stale || !this.tree) {
-      const next = parseKernelC(this.parser, this.text, this.tree);
+      const text = this.text;
+      const blanked = blankAttributes(text);
+      this.reconcileBlanking(blanked);
+      const next = parseKernelC(this.parser, text, this.tree);
       this.tree?.delete();
       this.tree = next;
+      this.believed = blanked;
       this.stale = false;
     }
     return this.tree;
@@ -124,12 +153,13 @@ export class OpenDocument {
   private dropTree(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.believed = undefined;
     this.stale = true;
   }
 
   dispose(): void {
     this.dropTree();
-    this.cache.entries.clear();
+    this.cache.clear();
   }
 }
 
