@@ -2,14 +2,15 @@
  * End-to-end test in a real VS Code (code-server + playwright-core + Debian's chromium).
  *
  *   npm run e2e                       # setup.sh (cached install), then this runner
- *   node --import tsx test/e2e/run.ts [--vsix FILE] [--keep]
+ *   node --import tsx test/e2e/run.ts [--vsix FILE] [--keep] [--update-images]
  *
  * Packages the VSIX (npm run package), installs it into a fresh extensions dir, starts
  * code-server on a free local port in its own process group, opens a copy of
  * test/e2e/workspace/ and checks, in the browser, what a user sees: the squiggle on a wrong
  * release, the refcount decode in a hover, the quick fix applied with Ctrl+. making the squiggle
  * go, and the quoted-patch mail opening in our language. Screenshots, logs and summary.json go to
- * test-results/e2e/. Exit 0: all passed; 1: a check failed; 2: the test could not run (setup).
+ * test-results/e2e/. --update-images copies the README crops to client/images/ after a run where
+ * every check passed. Exit 0: all passed; 1: a check failed; 2: the test could not run (setup).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -77,16 +78,23 @@ interface Summary {
 
 const summary: Summary = { steps: [], screenshots: [] };
 
-function parseArgs(argv: string[]): { vsix?: string; keep: boolean } {
-  const out: { vsix?: string; keep: boolean } = { keep: false };
+interface Args {
+  vsix?: string;
+  keep: boolean;
+  updateImages: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { keep: false, updateImages: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--keep') out.keep = true;
+    else if (a === '--update-images') out.updateImages = true;
     else if (a === '--vsix') {
       const v = argv[++i];
       if (!v || !fs.existsSync(v)) throw new UserError(`--vsix needs an existing .vsix file, got ${v ?? 'nothing'}`);
       out.vsix = path.resolve(v);
-    } else throw new UserError(`unknown argument ${a} (usage: run.ts [--vsix FILE] [--keep])`);
+    } else throw new UserError(`unknown argument ${a} (usage: run.ts [--vsix FILE] [--keep] [--update-images])`);
   }
   return out;
 }
@@ -142,6 +150,18 @@ function packageVsix(tmp: string): string {
     throw new Error(`npm run package failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
   }
   return out;
+}
+
+/** README screenshots (client/images/) come from a fully passing run: readme-NAME.png → NAME.png. */
+const README_IMAGES = ['diagnostic', 'hover', 'quickfix', 'mail'];
+
+function updateReadmeImages(): void {
+  const dir = path.join(root, 'client', 'images');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of README_IMAGES) {
+    fs.copyFileSync(path.join(resultsDir, `readme-${name}.png`), path.join(dir, `${name}.png`));
+  }
+  console.log(`# updated ${README_IMAGES.map((n) => `client/images/${n}.png`).join(', ')}`);
 }
 
 function copyLogs(userDataDir: string): void {
@@ -259,7 +279,9 @@ async function main(): Promise<number> {
       check(lang !== undefined, 'the installed extension contributes no language for .eml files');
       const expected = lang!.aliases?.[0] ?? lang!.id;
       check(mode === expected, `status bar shows language "${mode}" for ${MAIL_FILE}, expected "${expected}"`);
+      await shot(p, 'readme-mail', await cropAround(p, [line(p, 'Subject:'), line(p, 'put_page(page);')], 0));
     });
+    if (args.updateImages) updateReadmeImages();
     return 0;
   } catch (e) {
     if (e instanceof UserError) throw e;
