@@ -33,6 +33,7 @@ test('plain diff without a tree: wrong-release on the + line, the fix rewrites t
   assert.equal(f.file, 'drivers/misc/gupdemo/gupdemo-dma.c');
   assert.equal(f.postImageLine, 48);
   assert.equal(f.onAddedLine, true);
+  assert.match(f.message, /\(line 43\)/, 'the acquisition named by its post-image line, not the rebuilt unit\'s row');
   assert.deepEqual(f.suggestion, ['\tunpin_user_page(page);']);
   // the acquisition is related information, on its own + line
   assert.equal(f.related[0]!.range.start.line, lineOf(text, '+\tret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);'));

@@ -1,13 +1,79 @@
 /**
- * PLACEHOLDER owned by the patch engineer (issue 5): a mail reply that quotes the patch lines
- * with findings (`> +…`) and puts the review comments under them. Until it lands it prints the
- * text format.
+ * A ready-to-paste review reply: for each finding, the lines of the patch (or C file) leading to
+ * it quoted with `> ` (from the hunk header, trimmed with `[...]`), then, as a kernel reviewer
+ * writes it, a blank line, the finding, a blank line, the suggested line, a blank line.
+ * Findings of different patches of a series go under a `Subject: Re: …` line each.
  */
-import type { OutputFormat } from './format.ts';
-import { textFormat } from './text.ts';
+import { reviewComment, suggestedLines } from '../../core/patch/index.ts';
+import type { Finding } from '../../core/types.ts';
+import type { FileReport, OutputFormat } from './format.ts';
+
+/** Lines of context quoted above a finding (besides the hunk header). */
+const CONTEXT = 3;
+
+const HUNK_HEADER_RE = /^(?:>[> ]*)?@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/;
+
+interface PatchInfo {
+  patch?: { index: number; subject?: string };
+  suggestion?: string[];
+}
+
+function quote(line: string): string {
+  return line === '' ? '>' : `> ${line}`;
+}
+
+function suggestionOf(f: Finding & PatchInfo, lines: readonly string[]): string[] | undefined {
+  if (f.suggestion?.length) return f.suggestion;
+  const fix = f.fixes[0];
+  return fix ? suggestedLines(lines, fix.edits) : undefined;
+}
+
+function renderReport(report: FileReport): string[] {
+  if (report.findings.length === 0 || report.text === undefined) return [];
+  const lines = report.text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const findings = [...report.findings].sort((a, b) => a.range.start.line - b.range.start.line) as Array<Finding & PatchInfo>;
+  const groups = new Map<string, Array<Finding & PatchInfo>>();
+  for (const f of findings) {
+    const key = f.patch?.subject ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const out: string[] = [];
+  for (const [subject, group] of groups) {
+    if (subject) out.push(`Subject: Re: ${subject.replace(/^(Re:\s*)+/i, '')}`, '');
+    let lastQuoted = -1;
+    let lastHeader = -1;
+    for (const f of group) {
+      const at = f.range.start.line;
+      let header = -1;
+      for (let i = at; i >= 0 && i >= at - 500; i--) {
+        if (HUNK_HEADER_RE.test(lines[i]!)) { header = i; break; }
+      }
+      const from = Math.max(at - CONTEXT, header + 1, lastQuoted + 1);
+      if (at <= lastQuoted) {
+        // several findings on lines already quoted: the comment goes after the last one
+      } else {
+        if (header >= 0 && header !== lastHeader && header > lastQuoted) {
+          if (lastQuoted >= 0) out.push('[...]', '');
+          out.push(quote(lines[header]!));
+          lastHeader = header;
+          if (from > header + 1) out.push('[...]');
+        } else if (lastQuoted >= 0 && from > lastQuoted + 1) {
+          out.push('[...]');
+        }
+        for (let i = from; i <= at; i++) out.push(quote(lines[i]!));
+        lastQuoted = at;
+      }
+      out.push('', ...reviewComment({ ...f, suggestion: suggestionOf(f, lines) }), '');
+    }
+  }
+  return out;
+}
 
 export const replyFormat: OutputFormat = {
   name: 'reply',
-  description: 'review reply quoting the patch (placeholder: prints the text format)',
-  render: (reports, summary, ctx) => textFormat.render(reports, summary, ctx),
+  description: 'a review reply: the offending patch lines quoted with "> ", the finding and the suggested line under each',
+  render(reports) {
+    const blocks = reports.map(renderReport).filter((b) => b.length > 0);
+    return blocks.length ? blocks.map((b) => b.join('\n')).join('\n') + '\n' : '';
+  },
 };

@@ -12,7 +12,7 @@ export type { PatchReviewOptions, PatchReviewResult, PatchFinding } from './revi
 export type { SourceLine } from './source-line.ts';
 export { readPatchInput } from './read-input.ts';
 export { reviewPatchInput, chooseModelForPatch } from './review.ts';
-export { reviewComment, reviewCommentEdit, suggestedFixText } from './review-comment.ts';
+export { reviewComment, reviewCommentEdit, suggestedFixText, suggestedLines, wrapText } from './review-comment.ts';
 export { locateInPatch, type PatchLocation } from './locate.ts';
 
 /** Whether a file name or text looks like a patch, an mbox or a mail rather than C source. */

@@ -4,6 +4,7 @@
  * code, a blank line. Used by the language server's "Insert review comment" and "Copy suggested
  * fix" actions and by the CLI's `--format reply`.
  */
+import { applyEdits } from '../text-edits.ts';
 import type { TextEdit } from '../types.ts';
 
 export interface CommentableFinding {
@@ -57,4 +58,20 @@ export function reviewCommentEdit(text: string, finding: CommentableFinding): Te
   const end = (lines[line] ?? '').replace(/\r$/, '').length;
   const at = { line, column: end };
   return { range: { start: at, end: at }, newText: eol + block.slice(0, -eol.length) };
+}
+
+/** The lines a fix touches (`lines` = the text split on \n), as the fix leaves them. */
+export function suggestedLines(lines: readonly string[], edits: readonly TextEdit[]): string[] | undefined {
+  if (edits.length === 0) return undefined;
+  const first = Math.min(...edits.map((e) => e.range.start.line));
+  const last = Math.max(...edits.map((e) => e.range.end.line));
+  const slice = lines.slice(first, last + 1).map((l) => l.replace(/\r$/, '')).join('\n');
+  const shifted = edits.map((e) => ({
+    newText: e.newText,
+    range: {
+      start: { line: e.range.start.line - first, column: e.range.start.column },
+      end: { line: e.range.end.line - first, column: e.range.end.column },
+    },
+  }));
+  return applyEdits(slice, shifted).split('\n');
 }

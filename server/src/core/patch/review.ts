@@ -9,9 +9,9 @@ import { analyzeTree } from '../analyze.ts';
 import { findKernelTree } from '../api-model.ts';
 import { UPSTREAM_MARKERS_RE } from '../api-table.ts';
 import { createCParser, parseKernelC, type Node } from '../parser.ts';
-import { applyEdits } from '../text-edits.ts';
 import type { AnalysisOptions, Finding, Fix, ModelChoice, Position, Range, RelatedLocation, TextEdit } from '../types.ts';
 import { cUnits, type CUnit } from './c-units.ts';
+import { suggestedLines } from './review-comment.ts';
 import type { FileDiff, Hunk } from './diff-parse.ts';
 import { applyHunks, emptyImage, fullImage, type FileImage, type HunkRef, type ImageLine } from './post-image.ts';
 import type { PatchInput, PatchMessage } from './read-input.ts';
@@ -241,7 +241,7 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
             const patchIndex = here?.added?.patch ?? loc.line?.touchedBy?.patch ?? unit.hunk?.patch ?? 0;
             const pm = review.patches[patchIndex];
             let range: Range;
-            let message = f.message;
+            let message = relineMessage(f.message, unit);
             if (loc.src) {
               const endCol = f.range.end.line === row ? f.range.end.column : undefined;
               range = mapRangeOnLine(mapper, loc.src, f.range.start.column, endCol);
@@ -262,9 +262,9 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
               return {
                 ...r,
                 range: rl.header ? wholeLine(mapper, rl.header.line) : range,
-                message: `${r.message} (${file}${n ? `:${n}` : ''}, not shown in the patch)`,
+                message: `${relineMessage(r.message, unit)} (${file}${n ? `:${n}` : ''}, not shown in the patch)`,
               };
-            });
+            }).map((r) => (r.message.includes('not shown in the patch') ? r : { ...r, message: relineMessage(r.message, unit) }));
             const fixes: Fix[] = fixable ? f.fixes.flatMap((fx) => mapFix(fx, unit, mapper)) : [];
             const suggestion = f.fixes[0] ? suggestedLines(unitLines, f.fixes[0].edits) : undefined;
             findings.push({
@@ -288,6 +288,17 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   return { findings: dedupe(findings), problems, notes, models };
+}
+
+/**
+ * The matcher names lines as `(line N)` of the text it analysed; in a unit that is a row of the
+ * rebuilt post-image, so say the post-image line instead (or nothing for a wrapper line).
+ */
+function relineMessage(message: string, unit: CUnit): string {
+  return message.replace(/ ?\(line (\d+)\)/g, (_all, n: string) => {
+    const l = unit.rows[Number(n) - 1];
+    return l ? ` (line ${l.n})` : '';
+  });
 }
 
 function dedupe(findings: PatchFinding[]): PatchFinding[] {
@@ -314,20 +325,4 @@ function mapFix(fix: Fix, unit: CUnit, mapper: Mapper): Fix[] {
     edits.push({ range: mapRangeOnLine(mapper, l.added.src, e.range.start.column, e.range.end.column), newText: e.newText });
   }
   return edits.length ? [{ title: fix.title, edits }] : [];
-}
-
-/** The unit lines a fix touches, as the fix leaves them. */
-function suggestedLines(unitLines: readonly string[], edits: readonly TextEdit[]): string[] | undefined {
-  if (edits.length === 0) return undefined;
-  const first = Math.min(...edits.map((e) => e.range.start.line));
-  const last = Math.max(...edits.map((e) => e.range.end.line));
-  const slice = unitLines.slice(first, last + 1).join('\n');
-  const shifted = edits.map((e) => ({
-    newText: e.newText,
-    range: {
-      start: { line: e.range.start.line - first, column: e.range.start.column },
-      end: { line: e.range.end.line - first, column: e.range.end.column },
-    },
-  }));
-  return applyEdits(slice, shifted).split('\n');
 }
