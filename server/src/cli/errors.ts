@@ -28,6 +28,8 @@ export function describeFsError(e: unknown): string {
       return 'is a directory';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'EIO':
+      return 'input/output error';
     case 'EMFILE':
     case 'ENFILE':
       return 'too many open files';

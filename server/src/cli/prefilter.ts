@@ -18,8 +18,9 @@ export function deriveNeedles(names: readonly string[]): string[] {
     let best = '';
     let bestCover = 0;
     for (const name of uncovered) {
-      for (let i = 0; i < name.length; i++) {
-        for (let j = i + Math.min(MIN_NEEDLE, name.length - i); j <= name.length; j++) {
+      const min = Math.min(MIN_NEEDLE, name.length);
+      for (let i = 0; i + min <= name.length; i++) {
+        for (let j = i + min; j <= name.length; j++) {
           const sub = name.slice(i, j);
           const cover = uncovered.reduce((n, other) => n + (other.includes(sub) ? 1 : 0), 0);
           if (cover > bestCover || (cover === bestCover && sub.length > best.length)) {
