@@ -207,3 +207,19 @@ export async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function fileUri(p: string): string {
   return `file://${p}`;
 }
+
+/** Applies LSP text edits (non-overlapping) to text, as an editor would. */
+export function applyLspEdits(text: string, edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>): string {
+  const spans = edits
+    .map((e) => ({ s: offsetOf(text, e.range.start), e: offsetOf(text, e.range.end), t: e.newText }))
+    .sort((a, b) => b.s - a.s);
+  let out = text;
+  for (const sp of spans) out = out.slice(0, sp.s) + sp.t + out.slice(sp.e);
+  return out;
+}
+
+/** Reads a fixture under test/lsp/fixtures. */
+export function fixture(name: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:fs') as typeof import('node:fs')).readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
+}
