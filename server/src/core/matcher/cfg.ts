@@ -18,6 +18,10 @@ export interface CfgNode {
   loop?: Node;
   /** Branch on a condition we cannot read (#ifdef, a loop without a condition). */
   opaque?: boolean;
+  /** For a switch: the controlling expression; succ[i] is the i-th case (then the fall-out). */
+  switchOn?: Node;
+  /** For a switch: the case_statement of each successor (in order). */
+  cases?: Node[];
 }
 
 export interface Cfg {
@@ -110,10 +114,12 @@ export function buildCfg(body: Node): Cfg {
       case 'switch_statement': {
         const cond = s.childForFieldName('condition');
         const sw = make('stmt', cond ?? undefined);
+        if (cond) sw.switchOn = cond;
         const body = s.childForFieldName('body');
         const cases = body ? children(body) : [];
         const inner: Ctx = { ...ctx, breakTo: next };
         const entries: number[] = [];
+        const caseNodes: Node[] = [];
         let hasDefault = false;
         let cur = next;
         for (let i = cases.length - 1; i >= 0; i--) {
@@ -123,11 +129,13 @@ export function buildCfg(body: Node): Cfg {
             const stmts = children(c).filter((x) => x.id !== c.childForFieldName('value')?.id);
             cur = seq(stmts, cur, inner);
             entries.unshift(cur);
+            caseNodes.unshift(c);
           } else {
             cur = build(c, cur, inner);
           }
         }
         sw.succ = hasDefault ? entries : [...entries, next];
+        sw.cases = caseNodes;
         return sw.id;
       }
       case 'labeled_statement': {

@@ -102,6 +102,12 @@ export function evaluate(node: Node, w: ConditionWorld): boolean | undefined {
       const left = u.childForFieldName('left');
       const right = u.childForFieldName('right');
       if (!left || !right) break;
+      // `A && acquire()`: the acquisition only ran (and succeeded) when A held; likewise `A || acquire()`.
+      const acqRight = right.startIndex <= w.call.startIndex && right.endIndex >= w.call.endIndex;
+      if (acqRight && (op === '&&' || op === '||')) {
+        const b = evaluate(right, w);
+        if (b !== undefined) return b;
+      }
       if (op === '&&') {
         const a = evaluate(left, w);
         const b = evaluate(right, w);

@@ -35,7 +35,7 @@ export interface FunctionFacts {
   fieldReleases: Array<{ release: number; acquisition: AcquisitionSite; functionName: string }>;
 }
 
-const PATH_BUDGET = 20000;
+const PATH_BUDGET = 8000;
 
 export function functionFacts(info: FunctionInfo, summaries: FileSummaries, model: ApiModel): FunctionFacts {
   const acquisitions: AcquisitionSite[] = [];
@@ -88,7 +88,8 @@ export function functionFacts(info: FunctionInfo, summaries: FileSummaries, mode
               : 'result not tracked';
     }
     cfg ??= buildCfg(info.body);
-    const start = cfg.nodeOf(site.call);
+    const graph = cfg;
+    const start = graph.nodeOf(site.call);
     if (!start) {
       af.quiet = 'acquisition not placed in the control flow';
       af.releases = releases.map((r, i) => (r.key === site.key ? i : -1)).filter((i) => i >= 0);
@@ -102,34 +103,40 @@ export function functionFacts(info: FunctionInfo, summaries: FileSummaries, mode
     }
     const pointerNames = new Set<string>(plain ? [key, ...info.aliases.namesFor(key)] : []);
     const eventCache = new Map<number, NodeEvent[]>();
-    const loopCache = new Map<number, number | undefined>();
-    const loopRelease = (loop: Node): number | undefined => {
+    const events = (node: CfgNode): NodeEvent[] => {
+      let ev = eventCache.get(node.id);
+      if (!ev) {
+        ev = nodeEvents(node, site, key, locals, releaseByCall, releases, resultNames, info.aliases);
+        eventCache.set(node.id, ev);
+      }
+      return ev;
+    };
+    // A loop that releases or hands off the pages does so for the paths that skip its body too
+    // (`for (i = 0; i < ret; i++) put_page(pages[i])` runs as often as pages were taken).
+    const loopCache = new Map<number, NodeEvent | undefined>();
+    const loopEvent = (loop: Node): NodeEvent | undefined => {
       if (loopCache.has(loop.id)) return loopCache.get(loop.id);
-      let found: number | undefined;
+      let found: NodeEvent | undefined;
       if (!isInside(site.call, loop)) {
-        for (const [i, r] of releases.entries()) {
-          if (r.key === key && isInside(r.call, loop)) {
-            found = i;
-            break;
-          }
+        for (const n of graph.nodes) {
+          if (!n.ast || n.loop === loop || !isInside(n.ast, loop)) continue;
+          found = events(n).find((e) => e.type === 'release' || e.type === 'handoff');
+          if (found) break;
         }
       }
       loopCache.set(loop.id, found);
       return found;
     };
-    const events = (node: CfgNode): NodeEvent[] => {
-      let ev = eventCache.get(node.id);
-      if (!ev) {
-        ev = nodeEvents(node, site, key, locals, releaseByCall, releases, resultNames, loopRelease, info.aliases);
-        eventCache.set(node.id, ev);
-      }
-      return ev;
+    const withLoops = (node: CfgNode): NodeEvent[] => {
+      const own = events(node);
+      const le = node.loop ? loopEvent(node.loop) : undefined;
+      return le ? [le, ...own] : own;
     };
     const countText = site.countNode && !site.single ? unwrap(site.countNode).text.replace(/\s+/g, '') : undefined;
     af.path = explore({
-      cfg,
+      cfg: graph,
       start,
-      events,
+      events: withLoops,
       world: { call: site.call, resultNames, pointerNames, max: site.single ? 1 : Infinity, countText },
       budget: PATH_BUDGET,
     });
@@ -155,7 +162,6 @@ function nodeEvents(
   releaseByCall: Map<number, number[]>,
   releases: ReleaseSite[],
   resultNames: Set<string>,
-  loopRelease: (loop: Node) => number | undefined,
   aliases: Aliases,
 ): NodeEvent[] {
   const resolvesTo = (arg: Node | undefined, k: string, _site: AcquisitionSite): boolean => {
@@ -164,13 +170,14 @@ function nodeEvents(
     return sk !== undefined && sk !== 'NULL' && aliases.resolve(sk) === k;
   };
   const out: NodeEvent[] = [];
-  if (node.loop) {
-    const r = loopRelease(node.loop);
-    if (r !== undefined) out.push({ type: 'release', site: r });
-  }
   const ast = node.ast;
   if (!ast) return out;
   const plainKey = /^\w+$/.test(key) ? key : undefined;
+  const names = plainKey ? [plainKey, ...aliases.namesFor(plainKey)] : [];
+  /** Whether an expression reads the storage (the variable or an alias: value, element, address). */
+  const mentionsStorage = (n: Node, _k: string | undefined): boolean =>
+    names.some((name) => n.text.includes(name)) &&
+    n.descendantsOfType('identifier').some((i) => !!i && names.includes(i.text));
   const calls = ast.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
   calls.sort((a, b) => a.startIndex - b.startIndex);
   for (const call of calls) {
@@ -226,13 +233,9 @@ function nodeEvents(
   if (node.kind === 'return' && (mentionsStorage(ast, plainKey) || (e && resolvesTo(e, key, site)))) {
     out.push({ type: 'handoff', why: 'returned' });
   }
-  const names = assignedNames(ast);
-  if (names.length > 0) out.push({ type: 'assigns', names });
+  const assigned = assignedNames(ast);
+  if (assigned.length > 0) out.push({ type: 'assigns', names: assigned });
   return out;
 }
 
-/** Whether an expression reads the storage variable (as a value, an element or an address). */
-function mentionsStorage(node: Node, plainKey: string | undefined): boolean {
-  if (!plainKey || !node.text.includes(plainKey)) return false;
-  return node.descendantsOfType('identifier').some((i) => i?.text === plainKey);
-}
+

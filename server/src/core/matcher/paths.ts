@@ -55,7 +55,7 @@ interface State {
   alive: boolean;
   full: boolean;
   checked: boolean;
-  assumptions: ReadonlyArray<readonly [string, boolean]>;
+  assumptions: ReadonlyArray<readonly [string, boolean | number]>;
   lastGoto?: Node;
 }
 
@@ -96,8 +96,9 @@ export function explore(q: PathQuery): PathResult {
           if (!first) s = { ...s, alive: false };
           break;
         case 'assigns': {
+          if (s.assumptions.length === 0) break;
           const names = ev.names;
-          const keep = s.assumptions.filter(([t]) => !names.some((n) => new RegExp(`\\b${n}\\b`).test(t)));
+          const keep = s.assumptions.filter(([t]) => !names.some((n) => identifiersOf(t).has(n)));
           if (keep.length !== s.assumptions.length) s = { ...s, assumptions: keep };
           break;
         }
@@ -107,22 +108,64 @@ export function explore(q: PathQuery): PathResult {
     return s;
   };
 
-  const push = (st: State) => {
+  const push = (input: State) => {
+    // Once the pages are gone, only reachability matters: fold the other facts away.
+    const st = input.held ? input : { ...input, full: true, checked: true, assumptions: [] };
     const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
     if (visited.has(key)) return;
     visited.add(key);
     stack.push(st);
   };
 
-  const first = enter({ node: q.start.id, held: true, alive: true, full: false, checked: false, assumptions: [] }, true)!;
+  // Starting inside a switch case: a later pass through the same switch takes the same case.
+  let seeded: ReadonlyArray<readonly [string, boolean | number]> = [];
+  const call = q.world.call;
+  for (const n of q.cfg.nodes) {
+    if (!n.switchOn || !n.cases || !isPure(n.switchOn)) continue;
+    const i = n.cases.findIndex((c) => c.startIndex <= call.startIndex && c.endIndex >= call.endIndex);
+    if (i >= 0) seeded = assume(seeded, `switch:${squash(n.switchOn.text)}`, i);
+  }
+  const first = enter({ node: q.start.id, held: true, alive: true, full: false, checked: false, assumptions: seeded }, true)!;
   const startState = { ...first, held: true };
   const worldFor = (st: State): ConditionWorld => ({
     ...q.world,
     resultNames: st.alive ? q.world.resultNames : new Set(),
-    assumed: (text) => st.assumptions.find(([t]) => t === text)?.[1],
+    assumed: (text) => {
+      const v = st.assumptions.find(([t]) => t === text)?.[1];
+      return typeof v === 'boolean' ? v : undefined;
+    },
   });
 
   // The start node itself may be a branch whose condition holds the acquisition.
+  // Per-branch facts computed once: its text, whether it is tested again elsewhere (only then is
+  // it worth remembering), whether it reads the result.
+  const textCount = new Map<string, number>();
+  const texts = new Map<number, string>();
+  for (const n of q.cfg.nodes) {
+    if (n.kind !== 'branch' || n.opaque || !n.ast) continue;
+    const t = squash(n.ast.text);
+    texts.set(n.id, t);
+    textCount.set(t, (textCount.get(t) ?? 0) + 1);
+  }
+  const branchCache = new Map<number, { text: string; remember: boolean; mentionsResult: boolean; usesAssumptions: boolean }>();
+  const evalMemo = new Map<string, { v: boolean | undefined; full: { onTrue: boolean; onFalse: boolean } }>();
+  const branchInfo = (node: CfgNode) => {
+    let b = branchCache.get(node.id);
+    if (!b) {
+      const text = texts.get(node.id)!;
+      const ids = identifiersOf(text);
+      b = {
+        text,
+        remember: (textCount.get(text) ?? 0) > 1 && text.length < 200 && isPure(node.ast!),
+        // Only a condition tested more than once can be decided by an assumption.
+        usesAssumptions: (textCount.get(text) ?? 0) > 1 || /&&|\|\||!/.test(text),
+        mentionsResult: [...q.world.resultNames].some((n) => ids.has(n)) || text.includes(squash(q.world.call.text)),
+      };
+      branchCache.set(node.id, b);
+    }
+    return b;
+  };
+
   const successors = (st: State): void => {
     const node = q.cfg.nodes[st.node]!;
     if (node.kind === 'return' || node.kind === 'exit') {
@@ -135,12 +178,17 @@ export function explore(q: PathQuery): PathResult {
     }
     if (node.kind === 'branch' && !node.opaque && node.ast) {
       const world = worldFor(st);
-      const mentionsResult = [...world.resultNames].some((n) => node.ast!.text.includes(n)) || node.ast.text.includes(q.world.call.text);
-      const checked = st.checked || mentionsResult;
-      const v = evaluate(node.ast, world);
-      const full = provesFull(node.ast, world);
-      const text = squash(node.ast.text);
-      const remember = v === undefined && isPure(node.ast) && text.length < 200;
+      const info = branchInfo(node);
+      const checked = st.checked || (st.alive && info.mentionsResult);
+      const memoKey = `${node.id}|${+st.alive}|${info.usesAssumptions ? st.assumptions.map(([t, x]) => `${t}=${+x}`).join(';') : ''}`;
+      let memo = evalMemo.get(memoKey);
+      if (!memo) {
+        memo = { v: evaluate(node.ast, world), full: provesFull(node.ast, world) };
+        evalMemo.set(memoKey, memo);
+      }
+      const { v, full } = memo;
+      const text = info.text;
+      const remember = v === undefined && info.remember;
       const [t, f] = node.succ;
       if (v !== false && t !== undefined)
         push({
@@ -148,7 +196,7 @@ export function explore(q: PathQuery): PathResult {
           node: t,
           checked,
           full: st.full || full.onTrue,
-          assumptions: remember ? [...st.assumptions, [text, true] as const] : st.assumptions,
+          assumptions: remember ? assume(st.assumptions, text, true) : st.assumptions,
         });
       if (v !== true && f !== undefined)
         push({
@@ -156,8 +204,20 @@ export function explore(q: PathQuery): PathResult {
           node: f,
           checked,
           full: st.full || full.onFalse,
-          assumptions: remember ? [...st.assumptions, [text, false] as const] : st.assumptions,
+          assumptions: remember ? assume(st.assumptions, text, false) : st.assumptions,
         });
+      return;
+    }
+    if (node.switchOn && node.succ.length > 1) {
+      // The same switch reached again (a loop) takes the case it took before.
+      const text = `switch:${squash(node.switchOn.text)}`;
+      const before = st.assumptions.find(([t]) => t === text)?.[1];
+      if (typeof before === 'number' && node.succ[before] !== undefined) {
+        push({ ...st, node: node.succ[before]! });
+        return;
+      }
+      const pure = isPure(node.switchOn);
+      node.succ.forEach((s, i) => push({ ...st, node: s, assumptions: pure ? assume(st.assumptions, text, i) : st.assumptions }));
       return;
     }
     for (const s of node.succ) push({ ...st, node: s });
@@ -172,4 +232,23 @@ export function explore(q: PathQuery): PathResult {
     successors(st);
   }
   return { releases, leaks: [...leaks.values()], handoffs: [...handoffs], exhausted: false };
+}
+
+const identifierCache = new Map<string, Set<string>>();
+function identifiersOf(text: string): Set<string> {
+  let s = identifierCache.get(text);
+  if (!s) {
+    s = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+    if (identifierCache.size > 5000) identifierCache.clear();
+    identifierCache.set(text, s);
+  }
+  return s;
+}
+
+/** Adds an assumption, replacing an older one on the same text; kept sorted so keys are canonical. */
+function assume(list: ReadonlyArray<readonly [string, boolean | number]>, text: string, value: boolean | number): ReadonlyArray<readonly [string, boolean | number]> {
+  const out = list.filter(([t]) => t !== text);
+  out.push([text, value]);
+  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return out;
 }

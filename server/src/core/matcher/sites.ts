@@ -27,6 +27,8 @@ export interface AcquisitionKind {
   trackLeaks: boolean;
   /** The wrapped acquisition, for messages ("foo_pin() → pin_user_pages_fast()"). */
   wraps?: string;
+  /** A wrapper that releases a partial result itself: callers get all pages or an error. */
+  allOrNothing?: boolean;
 }
 
 export interface ReleaseKind {

@@ -106,7 +106,12 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
         const p = site.key ? fn.params.indexOf(site.key) : -1;
         const countParam = site.countNode ? fn.params.indexOf(unwrap(site.countNode).text) : -1;
         if (p >= 0 && returnsResult && (kind.returns === 'count' || kind.returns === 'bool')) {
+          const releasesOwn = fn.calls.some((c) => {
+            const rk = releaseKindFromTable(calleeName(c) ?? '');
+            return !!rk && releaseSite(c, rk, fn.aliases).key === site.key;
+          });
           s.wrappers.set(fn.name, {
+            allOrNothing: releasesOwn || kind.allOrNothing,
             name: fn.name,
             family: kind.family,
             pagesIndex: () => p,

@@ -44,8 +44,14 @@ export function squash(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
-/** Converters that keep pointing at the same page (`page_folio(page)`). */
-const SAME_OBJECT_CALLS = new Set(['page_folio', 'compound_head', 'virt_to_page']);
+/**
+ * Conversions that still designate the same page (`page_folio(page)`, `page_to_pfn(page)`,
+ * `page_address(page)`): whoever receives the result holds on to the page.
+ */
+const SAME_OBJECT_CALLS = new Set([
+  'page_folio', 'compound_head', 'virt_to_page', 'pfn_to_page', 'page_to_pfn', 'page_to_phys',
+  'page_address', 'folio_page', 'folio_address', 'phys_to_page',
+]);
 
 /**
  * The storage an expression designates, as a key: `pages`, `pages[i]`, `*pages`, `pages + n`,

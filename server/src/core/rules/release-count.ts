@@ -19,7 +19,7 @@ function check(ctx: RuleContext): Finding[] {
   const seen = new Set<number>();
   for (const af of ctx.facts.acquisitions) {
     const site = af.site;
-    if (site.single || !site.countNode || !af.path || site.kind.returns !== 'count') continue;
+    if (site.single || site.kind.allOrNothing || !site.countNode || !af.path || site.kind.returns !== 'count') continue;
     const requested = squash(unwrap(site.countNode).text);
     if (/^\d+$/.test(requested) || requested === site.resultVar) continue;
     for (const i of af.releases) {
