@@ -5,10 +5,13 @@
  */
 import { DocumentHighlightKind, type DocumentHighlight, type Position } from 'vscode-languageserver';
 import { apiCallAt, describeCall } from '../core/call-info.ts';
-import type { Range } from '../core/types.ts';
+import type { Range, RuleId } from '../core/types.ts';
 import { toLspRange } from './convert.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
 import type { OpenDocument } from './documents.ts';
+
+/** Rules whose finding range is the release call itself (others point at a loop, a return, …). */
+const RELEASE_RANGE_RULES = new Set<RuleId>(['wrong-release', 'mismatched-release']);
 
 const contains = (r: Range, line: number, column: number) =>
   (line > r.start.line || (line === r.start.line && column >= r.start.column)) &&
@@ -41,7 +44,7 @@ export function documentHighlights(doc: OpenDocument, analysis: DocumentAnalysis
     f.related.forEach((r, i) => {
       if (!r.file) add(r.range, i === 0 ? DocumentHighlightKind.Write : DocumentHighlightKind.Read);
     });
-    add(f.range, DocumentHighlightKind.Read);
+    if (RELEASE_RANGE_RULES.has(f.rule)) add(f.range, DocumentHighlightKind.Read);
   }
   return [...out.values()];
 }

@@ -1,0 +1,137 @@
+/**
+ * Hover over stdio: integer literals and constant expressions decode as refcounts, the bias name
+ * explains the model, acquisition/release calls tell their family and partners, and
+ * `refcount:N` / `count:N` decode in logs and C comments.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { fixture, LspSession, positionOfText } from './lsp-harness.ts';
+
+let s: LspSession;
+const C_URI = 'file:///tmp/hover/pin-one.c';
+const LOG_URI = 'file:///tmp/hover/dmesg.log';
+const EXPR = `// Fixture (written for gup-review): constants to hover.
+static const int demo_one_pin = 1025;
+static const int demo_pins = 0x400;
+static const int demo_big = 0xC00003;
+static const int demo_shift = 1 << 10;
+static const long demo_cast = (1U << 10) * 2;
+static const int demo_negative = -1024;
+static const int demo_free = 0;
+/* dump_page said: page:ffffea0004a1b2c0 refcount:3073 mapcount:1 */
+static const char *demo_name = "gup 3073";
+`;
+const EXPR_URI = 'file:///tmp/hover/expr.c';
+
+before(async () => {
+  s = await LspSession.start();
+  s.open(C_URI, fixture('pin-one-put-page.c'));
+  s.open(LOG_URI, fixture('dump-page.log'), 'log');
+  s.open(EXPR_URI, EXPR);
+  await s.diagnosticsFor(C_URI);
+});
+after(async () => {
+  await s.stop();
+});
+
+async function hoverAt(uri: string, text: string, needle: string, delta = 0): Promise<Hover | null> {
+  return s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOfText(text, needle, delta) });
+}
+const md = (h: Hover | null) => {
+  assert.ok(h, 'a hover');
+  return (h.contents as MarkupContent).value;
+};
+
+test('integer literals decode as refcounts in a compact table', async () => {
+  let v = md(await hoverAt(EXPR_URI, EXPR, '1025'));
+  assert.match(v, /1 pin, 1 ref/);
+  assert.match(v, /\| pins \| 1 \(upper bound\) \|/);
+  assert.match(v, /\| refs \| 1 \|/);
+  v = md(await hoverAt(EXPR_URI, EXPR, '0x400', 2));
+  assert.match(v, /\| refcount \| 1,024 \(0x00000400\) \|/);
+  assert.match(v, /1 pin, 0 refs/);
+  v = md(await hoverAt(EXPR_URI, EXPR, '0xC00003', 3));
+  assert.match(v, /12,288 pins, 3 refs/);
+  v = md(await hoverAt(EXPR_URI, EXPR, '= 0;', 2));
+  assert.match(v, /free page/);
+  const neg = await hoverAt(EXPR_URI, EXPR, '1024;', 1);
+  assert.match(md(neg), /negative/);
+  assert.deepEqual(neg!.range!.start, positionOfText(EXPR, '-1024'), 'the whole unary expression');
+});
+
+test('constant expressions decode as a whole, whichever literal is hovered', async () => {
+  const text = fixture('pin-one-put-page.c');
+  const h = await hoverAt(C_URI, text, '3 * GUP');
+  const v = md(h);
+  assert.match(v, /`3 \* GUP_PIN_COUNTING_BIAS \+ 1` = 3,073/);
+  assert.match(v, /3 pins, 1 ref/);
+  assert.deepEqual(h!.range!.start, positionOfText(text, '3 * GUP'));
+  assert.deepEqual(h!.range!.end, positionOfText(text, 'GUP_PIN_COUNTING_BIAS + 1', 'GUP_PIN_COUNTING_BIAS + 1'.length));
+  assert.equal(md(await hoverAt(C_URI, text, 'BIAS + 1', 7)), v, 'same hover from the last literal');
+  let e = md(await hoverAt(EXPR_URI, EXPR, '1 << 10'));
+  assert.match(e, /`1 << 10` = 1,024/);
+  e = md(await hoverAt(EXPR_URI, EXPR, '(1U << 10) * 2', 2));
+  assert.match(e, /`\(1U << 10\) \* 2` = 2,048/);
+  assert.match(e, /2 pins, 0 refs/);
+});
+
+test('GUP_PIN_COUNTING_BIAS explains the bias model with the value in force', async () => {
+  const text = fixture('pin-one-put-page.c');
+  const h = await hoverAt(C_URI, text, 'GUP_PIN_COUNTING_BIAS', 3);
+  const v = md(h);
+  assert.match(v, /\*\*GUP_PIN_COUNTING_BIAS\*\* = 1024/);
+  assert.match(v, /adds 1024/);
+  assert.match(v, /2,097,151/);
+  assert.match(v, /Large folios/);
+  assert.deepEqual(h!.range!.start, positionOfText(text, 'GUP_PIN_COUNTING_BIAS'), 'range is the name');
+});
+
+test('an acquisition call tells its family, its releases and where they are', async () => {
+  const text = fixture('pin-one-put-page.c');
+  const v = md(await hoverAt(C_URI, text, 'pin_user_pages_fast', 3));
+  assert.match(v, /\*\*pin_user_pages_fast\(\)\*\*/);
+  assert.match(v, /FOLL_PIN/);
+  assert.match(v, /Release with `unpin_user_page`, `unpin_user_pages`, `unpin_user_pages_dirty_lock`/);
+  assert.match(v, /Released in `demo_fill_user_page\(\)` on line 14 \(`put_page`\)/);
+});
+
+test('a release call tells what it gives back, and shows the finding on it', async () => {
+  const text = fixture('pin-one-put-page.c');
+  const v = md(await hoverAt(C_URI, text, 'put_page(page)', 2));
+  assert.match(v, /drops ordinary page references/);
+  assert.match(v, /Releases the pages taken in `demo_fill_user_page\(\)` on line 9 \(`pin_user_pages_fast`\)/);
+  assert.match(v, /wrong-release:/);
+});
+
+test('refcount:N and count:N decode in logs, with the line as context', async () => {
+  const log = fixture('dump-page.log');
+  let h = await hoverAt(LOG_URI, log, 'refcount:3073', 4);
+  let v = md(h);
+  assert.match(v, /3 pins, 1 ref/);
+  assert.match(v, /\| mapcount \| 1 \|/);
+  assert.deepEqual(h!.range!.start, positionOfText(log, 'refcount:3073'));
+  v = md(await hoverAt(LOG_URI, log, 'refcount:-1024', 2));
+  assert.match(v, /exactly one bias/);
+  v = md(await hoverAt(LOG_URI, log, ' count:1 ', 2));
+  assert.match(v, /0 pins, 1 ref/);
+  assert.equal(await hoverAt(LOG_URI, log, 'flags:', 1), null, 'nothing on other text');
+});
+
+test('refcount:N in a C comment decodes; numbers in strings do not', async () => {
+  assert.match(md(await hoverAt(EXPR_URI, EXPR, 'refcount:3073', 3)), /3 pins, 1 ref/);
+  assert.equal(await hoverAt(EXPR_URI, EXPR, '3073";', 1), null);
+  assert.equal(await hoverAt(EXPR_URI, EXPR, 'demo_name', 2), null, 'identifiers have no hover');
+});
+
+test('hover follows edits: the literal typed last is the one decoded', async () => {
+  const uri = 'file:///tmp/hover/edit.c';
+  const text = 'static const int demo_v = 1;\n';
+  s.open(uri, text);
+  s.insertAt(uri, ' = 1', '02', true);
+  s.insertAt(uri, ' = 102', '5', true);
+  const now = s.text(uri);
+  assert.equal(now, 'static const int demo_v = 1025;\n');
+  assert.match(md(await hoverAt(uri, now, '1025')), /1 pin, 1 ref/);
+  s.close(uri);
+});
