@@ -69,7 +69,8 @@ export class WorkspaceChecker {
     }
     const result: CheckWorkspaceResult = { filesChecked: 0, filesWithFindings: 0, findingCount: 0, cancelled: false, problems };
     const stale = new Set(this.published);
-    for (let i = 0; i < files.length; i++) {
+    let i = 0;
+    for (; i < files.length; i++) {
       if (token.isCancellationRequested) {
         result.cancelled = true;
         break;
@@ -106,7 +107,7 @@ export class WorkspaceChecker {
       await nextTurn();
     }
     if (!result.cancelled) for (const uri of stale) this.clear(uri);
-    void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, { done: files.length, total: files.length } satisfies CheckWorkspaceProgress);
+    void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, { done: i, total: files.length } satisfies CheckWorkspaceProgress);
     return result;
   }
 
