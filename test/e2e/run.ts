@@ -184,20 +184,22 @@ async function main(): Promise<number> {
   let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
-  const cleanup = async (): Promise<void> => {
-    await browser?.close().catch(() => undefined);
-    browser = undefined;
-    await server?.stop();
-    server = undefined;
-    copyLogs(userDataDir);
-    if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
-  };
+  // One cleanup, whoever asks first (the signal handler or the main flow's finally): stop
+  // code-server's process group first (what must never leak), then the browser, then the files.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      await server?.stop().catch((e: unknown) => console.log(`# stopping code-server: ${String(e)}`));
+      await Promise.race([browser?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      copyLogs(userDataDir);
+      if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+    })());
   const onSignal = (sig: NodeJS.Signals): void => {
     console.log(`\n${sig}: stopping code-server`);
     void cleanup().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     const vsix = await step('package the VSIX', () => args.vsix ?? packageVsix(tmp));
