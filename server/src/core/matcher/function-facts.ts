@@ -59,6 +59,7 @@ export function functionFacts(info: FunctionInfo, summaries: FileSummaries, mode
   if (acquisitions.length === 0) return facts;
 
   let cfg: Cfg | undefined;
+  const acquisitionCalls = new Set(acquisitions.map((a) => a.call.id));
   const locals = localNames(info.body);
   for (const site of acquisitions) {
     const expected = expectedReleaseClass(site.kind.family, model);
@@ -106,7 +107,7 @@ export function functionFacts(info: FunctionInfo, summaries: FileSummaries, mode
     const events = (node: CfgNode): NodeEvent[] => {
       let ev = eventCache.get(node.id);
       if (!ev) {
-        ev = nodeEvents(node, site, key, locals, releaseByCall, releases, resultNames, info.aliases);
+        ev = nodeEvents(node, site, key, locals, releaseByCall, releases, resultNames, info.aliases, acquisitionCalls);
         eventCache.set(node.id, ev);
       }
       return ev;
@@ -163,6 +164,7 @@ function nodeEvents(
   releases: ReleaseSite[],
   resultNames: Set<string>,
   aliases: Aliases,
+  acquisitionCalls: ReadonlySet<number>,
 ): NodeEvent[] {
   const resolvesTo = (arg: Node | undefined, k: string, _site: AcquisitionSite): boolean => {
     if (!arg) return false;
@@ -185,6 +187,7 @@ function nodeEvents(
       out.push({ type: 'acquire' });
       continue;
     }
+    if (acquisitionCalls.has(call.id)) continue; // another acquisition into the same storage
     const rel = releaseByCall.get(call.id);
     if (rel) {
       const hit = rel.find((i) => releases[i]!.key === key);

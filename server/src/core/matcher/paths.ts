@@ -67,13 +67,25 @@ export function explore(q: PathQuery): PathResult {
   const stack: State[] = [];
   let steps = 0;
 
+  // Starting inside a switch case: a later pass through the same switch takes the same case.
+  let seeded: ReadonlyArray<readonly [string, boolean | number]> = [];
+  const call = q.world.call;
+  for (const n of q.cfg.nodes) {
+    if (!n.switchOn || !n.cases || !isPure(n.switchOn)) continue;
+    const i = n.cases.findIndex((c) => c.startIndex <= call.startIndex && c.endIndex >= call.endIndex);
+    if (i >= 0) seeded = assume(seeded, `switch:${squash(n.switchOn.text)}`, i);
+  }
   const enter = (st: State, first: boolean): State | undefined => {
     const node = q.cfg.nodes[st.node]!;
     let s = st;
     for (const ev of q.events(node)) {
       switch (ev.type) {
         case 'acquire':
-          if (!first) s = { ...s, held: true, alive: true, full: false, checked: false };
+          if (!first) {
+            let assumptions = s.assumptions;
+            for (const [t, v] of seeded) assumptions = assume(assumptions, t, v);
+            s = { ...s, held: true, alive: true, full: false, checked: false, assumptions };
+          }
           break;
         case 'release': {
           const r = releases.get(ev.site) ?? { notFull: false, unchecked: false, resultAlive: false };
@@ -117,14 +129,6 @@ export function explore(q: PathQuery): PathResult {
     stack.push(st);
   };
 
-  // Starting inside a switch case: a later pass through the same switch takes the same case.
-  let seeded: ReadonlyArray<readonly [string, boolean | number]> = [];
-  const call = q.world.call;
-  for (const n of q.cfg.nodes) {
-    if (!n.switchOn || !n.cases || !isPure(n.switchOn)) continue;
-    const i = n.cases.findIndex((c) => c.startIndex <= call.startIndex && c.endIndex >= call.endIndex);
-    if (i >= 0) seeded = assume(seeded, `switch:${squash(n.switchOn.text)}`, i);
-  }
   const first = enter({ node: q.start.id, held: true, alive: true, full: false, checked: false, assumptions: seeded }, true)!;
   const startState = { ...first, held: true };
   const worldFor = (st: State): ConditionWorld => ({
