@@ -7,7 +7,10 @@
 import type { Node } from '../parser.ts';
 import type { Cfg, CfgNode } from './cfg.ts';
 import { evaluate, isPure, provesFull, type ConditionWorld } from './conditions.ts';
-import { squash } from './syntax.ts';
+import { squash, unwrap } from './syntax.ts';
+
+/** The text under which a condition is remembered: what `evaluate` looks up (no outer parentheses). */
+const condKey = (n: Node): string => squash(unwrap(n).text);
 
 export type NodeEvent =
   | { type: 'acquire' }
@@ -73,7 +76,16 @@ export function explore(q: PathQuery): PathResult {
   for (const n of q.cfg.nodes) {
     if (!n.switchOn || !n.cases || !isPure(n.switchOn)) continue;
     const i = n.cases.findIndex((c) => c.startIndex <= call.startIndex && c.endIndex >= call.endIndex);
-    if (i >= 0) seeded = assume(seeded, `switch:${squash(n.switchOn.text)}`, i);
+    if (i >= 0) seeded = assume(seeded, `switch:${condKey(n.switchOn)}`, i);
+  }
+  // Likewise inside an if: the branch taken to reach the acquisition is known.
+  for (let p = call.parent; p; p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const cond = p.childForFieldName('condition');
+    const cons = p.childForFieldName('consequence');
+    if (!cond || !isPure(cond) || cond.startIndex <= call.startIndex && cond.endIndex >= call.endIndex) continue;
+    const inCons = !!cons && cons.startIndex <= call.startIndex && cons.endIndex >= call.endIndex;
+    seeded = assume(seeded, condKey(cond), inCons);
   }
   const enter = (st: State, first: boolean): State | undefined => {
     const node = q.cfg.nodes[st.node]!;
@@ -147,7 +159,7 @@ export function explore(q: PathQuery): PathResult {
   const texts = new Map<number, string>();
   for (const n of q.cfg.nodes) {
     if (n.kind !== 'branch' || n.opaque || !n.ast) continue;
-    const t = squash(n.ast.text);
+    const t = condKey(n.ast);
     texts.set(n.id, t);
     textCount.set(t, (textCount.get(t) ?? 0) + 1);
   }
@@ -214,7 +226,7 @@ export function explore(q: PathQuery): PathResult {
     }
     if (node.switchOn && node.succ.length > 1) {
       // The same switch reached again (a loop) takes the case it took before.
-      const text = `switch:${squash(node.switchOn.text)}`;
+      const text = `switch:${condKey(node.switchOn)}`;
       const before = st.assumptions.find(([t]) => t === text)?.[1];
       if (typeof before === 'number' && node.succ[before] !== undefined) {
         push({ ...st, node: node.succ[before]! });
