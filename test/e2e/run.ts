@@ -28,6 +28,7 @@ import {
 import { waitFor } from './poll.ts';
 import {
   activeEditor,
+  hoverBoxText,
   hoverText,
   languageMode,
   launchBrowser,
@@ -38,6 +39,7 @@ import {
   rowTexts,
   squiggleCount,
   squiggleOn,
+  textBox,
   token,
 } from './workbench.ts';
 
@@ -56,6 +58,10 @@ const DECODE_EXPECT = /12[,. ]?288 pins/;
 const REFCOUNT_EXPRESSION_LINE = '3 * 1024 + 1';
 const EXPRESSION_DECODE_EXPECT = /3[,. ]?073/;
 const QUICK_FIX_EXPECT = /unpin_user_page/;
+const MAIL_QUOTED_RELEASE = 'put_page(page);';
+/** A refcount in the reviewer's prose, as dump_page() would print it: 1 pin + 1 reference. */
+const MAIL_LOG_VALUE = 'refcount:1025';
+const MAIL_LOG_EXPECT = /\b1 pin\b/;
 /** First diagnostics wait for extension activation, server start and wasm load. */
 const FIRST_DIAGNOSTIC_TIMEOUT_MS = 90_000;
 
@@ -73,6 +79,7 @@ interface Summary {
   diagnosticHover?: string;
   quickFixes?: string[];
   mailLanguageMode?: string;
+  mailHover?: string;
   screenshots: string[];
 }
 
@@ -281,7 +288,19 @@ async function main(): Promise<number> {
       check(lang !== undefined, 'the installed extension contributes no language for .eml files');
       const expected = lang!.aliases?.[0] ?? lang!.id;
       check(mode === expected, `status bar shows language "${mode}" for ${MAIL_FILE}, expected "${expected}"`);
-      await shot(p, 'readme-mail', await cropAround(p, [line(p, 'Subject:'), line(p, 'put_page(page);')], 0));
+    });
+
+    await step('squiggle on the quoted wrong release in the mail', async () => {
+      const quoted = await textBox(p, MAIL_QUOTED_RELEASE);
+      await waitFor(() => squiggleOn(p, quoted), { what: `a squiggle on the quoted ${MAIL_QUOTED_RELEASE}`, timeoutMs: 30_000, intervalMs: 250 });
+      await shot(p, '09-mail-diagnostic');
+      await shot(p, 'readme-mail', await cropAround(p, [line(p, 'diff --git'), line(p, 'maybe-DMA-pinned')], 2));
+    });
+
+    await step(`hover ${MAIL_LOG_VALUE} in the mail decodes it`, async () => {
+      const text = await hoverBoxText(p, await textBox(p, MAIL_LOG_VALUE), MAIL_LOG_EXPECT);
+      summary.mailHover = text;
+      await shot(p, '10-mail-hover');
     });
     if (args.updateImages) updateReadmeImages();
     return 0;

@@ -72,9 +72,9 @@ export async function squiggleTops(page: Page): Promise<number[]> {
   return boxes;
 }
 
-/** True when a squiggle is drawn on the same screen row as `loc`. */
-export async function squiggleOn(page: Page, loc: Locator): Promise<boolean> {
-  const box = await loc.boundingBox();
+/** True when a squiggle is drawn on the same screen row as `loc` (a locator or a screen box). */
+export async function squiggleOn(page: Page, loc: Locator | { y: number; height: number }): Promise<boolean> {
+  const box = 'boundingBox' in loc ? await loc.boundingBox() : loc;
   if (!box) return false;
   const tops = await squiggleTops(page);
   return tops.some((t) => t >= box.y - 2 && t <= box.y + box.height + 2);
@@ -84,22 +84,7 @@ export async function squiggleOn(page: Page, loc: Locator): Promise<boolean> {
 export async function hoverText(page: Page, loc: Locator, expect: RegExp, timeoutMs = 15_000): Promise<string> {
   const box = await loc.boundingBox();
   if (!box) throw new Error('hover target is not visible');
-  // Wiggle inside the token until the hover appears: the editor ignores a pointer that has not moved.
-  let n = 0;
-  return waitFor(
-    async () => {
-      n++;
-      await page.mouse.move(box.x + box.width / 2 + (n % 3) - 1, box.y + box.height / 2);
-      const hovers = page.locator('.monaco-hover:not(.hidden)');
-      const count = await hovers.count();
-      for (let i = 0; i < count; i++) {
-        const text = await hovers.nth(i).innerText({ timeout: 1000 });
-        if (expect.test(text)) return text;
-      }
-      return undefined;
-    },
-    { what: `a hover matching ${expect}`, timeoutMs, intervalMs: 250 },
-  );
+  return hoverBoxText(page, box, expect, timeoutMs);
 }
 
 /** Places the caret on `loc`, opens Quick Fix (Ctrl+.) and returns the listed actions. */
@@ -120,4 +105,59 @@ export async function languageMode(page: Page): Promise<string> {
   const item = page.locator('#status\\.editor\\.mode');
   await item.waitFor({ state: 'visible', timeout: 15_000 });
   return (await item.innerText()).trim();
+}
+
+/**
+ * Screen box of `substring` inside the rendered line containing it (tokens may split it across
+ * spans, so this measures a DOM Range over the line's text nodes).
+ */
+export async function textBox(page: Page, substring: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const view = line(page, substring);
+  await view.waitFor({ state: 'visible', timeout: 10_000 });
+  const box = await view.evaluate((el, needle) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const nodes: Text[] = [];
+    let text = '';
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      nodes.push(n as Text);
+      text += (n as Text).data;
+    }
+    // Monaco renders spaces as U+00A0.
+    const at = text.replace(/\u00a0/g, ' ').indexOf(needle);
+    if (at < 0) return null;
+    const range = document.createRange();
+    let offset = 0;
+    for (const n of nodes) {
+      const end = offset + n.data.length;
+      if (at >= offset && at < end) range.setStart(n, at - offset);
+      if (at + needle.length > offset && at + needle.length <= end) range.setEnd(n, at + needle.length - offset);
+      offset = end;
+    }
+    const r = range.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, substring);
+  if (!box || box.width === 0) throw new Error(`"${substring}" is not rendered`);
+  return box;
+}
+
+/**
+ * Moves the mouse into `box` and returns the visible hover's text once it matches `expect`.
+ * The pointer wiggles by a pixel between polls: the editor ignores a pointer that has not moved.
+ */
+export async function hoverBoxText(page: Page, box: { x: number; y: number; width: number; height: number }, expect: RegExp, timeoutMs = 15_000): Promise<string> {
+  let n = 0;
+  return waitFor(
+    async () => {
+      n++;
+      await page.mouse.move(box.x + box.width / 2 + (n % 3) - 1, box.y + box.height / 2);
+      const hovers = page.locator('.monaco-hover:not(.hidden)');
+      const count = await hovers.count();
+      for (let i = 0; i < count; i++) {
+        const text = await hovers.nth(i).innerText({ timeout: 1000 });
+        if (expect.test(text)) return text;
+      }
+      return undefined;
+    },
+    { what: `a hover matching ${expect}`, timeoutMs, intervalMs: 250 },
+  );
 }
