@@ -134,9 +134,19 @@ export function functionFacts(info: FunctionInfo, summaries: FileSummaries, mode
       return le ? [le, ...own] : own;
     };
     const countText = site.countNode && !site.single ? unwrap(site.countNode).text.replace(/\s+/g, '') : undefined;
+    const guardedRelease = (node: CfgNode): 'true' | 'false' | undefined => {
+      const ifs = node.ast?.parent;
+      if (!ifs || ifs.type !== 'if_statement') return undefined;
+      const side = (branch: Node | null) =>
+        !!branch && releases.some((r) => r.key === key && isInside(r.call, branch));
+      if (side(ifs.childForFieldName('consequence'))) return 'true';
+      if (side(ifs.childForFieldName('alternative'))) return 'false';
+      return undefined;
+    };
     af.path = explore({
       cfg: graph,
       start,
+      guardedRelease,
       events: withLoops,
       world: { call: site.call, resultNames, pointerNames, max: site.single ? 1 : Infinity, countText },
       budget: PATH_BUDGET,
@@ -149,6 +159,10 @@ export function functionFacts(info: FunctionInfo, summaries: FileSummaries, mode
       af.releases = [...af.path.releases.keys()].sort((a, b) => a - b);
       if (af.owesRelease && af.path.leaks.length === 0 && af.path.handoffs.length > 0 && af.releases.length === 0) {
         af.quiet = `pages handed off: ${af.path.handoffs.join(', ')}`;
+      }
+      if (af.owesRelease && af.path.uncertainLeaks.length > 0) {
+        const lines = af.path.uncertainLeaks.map((l) => l.at.startPosition.row + 1).join(', ');
+        af.quiet = `possible leak at line ${lines} not reported: it skips a release behind a condition that cannot be read`;
       }
     }
   }

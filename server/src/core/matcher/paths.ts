@@ -27,6 +27,11 @@ export interface PathQuery {
   events(node: CfgNode): NodeEvent[];
   world: Omit<ConditionWorld, 'assumed'>;
   budget: number;
+  /**
+   * For a branch whose one side releases the pages under a condition we cannot read: which side
+   * ('true' or 'false'). A leak found only on the other side is a guess, so it is not reported.
+   */
+  guardedRelease?(node: CfgNode): 'true' | 'false' | undefined;
 }
 
 export interface ReleaseReach {
@@ -48,6 +53,8 @@ export interface Leak {
 export interface PathResult {
   releases: Map<number, ReleaseReach>;
   leaks: Leak[];
+  /** Leaks only on paths that stepped around a release guarded by an unreadable condition. */
+  uncertainLeaks: Leak[];
   handoffs: string[];
   exhausted: boolean;
 }
@@ -60,11 +67,13 @@ interface State {
   checked: boolean;
   assumptions: ReadonlyArray<readonly [string, boolean | number]>;
   lastGoto?: Node;
+  dodged?: boolean;
 }
 
 export function explore(q: PathQuery): PathResult {
   const releases = new Map<number, ReleaseReach>();
   const leaks = new Map<number, Leak>();
+  const uncertain = new Map<number, Leak>();
   const handoffs = new Set<string>();
   const visited = new Set<string>();
   const stack: State[] = [];
@@ -135,7 +144,7 @@ export function explore(q: PathQuery): PathResult {
   const push = (input: State) => {
     // Once the pages are gone, only reachability matters: fold the other facts away.
     const st = input.held ? input : { ...input, full: true, checked: true, assumptions: [] };
-    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
+    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
     if (visited.has(key)) return;
     visited.add(key);
     stack.push(st);
@@ -188,7 +197,8 @@ export function explore(q: PathQuery): PathResult {
       if (st.held) {
         const exit = node.ast!;
         const at = st.lastGoto ?? exit;
-        if (!leaks.has(at.id)) leaks.set(at.id, { at, exit });
+        const into = st.dodged ? uncertain : leaks;
+        if (!into.has(at.id)) into.set(at.id, { at, exit });
       }
       return;
     }
@@ -203,6 +213,7 @@ export function explore(q: PathQuery): PathResult {
         evalMemo.set(memoKey, memo);
       }
       const { v, full } = memo;
+      const guarded = v === undefined ? q.guardedRelease?.(node) : undefined;
       const text = info.text;
       const remember = v === undefined && info.remember;
       const [t, f] = node.succ;
@@ -211,6 +222,7 @@ export function explore(q: PathQuery): PathResult {
           ...st,
           node: t,
           checked,
+          dodged: st.dodged || guarded === 'false',
           full: st.full || full.onTrue,
           assumptions: remember ? assume(st.assumptions, text, true) : st.assumptions,
         });
@@ -219,6 +231,7 @@ export function explore(q: PathQuery): PathResult {
           ...st,
           node: f,
           checked,
+          dodged: st.dodged || guarded === 'true',
           full: st.full || full.onFalse,
           assumptions: remember ? assume(st.assumptions, text, false) : st.assumptions,
         });
@@ -242,12 +255,12 @@ export function explore(q: PathQuery): PathResult {
   successors(startState);
   while (stack.length > 0) {
     if (++steps > q.budget) {
-      return { releases, leaks: [...leaks.values()], handoffs: [...handoffs], exhausted: true };
+      return { releases, leaks: [...leaks.values()], uncertainLeaks: [...uncertain.values()], handoffs: [...handoffs], exhausted: true };
     }
     const st = enter(stack.pop()!, false)!;
     successors(st);
   }
-  return { releases, leaks: [...leaks.values()], handoffs: [...handoffs], exhausted: false };
+  return { releases, leaks: [...leaks.values()], uncertainLeaks: [...uncertain.values()], handoffs: [...handoffs], exhausted: false };
 }
 
 const identifierCache = new Map<string, Set<string>>();

@@ -14,7 +14,7 @@ import {
   type AcquisitionKind,
   type ReleaseKind,
 } from './sites.ts';
-import { calleeName, collectCalls, functionName, parameterNames, unwrap } from './syntax.ts';
+import { calleeName, collectCalls, functionName, parameterNames, storageKey, unwrap } from './syntax.ts';
 
 export interface FunctionInfo {
   node: Node;
@@ -110,6 +110,16 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             const rk = releaseKindFromTable(calleeName(c) ?? '');
             return !!rk && releaseSite(c, rk, fn.aliases).key === site.key;
           });
+          // `*pfn = page_to_pfn(pages[0])`: the wrapper passes the page on through an out-parameter.
+          const pagesParam = fn.params[p]!;
+          const passesOn = fn.body.descendantsOfType('assignment_expression').some((a) => {
+            const left = a?.childForFieldName('left');
+            const right = a?.childForFieldName('right');
+            if (!left || !right || unwrap(left).type !== 'pointer_expression') return false;
+            const target = storageKey(left);
+            if (!target || target === pagesParam || !fn.params.includes(target)) return false;
+            return right.descendantsOfType('identifier').some((i) => i?.text === pagesParam);
+          });
           s.wrappers.set(fn.name, {
             allOrNothing: releasesOwn || kind.allOrNothing,
             name: fn.name,
@@ -119,7 +129,7 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             single: site.single,
             pagesByReference: kind.pagesByReference,
             returns: kind.returns,
-            trackLeaks: kind.trackLeaks,
+            trackLeaks: kind.trackLeaks && !passesOn,
             wraps: kind.wraps ?? kind.name,
           });
           changed = true;
