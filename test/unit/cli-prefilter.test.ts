@@ -7,15 +7,15 @@ import { deriveNeedles, namesAcquisition, PREFILTER_NEEDLES } from '../../server
 describe('prefilter', () => {
   it('every acquisition name contains a needle; needles are few and not tiny', () => {
     for (const a of ACQUISITIONS) assert.ok(PREFILTER_NEEDLES.some((n) => a.name.includes(n)), a.name);
-    assert.ok(PREFILTER_NEEDLES.length <= 6, PREFILTER_NEEDLES.join(' '));
-    for (const n of PREFILTER_NEEDLES) assert.ok(n.length >= 8, n);
+    assert.ok(PREFILTER_NEEDLES.length <= 3, PREFILTER_NEEDLES.join(' '));
+    for (const n of PREFILTER_NEEDLES) assert.ok(n.length >= 4, n);
   });
 
   it('deriveNeedles covers any name list', () => {
     const names = ['alpha_beta_gamma', 'alpha_beta_delta', 'zeta_eta_theta', 'tiny'];
     const needles = deriveNeedles(names);
     for (const name of names) assert.ok(needles.some((n) => name.includes(n)), name);
-    assert.ok(needles.includes('alpha_beta_'), needles.join(' '));
+    assert.deepEqual(needles, ["eta_", "tiny"], "the substring shared by most names first");
   });
 
   it('agrees with ACQUISITION_NAME_RE on each name and on near misses', () => {
@@ -29,6 +29,9 @@ describe('prefilter', () => {
       '',
       `${'x'.repeat(5000)} pin_user_pages_remote(mm, a, n, f, p, NULL, NULL)`,
       '/* get_user_pages */',
+      // A window cut at the start of a longer identifier must not see a name there.
+      '\t\tr = amdgpu_ttm_tt_get_user_pages(bo, e->user_pages, &e->range);\n\t\tif (r) {\n',
+      `${'y'.repeat(30)}_get_user_pages_${'z'.repeat(40)} = 1; e->user_pages = 0;`,
     ];
     for (const s of samples) {
       assert.equal(namesAcquisition(Buffer.from(s, 'latin1')), ACQUISITION_NAME_RE.test(s), JSON.stringify(s.slice(0, 60)));

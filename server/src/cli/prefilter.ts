@@ -5,7 +5,8 @@
  */
 import { ACQUISITIONS, ACQUISITION_NAME_RE } from '../core/api-table.ts';
 
-const MIN_NEEDLE = 8;
+// Short needles are fine: a hit only costs a regex over a ~70-byte window, a pass costs a scan of the file.
+const MIN_NEEDLE = 4;
 
 /**
  * A small set of substrings such that every acquisition name contains one: greedy set cover
@@ -41,14 +42,21 @@ const needleBuffers = PREFILTER_NEEDLES.map((n) => Buffer.from(n, 'latin1'));
 const LONGEST_NAME = Math.max(...ACQUISITIONS.map((a) => a.name.length));
 const exact = new RegExp(ACQUISITION_NAME_RE.source);
 
+function isWordByte(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 /** True when `buf` contains an acquisition name as a whole word (exactly ACQUISITION_NAME_RE). */
 export function namesAcquisition(buf: Buffer): boolean {
   for (let n = 0; n < needleBuffers.length; n++) {
     const needle = needleBuffers[n]!;
     for (let at = buf.indexOf(needle); at !== -1; at = buf.indexOf(needle, at + 1)) {
-      // The whole name (and the characters either side, for \b) lies within this window.
-      const start = Math.max(0, at - LONGEST_NAME - 1);
-      const end = Math.min(buf.length, at + needle.length + LONGEST_NAME + 1);
+      // The whole name lies within this window; widened to identifier boundaries so that \b at
+      // its edges is a real boundary (not the middle of amdgpu_..._get_user_pages).
+      let start = Math.max(0, at - LONGEST_NAME - 1);
+      let end = Math.min(buf.length, at + needle.length + LONGEST_NAME + 1);
+      for (let k = 0; k < 256 && start > 0 && isWordByte(buf[start - 1]!); k++) start--;
+      for (let k = 0; k < 256 && end < buf.length && isWordByte(buf[end]!); k++) end++;
       if (exact.test(buf.toString('latin1', start, end))) return true;
     }
   }
