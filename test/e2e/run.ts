@@ -8,7 +8,8 @@
  * code-server on a free local port in its own process group, opens a copy of
  * test/e2e/workspace/ and checks, in the browser, what a user sees: the squiggle on a wrong
  * release, the refcount decode in a hover, the quick fix applied with Ctrl+. making the squiggle
- * go, and the quoted-patch mail opening in our language. Screenshots, logs and summary.json go to
+ * go, and the quoted-patch reply (.eml) opening in our mail language with the finding on the quoted
+ * line and a refcount in the prose decoded on hover. Screenshots, logs and summary.json go to
  * test-results/e2e/. --update-images copies the README crops to client/images/ after a run where
  * every check passed. Exit 0: all passed; 1: a check failed; 2: the test could not run (setup).
  */
@@ -199,7 +200,8 @@ async function main(): Promise<number> {
       await server?.stop().catch((e: unknown) => console.log(`# stopping code-server: ${String(e)}`));
       await Promise.race([browser?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
       copyLogs(userDataDir);
-      if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+      if (args.keep) console.log(`# kept ${tmp}`);
+      else fs.rmSync(tmp, { recursive: true, force: true });
     })());
   const onSignal = (sig: NodeJS.Signals): void => {
     console.log(`\n${sig}: stopping code-server`);
