@@ -129,8 +129,10 @@ export function explore(q: PathQuery): PathResult {
           if (!first) s = { ...s, alive: false };
           break;
         case 'assigns': {
-          if (s.assumptions.length === 0) break;
           const names = ev.names;
+          // `nr_pages = ret;` on the partial path: the count now says what was taken.
+          if (!s.full && q.world.countText && names.includes(q.world.countText)) s = { ...s, full: true };
+          if (s.assumptions.length === 0) break;
           const keep = s.assumptions.filter(([t]) => !names.some((n) => identifiersOf(t).has(n)));
           if (keep.length !== s.assumptions.length) s = { ...s, assumptions: keep };
           break;

@@ -18,7 +18,11 @@ function check(ctx: RuleContext): Finding[] {
   for (const af of ctx.facts.acquisitions) {
     const site = af.site;
     const r = site.kind.returns;
-    if (site.use === 'ignored' && (r === 'count' || r === 'bool' || r === 'bytes')) {
+    // No pages array (faulting in only), or `page = NULL; acquire(&page); return page;` where the
+    // NULL page tells failure: ignoring the count is the idiom, not a mistake.
+    const probing = site.key === 'NULL';
+    const nullTells = site.single && !!site.key && declaredNull(ctx, site.key);
+    if (site.use === 'ignored' && !probing && !nullTells && (r === 'count' || r === 'bool' || r === 'bytes')) {
       const what =
         r === 'bool'
           ? 'it returns false when no page was taken'
@@ -46,4 +50,12 @@ function check(ctx: RuleContext): Finding[] {
     }
   }
   return out;
+}
+
+/** Whether a local page pointer starts out NULL (`struct page *page = NULL;`). */
+function declaredNull(ctx: RuleContext, name: string): boolean {
+  return ctx.facts.info.body.descendantsOfType('init_declarator').some((d) => {
+    const value = d?.childForFieldName('value');
+    return !!value && /^(NULL|0)$/.test(value.text.trim()) && /\b(\w+)\s*$/.exec(d!.childForFieldName('declarator')?.text ?? '')?.[1] === name;
+  });
 }
