@@ -30,7 +30,7 @@ test('didOpen publishes a wrong-release with code, href, related acquisition and
   assert.equal(d.severity, 2, 'warning by default');
   assert.deepEqual(d.range.start, positionOfText(text, 'put_page(page)'));
   assert.match(d.codeDescription!.href, /^file:\/\/\/.*\/README\.md#rule-wrong-release$/);
-  assert.match(d.message, /unpin_user_page/);
+  assert.match(String(d.message), /unpin_user_page/);
   assert.equal(d.relatedInformation?.[0]?.location.uri, uri);
   assert.deepEqual(d.relatedInformation?.[0]?.location.range.start, positionOfText(text, 'pin_user_pages_fast'));
   const status = await waitFor(() => s.statuses.get(uri), 5000, 'status');
@@ -94,7 +94,7 @@ test('switching the API model setting changes the diagnostics (workspace/configu
   // auto without a kernel tree or pin_user_pages: the 2019 model, where put_page() is wrong for GUP pages.
   let wrong = byRule(await s.diagnosticsFor(uri), 'wrong-release');
   assert.equal(wrong.length, 1);
-  assert.match(wrong[0]!.message, /put_user_page/);
+  assert.match(String(wrong[0]!.message), /put_user_page/);
   assert.equal((await waitFor(() => s.statuses.get(uri), 5000, 'status')).model, 'put_user_page');
 
   const requestsBefore = s.configurationRequests;

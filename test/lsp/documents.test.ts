@@ -34,6 +34,8 @@ test('language ids map to what the server does with them', () => {
   assert.equal(documentKind('patch-mail'), 'patch');
   assert.equal(documentKind('log'), 'text');
   assert.equal(documentKind('plaintext'), 'text');
+  assert.equal(documentKind('mail'), 'patch', 'Neovim filetype');
+  assert.equal(documentKind('text'), 'text', 'Neovim filetype');
   assert.equal(documentKind('python'), undefined);
 });
 

@@ -5,6 +5,7 @@
  * mail documents through core/patch reviewPatch. Results are kept per document version so hover,
  * code actions and highlights answer from the same findings the user sees.
  */
+import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { analyzeTree } from '../core/analyze.ts';
 import { chooseModel } from '../core/api-model.ts';
@@ -34,6 +35,8 @@ export class DiagnosticsService {
     private readonly connection: Connection,
     private readonly documents: DocumentStore,
     private readonly configuration: ConfigurationProvider,
+    /** Workspace folder (a path) holding a document: patches are applied to its files for context. */
+    private readonly folderOf: (uri: string) => string | undefined = () => undefined,
   ) {}
 
   /** Analyse soon (after the messages already queued), then publish. */
@@ -99,12 +102,14 @@ export class DiagnosticsService {
       model = result.model;
     } else {
       const text = doc.text;
-      const kind = detectPatchInput(doc.filePath ?? doc.uri, text) ?? (languageIdOf(doc) === 'patch-mail' ? 'mail' : 'diff');
-      const result = await reviewPatch(text, kind, options);
+      const kind = detectPatchInput(doc.filePath ?? doc.uri, text) ?? (['patch-mail', 'mail'].includes(languageIdOf(doc)) ? 'mail' : 'diff');
+      const tree = this.folderOf(uri);
+      const result = await reviewPatch(text, kind, tree ? { ...options, tree } : options);
       if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
       findings = result.findings;
       problems.push(...result.problems);
-      model = chooseModel(options.api, text, options.filePath);
+      // Same choice as the reviewer: the workspace's kernel tree, else the patch text itself.
+      model = chooseModel(options.api, text, tree ? path.join(tree, 'include', 'x') : undefined);
     }
     const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
     const analysis: DocumentAnalysis = { uri, version, findings, diagnostics, model, problems };

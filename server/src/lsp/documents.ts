@@ -24,10 +24,14 @@ export function documentKind(languageId: string): DocumentKind | undefined {
   switch (languageId) {
     case 'c':
       return 'c';
+    // VS Code's ids, and the filetypes Neovim and Emacs send as language ids.
     case 'diff':
+    case 'patch':
     case 'patch-mail':
+    case 'mail':
       return 'patch';
     case 'plaintext':
+    case 'text':
     case 'log':
       return 'text';
     default:

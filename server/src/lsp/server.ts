@@ -3,6 +3,8 @@
  * live in their own modules (documents, diagnostics, hover, code actions, highlights, settings,
  * workspace check); this file only wires them to the connection.
  */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -32,6 +34,19 @@ import { safeNotification, safeRequest } from './safe-handler.ts';
 
 export const SERVER_NAME = 'gup-review';
 
+/** The workspace folder (as a path) that holds `uri`, else the first folder. */
+function folderOf(folders: readonly string[], uri: string): string | undefined {
+  const paths = folders.filter((f) => f.startsWith('file:')).map((f) => fileURLToPath(f));
+  let file: string | undefined;
+  try {
+    file = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    file = undefined;
+  }
+  const holding = file ? paths.filter((p) => file.startsWith(p.endsWith(path.sep) ? p : p + path.sep)).sort((a, b) => b.length - a.length)[0] : undefined;
+  return holding ?? paths[0];
+}
+
 export function startServer(connection: Connection, version: string): void {
   const configuration = new ConfigurationProvider(connection);
   let workspaceFolders: string[] = [];
@@ -55,7 +70,7 @@ export function startServer(connection: Connection, version: string): void {
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
     const parser = await createCParser();
     store = new DocumentStore(parser);
-    diagnostics = new DiagnosticsService(connection, store, configuration);
+    diagnostics = new DiagnosticsService(connection, store, configuration, (uri) => folderOf(workspaceFolders, uri));
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders);
     return {
       capabilities: {
