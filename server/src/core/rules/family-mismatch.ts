@@ -24,6 +24,9 @@ export function findMismatches(ctx: RuleContext, expectedWrong: { expected: Rele
     for (const i of af.releases) {
       const rel = ctx.facts.releases[i]!;
       if (rel.kind.cls !== expectedWrong.got || seen.has(rel.call.id)) continue;
+      // A helper that drops some other reference on the page (its mapping, say) while the caller
+      // still releases its own reference afterwards is not the release of this acquisition.
+      if (rel.kind.inner && af.releases.some((j) => !ctx.facts.releases[j]!.kind.inner && ctx.facts.releases[j]!.call.startIndex > rel.call.startIndex)) continue;
       seen.add(rel.call.id);
       out.push({ release: rel, acquisition: af.site, expected: af.expected });
     }
