@@ -193,3 +193,60 @@ test('no patch in the input: one clear problem', async () => {
   assert.deepEqual(r.findings, []);
   assert.deepEqual(r.problems, ['no patch found: no hunk (@@ -a,b +c,d @@) in the input']);
 });
+
+const GRAB = [
+  'diff --git a/drivers/misc/gupdemo/gupdemo-x.c b/drivers/misc/gupdemo/gupdemo-x.c',
+  'index 1234567..89abcde 100644',
+  '--- a/drivers/misc/gupdemo/gupdemo-x.c',
+  '+++ b/drivers/misc/gupdemo/gupdemo-x.c',
+  '@@ -10,9 +10,12 @@ static int gupdemo_grab(struct gupdemo_buf *buf, unsigned long uaddr)',
+  ' {',
+  ' \tstruct page *page;',
+  ' \tint ret;',
+  ' ',
+  '-\tret = 0;',
+  '+\tret = pin_user_pages_fast(uaddr, 1, 0, &page);',
+  '+\tif (ret != 1)',
+  '+\t\treturn -EFAULT;',
+  '+\tret = gupdemo_check(buf);',
+  ' \tif (ret)',
+  ' \t\treturn ret;',
+  ' \treturn 0;',
+  ' }',
+  '',
+].join('\n');
+
+test('without a tree, a function the hunk shows whole (head from the hunk header) gets missing-release', async () => {
+  const r = await reviewPatch(GRAB, 'diff');
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.range.start.line, f.onAddedLine]),
+    [
+      ['missing-release', GRAB.split('\n').indexOf(' \t\treturn ret;'), false],
+      ['missing-release', GRAB.split('\n').indexOf(' \treturn 0;'), false],
+    ],
+  );
+  assert.equal(r.findings[0]!.range.start.column, 3);
+});
+
+test('without a tree, a function cut by the hunk gets no missing-release, only a note', async () => {
+  const cut = GRAB.replace('@@ -10,9 +10,12 @@', '@@ -10,7 +10,10 @@').replace(' \treturn 0;\n }\n', '');
+  const r = await reviewPatch(cut, 'diff');
+  assert.deepEqual(r.findings, []);
+  assert.ok(r.notes!.some((n) => /missing-release in gupdemo_grab not reported: the patch shows only part of the function/.test(n)), r.notes!.join('\n'));
+});
+
+test('multipart mail: a 7bit and a base64 attachment are both reviewed, each on its own lines', async () => {
+  const text = fixture('attachments.eml');
+  const r = await reviewPatch(text, 'mail', { tree: FIXTURE_TREE });
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.findings.map((f) => [f.rule, f.file]), [
+    ['wrong-release', 'drivers/misc/gupdemo/gupdemo-dma.c'],
+    ['wrong-release', 'drivers/misc/gupdemo/gupdemo-core.c'],
+  ]);
+  const [seven, b64] = r.findings;
+  assert.deepEqual(seven!.range.start, { line: lineOf(text, `+${PUT}`), column: 2 });
+  const lines = text.split('\n');
+  assert.equal(b64!.range.start.column, 0);
+  assert.match(lines[b64!.range.start.line]!, /^[A-Za-z0-9+/=]+$/, 'on a line of the base64 part');
+  assert.ok(b64!.range.start.line > lineOf(text, 'Content-Transfer-Encoding: base64'));
+});

@@ -3,7 +3,9 @@
  * row is. A full image is one unit, as is. A sparse image gives one unit per run of consecutive
  * lines; a run that starts inside a function body (indented first line, or more `}` than `{`) is
  * wrapped in the function named by its hunk header (`@@ … @@ static int foo(struct x *p)`), with
- * the braces it lacks added, so tree-sitter sees a function instead of stray statements.
+ * the braces it lacks added, so tree-sitter sees a function instead of stray statements; a run
+ * that starts with the body's `{` gets the head only; a function cut at the end of the run gets
+ * its closing braces.
  */
 import type { FileImage, HunkRef, ImageLine } from './post-image.ts';
 
@@ -11,8 +13,10 @@ export interface CUnit {
   text: string;
   /** Row of `text` → image line; null for the lines added to wrap a fragment. */
   rows: Array<ImageLine | null>;
-  /** The unit is a piece of a function, not a whole one: path-sensitive rules cannot decide. */
+  /** Braces were added: some function is only a piece, path-sensitive rules cannot decide there. */
   partial: boolean;
+  /** Rows holding a `{` or `}` added to balance a fragment (a function holding one is incomplete). */
+  addedBraces: Set<number>;
   /** The hunk that placed the unit's first line (sparse images). */
   hunk?: HunkRef;
 }
@@ -64,7 +68,7 @@ function runs(lines: readonly ImageLine[]): ImageLine[][] {
 
 export function cUnits(image: FileImage): CUnit[] {
   if (image.full) {
-    return [{ text: image.lines.map((l) => l.text).join('\n') + '\n', rows: image.lines.slice(), partial: false }];
+    return [{ text: image.lines.map((l) => l.text).join('\n') + '\n', rows: image.lines.slice(), partial: false, addedBraces: new Set() }];
   }
   return runs(image.lines).map((run) => {
     const hunk = run[0]!.touchedBy;
@@ -72,25 +76,27 @@ export function cUnits(image: FileImage): CUnit[] {
     const { min, end } = braceProfile(texts);
     const firstCode = texts.find((t) => t.trim() !== '' && !/^\s*(\/\*|\*|\/\/)/.test(t));
     const indented = firstCode !== undefined && /^[ \t]/.test(firstCode);
-    if (!indented && min >= 0) {
-      // Starts at file scope; a function cut at the end of the run gets its closing braces.
-      const suffix = Array.from({ length: end }, () => '}');
-      return {
-        text: [...texts, ...suffix].join('\n') + '\n',
-        rows: [...run, ...suffix.map(() => null)],
-        partial: end > 0,
-        hunk,
-      };
+    const opensBody = firstCode !== undefined && /^\{/.test(firstCode);
+    const head = functionHead(hunk?.hunk.functionContext ?? '');
+    const prefix: string[] = [];
+    let braces = 0; // synthetic `{` after the head
+    if (indented || min < 0) {
+      prefix.push(head ?? 'static void gup_review_fragment(void)');
+      braces = Math.max(1, -min);
+    } else if (opensBody && head) {
+      prefix.push(head); // the run starts with the body's `{`: only the head is missing
     }
-    const head = functionHead(hunk?.hunk.functionContext ?? '') ?? 'static void gup_review_fragment(void)';
-    const startDepth = Math.max(1, -min);
-    const prefix = [head, ...Array.from({ length: startDepth }, () => '{')];
-    const closing = startDepth + end;
-    const suffix = Array.from({ length: Math.max(closing, 0) }, () => '}');
+    prefix.push(...Array.from({ length: braces }, () => '{'));
+    const suffix = Array.from({ length: Math.max(braces + end, 0) }, () => '}');
+    const rows: Array<ImageLine | null> = [...prefix.map(() => null), ...run, ...suffix.map(() => null)];
+    const addedBraces = new Set<number>();
+    for (let k = prefix.length - braces; k < prefix.length; k++) addedBraces.add(k);
+    for (let k = prefix.length + run.length; k < rows.length; k++) addedBraces.add(k);
     return {
       text: [...prefix, ...texts, ...suffix].join('\n') + '\n',
-      rows: [...prefix.map(() => null), ...run, ...suffix.map(() => null)],
-      partial: true,
+      rows,
+      partial: addedBraces.size > 0,
+      addedBraces,
       hunk,
     };
   });

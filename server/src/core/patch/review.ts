@@ -228,7 +228,7 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
           for (const f of result.findings) {
             const row = f.range.start.line;
             const fn = spans.filter(([s, e]) => s <= row && row <= e).pop();
-            if (f.rule === 'missing-release' && fn && (unit.rows[fn[0]] == null || unit.rows[fn[1]] == null)) {
+            if (f.rule === 'missing-release' && fn && [...unit.addedBraces].some((r) => r >= fn[0] && r <= fn[1])) {
               notes.push(`${file}: ${f.rule} in ${f.functionName ?? 'a function'} not reported: the patch shows only part of the function`);
               continue;
             }
