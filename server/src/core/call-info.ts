@@ -161,9 +161,8 @@ function functionNameOf(fn: Node): string | undefined {
   return undefined;
 }
 
-/** Aliases of `base` in a function: `p = pages[i]`, `struct page *p = *pages`, followed twice. */
-function aliasesOf(fn: Node, base: string): Set<string> {
-  const names = new Set([base]);
+/** The simple assignments of a function, `left ← base of right` (for alias following). */
+function assignmentsOf(fn: Node): Array<[string, string | undefined]> {
   const assigns: Array<[string, string | undefined]> = [];
   for (const n of fn.descendantsOfType(['init_declarator', 'assignment_expression'])) {
     if (!n) continue;
@@ -172,6 +171,12 @@ function aliasesOf(fn: Node, base: string): Set<string> {
     const l = left ? objectBase(left.type === 'pointer_declarator' ? left.childForFieldName('declarator') : left) : undefined;
     if (l) assigns.push([l, objectBase(right)]);
   }
+  return assigns;
+}
+
+/** Aliases of `base`: `p = pages[i]`, `struct page *p = *pages`, followed twice. */
+function aliasesOf(assigns: ReadonlyArray<[string, string | undefined]>, base: string): Set<string> {
+  const names = new Set([base]);
   for (let pass = 0; pass < 2; pass++) {
     for (const [l, r] of assigns) if (r && names.has(r)) names.add(l);
   }
@@ -185,12 +190,15 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
   const fn = enclosingFunction(call);
   const partners: CallSite[] = [];
   if (fn && site.object) {
-    const names = aliasesOf(fn, site.object);
+    const assigns = assignmentsOf(fn);
+    const names = aliasesOf(assigns, site.object);
     for (const c of fn.descendantsOfType('call_expression')) {
       if (!c || c.id === call.id) continue;
+      const name = c.childForFieldName('function');
+      if (!name || (!findAcquisition(name.text) && !findRelease(name.text))) continue;
       const other = callSiteOf(c);
       if (!other || other.role === site.role || !other.object) continue;
-      const match = site.role === 'acquisition' ? names.has(other.object) : aliasesOf(fn, other.object).has(site.object);
+      const match = site.role === 'acquisition' ? names.has(other.object) : aliasesOf(assigns, other.object).has(site.object);
       if (match) partners.push(other);
     }
   }

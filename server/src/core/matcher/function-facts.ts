@@ -180,6 +180,7 @@ function nodeEvents(
   aliases: Aliases,
   acquisitionCalls: ReadonlySet<number>,
 ): NodeEvent[] {
+  const releasesItself = releases.some((r) => r.key === key);
   const resolvesTo = (arg: Node | undefined, k: string, _site: AcquisitionSite): boolean => {
     if (!arg) return false;
     const sk = storageKey(arg);
@@ -217,6 +218,9 @@ function nodeEvents(
       continue;
     }
     if (isBorrower(name)) continue;
+    // Passing the pages to an unknown function gives them away, unless this function releases
+    // them itself somewhere (then the callee only borrowed them).
+    if (releasesItself) continue;
     if (args.some((a) => resolvesTo(a, key, site) || (plainKey && unwrap(a).type === 'identifier' && unwrap(a).text === plainKey))) {
       out.push({ type: 'handoff', why: `passed to ${name}()` });
     }

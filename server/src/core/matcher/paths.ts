@@ -68,6 +68,8 @@ interface State {
   assumptions: ReadonlyArray<readonly [string, boolean | number]>;
   lastGoto?: Node;
   dodged?: boolean;
+  /** Re-entering the acquisition (a loop) on the path where it fails this time. */
+  failing?: boolean;
 }
 
 export function explore(q: PathQuery): PathResult {
@@ -102,7 +104,11 @@ export function explore(q: PathQuery): PathResult {
     for (const ev of q.events(node)) {
       switch (ev.type) {
         case 'acquire':
-          if (!first) {
+          if (!first && st.failing) {
+            // This pass through the acquisition failed: what was held stays held, the result is an error.
+            s = { ...s, failing: false, alive: false };
+          } else if (!first) {
+            push({ ...st, failing: true });
             let assumptions = s.assumptions;
             for (const [t, v] of seeded) assumptions = assume(assumptions, t, v);
             s = { ...s, held: true, alive: true, full: false, checked: false, assumptions };
@@ -144,9 +150,8 @@ export function explore(q: PathQuery): PathResult {
   };
 
   const push = (input: State) => {
-    // Once the pages are gone, only reachability matters: fold the other facts away.
-    const st = input.held ? input : { ...input, full: true, checked: true, assumptions: [] };
-    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
+    const st = input;
+    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
     if (visited.has(key)) return;
     visited.add(key);
     stack.push(st);

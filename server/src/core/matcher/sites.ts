@@ -13,7 +13,7 @@ import {
 } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { Aliases } from './aliases.ts';
-import { callArguments, calleeName, squash, storageKey, unwrap } from './syntax.ts';
+import { callArguments, calleeName, declaratorName, squash, storageKey, unwrap } from './syntax.ts';
 
 /** An acquisition as the analysis sees it: a table row, or a same-file wrapper around one. */
 export interface AcquisitionKind {
@@ -111,9 +111,7 @@ export function resultUse(call: Node): { use: ResultUse; variable?: string } {
         return { use: 'other' };
       }
       case 'init_declarator': {
-        const d = parent.childForFieldName('declarator');
-        const name = d?.type === 'identifier' ? d.text : undefined;
-        return { use: 'assigned', variable: name };
+        return { use: 'assigned', variable: declaratorName(parent.childForFieldName('declarator')) };
       }
       case 'expression_statement':
         return { use: 'ignored' };
