@@ -39,6 +39,8 @@ export class LspSession {
   private versions = new Map<string, number>();
   private texts = new Map<string, string>();
   initializeResult?: InitializeResult;
+  /** Round trip of the initialize request (process start excluded). */
+  initializeMs = 0;
 
   private constructor(
     readonly proc: ChildProcess,
@@ -70,6 +72,7 @@ export class LspSession {
     conn.onRequest('client/registerCapability', () => null);
     conn.listen();
     const pull = options.pullConfiguration ?? true;
+    const t0 = performance.now();
     s.initializeResult = await conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
@@ -79,6 +82,7 @@ export class LspSession {
       },
       workspaceFolders: (options.workspaceFolders ?? []).map((uri) => ({ uri, name: path.basename(uri) })),
     });
+    s.initializeMs = performance.now() - t0;
     await conn.sendNotification('initialized', {});
     return s;
   }

@@ -37,6 +37,8 @@ export class DiagnosticsService {
     private readonly configuration: ConfigurationProvider,
     /** Workspace folder (a path) holding a document: patches are applied to its files for context. */
     private readonly folderOf: (uri: string) => string | undefined = () => undefined,
+    /** Resolves when documents can have trees (the grammar is loaded). */
+    private readonly parserReady: Promise<unknown> = Promise.resolve(),
   ) {}
 
   /** Analyse soon (after the messages already queued), then publish. */
@@ -89,6 +91,7 @@ export class DiagnosticsService {
     const doc = this.documents.get(uri);
     if (!doc || doc.kind === 'text') return undefined;
     const version = doc.version;
+    await this.parserReady;
     const settings = await this.configuration.get(uri);
     if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
     const options = analysisOptions(settings, doc.filePath);

@@ -50,7 +50,7 @@ export class OpenDocument {
   constructor(
     public doc: TextDocument,
     readonly kind: DocumentKind,
-    private readonly parser: Parser | undefined,
+    private readonly parserOf: () => Parser | undefined,
   ) {}
 
   get uri(): string {
@@ -135,12 +135,13 @@ export class OpenDocument {
 
   /** The current tree (C documents only), reparsed incrementally if the text changed. */
   getTree(): Tree | undefined {
-    if (this.kind !== 'c' || !this.parser) return undefined;
+    const parser = this.parserOf();
+    if (this.kind !== 'c' || !parser) return undefined;
     if (this.stale || !this.tree) {
       const text = this.text;
       const blanked = blankAttributes(text);
       this.reconcileBlanking(blanked);
-      const next = parseKernelC(this.parser, text, this.tree);
+      const next = parseKernelC(parser, text, this.tree);
       this.tree?.delete();
       this.tree = next;
       this.believed = blanked;
@@ -171,14 +172,15 @@ export class OpenDocument {
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
 
-  constructor(private readonly parser: Parser) {}
+  /** Set once the grammar is loaded; until then documents hold text only (getTree() is undefined). */
+  constructor(public parser?: Parser) {}
 
   open(params: DidOpenTextDocumentParams): OpenDocument | undefined {
     const { uri, languageId, version, text } = params.textDocument;
     const kind = documentKind(languageId);
     this.close(uri);
     if (!kind) return undefined;
-    const doc = new OpenDocument(TextDocument.create(uri, languageId, version, text), kind, this.parser);
+    const doc = new OpenDocument(TextDocument.create(uri, languageId, version, text), kind, () => this.parser);
     this.docs.set(uri, doc);
     return doc;
   }

@@ -52,25 +52,25 @@ export function startServer(connection: Connection, version: string): void {
   let workspaceFolders: string[] = [];
   let dynamicConfiguration = false;
   let foldersSupported = false;
-  // The parser is created once, before the first document arrives (initialize awaits it).
-  let store: DocumentStore | undefined;
+  // The grammar loads while the client starts up; initialize does not wait for it. Documents
+  // hold text until it is there, and analysis (which needs trees) awaits it.
+  const store = new DocumentStore();
+  const parserReady = createCParser().then((parser) => (store.parser = parser));
   let diagnostics: DiagnosticsService | undefined;
   let checker: WorkspaceChecker | undefined;
   const ready = () => {
-    if (!store || !diagnostics || !checker) throw new Error('server not initialized');
+    if (!diagnostics || !checker) throw new Error('server not initialized');
     return { store, diagnostics, checker };
   };
 
-  connection.onInitialize(async (params): Promise<InitializeResult> => {
+  connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
     configuration.pull = !!caps.workspace?.configuration;
     dynamicConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     foldersSupported = !!caps.workspace?.workspaceFolders;
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
-    const parser = await createCParser();
-    store = new DocumentStore(parser);
-    diagnostics = new DiagnosticsService(connection, store, configuration, (uri) => folderOf(workspaceFolders, uri));
+    diagnostics = new DiagnosticsService(connection, store, configuration, (uri) => folderOf(workspaceFolders, uri), parserReady);
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders);
     return {
       capabilities: {
@@ -143,6 +143,7 @@ export function startServer(connection: Connection, version: string): void {
       const { store, diagnostics } = ready();
       const doc = store.get(params.textDocument.uri);
       if (!doc) return null;
+      await parserReady;
       const analysis = doc.kind === 'text' ? undefined : await diagnostics.current(doc.uri);
       return hover(doc, analysis, params.position);
     }),
@@ -184,7 +185,7 @@ export function startServer(connection: Connection, version: string): void {
   );
 
   connection.onShutdown(() => {
-    store?.dispose();
+    store.dispose();
   });
   connection.listen();
 }

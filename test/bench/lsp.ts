@@ -1,0 +1,186 @@
+/**
+ * LSP benchmark: drives `node dist/server.js --stdio` on mm/gup.c of a real kernel tree and prints
+ * each figure next to its goal and its baseline measured in the same run (a full parse of the same
+ * file with the same parser):
+ *   - initialize time (the initialize round trip, and spawn → initialized);
+ *   - keystroke → diagnostics latency, p50/p95 over 200 single-character edits spread over the file;
+ *   - hover latency p50/p95 (literals and acquisition/release calls);
+ *   - server RSS with 50 kernel files open, and after each of 10 close/open cycles.
+ * Run: `npm run build && node --import tsx test/bench/lsp.ts` (KERNEL_SRC = the tree; default
+ * /root/kernel/linux-source-6.1 or ~/.cache/gup-review/linux-source-6.1). runLspBench() is
+ * exported for test/bench/bench.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyzeText } from '../../server/src/core/analyze.ts';
+import { createCParser, parseKernelC } from '../../server/src/core/parser.ts';
+import { LspSession, positionOf, waitFor } from '../lsp/lsp-harness.ts';
+
+export interface LspBenchResult {
+  file: string;
+  bytes: number;
+  fullParseMs: number;
+  fullAnalyzeMs: number;
+  spawnToInitializedMs: number;
+  initializeRoundTripMs: number;
+  keystroke: { p50: number; p95: number; max: number; n: number };
+  hover: { p50: number; p95: number; n: number };
+  rssOpenMb: number;
+  rssCyclesMb: number[];
+  filesOpen: number;
+}
+
+function kernelTree(): string {
+  const candidates = [process.env.KERNEL_SRC, '/root/kernel/linux-source-6.1', path.join(os.homedir(), '.cache', 'gup-review', 'linux-source-6.1')];
+  for (const c of candidates) if (c && fs.existsSync(path.join(c, 'mm', 'gup.c'))) return c;
+  throw new Error('no kernel tree: set KERNEL_SRC to a Linux source tree (mm/gup.c must exist)');
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const median = (xs: number[]) => quantile(xs, 0.5);
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+/** `n` files of the tree that call GUP, mm/gup.c first. */
+function kernelFiles(tree: string, n: number): string[] {
+  let out = '';
+  try {
+    out = execFileSync('grep', ['-rlE', 'get_user_pages|pin_user_pages|get_user_page_fast', '--include=*.c', 'mm', 'drivers', 'fs', 'io_uring', 'virt', 'lib', 'kernel', 'net'], {
+      cwd: tree,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+  } catch (e) {
+    out = (e as { stdout?: string }).stdout ?? '';
+  }
+  const files = out.split('\n').filter(Boolean).sort();
+  return ['mm/gup.c', ...files.filter((f) => f !== 'mm/gup.c')].slice(0, n).map((f) => path.join(tree, f));
+}
+
+export async function runLspBench(log: (line: string) => void = console.log): Promise<LspBenchResult> {
+  const tree = kernelTree();
+  const file = path.join(tree, 'mm', 'gup.c');
+  const text = fs.readFileSync(file, 'utf8');
+  const uri = pathToFileURL(file).href;
+
+  // Baselines, same machine, same run: a full parse, and a full parse + analysis.
+  const parser = await createCParser();
+  const parses: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    parseKernelC(parser, text).delete();
+    parses.push(performance.now() - t0);
+  }
+  parser.delete();
+  const analyses: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await analyzeText(text, { filePath: file });
+    analyses.push(performance.now() - t0);
+  }
+
+  const rounds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const probe = await LspSession.start();
+    rounds.push(probe.initializeMs);
+    await probe.stop();
+  }
+  const t0 = performance.now();
+  const s = await LspSession.start({ workspaceFolders: [pathToFileURL(tree).href] });
+  const spawnToInitializedMs = performance.now() - t0;
+  try {
+    s.open(uri, text);
+    await s.diagnosticsFor(uri, 60_000);
+
+    // 200 single-character edits spread over the file: a space at the start of evenly spaced lines.
+    const lineCount = text.split('\n').length;
+    const latencies: number[] = [];
+    for (let k = 0; k < 200; k++) {
+      const line = Math.floor(((k + 0.5) * lineCount) / 200);
+      const start = performance.now();
+      s.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ' ' }]);
+      await s.diagnosticsFor(uri, 10_000);
+      latencies.push(performance.now() - start);
+    }
+
+    // Hovers: integer literals and acquisition/release calls across the (edited) file.
+    const now = s.text(uri);
+    const targets: number[] = [];
+    for (const m of now.matchAll(/\b(?:0x[0-9a-fA-F]+|\d+)\b|\b(?:pin_user_pages\w*|get_user_pages\w*|unpin_user_page\w*|put_page)(?=\s*\()/g)) targets.push(m.index + 1);
+    const step = Math.max(1, Math.floor(targets.length / 200));
+    const hovers: number[] = [];
+    for (let i = 0; i < targets.length && hovers.length < 200; i += step) {
+      const t = performance.now();
+      await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(now, targets[i]!) });
+      hovers.push(performance.now() - t);
+    }
+
+    // Memory: 50 kernel files open, then 10 cycles of close all / open all.
+    const files = kernelFiles(tree, 50);
+    const openAll = async () => {
+      for (const f of files) s.open(pathToFileURL(f).href, fs.readFileSync(f, 'utf8'));
+      for (const f of files) await s.diagnosticsFor(pathToFileURL(f).href, 60_000);
+    };
+    s.close(uri);
+    await waitFor(() => s.diagnostics.get(uri)?.diagnostics.length === 0 || undefined, 10_000, 'close');
+    await openAll();
+    const rssOpenMb = rssMb(s.proc.pid!);
+    const rssCyclesMb: number[] = [];
+    for (let c = 0; c < 10; c++) {
+      for (const f of files) s.close(pathToFileURL(f).href);
+      await openAll();
+      rssCyclesMb.push(rssMb(s.proc.pid!));
+    }
+
+    const result: LspBenchResult = {
+      file: path.relative(tree, file),
+      bytes: Buffer.byteLength(text),
+      fullParseMs: median(parses),
+      fullAnalyzeMs: median(analyses),
+      spawnToInitializedMs,
+      initializeRoundTripMs: median(rounds),
+      keystroke: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), max: Math.max(...latencies), n: latencies.length },
+      hover: { p50: quantile(hovers, 0.5), p95: quantile(hovers, 0.95), n: hovers.length },
+      rssOpenMb,
+      rssCyclesMb,
+      filesOpen: files.length,
+    };
+    printLspBench(result, log);
+    return result;
+  } finally {
+    await s.stop();
+  }
+}
+
+export function printLspBench(r: LspBenchResult, log: (line: string) => void): void {
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const ok = (b: boolean) => (b ? 'ok' : 'MISSED');
+  log(`LSP (dist/server.js --stdio) on ${r.file}, ${(r.bytes / 1024).toFixed(0)} KB`);
+  log(`  baseline: full parse ${ms(r.fullParseMs)}; full parse + analysis ${ms(r.fullAnalyzeMs)}`);
+  log(`  initialize: round trip ${ms(r.initializeRoundTripMs)} (spawn → initialized ${ms(r.spawnToInitializedMs)})   goal < 300 ms: ${ok(r.initializeRoundTripMs < 300)}`);
+  log(
+    `  keystroke → diagnostics (${r.keystroke.n} edits): p50 ${ms(r.keystroke.p50)}, p95 ${ms(r.keystroke.p95)}, max ${ms(r.keystroke.max)}   ` +
+      `goal p95 < full parse (${ms(r.fullParseMs)}) and < 16 ms: ${ok(r.keystroke.p95 < r.fullParseMs && r.keystroke.p95 < 16)}`,
+  );
+  log(`  hover (${r.hover.n}): p50 ${ms(r.hover.p50)}, p95 ${ms(r.hover.p95)}   goal p95 < 5 ms: ${ok(r.hover.p95 < 5)}`);
+  const first = r.rssCyclesMb[0]!;
+  const last = r.rssCyclesMb.at(-1)!;
+  log(`  RSS with ${r.filesOpen} kernel files open: ${r.rssOpenMb.toFixed(0)} MB   goal < 150 MB: ${ok(r.rssOpenMb < 150)}`);
+  log(`  RSS after each of 10 close/open cycles: ${r.rssCyclesMb.map((x) => x.toFixed(0)).join(', ')} MB   flat (last − first ${(last - first).toFixed(0)} MB): ${ok(last - first < 15)}`);
+}
+
+if (require.main === module) {
+  runLspBench().catch((e: unknown) => {
+    console.error(`lsp bench: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(2);
+  });
+}
