@@ -1,0 +1,35 @@
+/** Meta-test: every rule has its README anchor and section, and the registry matches the files. */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { RULES, ruleDocAnchor } from '../../server/src/core/rules/index.ts';
+
+const root = join(__dirname, '..', '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+test('every rule has a README anchor and a section', () => {
+  for (const rule of RULES) {
+    assert.ok(readme.includes(`<a id="${ruleDocAnchor(rule.id)}"></a>`), `no anchor for ${rule.id}`);
+    assert.match(readme, new RegExp(`^### ${rule.id} \\(${rule.defaultSeverity}`, 'm'));
+  }
+});
+
+test('one file per rule, named by its id, all registered', () => {
+  const dir = join(root, 'server', 'src', 'core', 'rules');
+  const ids = new Set(RULES.map((r) => r.id));
+  const ruleFiles = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .filter((f) => ids.has(f as never));
+  assert.deepEqual(ruleFiles.sort(), [...ids].sort());
+});
+
+test('every rule is exercised by an example and by a test fixture', () => {
+  const examples = readdirSync(join(root, 'examples'));
+  const fixtures = readdirSync(join(root, 'test', 'fixtures', 'c')).map((f) => readFileSync(join(root, 'test', 'fixtures', 'c', f), 'utf8')).join('\n');
+  for (const rule of RULES) {
+    assert.ok(examples.includes(`${rule.id}.c`), `no examples/${rule.id}.c`);
+    assert.ok(fixtures.includes(`: ${rule.id}`) || fixtures.includes(`, ${rule.id}`), `no fixture expects ${rule.id}`);
+  }
+});
