@@ -211,3 +211,15 @@ test('a hunk that does not apply to the tree file is returned, the others are ap
   assert.ok(imageText(image).includes('\tput_page(page);\n'));
   assert.ok(imageText(image).includes('\tkfree(buf->pages);\n'));
 });
+
+test('an mbox holding two revisions reviews the latest; a diff inline in a Re: mail stands alone', async () => {
+  const v1 = fixture('series.mbox');
+  const msgs = v1.split(/^(?=From mboxrd@z )/m);
+  const p3 = msgs.find((m) => m.includes('Subject: [PATCH 3/4]'))!;
+  const v2 = p3.replace('[PATCH 3/4]', '[PATCH v2 3/4]').replace('+\tput_page(page);', '+\tunpin_user_page(page);');
+  const reply = p3.replace('Subject: [PATCH 3/4]', 'Subject: Re: [PATCH 3/4]');
+  const input = await readPatchInput(v1 + v2 + reply, 'mbox');
+  assert.deepEqual(input.series.map((p) => p.subject), ['[PATCH v2 3/4] gupdemo: peek at one user word']);
+  assert.equal(input.skippedOlderRevisions, 4);
+  assert.deepEqual(input.quoted.map((p) => [p.subject, p.depth]), [['Re: [PATCH 3/4] gupdemo: peek at one user word', 0]]);
+});

@@ -122,7 +122,12 @@ async function decodePart(
   charset: string | undefined,
 ): Promise<string | undefined> {
   const raw = [...headerLines.filter((l) => l.text !== ''), { text: '' }, ...body].map((l) => l.text).join('\r\n') + '\r\n';
-  const email = await PostalMime.parse(raw);
+  let email: Awaited<ReturnType<typeof PostalMime.parse>>;
+  try {
+    email = await PostalMime.parse(raw);
+  } catch {
+    return undefined; // a part postal-mime cannot read is left out, not fatal
+  }
   if (mime === 'text/plain' && typeof email.text === 'string' && email.attachments.length === 0) return email.text;
   const att = email.attachments[0];
   if (att) {

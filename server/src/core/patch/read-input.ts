@@ -29,8 +29,10 @@ export interface PatchInput {
   lines: SourceLine[];
   /** Unquoted patches, in series order ([PATCH n/m] when every one is numbered, else input order). */
   series: PatchMessage[];
-  /** Patches quoted in replies: each is reviewed on its own. */
+  /** Patches quoted in replies (and diffs inline in a `Re:` mail): each is reviewed on its own. */
   quoted: PatchMessage[];
+  /** Patches of older revisions (`[PATCH v1 …]` next to `[PATCH v2 …]`) left out of the series. */
+  skippedOlderRevisions: number;
   /** Messages in the input (a cover letter or a reply without a patch counts too). */
   messageCount: number;
   /** Every decoded body line (after quoted-printable/base64), for whole-input questions. */
@@ -44,12 +46,20 @@ export function patchNumber(subject: string | undefined): { n: number; total: nu
   return m && m[1] !== undefined ? { n: Number(m[1]), total: Number(m[2]) } : undefined;
 }
 
+/** `[PATCH v3 2/5]` → 3; no version tag → 1. */
+export function patchVersion(subject: string | undefined): number {
+  const tag = subject ? PATCH_TAG_RE.exec(subject) : null;
+  const v = tag ? /\bv(\d+)\b/i.exec(tag[0]) : null;
+  return v ? Number(v[1]) : 1;
+}
+
 export async function readPatchInput(text: string, kind: PatchInputKind): Promise<PatchInput> {
   const lines = splitSourceLines(text);
   const firstText = lines.find((l) => l.text.trim() !== '')?.text ?? '';
   const messages =
     kind === 'mbox' || isMboxFromLine(firstText) ? splitMbox(lines) : [lines];
-  const series: PatchMessage[] = [];
+  let series: PatchMessage[] = [];
+  let skipped = 0;
   const quoted: PatchMessage[] = [];
   const decoded: string[] = [];
   for (let m = 0; m < messages.length; m++) {
@@ -69,12 +79,21 @@ export async function readPatchInput(text: string, kind: PatchInputKind): Promis
           number: patchNumber(mail.subject),
           files,
         };
-        (layer.depth === 0 ? series : quoted).push(pm);
+        // A diff inline in a reply ("something like this?") is not part of the series.
+        const reply = /^\s*(?:re|aw|sv|antw):/i.test(mail.subject ?? '');
+        (layer.depth === 0 && !reply ? series : quoted).push(pm);
       }
     }
+  }
+  // Several revisions of a series in one mbox (a whole thread): review the latest one, as b4 does.
+  const versions = new Set(series.map((p) => patchVersion(p.subject)));
+  if (versions.size > 1) {
+    const latest = Math.max(...versions);
+    skipped = series.filter((p) => patchVersion(p.subject) !== latest).length;
+    series = series.filter((p) => patchVersion(p.subject) === latest);
   }
   if (series.length > 1 && series.every((p) => p.number)) {
     series.sort((a, b) => a.number!.n - b.number!.n || a.message - b.message);
   }
-  return { kind, text, lines, series, quoted, messageCount: messages.length, decodedText: decoded.join('\n') };
+  return { kind, text, lines, series, quoted, messageCount: messages.length, decodedText: decoded.join('\n'), skippedOlderRevisions: skipped };
 }

@@ -209,6 +209,9 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
     );
     return { findings, problems, notes, models };
   }
+  if (input.skippedOlderRevisions > 0) {
+    notes.push(`${input.skippedOlderRevisions} patch(es) of older revisions of the series skipped: the latest revision is reviewed`);
+  }
   sharedParser ??= createCParser();
   const parser = await sharedParser;
   const fixable = input.kind === 'diff';
