@@ -24,6 +24,7 @@ export interface CheckCommandOptions {
   verbose?: boolean;
   tree?: string;
   jobs?: string;
+  fullParse?: boolean;
 }
 
 /** Below this many inputs, starting threads costs more than it saves. */
@@ -80,6 +81,7 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
     rules: parseRuleOverrides(opts.rule),
     mode,
     ...(opts.tree !== undefined ? { tree: opts.tree } : {}),
+    ...(opts.fullParse ? { fullParse: true } : {}),
   };
 
   const threads = jobs > 0 ? jobs : os.availableParallelism();

@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
-import { analyzeText } from '../core/analyze.ts';
 import { detectPatchInput, reviewPatch } from '../core/patch/index.ts';
 import { applyEdits, selectFixes } from '../core/text-edits.ts';
 import type { AnalysisOptions, ApiModelSetting, RuleId, Severity } from '../core/types.ts';
+import { analyzeFocused } from './analyze-focused.ts';
 import { describeFsError } from './errors.ts';
 import type { FileReport } from './formats/format.ts';
 import { namesAcquisition } from './prefilter.ts';
@@ -23,6 +23,8 @@ export interface CheckRunOptions {
   mode: CheckMode;
   /** Kernel tree for patch review (--tree). */
   tree?: string;
+  /** Parse whole files instead of the functions that matter (--full-parse). */
+  fullParse?: boolean;
 }
 
 export interface CheckFileResult {
@@ -101,7 +103,7 @@ async function checkCText(
   onDisk?: { file: string; snapshot: ReadSnapshot },
 ): Promise<CheckFileResult> {
   const filePath = onDisk?.file;
-  const result = await analyzeText(text, analysisOptions(options, filePath));
+  const result = await analyzeFocused(text, analysisOptions(options, filePath), options.fullParse);
   const report: FileReport = {
     file: display,
     kind: 'c',
@@ -140,7 +142,7 @@ async function checkCText(
     return { status: 'failed', report, error: `${display}: ${reason}` };
   }
   // Report what is left after the fixes, as eslint --fix does.
-  const after = await analyzeText(fixed, analysisOptions(options, filePath));
+  const after = await analyzeFocused(fixed, analysisOptions(options, filePath), options.fullParse);
   const left: FileReport = { ...report, findings: after.findings, notes: after.notes, fixed: fixes.length };
   if (after.findings.length > 0) left.text = fixed;
   else delete left.text;
