@@ -10,7 +10,7 @@ import { applyPatch, parsePatch } from 'diff';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { reviewCommentEdit, reviewPatch, suggestedFixText } from '../../server/src/core/patch/index.ts';
+import { applyPatchFixes, reviewCommentEdit, reviewPatch, suggestedFixText } from '../../server/src/core/patch/index.ts';
 import { applyEdits, applyFixes } from '../../server/src/core/text-edits.ts';
 import { FIXTURE_TREE, fixture, lineOf } from './patch-fixtures.ts';
 
@@ -249,4 +249,16 @@ test('multipart mail: a 7bit and a base64 attachment are both reviewed, each on 
   assert.equal(b64!.range.start.column, 0);
   assert.match(lines[b64!.range.start.line]!, /^[A-Za-z0-9+/=]+$/, 'on a line of the base64 part');
   assert.ok(b64!.range.start.line > lineOf(text, 'Content-Transfer-Encoding: base64'));
+});
+
+test('applyPatchFixes: rewrites the + line of a .patch, refuses mail', async () => {
+  const text = fixture('broken-hunk.patch');
+  const r = await reviewPatch(text, 'diff', { tree: FIXTURE_TREE });
+  const out = await applyPatchFixes(text, 'diff', r.findings);
+  assert.equal(out.applied, 1);
+  assert.equal(out.text, text.replace(`+${PUT}`, '+\tunpin_user_page(page);'));
+  const again = await reviewPatch(out.text, 'diff', { tree: FIXTURE_TREE });
+  assert.deepEqual(again.findings, [], 'fixed');
+  const mail = await reviewPatch(fixture('reply-depth1.eml'), 'mail');
+  await assert.rejects(applyPatchFixes(fixture('reply-depth1.eml'), 'mail', mail.findings), /received mail: it is never rewritten/);
 });
