@@ -36,8 +36,17 @@ export function locateCodeServer(): CodeServerInstall {
 /** A mistake in how the test was run (missing install, bad argument): reported without a stack. */
 export class UserError extends Error {}
 
-function envFor(install: CodeServerInstall): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${install.nodeDir}${path.delimiter}${process.env.PATH ?? ''}` };
+/**
+ * Node 24 first on PATH; XDG dirs inside the run's user-data dir so code-server writes nothing
+ * under ~/.cache or ~/.config (it keeps a device id in $XDG_CACHE_HOME/Microsoft/).
+ */
+function envFor(install: CodeServerInstall, userDataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${install.nodeDir}${path.delimiter}${process.env.PATH ?? ''}`,
+    XDG_CACHE_HOME: path.join(userDataDir, 'xdg-cache'),
+    XDG_CONFIG_HOME: path.join(userDataDir, 'xdg-config'),
+  };
   // Our own tsx/node options must not leak into code-server's Node 24 processes.
   delete env.NODE_OPTIONS;
   return env;
@@ -80,7 +89,7 @@ export function installExtension(install: CodeServerInstall, vsix: string, exten
       '--user-data-dir', userDataDir,
       '--config', path.join(userDataDir, 'code-server.yaml'),
     ],
-    { env: envFor(install), encoding: 'utf8', timeout: 120_000 },
+    { env: envFor(install, userDataDir), encoding: 'utf8', timeout: 120_000 },
   );
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0) throw new Error(`code-server --install-extension failed (exit ${r.status}):\n${out}`);
@@ -146,7 +155,7 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
       '--config', path.join(opts.userDataDir, 'code-server.yaml'),
       opts.workspace,
     ],
-    { env: envFor(install), detached: true, stdio: ['ignore', log, log] },
+    { env: envFor(install, opts.userDataDir), detached: true, stdio: ['ignore', log, log] },
   );
   fs.closeSync(log);
   const pid = child.pid;

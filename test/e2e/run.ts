@@ -225,7 +225,7 @@ async function main(): Promise<number> {
       startCodeServer(install, { userDataDir, extensionsDir, workspace, logFile: path.join(resultsDir, 'code-server.log') }),
     );
     console.log(`# code-server ${server.url} (pid/pgid ${server.pid})`);
-    browser = await step('launch chromium', () => launchBrowser());
+    browser = await step('launch chromium', () => launchBrowser(path.join(tmp, 'browser')));
     const p = (page = await step('open the workbench', () => openWorkbench(browser!, server!.url, workspace)));
     await shot(p, '01-workbench');
 

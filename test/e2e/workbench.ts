@@ -3,6 +3,7 @@
  * Every wait polls the DOM with a deadline (waitFor / playwright's auto-waiting), never a sleep.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { waitFor } from './poll.ts';
 
@@ -19,10 +20,18 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** A browser with a fresh temporary profile (playwright's launch() creates and removes one). */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * A browser with a fresh temporary profile (playwright's launch() creates and removes one).
+ * `scratchDir` takes what chromium would otherwise write under ~/.config and ~/.cache
+ * (its crash-report database).
+ */
+export async function launchBrowser(scratchDir: string): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run test/e2e/setup.sh (apt-get install chromium)`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  env.XDG_CONFIG_HOME = path.join(scratchDir, 'config');
+  env.XDG_CACHE_HOME = path.join(scratchDir, 'cache');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env, timeout: 60_000 });
 }
 
 export async function openWorkbench(browser: Browser, url: string, folder: string): Promise<Page> {
