@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Parser } from 'web-tree-sitter';
 import { createCParser, parseKernelC } from '../../server/src/core/parser.ts';
-import { DocumentStore, documentKind } from '../../server/src/lsp/documents.ts';
+import { DocumentStore, documentKind, MAX_TREES } from '../../server/src/lsp/documents.ts';
 import { positionOf } from './lsp-harness.ts';
 
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures', 'pin-one-put-page.c'), 'utf8');
@@ -171,5 +171,23 @@ test('trees are freed on close and documents of other languages are ignored', as
   assert.equal(store.treeCount(), 0);
   assert.equal(store.close('file:///tmp/docs/0.c'), false, 'closing twice is a no-op');
   store.dispose();
+  parser.delete();
+});
+
+test('only the most recently used documents keep a tree; an evicted one is reparsed correctly', async () => {
+  const parser = await createCParser();
+  const store = new DocumentStore(parser);
+  const uris = Array.from({ length: MAX_TREES + 4 }, (_, i) => `file:///tmp/docs/lru${i}.c`);
+  for (const uri of uris) store.open({ textDocument: { uri, languageId: 'c', version: 1, text: FIXTURE } })!.getTree();
+  assert.equal(store.treeCount(), MAX_TREES);
+  const first = store.get(uris[0]!)!;
+  assert.equal(first.hasTree, false, 'the least recently used lost its tree');
+  assert.equal(store.get(uris.at(-1)!)!.hasTree, true);
+  // Editing the evicted document works from its text: same tree as a fresh parse.
+  store.change({ textDocument: { uri: uris[0]!, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'int demo_x;\n' }] });
+  assert.equal(first.getTree()!.rootNode.toString(), freshTree(parser, `int demo_x;\n${FIXTURE}`));
+  assert.equal(store.treeCount(), MAX_TREES);
+  store.dispose();
+  assert.equal(store.treeCount(), 0);
   parser.delete();
 });

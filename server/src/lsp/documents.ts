@@ -51,6 +51,7 @@ export class OpenDocument {
     public doc: TextDocument,
     readonly kind: DocumentKind,
     private readonly parserOf: () => Parser | undefined,
+    private readonly onTreeUsed: (doc: OpenDocument) => void = () => {},
   ) {}
 
   get uri(): string {
@@ -147,6 +148,7 @@ export class OpenDocument {
       this.believed = blanked;
       this.stale = false;
     }
+    this.onTreeUsed(this);
     return this.tree;
   }
 
@@ -155,7 +157,8 @@ export class OpenDocument {
     return this.tree !== undefined;
   }
 
-  private dropTree(): void {
+  /** Frees the tree (the next getTree() parses from scratch). */
+  dropTree(): void {
     this.tree?.delete();
     this.tree = undefined;
     this.believed = undefined;
@@ -168,9 +171,19 @@ export class OpenDocument {
   }
 }
 
+/**
+ * Trees kept at most: those of the documents used most recently. A tree costs about 25 times the
+ * file's size in wasm memory (50 kernel files: ~60 MB), and wasm memory never shrinks, so keeping a
+ * tree for every open file would make the server's footprint grow with the number of open tabs.
+ * A document whose tree was dropped is parsed from scratch at its next change (one full parse).
+ */
+export const MAX_TREES = 8;
+
 /** All open documents the server handles, by URI. */
 export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
+  /** URIs of documents holding a tree, least recently used first. */
+  private readonly treeOrder = new Set<string>();
 
   /** Set once the grammar is loaded; until then documents hold text only (getTree() is undefined). */
   constructor(public parser?: Parser) {}
@@ -180,7 +193,7 @@ export class DocumentStore {
     const kind = documentKind(languageId);
     this.close(uri);
     if (!kind) return undefined;
-    const doc = new OpenDocument(TextDocument.create(uri, languageId, version, text), kind, () => this.parser);
+    const doc = new OpenDocument(TextDocument.create(uri, languageId, version, text), kind, () => this.parser, (d) => this.treeUsed(d));
     this.docs.set(uri, doc);
     return doc;
   }
@@ -191,9 +204,20 @@ export class DocumentStore {
     return doc;
   }
 
+  private treeUsed(doc: OpenDocument): void {
+    this.treeOrder.delete(doc.uri);
+    this.treeOrder.add(doc.uri);
+    for (const uri of this.treeOrder) {
+      if (this.treeOrder.size <= MAX_TREES) break;
+      this.treeOrder.delete(uri);
+      this.docs.get(uri)?.dropTree();
+    }
+  }
+
   close(uri: string): boolean {
     const doc = this.docs.get(uri);
     if (!doc) return false;
+    this.treeOrder.delete(uri);
     doc.dispose();
     this.docs.delete(uri);
     return true;

@@ -55,7 +55,12 @@ export function startServer(connection: Connection, version: string): void {
   // The grammar loads while the client starts up; initialize does not wait for it. Documents
   // hold text until it is there, and analysis (which needs trees) awaits it.
   const store = new DocumentStore();
-  const parserReady = createCParser().then((parser) => (store.parser = parser));
+  let startParser: (() => void) | undefined;
+  const parserReady = new Promise<void>((resolve) => (startParser = resolve)).then(() =>
+    createCParser().then((parser) => {
+      store.parser = parser;
+    }),
+  );
   let diagnostics: DiagnosticsService | undefined;
   let checker: WorkspaceChecker | undefined;
   const ready = () => {
@@ -72,6 +77,8 @@ export function startServer(connection: Connection, version: string): void {
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
     diagnostics = new DiagnosticsService(connection, store, configuration, (uri) => folderOf(workspaceFolders, uri), parserReady);
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders);
+    // Load the grammar right after the initialize response is on its way.
+    setImmediate(() => startParser?.());
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
