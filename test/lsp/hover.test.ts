@@ -101,7 +101,7 @@ test('a release call tells what it gives back, and shows the finding on it', asy
   const v = md(await hoverAt(C_URI, text, 'put_page(page)', 2));
   assert.match(v, /drops ordinary page references/);
   assert.match(v, /Releases the pages taken in `demo_fill_user_page\(\)` on line 9 \(`pin_user_pages_fast`\)/);
-  assert.match(v, /wrong-release:/);
+  assert.match(v, /Problem here: `wrong-release`\./);
 });
 
 test('refcount:N and count:N decode in logs, with the line as context', async () => {
@@ -116,6 +116,14 @@ test('refcount:N and count:N decode in logs, with the line as context', async ()
   v = md(await hoverAt(LOG_URI, log, ' count:1 ', 2));
   assert.match(v, /0 pins, 1 ref/);
   assert.equal(await hoverAt(LOG_URI, log, 'flags:', 1), null, 'nothing on other text');
+});
+
+test('refcount:N decodes in a mail with a quoted patch too', async () => {
+  const mail = 'From: A Reviewer <r@example.org>\nSubject: Re: [PATCH] demo\n\nI saw page:ffffea0000000000 refcount:1025 mapcount:0 in dmesg.\n';
+  const uri = 'file:///tmp/hover/reply.eml';
+  s.open(uri, mail, 'patch-mail');
+  assert.match(md(await hoverAt(uri, mail, 'refcount:1025', 2)), /1 pin, 1 ref/);
+  s.close(uri);
 });
 
 test('refcount:N in a C comment decodes; numbers in strings do not', async () => {

@@ -108,7 +108,8 @@ export function callMarkdown(info: CallInfo, findings: readonly Finding[]): stri
   const here = findings.filter(
     (f) => f.range.start.line === s.callRange.start.line && f.range.start.column >= s.callRange.start.column && f.range.start.column <= s.callRange.end.column,
   );
-  for (const f of here) lines.push('', `⚠ ${f.rule}: ${f.message}`);
+  // The problem's message is already in the editor's hover; name the rule only.
+  if (here.length > 0) lines.push('', `Problem here: ${[...new Set(here.map((f) => `\`${f.rule}\``))].join(', ')}.`);
   return lines.join('\n');
 }
 
