@@ -7,8 +7,8 @@
  *   - hover latency p50/p95 (literals and acquisition/release calls);
  *   - server RSS with 50 kernel files open, and after each of 10 close/open cycles.
  * Run: `npm run build && node --import tsx test/bench/lsp.ts` (KERNEL_SRC = the tree; default
- * /root/kernel/linux-source-6.1 or ~/.cache/gup-review/linux-source-6.1). runLspBench() is
- * exported for test/bench/bench.ts.
+ * /root/kernel/linux-source-6.1 or ~/.cache/gup-review/linux-source-6.1). `lspSection` is the
+ * section for test/bench/bench.ts (BENCH_SECTIONS=lsp).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -67,8 +67,8 @@ function kernelFiles(tree: string, n: number): string[] {
   return ['mm/gup.c', ...files.filter((f) => f !== 'mm/gup.c')].slice(0, n).map((f) => path.join(tree, f));
 }
 
-export async function runLspBench(log: (line: string) => void = console.log): Promise<LspBenchResult> {
-  const tree = kernelTree();
+export async function runLspBench(log: (line: string) => void = console.log, kernel?: string): Promise<LspBenchResult> {
+  const tree = kernel ?? kernelTree();
   const file = path.join(tree, 'mm', 'gup.c');
   const text = fs.readFileSync(file, 'utf8');
   const uri = pathToFileURL(file).href;
@@ -189,6 +189,14 @@ export function printLspBench(r: LspBenchResult, log: (line: string) => void): v
   log(`  RSS with ${r.filesOpen} kernel files open: ${r.rssOpenMb.toFixed(0)} MB   goal < 150 MB: ${ok(r.rssOpenMb < 150)}`);
   log(`  RSS after each of 10 close/open cycles: ${r.rssCyclesMb.map((x) => x.toFixed(0)).join(', ')} MB   flat (last − first ${(last - first).toFixed(0)} MB): ${ok(last - first < 15)}`);
 }
+
+/** The section for test/bench/bench.ts (structurally its BenchSection). */
+export const lspSection = {
+  name: 'lsp',
+  async run(ctx: { kernel: string; log: (line: string) => void }): Promise<void> {
+    await runLspBench(ctx.log, ctx.kernel);
+  },
+};
 
 if (require.main === module) {
   runLspBench().catch((e: unknown) => {
