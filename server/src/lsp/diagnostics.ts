@@ -48,9 +48,7 @@ export class DiagnosticsService {
       uri,
       setImmediate(() => {
         this.scheduled.delete(uri);
-        void this.refresh(uri).catch((err: unknown) =>
-          this.connection.console.error(`gup-review: analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`),
-        );
+        void this.refresh(uri).catch((err: unknown) => this.failed(uri, err));
       }),
     );
   }
@@ -120,6 +118,23 @@ export class DiagnosticsService {
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
     void this.connection.sendNotification(STATUS_NOTIFICATION, statusOf(analysis));
     return analysis;
+  }
+
+  /** An analysis threw: log it, and say so in the status item (the last diagnostics stay). */
+  private failed(uri: string, err: unknown): void {
+    this.connection.console.error(`gup-review: analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    const doc = this.documents.get(uri);
+    const last = this.results.get(uri);
+    if (!doc) return;
+    const status: DocumentStatus = {
+      uri,
+      version: doc.version,
+      model: last?.model.model ?? 'unpin_user_page',
+      reason: last?.model.reason ?? 'not analysed',
+      findingCount: last?.findings.length ?? 0,
+      problems: [`analysis failed: ${err instanceof Error ? err.message : String(err)} (details in the output)`],
+    };
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
   }
 
   /** On close: forget results and clear the document's diagnostics. */
