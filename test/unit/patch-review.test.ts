@@ -262,3 +262,25 @@ test('applyPatchFixes: rewrites the + line of a .patch, refuses mail', async () 
   const mail = await reviewPatch(fixture('reply-depth1.eml'), 'mail');
   await assert.rejects(applyPatchFixes(fixture('reply-depth1.eml'), 'mail', mail.findings), /received mail: it is never rewritten/);
 });
+
+test('without a tree: a function whose type is on the line above (git shows it as the hunk context) is still a function', async () => {
+  const diff = [
+    '--- a/drivers/misc/gupdemo/gupdemo-y.c',
+    '+++ b/drivers/misc/gupdemo/gupdemo-y.c',
+    '@@ -20,9 +20,9 @@ static int',
+    ' gupdemo_peek_one(unsigned long uaddr)',
+    ' {',
+    ' \tstruct page *page;',
+    ' ',
+    ' \tif (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)',
+    ' \t\treturn -EFAULT;',
+    '-\tunpin_user_page(page);',
+    `+${PUT}`,
+    ' \treturn 0;',
+    ' }',
+    '',
+  ].join('\n');
+  const r = await reviewPatch(diff, 'diff');
+  assert.deepEqual(r.findings.map((f) => [f.rule, f.range.start.line]), [['wrong-release', diff.split('\n').indexOf(`+${PUT}`)]]);
+  assert.equal(r.findings[0]!.functionName, 'gupdemo_peek_one');
+});

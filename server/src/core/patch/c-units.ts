@@ -85,6 +85,11 @@ export function cUnits(image: FileImage): CUnit[] {
       braces = Math.max(1, -min);
     } else if (opensBody && head) {
       prefix.push(head); // the run starts with the body's `{`: only the head is missing
+    } else if (firstCode !== undefined && /^[A-Za-z_]\w*\s*\(/.test(firstCode)) {
+      // `static int` on the line above, `name(args)` first in the run: git shows that line as
+      // the hunk's function context (kernel style puts the type on its own line sometimes)
+      const ctx = hunk?.hunk.functionContext ?? '';
+      if (ctx && !ctx.includes('(') && !/[;{}]\s*$/.test(ctx)) prefix.push(ctx);
     }
     prefix.push(...Array.from({ length: braces }, () => '{'));
     const suffix = Array.from({ length: Math.max(braces + end, 0) }, () => '}');
