@@ -191,6 +191,76 @@ function rowLocation(
   return { header: ref?.hunk.header, line };
 }
 
+interface UnitContext {
+  unit: CUnit;
+  /** function_definition rows of the unit. */
+  spans: Array<[number, number]>;
+  unitLines: string[];
+  file: string;
+  review: Review;
+  mapper: Mapper;
+  state: FileState;
+  fixable: boolean;
+  options: PatchReviewOptions;
+}
+
+/** One finding on a unit → the same finding on the input, or undefined when not reported. */
+function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding | undefined {
+  const { unit, spans, file, mapper } = ctx;
+  const enclosing = (row: number) => spans.filter(([s, e]) => s <= row && row <= e).pop();
+  const row = f.range.start.line;
+  const fn = enclosing(row);
+  if (f.rule === 'missing-release' && fn && [...unit.addedBraces].some((r) => r >= fn[0] && r <= fn[1])) {
+    notes.push(`${file}: ${f.rule} in ${f.functionName ?? 'a function'} not reported: the patch shows only part of the function`);
+    return undefined;
+  }
+  const here = unit.rows[row] ?? undefined;
+  const changed =
+    fn !== undefined && unit.rows.slice(fn[0], fn[1] + 1).some((l) => l != null && (l.added !== undefined || l.removedBefore !== undefined));
+  if (!here?.added && !changed && !ctx.options.includeExisting) return undefined;
+  const loc = rowLocation(row, unit, fn);
+  const patchIndex = here?.added?.patch ?? loc.line?.touchedBy?.patch ?? unit.hunk?.patch ?? 0;
+  const pm = ctx.review.patches[patchIndex];
+  let message = relineMessage(f.message, unit);
+  let range: Range;
+  if (loc.src) {
+    range = mapRangeOnLine(mapper, loc.src, f.range.start.column, f.range.end.line === row ? f.range.end.column : undefined);
+  } else {
+    // not shown in the patch: on the hunk that changed the function, or the file's header
+    const fd = ctx.state.headers.get(patchIndex) ?? [...ctx.state.headers.values()].pop();
+    const anchor = loc.header ?? fd?.newHeader ?? fd?.header;
+    range = wholeLine(mapper, anchor?.line ?? 0);
+    if (here) message += ` (${file}:${here.n}, not shown in the patch)`;
+  }
+  const related: RelatedLocation[] = f.related.map((r) => {
+    const rr = r.range.start.line;
+    const rl = rowLocation(rr, unit, enclosing(rr));
+    const relMessage = relineMessage(r.message, unit);
+    if (rl.src) {
+      const endCol = r.range.end.line === rr ? r.range.end.column : undefined;
+      return { ...r, message: relMessage, range: mapRangeOnLine(mapper, rl.src, r.range.start.column, endCol) };
+    }
+    const n = unit.rows[rr]?.n;
+    return {
+      ...r,
+      range: rl.header ? wholeLine(mapper, rl.header.line) : range,
+      message: `${relMessage} (${file}${n ? `:${n}` : ''}, not shown in the patch)`,
+    };
+  });
+  return {
+    ...f,
+    message,
+    range,
+    related,
+    fixes: ctx.fixable ? f.fixes.flatMap((fx) => mapFix(fx, unit, mapper)) : [],
+    file,
+    postImageLine: here?.n ?? 0,
+    patch: { index: patchIndex, subject: pm?.subject, depth: pm?.depth ?? 0 },
+    suggestion: f.fixes[0] ? suggestedLines(ctx.unitLines, f.fixes[0].edits) : undefined,
+    onAddedLine: here?.added !== undefined,
+  };
+}
+
 export async function reviewPatchInput(input: PatchInput, options: PatchReviewOptions = {}): Promise<PatchReviewResult> {
   const problems: string[] = [];
   const notes: string[] = [];
@@ -220,7 +290,6 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
     for (const [file, state] of files) {
       const model = chooseModelForPatch(input, file, options);
       models[file] = model;
-      const headerOf = (patch: number) => state.headers.get(patch) ?? [...state.headers.values()].pop();
       const units = [state.image, ...state.orphans.map((o) => o.image)].flatMap((img) => cUnits(img));
       for (const unit of units) {
         const tree = parseKernelC(parser, unit.text);
@@ -228,60 +297,10 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
           const result = analyzeTree(unit.text, tree, { api: model.model, rules: options.rules });
           const spans = functionSpans(tree.rootNode);
           const unitLines = unit.text.split('\n');
+          const ctx: UnitContext = { unit, spans: functionSpans(tree.rootNode), unitLines: unit.text.split('\n'), file, review, mapper, state, fixable, options };
           for (const f of result.findings) {
-            const row = f.range.start.line;
-            const fn = spans.filter(([s, e]) => s <= row && row <= e).pop();
-            if (f.rule === 'missing-release' && fn && [...unit.addedBraces].some((r) => r >= fn[0] && r <= fn[1])) {
-              notes.push(`${file}: ${f.rule} in ${f.functionName ?? 'a function'} not reported: the patch shows only part of the function`);
-              continue;
-            }
-            const changed =
-              fn !== undefined &&
-              unit.rows.slice(fn[0], fn[1] + 1).some((l) => l != null && (l.added !== undefined || l.removedBefore !== undefined));
-            const here = unit.rows[row] ?? undefined;
-            if (!here?.added && !changed && !options.includeExisting) continue;
-            const loc = rowLocation(row, unit, fn);
-            const patchIndex = here?.added?.patch ?? loc.line?.touchedBy?.patch ?? unit.hunk?.patch ?? 0;
-            const pm = review.patches[patchIndex];
-            let range: Range;
-            let message = relineMessage(f.message, unit);
-            if (loc.src) {
-              const endCol = f.range.end.line === row ? f.range.end.column : undefined;
-              range = mapRangeOnLine(mapper, loc.src, f.range.start.column, endCol);
-            } else {
-              const fd = headerOf(patchIndex);
-              const anchor = loc.header ?? fd?.newHeader ?? fd?.header;
-              range = anchor ? wholeLine(mapper, anchor.line) : wholeLine(mapper, 0);
-              if (here) message += ` (${file}:${here.n}, not shown in the patch)`;
-            }
-            const related: RelatedLocation[] = f.related.map((r) => {
-              const rr = r.range.start.line;
-              const rl = rowLocation(rr, unit, spans.filter(([s, e]) => s <= rr && rr <= e).pop());
-              if (rl.src) {
-                const endCol = r.range.end.line === rr ? r.range.end.column : undefined;
-                return { ...r, range: mapRangeOnLine(mapper, rl.src, r.range.start.column, endCol) };
-              }
-              const n = unit.rows[rr]?.n;
-              return {
-                ...r,
-                range: rl.header ? wholeLine(mapper, rl.header.line) : range,
-                message: `${relineMessage(r.message, unit)} (${file}${n ? `:${n}` : ''}, not shown in the patch)`,
-              };
-            }).map((r) => (r.message.includes('not shown in the patch') ? r : { ...r, message: relineMessage(r.message, unit) }));
-            const fixes: Fix[] = fixable ? f.fixes.flatMap((fx) => mapFix(fx, unit, mapper)) : [];
-            const suggestion = f.fixes[0] ? suggestedLines(unitLines, f.fixes[0].edits) : undefined;
-            findings.push({
-              ...f,
-              message,
-              range,
-              related,
-              fixes,
-              file,
-              postImageLine: here?.n ?? 0,
-              patch: { index: patchIndex, subject: pm?.subject, depth: pm?.depth ?? 0 },
-              suggestion,
-              onAddedLine: here?.added !== undefined,
-            });
+            const mapped = mapFinding(f, ctx, notes);
+            if (mapped) findings.push(mapped);
           }
         } finally {
           tree.delete();
