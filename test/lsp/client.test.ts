@@ -78,7 +78,7 @@ test('the status item shows the model in force, why, and the finding count of th
   // The workspace root is /ws in the fake; the tree here is elsewhere, so the path stays absolute.
   await waitFor(() => String(item().text).startsWith('GUP: unpin_user_page (auto, from ') || undefined, 10_000, 'status text');
   assert.equal(item().text, `GUP: unpin_user_page (auto, from ${path.join(dir, 'include', 'linux', 'mm.h')})`);
-  assert.equal(item().detail, '1 finding');
+  assert.match(String(item().detail), /^[1-9]\d* findings?$/);
   assert.equal(item().severity, vscode.LanguageStatusSeverity.Information);
   s.close(uri.toString());
 });
