@@ -295,9 +295,17 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
         const tree = parseKernelC(parser, unit.text);
         try {
           const result = analyzeTree(unit.text, tree, { api: model.model, rules: options.rules });
-          const spans = functionSpans(tree.rootNode);
-          const unitLines = unit.text.split('\n');
-          const ctx: UnitContext = { unit, spans: functionSpans(tree.rootNode), unitLines: unit.text.split('\n'), file, review, mapper, state, fixable, options };
+          const ctx: UnitContext = {
+            unit,
+            spans: functionSpans(tree.rootNode),
+            unitLines: unit.text.split('\n'),
+            file,
+            review,
+            mapper,
+            state,
+            fixable,
+            options,
+          };
           for (const f of result.findings) {
             const mapped = mapFinding(f, ctx, notes);
             if (mapped) findings.push(mapped);
