@@ -102,3 +102,9 @@ test('reply: a patch finding\'s own suggestion wins, findings of a series go und
 test('reply: nothing to say, nothing printed', () => {
   assert.equal(replyFormat.render([report([])], summary, ctx), '');
 });
+
+test('reply: a C file\'s findings are introduced by the file name', () => {
+  const c: FileReport = { file: 'drivers/x.c', kind: 'c', findings: [finding(9, 'warning')], notes: [], problems: [], text: PATCH };
+  const out = replyFormat.render([c], summary, ctx).split('\n');
+  assert.deepEqual(out.slice(0, 2), ['In drivers/x.c:', '']);
+});

@@ -2,7 +2,8 @@
  * A ready-to-paste review reply: for each finding, the lines of the patch (or C file) leading to
  * it quoted with `> ` (from the hunk header, trimmed with `[...]`), then, as a kernel reviewer
  * writes it, a blank line, the finding, a blank line, the suggested line, a blank line.
- * Findings of different patches of a series go under a `Subject: Re: …` line each.
+ * Findings of different patches of a series go under a `Subject: Re: …` line each; the
+ * findings of a C file under `In <file>:`.
  */
 import { reviewComment, suggestedLines } from '../../core/patch/index.ts';
 import type { Finding } from '../../core/types.ts';
@@ -37,7 +38,8 @@ function renderReport(report: FileReport): string[] {
     const key = f.patch?.subject ?? '';
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
-  const out: string[] = [];
+  // A C file has no hunk headers to say where the lines are: name the file.
+  const out: string[] = report.kind === 'c' ? [`In ${report.file}:`, ''] : [];
   for (const [subject, group] of groups) {
     if (subject) out.push(`Subject: Re: ${subject.replace(/^(Re:\s*)+/i, '')}`, '');
     let lastQuoted = -1;
