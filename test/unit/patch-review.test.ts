@@ -127,7 +127,10 @@ for (const [name, quoted] of [
     assert.deepEqual(f.range.start, { line, column: at(text, line, 'put_page') });
     assert.deepEqual(f.fixes, []);
     assert.equal(suggestedFixText(f), '\tunpin_user_page(page);');
-    const out = applyEdits(text, [reviewCommentEdit(text, f)]).split('\n');
+    assert.equal(f.encoded, false);
+    const edit = reviewCommentEdit(text, f);
+    assert.ok(edit);
+    const out = applyEdits(text, [edit]).split('\n');
     assert.equal(out[line], quoted);
     assert.equal(out[line + 1], '');
     assert.ok(out[line + 2]!.startsWith('pages pinned by pin_user_pages_fast()'), out[line + 2]);
@@ -157,6 +160,8 @@ test('base64 mail: the finding covers the encoded line that holds the code', asy
   const upTo = (n: number) => Buffer.from(lines.slice(lines.indexOf('') + 1, n).join(''), 'base64').toString('utf8');
   assert.ok(!upTo(f.range.start.line).includes(PUT) && upTo(f.range.start.line + 1).includes('+\tput_'));
   assert.deepEqual(f.suggestion, ['\tunpin_user_page(page);'], 'the model comes from the decoded text');
+  assert.equal(f.encoded, true);
+  assert.equal(reviewCommentEdit(text, f), undefined, 'no comment inside a base64 body');
 });
 
 test('CRLF patch: same findings as LF, and the fix keeps CRLF', async () => {

@@ -11,6 +11,8 @@ export interface CommentableFinding {
   message: string;
   range: { start: { line: number; column: number } };
   suggestion?: string[];
+  /** On an encoded (quoted-printable/base64) line: no comment can be inserted there. */
+  encoded?: boolean;
 }
 
 /** Wraps prose at `width` columns (kernel mail: 72). */
@@ -45,9 +47,10 @@ export function suggestedFixText(finding: CommentableFinding): string | undefine
 
 /**
  * An insertion under the finding's line of `text` (the mail): blank line, comment, blank line.
- * Line ends follow the text (CRLF stays CRLF).
+ * Line ends follow the text (CRLF stays CRLF). Undefined for a finding on an encoded line.
  */
-export function reviewCommentEdit(text: string, finding: CommentableFinding): TextEdit {
+export function reviewCommentEdit(text: string, finding: CommentableFinding): TextEdit | undefined {
+  if (finding.encoded) return undefined;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text.split('\n');
   const line = finding.range.start.line;

@@ -37,6 +37,11 @@ export interface PatchFinding extends Finding {
   suggestion?: string[];
   /** The finding's line in the input is a `+` line of the patch. */
   onAddedLine: boolean;
+  /**
+   * The finding is on a quoted-printable or base64 encoded line (its range is the whole encoded
+   * line): text inserted there would corrupt the body, so no review comment is offered.
+   */
+  encoded: boolean;
 }
 
 export interface PatchReviewResult {
@@ -258,6 +263,7 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
     patch: { index: patchIndex, subject: pm?.subject, depth: pm?.depth ?? 0 },
     suggestion: f.fixes[0] ? suggestedLines(ctx.unitLines, f.fixes[0].edits) : undefined,
     onAddedLine: here?.added !== undefined,
+    encoded: loc.src !== undefined && !loc.src.exact,
   };
 }
 
