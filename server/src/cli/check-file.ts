@@ -12,6 +12,7 @@ import { analyzeFocused } from './analyze-focused.ts';
 import { describeFsError } from './errors.ts';
 import type { FileReport } from './formats/format.ts';
 import { namesAcquisition } from './prefilter.ts';
+import { readRegularFileShared } from './read-file.ts';
 import { ChangedOnDiskError, writeFileAtomic, type ReadSnapshot } from './write-atomic.ts';
 
 export type CheckMode = 'report' | 'fix' | 'diff';
@@ -59,12 +60,18 @@ export async function checkFile(file: string, display: string, explicit: boolean
   let buf: Buffer;
   let stat: fs.Stats;
   try {
-    buf = fs.readFileSync(file);
+    if (!explicit) {
+      // Walked files: most name no acquisition; read them without allocating, keep the few that do.
+      const view = readRegularFileShared(file);
+      if (!namesAcquisition(view)) return { status: 'skipped' };
+      buf = Buffer.from(view);
+    } else {
+      buf = fs.readFileSync(file);
+    }
     stat = fs.statSync(file);
   } catch (e) {
     return { status: 'failed', error: `cannot read ${display}: ${describeFsError(e)}` };
   }
-  if (!explicit && !namesAcquisition(buf)) return { status: 'skipped' };
   const decoded = decodeSource(buf);
   if ('error' in decoded) return { status: 'failed', error: `${display}: ${decoded.error}, not checked` };
   const text = decoded.text;

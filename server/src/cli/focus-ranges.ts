@@ -31,12 +31,20 @@ interface FunctionSpan {
   end: number;
 }
 
-const IDENT_START = /[A-Za-z_]/;
 const WORD_RE = /[A-Za-z_]\w*/g;
+const RELEASE_NAME_RE = new RegExp(`\\b(?:${RELEASES.map((r) => r.name).join('|')})\\b`, 'g');
 
-function isIdentChar(c: string): boolean {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_';
+/** Character classes by code unit (ASCII): 1 identifier start, 2 digit. */
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  CLASS[c] = /[A-Za-z_]/.test(ch) ? 1 : /[0-9]/.test(ch) ? 2 : 0;
 }
+const isIdentStart = (c: number): boolean => c < 128 && CLASS[c] === 1;
+const isIdentChar = (c: number): boolean => c < 128 && CLASS[c] !== 0;
+
+const NL = 10, CR = 13, SP = 32, TAB = 9, FF = 12, VT = 11, HASH = 35, SLASH = 47, STAR = 42, BSL = 92;
+const DQ = 34, SQ = 39, LBRACE = 123, RBRACE = 125, LPAR = 40, RPAR = 41, SEMI = 59;
 
 /** Top-level function definitions of `text`, or undefined when braces do not balance. */
 export function scanFunctions(text: string): FunctionSpan[] | undefined {
@@ -45,7 +53,7 @@ export function scanFunctions(text: string): FunctionSpan[] | undefined {
   let depth = 0;
   let parens = 0;
   let segStart = -1; // first significant character of the current top-level declaration
-  let lastSig = ''; // last significant character at depth 0
+  let lastSig = 0; // last significant character at depth 0 (its code; 1 for an identifier)
   let lastIdent: string | undefined; // identifier just before the current position at depth 0
   let names: string[] = []; // identifiers before a '(' of the declaration (the name among them)
   let inFunction = false;
@@ -53,22 +61,24 @@ export function scanFunctions(text: string): FunctionSpan[] | undefined {
   let atLineStart = true;
   let i = 0;
   while (i < n) {
-    const c = text[i]!;
-    if (c === '\n') {
+    const c = text.charCodeAt(i);
+    if (c === NL) {
       atLineStart = true;
       i++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+    if (c === SP || c === TAB || c === CR || c === FF || c === VT) {
       i++;
       continue;
     }
-    if (c === '#' && atLineStart) {
+    if (c === HASH && atLineStart) {
       // Preprocessor directive, with backslash continuations: never part of the brace structure.
-      while (i < n && text[i] !== '\n') {
-        if (text[i] === '\\' && text[i + 1] === '\n') i += 2;
-        else if (text[i] === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') i += 3;
-        else if (text[i] === '/' && text[i + 1] === '*') {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === NL) break;
+        if (d === BSL && text.charCodeAt(i + 1) === NL) i += 2;
+        else if (d === BSL && text.charCodeAt(i + 1) === CR && text.charCodeAt(i + 2) === NL) i += 3;
+        else if (d === SLASH && text.charCodeAt(i + 1) === STAR) {
           const e = text.indexOf('*/', i + 2);
           i = e === -1 ? n : e + 2;
         } else i++;
@@ -76,19 +86,24 @@ export function scanFunctions(text: string): FunctionSpan[] | undefined {
       continue;
     }
     atLineStart = false;
-    if (c === '/' && text[i + 1] === '*') {
+    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const e = text.indexOf('*/', i + 2);
       i = e === -1 ? n : e + 2;
       continue;
     }
-    if (c === '/' && text[i + 1] === '/') {
+    if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
       const e = text.indexOf('\n', i + 2);
       i = e === -1 ? n : e;
       continue;
     }
-    if (c === '"' || c === "'") {
+    if (c === DQ || c === SQ) {
       let j = i + 1;
-      while (j < n && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      for (;;) {
+        if (j >= n) break;
+        const d = text.charCodeAt(j);
+        if (d === c || d === NL) break;
+        j += d === BSL ? 2 : 1;
+      }
       i = j + 1;
       if (depth === 0) {
         lastSig = c;
@@ -97,51 +112,57 @@ export function scanFunctions(text: string): FunctionSpan[] | undefined {
       continue;
     }
     if (depth > 0) {
-      if (c === '{') depth++;
-      else if (c === '}') {
+      if (c === LBRACE) depth++;
+      else if (c === RBRACE) {
         depth--;
         if (depth === 0) {
           if (inFunction) out.push({ names, start: segStart, bodyStart, end: i + 1 });
           inFunction = false;
           segStart = -1;
-          lastSig = '}';
+          lastSig = RBRACE;
           lastIdent = undefined;
           names = [];
           parens = 0;
         }
+      } else if (isIdentStart(c)) {
+        // Skip the identifier in one go (it may hold no brace or quote).
+        let j = i + 1;
+        while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+        i = j;
+        continue;
       }
       i++;
       continue;
     }
     // depth 0: inside a top-level declaration's header
     if (segStart < 0) segStart = i;
-    if (IDENT_START.test(c)) {
+    if (isIdentStart(c)) {
       let j = i + 1;
-      while (j < n && isIdentChar(text[j]!)) j++;
+      while (j < n && isIdentChar(text.charCodeAt(j))) j++;
       lastIdent = text.slice(i, j);
-      lastSig = 'a';
+      lastSig = 1;
       i = j;
       continue;
     }
-    if (c === '(') {
+    if (c === LPAR) {
       if (parens === 0 && lastIdent !== undefined) names.push(lastIdent);
       parens++;
-    } else if (c === ')') {
+    } else if (c === RPAR) {
       parens = Math.max(0, parens - 1);
-    } else if (c === ';' && parens === 0) {
+    } else if (c === SEMI && parens === 0) {
       segStart = -1;
       names = [];
-      lastSig = ';';
+      lastSig = SEMI;
       lastIdent = undefined;
       i++;
       continue;
-    } else if (c === '{') {
-      inFunction = lastSig === ')' && parens === 0;
+    } else if (c === LBRACE) {
+      inFunction = lastSig === RPAR && parens === 0;
       bodyStart = i;
       depth = 1;
       i++;
       continue;
-    } else if (c === '}') {
+    } else if (c === RBRACE) {
       return undefined; // a closing brace with no block open: the scan lost track
     }
     lastSig = c;
@@ -184,32 +205,57 @@ function mayWrap(text: string, f: FunctionSpan, callees: readonly string[]): boo
 /** Which functions to parse (see the module comment); undefined: parse the whole file. */
 export function selectFunctions(text: string, fns: readonly FunctionSpan[]): FunctionSpan[] | undefined {
   if (fns.length === 0) return undefined;
-  const words = fns.map((f) => new Set(text.slice(f.bodyStart, f.end).match(WORD_RE) ?? []));
   const byName = new Map<string, number[]>();
   fns.forEach((f, k) => {
     for (const name of f.names) byName.set(name, [...(byName.get(name) ?? []), k]);
   });
+  // Per function, the names of this file's functions that it mentions (its calls, mostly).
+  const words: string[][] = fns.map((f) => {
+    const found = new Set<string>();
+    const re = new RegExp(WORD_RE.source, 'g');
+    re.lastIndex = f.bodyStart;
+    for (let m = re.exec(text); m && m.index < f.end; m = re.exec(text)) {
+      if (byName.has(m[0])) found.add(m[0]);
+    }
+    return [...found];
+  });
   // Which functions mention a name (for the callers' closure).
   const mentions = new Map<string, number[]>();
-  words.forEach((set, k) => {
-    for (const w of set) if (byName.has(w)) mentions.set(w, [...(mentions.get(w) ?? []), k]);
+  words.forEach((list, k) => {
+    for (const w of list) mentions.set(w, [...(mentions.get(w) ?? []), k]);
   });
-  const acquires = new RegExp(ACQUISITION_NAME_RE.source, 'g');
-  const releases = new RegExp(`\\b(?:${RELEASES.map((r) => r.name).join('|')})\\b`);
+  // Seeds: one pass of each regex over the whole text, matches mapped to the function they are in.
+  const inFunction = (offset: number): number => {
+    let lo = 0;
+    let hi = fns.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const f = fns[mid]!;
+      if (offset < f.bodyStart) hi = mid - 1;
+      else if (offset >= f.end) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  };
+  const called = new Map<number, Set<string>>();
+  for (const m of text.matchAll(new RegExp(ACQUISITION_NAME_RE.source, 'g'))) {
+    const k = inFunction(m.index);
+    if (k >= 0) called.set(k, (called.get(k) ?? new Set()).add(m[0]));
+  }
+  const releasing = new Set<number>();
+  for (const m of text.matchAll(RELEASE_NAME_RE)) {
+    const k = inFunction(m.index);
+    if (k >= 0) releasing.add(k);
+  }
   const keep = new Set<number>();
   const acquiring = new Set<number>();
   const work: Array<[number, string[]]> = [];
-  fns.forEach((f, k) => {
-    const body = text.slice(f.bodyStart, f.end);
-    const called = [...new Set(Array.from(body.matchAll(acquires), (m) => m[0]))];
-    if (called.length > 0) {
-      keep.add(k);
-      acquiring.add(k);
-      if (mayWrap(text, f, called)) work.push([k, f.names]);
-    } else if (releases.test(body)) {
-      keep.add(k); // may release pages that another function stored
-    }
-  });
+  for (const [k, names] of called) {
+    keep.add(k);
+    acquiring.add(k); // its callers may be acquisitions through it (a wrapper)
+    if (mayWrap(text, fns[k]!, [...names])) work.push([k, fns[k]!.names]);
+  }
+  for (const k of releasing) keep.add(k); // may release pages that another function stored
   // No function body names one (only prototypes, macros, comments): nothing to analyse.
   if (keep.size === 0) return [];
   // Up: a possible wrapper makes its callers acquisitions; follow wrappers of wrappers.

