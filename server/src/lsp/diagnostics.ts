@@ -30,6 +30,8 @@ export class DiagnosticsService {
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly scheduled = new Map<string, NodeJS.Immediate>();
   private readonly running = new Map<string, Promise<DocumentAnalysis | undefined>>();
+  /** Document version each running analysis started from. */
+  private readonly runningVersion = new Map<string, number>();
 
   constructor(
     private readonly connection: Connection,
@@ -66,11 +68,6 @@ export class DiagnosticsService {
     return this.refresh(uri);
   }
 
-  /** Last results, whatever version (for the status request). */
-  last(uri: string): DocumentAnalysis | undefined {
-    return this.results.get(uri);
-  }
-
   /** Analyses and publishes; concurrent calls for one document share the run. */
   refresh(uri: string): Promise<DocumentAnalysis | undefined> {
     const pending = this.running.get(uri);
@@ -83,8 +80,6 @@ export class DiagnosticsService {
     if (doc) this.runningVersion.set(uri, doc.version);
     return run;
   }
-  private readonly runningVersion = new Map<string, number>();
-
   private async analyze(uri: string): Promise<DocumentAnalysis | undefined> {
     const doc = this.documents.get(uri);
     if (!doc || doc.kind === 'text') return undefined;
