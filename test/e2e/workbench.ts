@@ -96,12 +96,26 @@ export async function hoverText(page: Page, loc: Locator, expect: RegExp, timeou
   return hoverBoxText(page, box, expect, timeoutMs);
 }
 
-/** Places the caret on `loc`, opens Quick Fix (Ctrl+.) and returns the listed actions. */
-export async function openQuickFix(page: Page, loc: Locator): Promise<Locator> {
+/**
+ * Places the caret on `loc`, opens Quick Fix (Ctrl+.) and returns the listed actions. The key is
+ * pressed again every 2 s until the menu shows: a press that lands while the editor is still
+ * taking focus, or before the code actions arrive, is otherwise lost.
+ */
+export async function openQuickFix(page: Page, loc: Locator, timeoutMs = 20_000): Promise<Locator> {
   await loc.click();
-  await page.keyboard.press('Control+Period');
   const rows = page.locator('.action-widget .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+  let lastPress = 0;
+  await waitFor(
+    async () => {
+      if (await rows.first().isVisible()) return true;
+      if (Date.now() - lastPress > 2000) {
+        lastPress = Date.now();
+        await page.keyboard.press('Control+Period');
+      }
+      return false;
+    },
+    { what: 'the Quick Fix menu after Ctrl+.', timeoutMs, intervalMs: 100 },
+  );
   return rows;
 }
 
