@@ -137,7 +137,8 @@ test('a patch document goes through the patch reviewer and gets a status', async
   assert.equal(wrong.length, 1, JSON.stringify(ds));
   // Mapped back to the line of the patch that adds the put_page.
   assert.equal(wrong[0]!.range.start.line, patch.split('\n').findIndex((l) => l.startsWith('+\tput_page(page);')));
-  assert.ok(s.statuses.get(uri));
+  // The status notification follows the diagnostics.
+  await waitFor(() => s.statuses.get(uri), 5000, 'status of the patch');
   s.close(uri);
 });
 
