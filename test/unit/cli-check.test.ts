@@ -156,14 +156,19 @@ describe('gup-review check', () => {
     assert.match(json.stderr, /API model unpin_user_page/);
   });
 
-  it('follows directory symlinks once and survives a symlink loop', () => {
-    const loopTree = makeTree({ 'a/wrong.c': WRONG_RELEASE_C });
+  it('follows directory symlinks once and survives symlink loops', () => {
+    const loopTree = makeTree({ 'tree/a/wrong.c': WRONG_RELEASE_C, 'outside/other.c': WRONG_RELEASE_C });
     try {
-      fs.symlinkSync('..', path.join(loopTree.dir, 'a', 'up'));
-      fs.symlinkSync(path.join(loopTree.dir, 'a'), path.join(loopTree.dir, 'again'));
-      const r = runCli(['check', '.'], { cwd: loopTree.dir });
+      const tree = path.join(loopTree.dir, 'tree');
+      fs.symlinkSync('..', path.join(tree, 'a', 'up')); // to the root: a loop
+      fs.symlinkSync('../..', path.join(tree, 'a', 'upup')); // to an ancestor of the root: a loop too
+      fs.symlinkSync(path.join(tree, 'a'), path.join(tree, 'again')); // inside the tree: walked already
+      fs.symlinkSync('../outside', path.join(tree, 'out')); // outside: walked once…
+      fs.symlinkSync('../outside', path.join(tree, 'out2')); // …not twice
+      const r = runCli(['check', '--format', 'json', 'tree', 'tree/a'], { cwd: loopTree.dir });
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stdout, /1 file checked/);
+      const files = (JSON.parse(r.stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file);
+      assert.deepEqual(files, ['tree/a/wrong.c', 'tree/out/other.c']);
     } finally {
       loopTree.cleanup();
     }

@@ -27,7 +27,8 @@ export interface CollectResult {
 export function collectInputs(args: readonly string[]): CollectResult {
   const inputs: CheckInput[] = [];
   const errors: string[] = [];
-  const seenDirs = new Set<string>();
+  const walk = new Walker(inputs, errors);
+  const dirs: string[] = [];
   for (const arg of args) {
     if (arg === '-') {
       inputs.push({ path: '-', display: '-', explicit: true });
@@ -40,63 +41,103 @@ export function collectInputs(args: readonly string[]): CollectResult {
       errors.push(`${describeFsError(e)}: ${arg}`);
       continue;
     }
-    if (st.isDirectory()) walk(arg, st, inputs, errors, seenDirs);
-    else inputs.push({ path: arg, display: arg, explicit: true });
+    if (st.isDirectory()) {
+      dirs.push(arg);
+      walk.addRoot(arg);
+    } else inputs.push({ path: arg, display: arg, explicit: true });
   }
+  for (const d of dirs) walk.walk(d);
   return { inputs, errors };
 }
 
-function walk(root: string, rootStat: fs.Stats, inputs: CheckInput[], errors: string[], seen: Set<string>): void {
-  const stack: string[] = [];
-  const enter = (dir: string, st: fs.Stats): void => {
-    const key = `${st.dev}:${st.ino}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    stack.push(dir);
-  };
-  enter(root, rootStat);
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    let entries: fs.Dirent[];
+/**
+ * Directory walk. Plain directories are never stat()ed (readdir's entry types suffice); only a
+ * symbolic link to a directory is resolved: skipped when its target overlaps a tree being walked
+ * (inside it: covered already; an ancestor of it: a loop), walked once otherwise.
+ */
+class Walker {
+  private readonly roots: string[] = [];
+  private readonly linkedWalked = new Set<string>();
+
+  constructor(
+    private readonly inputs: CheckInput[],
+    private readonly errors: string[],
+  ) {}
+
+  addRoot(dir: string): void {
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      errors.push(`${describeFsError(e)}: ${dir}`);
-      continue;
+      this.roots.push(fs.realpathSync(dir));
+    } catch {
+      // reported when walked
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: string[] = [];
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isFile()) {
-        if (SOURCE_RE.test(e.name)) inputs.push({ path: full, display: full, explicit: false });
-      } else if (e.isDirectory()) {
-        if (!e.name.startsWith('.')) subdirs.push(full);
-      } else if (e.isSymbolicLink()) {
-        let st: fs.Stats;
-        try {
-          st = fs.statSync(full);
-        } catch {
-          continue; // dangling link: nothing to check
-        }
-        if (st.isDirectory()) {
-          if (!e.name.startsWith('.')) subdirs.push(full);
-        } else if (st.isFile() && SOURCE_RE.test(e.name)) {
-          inputs.push({ path: full, display: full, explicit: false });
-        }
-      }
+  }
+
+  /** A linked directory overlaps a tree already walked (or to walk): inside it, or an ancestor of it. */
+  private covered(real: string): boolean {
+    for (const r of [...this.roots, ...this.linkedWalked]) {
+      if (real === r || this.coveredBy(real, r) || this.coveredBy(r, real)) return true;
     }
-    // Depth-first in name order: push in reverse so the first subdirectory is walked next.
-    for (let i = subdirs.length - 1; i >= 0; i--) {
-      const sub = subdirs[i]!;
-      let st: fs.Stats;
+    return false;
+  }
+
+  walk(root: string): void {
+    const rootReal = (() => {
       try {
-        st = fs.statSync(sub);
+        return fs.realpathSync(root);
+      } catch {
+        return undefined;
+      }
+    })();
+    // A root inside another root (or given twice) is walked by that one.
+    if (rootReal && this.roots.some((r) => r !== rootReal && this.coveredBy(rootReal, r))) return;
+    if (rootReal && this.linkedWalked.has(rootReal)) return;
+    if (rootReal) this.linkedWalked.add(rootReal);
+    const stack: string[] = [root];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
       } catch (e) {
-        errors.push(`${describeFsError(e)}: ${sub}`);
+        this.errors.push(`${describeFsError(e)}: ${dir}`);
         continue;
       }
-      enter(sub, st);
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const subdirs: string[] = [];
+      for (const e of entries) {
+        const full = path.join(dir, e.name);
+        if (e.isFile()) {
+          if (SOURCE_RE.test(e.name)) this.inputs.push({ path: full, display: full, explicit: false });
+        } else if (e.isDirectory()) {
+          if (!e.name.startsWith('.')) subdirs.push(full);
+        } else if (e.isSymbolicLink()) {
+          let st: fs.Stats;
+          try {
+            st = fs.statSync(full);
+          } catch {
+            continue; // dangling link: nothing to check
+          }
+          if (st.isFile()) {
+            if (SOURCE_RE.test(e.name)) this.inputs.push({ path: full, display: full, explicit: false });
+          } else if (st.isDirectory() && !e.name.startsWith('.')) {
+            let real: string;
+            try {
+              real = fs.realpathSync(full);
+            } catch {
+              continue;
+            }
+            if (this.covered(real)) continue;
+            this.linkedWalked.add(real);
+            subdirs.push(full);
+          }
+        }
+      }
+      // Depth-first in name order: push in reverse so the first subdirectory is walked next.
+      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
     }
+  }
+
+  private coveredBy(real: string, root: string): boolean {
+    return real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
   }
 }
