@@ -95,3 +95,19 @@ test('each input shape through the CLI: the finding is on the line showing put_p
     assert.match(r.stdout, new RegExp(`^${name.replace('.', '\\.')}:${PUT_LINE(name, quoted)}: WARNING:GUP_WRONG_RELEASE: `, 'm'), name);
   }
 });
+
+test('base64 mail, multipart attachments and a CRLF patch on stdin through the CLI', () => {
+  const b64 = run(['check', '--format', 'json', 'base64.eml']);
+  assert.equal(b64.code, 1, b64.stderr);
+  const [f] = (JSON.parse(b64.stdout) as { findings: Array<{ line: number; column: number; rule: string }> }).findings;
+  const lines = fixture('base64.eml').split('\n');
+  assert.equal(f!.rule, 'wrong-release');
+  assert.equal(f!.column, 1, 'the whole encoded line');
+  assert.match(lines[f!.line - 1]!, /^[A-Za-z0-9+/=]+$/);
+  const att = run(['check', '--format', 'checkpatch', '--tree', FIXTURE_TREE, 'attachments.eml']);
+  assert.equal(att.code, 1, att.stderr);
+  assert.equal(att.stdout.trimEnd().split('\n').filter((l) => l.includes('GUP_WRONG_RELEASE')).length, 2, att.stdout);
+  const crlf = run(['check', '--format', 'checkpatch', '-'], fixture('plain.diff').replace(/\n/g, '\r\n'));
+  assert.equal(crlf.code, 1, crlf.stderr);
+  assert.match(crlf.stdout, new RegExp(`^-:${PUT_LINE('plain.diff')}: WARNING:GUP_WRONG_RELEASE: `, 'm'));
+});
