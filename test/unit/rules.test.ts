@@ -118,3 +118,12 @@ describe('fix texts', () => {
     assert.match(old, /\tput_user_pages\(pages, i\);/);
   });
 });
+
+test('a release of a variable that also holds other pages is reported without a rename fix', async () => {
+  const text = readFileSync(join(dir, 'nearby-put-page.c'), 'utf8');
+  const { findings } = await analyzeText(text, { api: 'put_user_page' });
+  const f = findings.find((x) => x.rule === 'wrong-release');
+  assert.ok(f, 'wrong-release expected');
+  assert.equal(f.fixes.length, 0);
+  assert.match(f.message, /also holds pages from elsewhere/);
+});

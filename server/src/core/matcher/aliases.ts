@@ -48,8 +48,15 @@ export class Aliases {
       }
       note(name, storageKey(v) ?? `?${d.id}`);
     }
+    // A variable whose address is taken (`acquire(…, &page)`) is storage of its own, not an alias.
+    const addressTaken = new Set<string>();
+    for (const p of body.descendantsOfType('pointer_expression')) {
+      if (p?.childForFieldName('operator')?.text !== '&') continue;
+      const arg = p.childForFieldName('argument');
+      if (arg && unwrap(arg).type === 'identifier') addressTaken.add(unwrap(arg).text);
+    }
     for (const [name, keys] of seen) {
-      if (keys.size !== 1) continue;
+      if (keys.size !== 1 || addressTaken.has(name)) continue;
       const k = [...keys][0]!;
       if (!k.startsWith('?')) this.map.set(name, k);
     }

@@ -22,6 +22,8 @@ export interface CfgNode {
   switchOn?: Node;
   /** For a switch: the case_statement of each successor (in order). */
   cases?: Node[];
+  /** For #if/#ifdef branches: a key naming the condition (the same key takes the same side). */
+  preprocKey?: string;
 }
 
 export interface Cfg {
@@ -167,6 +169,7 @@ export function buildCfg(body: Node): Cfg {
         if (s.type === 'preproc_else') return seq(own, next, ctx);
         const br = make('branch');
         br.opaque = true;
+        br.preprocKey = preprocKey(s);
         br.succ = [seq(own, next, ctx), alt ? build(alt, next, ctx) : next];
         return br.id;
       }
@@ -199,4 +202,11 @@ export function buildCfg(body: Node): Cfg {
       return best;
     },
   };
+}
+
+/** `#ifdef CONFIG_MMU` → "ifdef:CONFIG_MMU"; `#if X` → "if:X" (the same test always goes the same way). */
+export function preprocKey(s: Node): string {
+  const name = s.childForFieldName('name') ?? s.childForFieldName('condition');
+  const kind = s.type === 'preproc_ifdef' ? (s.text.startsWith('#ifndef') ? 'ifndef' : 'ifdef') : s.type.replace('preproc_', '');
+  return `#${kind}:${(name?.text ?? '').replace(/\s+/g, '')}`;
 }

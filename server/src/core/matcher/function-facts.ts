@@ -235,6 +235,10 @@ function nodeEvents(
     const containsAcq = right.startIndex <= site.call.startIndex && right.endIndex >= site.call.endIndex;
     if (l.type === 'identifier') {
       if (resultNames.has(l.text) && !containsAcq) out.push({ type: 'result-dead' });
+      // Copied into a variable that is no alias of it (`page = wpage;`): followed no further.
+      if (l.text !== plainKey && aliases.resolve(l.text) !== key && resolvesTo(right, key, site)) {
+        out.push({ type: 'handoff', why: `copied to ${l.text}` });
+      }
       if (plainKey && l.text === plainKey && !containsAcq) {
         const r = unwrap(right);
         // `pages = kmalloc…` before the loop that pins is not a kill of held pages, but it would be

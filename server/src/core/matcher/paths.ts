@@ -5,7 +5,7 @@
  * Correlated branches (the same pure condition tested twice) take the same direction.
  */
 import type { Node } from '../parser.ts';
-import type { Cfg, CfgNode } from './cfg.ts';
+import { preprocKey, type Cfg, type CfgNode } from './cfg.ts';
 import { evaluate, isPure, provesFull, type ConditionWorld } from './conditions.ts';
 import { squash, unwrap } from './syntax.ts';
 
@@ -88,6 +88,13 @@ export function explore(q: PathQuery): PathResult {
     if (!n.switchOn || !n.cases || !isPure(n.switchOn)) continue;
     const i = n.cases.findIndex((c) => c.startIndex <= call.startIndex && c.endIndex >= call.endIndex);
     if (i >= 0) seeded = assume(seeded, `switch:${condKey(n.switchOn)}`, i);
+  }
+  // Inside #ifdef X: every #ifdef X on the path is compiled in (and its #else is not).
+  for (let p = call.parent; p; p = p.parent) {
+    if (p.type !== 'preproc_ifdef' && p.type !== 'preproc_if') continue;
+    const alt = p.childForFieldName('alternative');
+    const inAlt = !!alt && alt.startIndex <= call.startIndex && alt.endIndex >= call.endIndex;
+    seeded = assume(seeded, preprocKey(p), !inAlt);
   }
   // Likewise inside an if: the branch taken to reach the acquisition is known.
   for (let p = call.parent; p; p = p.parent) {
@@ -242,6 +249,16 @@ export function explore(q: PathQuery): PathResult {
           full: st.full || full.onFalse,
           assumptions: remember ? assume(st.assumptions, text, false) : st.assumptions,
         });
+      return;
+    }
+    if (node.preprocKey && node.succ.length === 2) {
+      // The same #ifdef is either compiled in or not, for the whole path.
+      const before = st.assumptions.find(([t]) => t === node.preprocKey)?.[1];
+      if (typeof before === 'boolean') {
+        push({ ...st, node: node.succ[before ? 0 : 1]! });
+        return;
+      }
+      node.succ.forEach((s, i) => push({ ...st, node: s, assumptions: assume(st.assumptions, node.preprocKey!, i === 0) }));
       return;
     }
     if (node.switchOn && node.succ.length > 1) {

@@ -47,10 +47,29 @@ export function replacementName(m: Mismatch, ctx: RuleContext): string | undefin
   return m.release.kind.spec.counterpart[counterpartKey(m.expected, ctx.model)];
 }
 
+/**
+ * Whether the released variable also takes pages from somewhere else in the function
+ * (`page = pfn_to_page(pfn)` on another branch): then renaming the release is not a fix.
+ */
+export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
+  const key = m.acquisition.key;
+  if (!key || !/^\w+$/.test(key) || m.elsewhere) return false;
+  const acq = m.acquisition.call;
+  return ctx.facts.info.body.descendantsOfType(['assignment_expression', 'init_declarator']).some((a) => {
+    if (!a) return false;
+    const isDecl = a.type === 'init_declarator';
+    const left = isDecl ? a.childForFieldName('declarator') : a.childForFieldName('left');
+    const right = isDecl ? a.childForFieldName('value') : a.childForFieldName('right');
+    if (!left || !right || left.text.replace(/^\*+/, '').trim() !== key) return false;
+    if (/^(NULL|0)$/.test(right.text.trim())) return false;
+    return !(right.startIndex <= acq.startIndex && right.endIndex >= acq.endIndex);
+  });
+}
+
 /** Fix: rename the releasing call (inside the helper when the release goes through one). */
 export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
   const name = replacementName(m, ctx);
-  if (!name) return [];
+  if (!name || mixedSource(m, ctx)) return [];
   const call = m.release.kind.inner ?? m.release.call;
   const callee = calleeNode(call);
   if (!callee) return [];

@@ -1,5 +1,5 @@
 import type { Finding } from '../types.ts';
-import { findMismatches, renameFix, replacementName } from './family-mismatch.ts';
+import { findMismatches, mixedSource, renameFix, replacementName } from './family-mismatch.ts';
 import { acquisitionLabel, acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
 import type { RuleMeta } from './rule-meta.ts';
 
@@ -23,7 +23,10 @@ function check(ctx: RuleContext): Finding[] {
     const via = m.release.kind.inner ? `${m.release.kind.name}() releases them with ${m.release.kind.spec.name}() (line ${line(m.release.kind.inner)}); ` : '';
     const message = `${via}pages from ${acquisitionLabel(m.acquisition)} (line ${line(m.acquisition.call)}${where}) hold ordinary references, but ${m.release.kind.spec.name}() drops a pin (GUP_PIN_COUNTING_BIAS = 1024 references): refcount underflow; ${advice}`;
     const related = [acquisitionRelated(m.acquisition)];
+    const mixed = mixedSource(m, ctx)
+      ? ` (${m.acquisition.key} also holds pages from elsewhere on other paths: release those separately)`
+      : '';
     if (m.release.kind.inner) related.push({ range: calleeRange(m.release.kind.inner), message: `the helper releases here with ${m.release.kind.spec.name}()` });
-    return finding('mismatched-release', ctx, calleeRange(m.release.call), message, related, renameFix(m, ctx));
+    return finding('mismatched-release', ctx, calleeRange(m.release.call), message + mixed, related, renameFix(m, ctx));
   });
 }

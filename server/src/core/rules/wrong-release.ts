@@ -1,5 +1,5 @@
 import type { Finding } from '../types.ts';
-import { findMismatches, renameFix, replacementName } from './family-mismatch.ts';
+import { findMismatches, mixedSource, renameFix, replacementName } from './family-mismatch.ts';
 import { acquisitionLabel, acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
 import type { RuleMeta } from './rule-meta.ts';
 
@@ -24,7 +24,10 @@ function check(ctx: RuleContext): Finding[] {
         : `${m.release.kind.spec.name}() leaves the pin count raised and the page stays "maybe DMA-pinned"`;
     const message = `${via}pages pinned by ${acquisitionLabel(m.acquisition)} (line ${line(m.acquisition.call)}${where}) are released with ${m.release.kind.spec.name}(): use ${right.replace(/\(\)$/, '')}() — ${why}`;
     const related = [acquisitionRelated(m.acquisition)];
+    const mixed = mixedSource(m, ctx)
+      ? ` (${m.acquisition.key} also holds pages from elsewhere on other paths: release those separately)`
+      : '';
     if (m.release.kind.inner) related.push({ range: calleeRange(m.release.kind.inner), message: `the helper releases here with ${m.release.kind.spec.name}()` });
-    return finding('wrong-release', ctx, calleeRange(m.release.call), message, related, renameFix(m, ctx));
+    return finding('wrong-release', ctx, calleeRange(m.release.call), message + mixed, related, renameFix(m, ctx));
   });
 }
