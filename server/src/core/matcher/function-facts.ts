@@ -11,7 +11,7 @@ import { explore, type NodeEvent, type PathResult } from './paths.ts';
 import { acquisitionSite, releaseSite, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import type { Aliases } from './aliases.ts';
 import type { FileSummaries, FunctionInfo } from './summaries.ts';
-import { assignedNames, callArguments, calleeName, isInside, localNames, storageKey, unwrap } from './syntax.ts';
+import { assignedNames, callArguments, calleeName, isInside, localNames, readsData, storageKey, unwrap } from './syntax.ts';
 
 export interface AcquisitionFacts {
   site: AcquisitionSite;
@@ -194,7 +194,7 @@ function nodeEvents(
   /** Whether an expression reads the storage (the variable or an alias: value, element, address). */
   const mentionsStorage = (n: Node, _k: string | undefined): boolean =>
     names.some((name) => n.text.includes(name)) &&
-    n.descendantsOfType('identifier').some((i) => !!i && names.includes(i.text));
+    n.descendantsOfType('identifier').some((i) => !!i && names.includes(i.text) && !underDataRead(i, n));
   const calls = ast.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
   calls.sort((a, b) => a.startIndex - b.startIndex);
   for (const call of calls) {
@@ -264,3 +264,15 @@ function nodeEvents(
 }
 
 
+
+/** Whether an identifier only feeds a read of page contents (`*(u32 *)page_address(p)`), below `top`. */
+function underDataRead(id: Node, top: Node): boolean {
+  for (let p = id.parent; p; p = p.parent) {
+    if (p.type === 'pointer_expression' && p.childForFieldName('operator')?.text === '*') {
+      const arg = p.childForFieldName('argument');
+      if (arg && readsData(arg)) return true;
+    }
+    if (p.id === top.id) break;
+  }
+  return false;
+}

@@ -72,8 +72,12 @@ export function storageKey(node: Node | null | undefined): string | undefined {
       return squash(n.text).replace(/\[[^\]]*\]$/, '');
     case 'subscript_expression':
       return storageKey(n.childForFieldName('argument'));
-    case 'pointer_expression':
-      return storageKey(n.childForFieldName('argument'));
+    case 'pointer_expression': {
+      // `*pages` is a page; `*(u32 *)page_address(page)` is data read from one.
+      const arg = n.childForFieldName('argument');
+      if (n.childForFieldName('operator')?.text === '*' && arg && readsData(arg)) return undefined;
+      return storageKey(arg);
+    }
     case 'binary_expression': {
       const op = n.childForFieldName('operator')?.text;
       if (op === '+' || op === '-') return storageKey(n.childForFieldName('left'));
@@ -212,4 +216,13 @@ export function mentions(node: Node, name: string): boolean {
   if (!node.text.includes(name)) return false;
   if (node.type === 'identifier') return node.text === name;
   return node.descendantsOfType('identifier').some((i) => i?.text === name);
+}
+
+/** A pointer computed to a page's contents (a cast, page_address(), kmap…): dereferencing it reads data. */
+export function readsData(node: Node): boolean {
+  if (node.type === 'cast_expression') return true;
+  const u = unwrap(node);
+  if (u.type === 'binary_expression') return readsData(u.childForFieldName('left')!);
+  if (u.type === 'call_expression') return /^(page_address|folio_address|kmap\w*|lowmem_page_address)$/.test(calleeName(u) ?? '');
+  return false;
 }
