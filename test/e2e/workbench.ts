@@ -134,33 +134,33 @@ export async function languageMode(page: Page): Promise<string> {
  * Screen box of `substring` inside the rendered line containing it (tokens may split it across
  * spans, so this measures a DOM Range over the line's text nodes).
  */
-export async function textBox(page: Page, substring: string): Promise<{ x: number; y: number; width: number; height: number }> {
-  const view = line(page, substring);
-  await view.waitFor({ state: 'visible', timeout: 10_000 });
-  const box = await view.evaluate((el, needle) => {
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    const nodes: Text[] = [];
-    let text = '';
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      nodes.push(n as Text);
-      text += (n as Text).data;
-    }
-    // Monaco renders spaces as U+00A0.
-    const at = text.replace(/\u00a0/g, ' ').indexOf(needle);
-    if (at < 0) return null;
-    const range = document.createRange();
-    let offset = 0;
-    for (const n of nodes) {
-      const end = offset + n.data.length;
-      if (at >= offset && at < end) range.setStart(n, at - offset);
-      if (at + needle.length > offset && at + needle.length <= end) range.setEnd(n, at + needle.length - offset);
-      offset = end;
-    }
-    const r = range.getBoundingClientRect();
-    return { x: r.x, y: r.y, width: r.width, height: r.height };
-  }, substring);
-  if (!box || box.width === 0) throw new Error(`"${substring}" is not rendered`);
-  return box;
+export async function textBox(page: Page, substring: string, timeoutMs = 10_000): Promise<{ x: number; y: number; width: number; height: number }> {
+  // Retried: the editor re-renders a line's spans while it tokenizes, so one measurement can miss.
+  return waitFor(async () => {
+    const box = await line(page, substring).evaluate((el, needle) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      const nodes: Text[] = [];
+      let text = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        nodes.push(n as Text);
+        text += (n as Text).data;
+      }
+      // Monaco renders spaces as U+00A0.
+      const at = text.replace(/\u00a0/g, ' ').indexOf(needle);
+      if (at < 0) return null;
+      const range = document.createRange();
+      let offset = 0;
+      for (const n of nodes) {
+        const end = offset + n.data.length;
+        if (at >= offset && at < end) range.setStart(n, at - offset);
+        if (at + needle.length > offset && at + needle.length <= end) range.setEnd(n, at + needle.length - offset);
+        offset = end;
+      }
+      const r = range.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    }, substring, { timeout: 1000 });
+    return box && box.width > 0 ? box : undefined;
+  }, { what: `"${substring}" to be rendered`, timeoutMs, intervalMs: 100 });
 }
 
 /**
