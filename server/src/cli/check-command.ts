@@ -85,17 +85,13 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
   };
 
   const threads = jobs > 0 ? jobs : os.availableParallelism();
-  // Workers boot (and load the parser) while the main thread walks the directories.
-  const mayUsePool = threads > 1 && (jobs > 1 || paths.some((p) => p !== '-' && isDirectory(p)));
-  const pool = mayUsePool ? new WorkerPool(threads, options) : undefined;
-  let results: CheckFileResult[];
   const collected = collectInputs(paths);
+  const onDisk = collected.inputs.filter((i) => i.path !== '-');
+  const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
+  const pool = usePool ? new WorkerPool(threads, options) : undefined;
+  let results: CheckFileResult[];
   try {
-    const usePool = pool && (jobs > 1 || collected.inputs.length >= POOL_THRESHOLD);
-    const onDisk = collected.inputs.filter((i) => i.path !== '-');
-    const fromDisk = usePool
-      ? await pool.run(onDisk)
-      : await sequential(onDisk, options);
+    const fromDisk = pool ? await pool.run(onDisk) : await sequential(onDisk, options);
     results = [];
     let k = 0;
     for (const input of collected.inputs) {
@@ -135,14 +131,6 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
   const findings = reports.reduce((n, r) => n + r.findings.length, 0);
   if (summary.filesFailed > 0) return 2;
   return findings > 0 ? 1 : 0;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 async function sequential(inputs: readonly { path: string; display: string; explicit: boolean }[], options: CheckRunOptions): Promise<CheckFileResult[]> {
