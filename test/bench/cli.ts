@@ -22,6 +22,8 @@ interface Timed {
   stdout: string;
   stderr: string;
   peakRssMb?: number;
+  /** user + system CPU seconds of the process and its threads (from /usr/bin/time). */
+  cpuSeconds?: number;
 }
 
 function timed(cmd: string, args: string[], cwd?: string): Timed {
@@ -36,12 +38,23 @@ function timed(cmd: string, args: string[], cwd?: string): Timed {
   if (r.error) throw r.error;
   let stderr = r.stderr;
   let peakRssMb: number | undefined;
+  let cpuSeconds: number | undefined;
   if (useTime) {
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
     if (m) peakRssMb = Number(m[1]) / 1024;
+    const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+    const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+    if (user && sys) cpuSeconds = Number(user[1]) + Number(sys[1]);
     stderr = stderr.replace(/\tCommand being timed:[\s\S]*$/, '').replace(/Command exited with non-zero status \d+\n/, '');
   }
-  return { seconds, code: r.status, stdout: r.stdout, stderr, ...(peakRssMb !== undefined ? { peakRssMb } : {}) };
+  return {
+    seconds,
+    code: r.status,
+    stdout: r.stdout,
+    stderr,
+    ...(peakRssMb !== undefined ? { peakRssMb } : {}),
+    ...(cpuSeconds !== undefined ? { cpuSeconds } : {}),
+  };
 }
 
 function perRule(json: string): Record<string, number> {
@@ -84,28 +97,43 @@ export const cliSection: BenchSection = {
 
     const grepRuns: Timed[] = [];
     const checkRuns: Record<'unpin_user_page' | 'put_user_page', Timed[]> = { unpin_user_page: [], put_user_page: [] };
+    const singleRuns: Timed[] = [];
     for (let round = 0; round < rounds; round++) {
       grepRuns.push(timed('grep', ['-rlE', GREP_PATTERN, kernel]));
       for (const api of ['unpin_user_page', 'put_user_page'] as const) {
         checkRuns[api].push(timed(node, [cli, 'check', '--format', 'json', '--api', api, kernel]));
       }
+      singleRuns.push(timed(node, [cli, 'check', '--format', 'json', '--jobs', '1', '--api', 'unpin_user_page', kernel]));
     }
     const grepS = median(grepRuns.map((r) => r.seconds));
     const grepFiles = grepRuns[0]!.stdout.split('\n').filter(Boolean).length;
-    log(`\n| run | median wall s (of ${rounds}) | × grep | files/s | peak RSS MB | exit | findings |`);
-    log('|---|---|---|---|---|---|---|');
-    log(`| grep -rlE '${GREP_PATTERN}' (${grepFiles} files match) | ${grepS.toFixed(2)} | 1.00 | ${Math.round(inputs.length / grepS)}¹ | ${grepRuns[0]!.peakRssMb?.toFixed(0) ?? 'n/a'} | ${grepRuns[0]!.code} | |`);
+    const cpu = (runs: Timed[]) => {
+      const xs = runs.map((r) => r.cpuSeconds).filter((x): x is number => x !== undefined);
+      return xs.length ? median(xs) : undefined;
+    };
+    const grepCpu = cpu(grepRuns);
+    log(`\n| run | median wall s (of ${rounds}) | × grep | CPU s (user+sys) | CPU × grep | files/s | peak RSS MB | exit | findings |`);
+    log('|---|---|---|---|---|---|---|---|---|');
+    log(`| grep -rlE '${GREP_PATTERN}' (${grepFiles} files match) | ${grepS.toFixed(2)} | 1.00 | ${grepCpu?.toFixed(2) ?? 'n/a'} | 1.00 | ${Math.round(inputs.length / grepS)}¹ | ${grepRuns[0]!.peakRssMb?.toFixed(0) ?? 'n/a'} | ${grepRuns[0]!.code} | |`);
     const rulesPerModel: Record<string, Record<string, number>> = {};
-    for (const api of ['unpin_user_page', 'put_user_page'] as const) {
-      const runs = checkRuns[api];
+    const row = (label: string, runs: Timed[]) => {
       const s = median(runs.map((r) => r.seconds));
+      const c = cpu(runs);
       const rss = Math.max(...runs.map((r) => r.peakRssMb ?? 0));
       const last = runs.at(-1)!;
-      rulesPerModel[api] = perRule(last.stdout);
-      const total = Object.values(rulesPerModel[api]!).reduce((a, b) => a + b, 0);
-      log(`| gup-review check --api ${api} | ${s.toFixed(2)} | ${(s / grepS).toFixed(2)} | ${Math.round(inputs.length / s)} | ${rss ? rss.toFixed(0) : 'n/a'} | ${last.code} | ${total} |`);
+      const total = Object.values(perRule(last.stdout)).reduce((a, b) => a + b, 0);
+      log(
+        `| ${label} | ${s.toFixed(2)} | ${(s / grepS).toFixed(2)} | ${c?.toFixed(2) ?? 'n/a'} | ${c && grepCpu ? (c / grepCpu).toFixed(2) : 'n/a'} | ` +
+          `${Math.round(inputs.length / s)} | ${rss ? rss.toFixed(0) : 'n/a'} | ${last.code} | ${total} |`,
+      );
+    };
+    for (const api of ['unpin_user_page', 'put_user_page'] as const) {
+      rulesPerModel[api] = perRule(checkRuns[api].at(-1)!.stdout);
+      row(`gup-review check --api ${api}`, checkRuns[api]);
     }
+    row('gup-review check --api unpin_user_page --jobs 1', singleRuns);
     log('\n¹ grep reads every file of the tree (not only .c/.h); files/s counts the .c/.h files for both.');
+    log('CPU time does not depend on what else the machine runs as much as wall time does; wall ≈ CPU / cores on an idle machine.');
     for (const api of ['unpin_user_page', 'put_user_page'] as const) {
       log(`findings per rule (${api}): ${fmtRules(rulesPerModel[api]!)}`);
       const errs = checkRuns[api].at(-1)!.stderr.trim();

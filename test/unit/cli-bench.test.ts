@@ -38,9 +38,10 @@ describe('npm run bench (smoke run on a tiny tree)', () => {
       });
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /tree: 4 \.c\/\.h files/);
-      assert.match(r.stdout, /^\| grep -rlE .*\(2 files match\) \| [\d.]+ \| 1\.00 \|/m);
-      assert.match(r.stdout, /^\| gup-review check --api unpin_user_page \| [\d.]+ \| [\d.]+ \| \d+ \| [\d.na\/]+ \| 1 \| 1 \|$/m);
+      assert.match(r.stdout, /^\| grep -rlE .*\(2 files match\) \| [\d.]+ \| 1\.00 \| [\d.na/]+ \| 1\.00 \|/m);
+      assert.match(r.stdout, /^\| gup-review check --api unpin_user_page \| [\d.]+ \| [\d.]+ \| [\d.na\/]+ \| [\d.na\/]+ \| \d+ \| [\d.na\/]+ \| 1 \| 1 \|$/m);
       assert.match(r.stdout, /^findings per rule \(unpin_user_page\): wrong-release 1$/m);
+      assert.match(r.stdout, /^\| gup-review check --api unpin_user_page --jobs 1 \| /m);
       assert.match(r.stdout, /whole-file parsing \(--full-parse, put_user_page\): [\d.]+ s, findings identical to the focused run/);
       assert.match(r.stdout, /^mm\/gup\.c \(0 KB\): CLI \d+ ms wall/m);
     } finally {
