@@ -47,8 +47,8 @@ export class LspSession {
     readonly conn: ProtocolConnection,
   ) {}
 
-  static async start(options: { workspaceFolders?: string[]; pullConfiguration?: boolean } = {}): Promise<LspSession> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(options: { workspaceFolders?: string[]; pullConfiguration?: boolean; server?: string } = {}): Promise<LspSession> {
+    const proc = spawn(process.execPath, [options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const s = new LspSession(proc, conn);
     proc.stderr!.on('data', (d: Buffer) => (s.stderr += d.toString()));

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { fixture, LspSession, positionOfText, SERVER } from './lsp-harness.ts';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fixture, LspSession, positionOfText, SERVER, waitFor } from './lsp-harness.ts';
 
 let s: LspSession;
 before(async () => {
@@ -72,6 +75,28 @@ test('a bad refcount given to the decode request is a clear InvalidParams error'
   const ok = (await s.conn.sendRequest('gupReview/decode', { text: '0x00C00003' })) as { summary: string; markdown: string };
   assert.match(ok.summary, /12,288 pins, 3 refs/);
   assert.match(ok.markdown, /\| pins \| 12,288/);
+});
+
+test('a server without its grammar keeps running and says why in the status', async () => {
+  // dist/server.js copied alone: no .wasm next to it and no node_modules to fall back on.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gup-review-nowasm-'));
+  const server = path.join(dir, 'server.js');
+  fs.copyFileSync(SERVER, server);
+  const broken = await LspSession.start({ server });
+  try {
+    const uri = 'file:///tmp/nowasm/a.c';
+    broken.open(uri, fixture('pin-one-put-page.c'));
+    const status = await waitFor(() => broken.statuses.get(uri), 10_000, 'status with the failure');
+    assert.match((status.problems as string[])[0]!, /^analysis failed: /);
+    broken.open('file:///tmp/nowasm/d.log', 'page:0 refcount:1025 mapcount:0\n', 'log');
+    const h = (await broken.conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///tmp/nowasm/d.log' }, position: { line: 0, character: 10 } })) as { contents: { value: string } } | null;
+    assert.match(h!.contents.value, /1 pin, 1 ref/, 'log hovers need no grammar');
+    assert.equal(broken.exited, null);
+    assert.ok(broken.logs.some((l) => /cannot load the C grammar|analysis of .* failed/.test(l)));
+  } finally {
+    await broken.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('shutdown then exit ends the process with code 0', async () => {

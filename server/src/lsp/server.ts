@@ -36,13 +36,15 @@ export const SERVER_NAME = 'gup-review';
 
 /** The workspace folder (as a path) that holds `uri`, else the first folder. */
 function folderOf(folders: readonly string[], uri: string): string | undefined {
-  const paths = folders.filter((f) => f.startsWith('file:')).map((f) => fileURLToPath(f));
-  let file: string | undefined;
-  try {
-    file = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    file = undefined;
-  }
+  const toPath = (u: string): string | undefined => {
+    try {
+      return u.startsWith('file:') ? fileURLToPath(u) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const paths = folders.map(toPath).filter((p): p is string => p !== undefined);
+  const file = toPath(uri);
   const holding = file ? paths.filter((p) => file.startsWith(p.endsWith(path.sep) ? p : p + path.sep)).sort((a, b) => b.length - a.length)[0] : undefined;
   return holding ?? paths[0];
 }
@@ -61,6 +63,9 @@ export function startServer(connection: Connection, version: string): void {
       store.parser = parser;
     }),
   );
+  // A grammar that fails to load fails each analysis (reported in the status item); it must not
+  // end the process as an unhandled rejection.
+  parserReady.catch((err: unknown) => connection.console.error(`gup-review: cannot load the C grammar: ${String(err)}`));
   let diagnostics: DiagnosticsService | undefined;
   let checker: WorkspaceChecker | undefined;
   const ready = () => {
@@ -150,9 +155,10 @@ export function startServer(connection: Connection, version: string): void {
       const { store, diagnostics } = ready();
       const doc = store.get(params.textDocument.uri);
       if (!doc) return null;
+      // Plain text and logs need no grammar; C and patches need trees and findings.
+      if (doc.kind === 'text') return hover(doc, undefined, params.position);
       await parserReady;
-      const analysis = doc.kind === 'text' ? undefined : await diagnostics.current(doc.uri);
-      return hover(doc, analysis, params.position);
+      return hover(doc, await diagnostics.current(doc.uri), params.position);
     }),
   );
   connection.onCodeAction(
