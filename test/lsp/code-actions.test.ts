@@ -181,6 +181,13 @@ test('over stdio: documentHighlight links an acquisition and its release both wa
   const fromLoop = (await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri: loopUri }, position: positionOfText(loop, 'pin_user_pages_fast', 1) })) as HL[];
   assert.deepEqual(fromLoop.map((h) => h.range.start.line), [positionOfText(loop, 'pin_user_pages_fast').line, positionOfText(loop, 'unpin_user_page(').line], 'pages[i] in the loop is a release of pages');
   assert.equal(await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri }, position: positionOfText(text, 'memset') }), null, 'other calls: nothing');
+  const leak = fixture('pin-leak.c');
+  const leakUri = 'file:///tmp/actions/leak.c';
+  s.open(leakUri, leak);
+  assert.ok((await s.diagnosticsFor(leakUri)).some((d) => d.code === 'missing-release'));
+  const fromLeak = (await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri: leakUri }, position: positionOfText(leak, 'pin_user_pages_fast', 1) })) as HL[];
+  assert.deepEqual(fromLeak.map((h) => h.range.start.line), [positionOfText(leak, 'pin_user_pages_fast').line, positionOfText(leak, 'unpin_user_pages').line], 'the leaking return is not highlighted as a release');
+  s.close(leakUri);
   s.close(uri);
   s.close(loopUri);
 });

@@ -96,6 +96,18 @@ test('an acquisition call tells its family, its releases and where they are', as
   assert.match(v, /Released in `demo_fill_user_page\(\)` on line 14 \(`put_page`\)/);
 });
 
+test('an acquisition whose pages leak on a path points at the problem', async () => {
+  const uri = 'file:///tmp/hover/leak.c';
+  const text = fixture('pin-leak.c');
+  s.open(uri, text);
+  const leak = (await s.diagnosticsFor(uri)).find((d) => d.code === 'missing-release');
+  assert.ok(leak, 'the matcher reports the leak');
+  const v = md(await hoverAt(uri, text, 'pin_user_pages_fast', 1));
+  assert.match(v, new RegExp(`Problems with these pages: \`missing-release\` on line ${leak.range.start.line + 1}`));
+  assert.match(v, /Released in `demo_map_user_buffer\(\)` on line 18 \(`unpin_user_pages`\)/);
+  s.close(uri);
+});
+
 test('a release call tells what it gives back, and shows the finding on it', async () => {
   const text = fixture('pin-one-put-page.c');
   const v = md(await hoverAt(C_URI, text, 'put_page(page)', 2));

@@ -41,10 +41,12 @@ export function documentHighlights(doc: OpenDocument, analysis: DocumentAnalysis
     const local = f.related.filter((r) => !r.file);
     const group = [f.range, ...local.map((r) => r.range)];
     if (!group.some((r) => overlaps(r, info.site.callRange) || contains(r, pos.line, pos.character))) continue;
+    // Only API calls are highlighted (a missing-release's related "leaves here" is a return).
+    const isCall = (r: Range) => apiCallAt(tree.rootNode, r.start.line, r.start.column) !== undefined;
     f.related.forEach((r, i) => {
-      if (!r.file) add(r.range, i === 0 ? DocumentHighlightKind.Write : DocumentHighlightKind.Read);
+      if (!r.file && isCall(r.range)) add(r.range, i === 0 ? DocumentHighlightKind.Write : DocumentHighlightKind.Read);
     });
-    if (RELEASE_RANGE_RULES.has(f.rule)) add(f.range, DocumentHighlightKind.Read);
+    if (RELEASE_RANGE_RULES.has(f.rule) && isCall(f.range)) add(f.range, DocumentHighlightKind.Read);
   }
   return [...out.values()];
 }

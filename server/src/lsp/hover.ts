@@ -110,7 +110,21 @@ export function callMarkdown(info: CallInfo, findings: readonly Finding[]): stri
   );
   // The problem's message is already in the editor's hover; name the rule only.
   if (here.length > 0) lines.push('', `Problem here: ${[...new Set(here.map((f) => `\`${f.rule}\``))].join(', ')}.`);
+  if (s.role === 'acquisition') {
+    // Findings about these pages elsewhere (their first related location is this acquisition).
+    const elsewhere = findings.filter((f) => !here.includes(f) && f.related[0] && !f.related[0].file && sameStart(f.related[0].range, s));
+    if (elsewhere.length > 0) {
+      lines.push('', `Problems with these pages: ${elsewhere.map((f) => `\`${f.rule}\` on line ${f.range.start.line + 1}`).join(', ')}.`);
+    }
+  }
   return lines.join('\n');
+}
+
+/** Whether a related range starts within the call (its name or the whole call expression). */
+function sameStart(r: Finding['range'], site: CallInfo['site']): boolean {
+  const { start } = r;
+  const c = site.callRange;
+  return start.line === c.start.line && start.column >= c.start.column && start.column <= c.end.column;
 }
 
 export async function hover(doc: OpenDocument, analysis: DocumentAnalysis | undefined, pos: Position): Promise<Hover | null> {
