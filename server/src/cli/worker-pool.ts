@@ -1,7 +1,8 @@
 /**
- * Runs checkFile() over many inputs on worker threads (one per core). Workers start before the
- * inputs are known, pull batches as they finish (small batches near the end, so no core waits
- * on another), and send back one result per input. The worker entry is this same bundle
+ * Runs checkFile() over many inputs on `size` threads: size − 1 worker threads plus the main
+ * thread itself (idle otherwise, and already warm: one runtime fewer to start). Each pulls
+ * batches from one queue as it finishes (small batches near the end, so no core waits on
+ * another); results come back in input order. The worker entry is this same bundle
  * (dist/cli.js): main.ts calls runCheckWorker() when it starts as a worker.
  */
 import * as path from 'node:path';
@@ -61,7 +62,7 @@ export class WorkerPool {
     readonly size: number,
     private readonly options: CheckRunOptions,
   ) {
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < size - 1; i++) {
       this.workers.push(new Worker(workerEntry(), { workerData: { tag: WORKER_TAG, options } }));
     }
   }
@@ -76,8 +77,8 @@ export class WorkerPool {
         resolve([]);
         return;
       }
-      const send = (w: Worker): boolean => {
-        if (next >= inputs.length) return false;
+      let failed = false;
+      const take = (): BatchMessage['items'] => {
         const remaining = inputs.length - next;
         const size = Math.max(8, Math.min(512, Math.floor(remaining / (this.size * 4))));
         const items: BatchMessage['items'] = [];
@@ -85,17 +86,25 @@ export class WorkerPool {
           const input = inputs[next]!;
           items.push({ index: next, path: input.path, display: input.display, explicit: input.explicit });
         }
-        w.postMessage({ type: 'batch', items } satisfies BatchMessage);
-        return true;
+        return items;
+      };
+      const finish = (n: number): void => {
+        done += n;
+        if (done === inputs.length) resolve(results as CheckFileResult[]);
+      };
+      const send = (w: Worker): void => {
+        if (next < inputs.length && !failed) w.postMessage({ type: 'batch', items: take() } satisfies BatchMessage);
       };
       for (const w of this.workers) {
         w.on('message', (msg: ResultsMessage) => {
           for (const r of msg.results) results[r.index] = r.result;
-          done += msg.results.length;
-          if (done === inputs.length) resolve(results as CheckFileResult[]);
-          else send(w);
+          finish(msg.results.length);
+          send(w);
         });
-        w.on('error', reject);
+        w.on('error', (e) => {
+          failed = true;
+          reject(e);
+        });
         w.on('exit', (code) => {
           if (done < inputs.length && code !== 0) reject(new Error(`a worker thread exited with code ${code}`));
         });
@@ -103,6 +112,29 @@ export class WorkerPool {
         send(w);
         send(w);
       }
+      // The main thread takes batches too, yielding between files so that the workers' messages
+      // are answered while it works.
+      void (async () => {
+        let lastYield = performance.now();
+        while (next < inputs.length && !failed) {
+          const items = take();
+          for (const item of items) {
+            try {
+              results[item.index] = await checkFile(item.path, item.display, item.explicit, this.options);
+            } catch (e) {
+              results[item.index] = { status: 'failed', error: `${item.display}: internal error: ${(e as Error).message}` };
+            }
+            if (performance.now() - lastYield > 4) {
+              await new Promise<void>((r) => setImmediate(r));
+              lastYield = performance.now();
+            }
+          }
+          finish(items.length);
+        }
+      })().catch((e: unknown) => {
+        failed = true;
+        reject(e as Error);
+      });
     });
   }
 
