@@ -71,6 +71,9 @@ export const USER_SETTINGS: Readonly<Record<string, unknown>> = {
   'editor.fontSize': 14,
   'editor.tabSize': 8,
   'editor.detectIndentation': false,
+  // VS Code in a browser auto-saves after 1 s by default; desktop does not. Off, so the test
+  // proves diagnostics follow unsaved edits.
+  'files.autoSave': 'off',
 };
 
 export function writeUserSettings(userDataDir: string, extra: Record<string, unknown> = {}): void {

@@ -8,7 +8,7 @@
  * code-server on a free local port in its own process group, opens a copy of
  * test/e2e/workspace/ and checks, in the browser, what a user sees: the squiggle on a wrong
  * release, the refcount decode in a hover, the quick fix applied with Ctrl+. making the squiggle
- * go, and the quoted-patch reply (.eml) opening in our mail language with the finding on the quoted
+ * go, undo/redo bringing it back and removing it while the file stays unsaved, and the quoted-patch reply (.eml) opening in our mail language with the finding on the quoted
  * line and a refcount in the prose decoded on hover. Screenshots, logs and summary.json go to
  * test-results/e2e/. --update-images copies the README crops to client/images/ after a run where
  * every check passed. Exit 0: all passed; 1: a check failed; 2: the test could not run (setup).
@@ -277,6 +277,18 @@ async function main(): Promise<number> {
       await waitFor(async () => (await line(p, FIXED_LINE).count()) > 0, { what: `the line to read ${FIXED_LINE}`, timeoutMs: 10_000 });
       await waitFor(async () => (await squiggleCount(p)) === 0, { what: 'every squiggle in the file to go', timeoutMs: 15_000 });
       await shot(p, '07-fixed');
+    });
+
+    await step('undo brings the squiggle back and redo removes it, unsaved (analysis follows edits)', async () => {
+      await line(p, FIXED_LINE).click();
+      await p.keyboard.press('Control+Z');
+      await waitFor(async () => (await line(p, WRONG_RELEASE_LINE).count()) > 0, { what: `undo to restore ${WRONG_RELEASE_LINE}`, timeoutMs: 10_000 });
+      await waitFor(() => squiggleOn(p, token(p, 'put_page')), { what: 'the squiggle to come back after undo', timeoutMs: 15_000, intervalMs: 100 });
+      await p.keyboard.press('Control+Shift+Z');
+      await waitFor(async () => (await line(p, FIXED_LINE).count()) > 0, { what: `redo to restore ${FIXED_LINE}`, timeoutMs: 10_000 });
+      await waitFor(async () => (await squiggleCount(p)) === 0, { what: 'every squiggle to go after redo', timeoutMs: 15_000, intervalMs: 100 });
+      // The editor differs from the file on disk: diagnostics followed the edits, not a save.
+      check((await p.locator('.tabs-container .tab.active.dirty').count()) === 1, `${C_FILE} should be modified and unsaved`);
     });
 
     await step(`open ${MAIL_FILE} in the mail language`, async () => {
