@@ -19,6 +19,20 @@ export interface ConditionWorld {
   countText?: string;
   /** Assumptions made on earlier branches, by squashed condition text. */
   assumed(text: string): boolean | undefined;
+  /** Texts assumed true on this path (for `x==VALUE` facts from a switch case). */
+  facts?(): readonly string[];
+}
+
+/** The constant a switch case on this path fixed `expr` to, if any. */
+function knownValue(w: ConditionWorld, expr: string): string | undefined {
+  const prefix = `${expr}==`;
+  for (const t of w.facts?.() ?? []) if (t.startsWith(prefix)) return t.slice(prefix.length);
+  return undefined;
+}
+
+/** A literal or an UPPER_CASE name (enum or #define): distinct texts are distinct values. */
+function isConstantText(t: string): boolean {
+  return /^(?:-?\d+[uUlL]*|0[xX][0-9a-fA-F]+[uUlL]*|[A-Z][A-Z0-9_]*|'.{1,2}')$/.test(t);
 }
 
 type Interval = [number, number];
@@ -121,6 +135,14 @@ export function evaluate(node: Node, w: ConditionWorld): boolean | undefined {
         if (a === true || b === true) return true;
         if (a === false && b === false) return false;
         break;
+      }
+      if (op === '==' || op === '!=') {
+        // `switch (cmd) case 1:` earlier on the path: `cmd == 1` is known, `cmd == 2` is not so.
+        const value = knownValue(w, squash(unwrap(left).text));
+        const other = squash(unwrap(right).text);
+        if (value !== undefined && isConstantText(other) && isConstantText(value)) {
+          return (value === other) === (op === '==');
+        }
       }
       const a = intervalOf(left, w);
       const b = intervalOf(right, w);

@@ -87,7 +87,11 @@ export function explore(q: PathQuery): PathResult {
   for (const n of q.cfg.nodes) {
     if (!n.switchOn || !n.cases || !isPure(n.switchOn)) continue;
     const i = n.cases.findIndex((c) => c.startIndex <= call.startIndex && c.endIndex >= call.endIndex);
-    if (i >= 0) seeded = assume(seeded, `switch:${condKey(n.switchOn)}`, i);
+    if (i >= 0) {
+      seeded = assume(seeded, `switch:${condKey(n.switchOn)}`, i);
+      const value = n.cases[i]!.childForFieldName('value');
+      if (value) seeded = assume(seeded, `${condKey(n.switchOn)}==${squash(value.text)}`, true);
+    }
   }
   // Inside #ifdef X: every #ifdef X on the path is compiled in (and its #else is not).
   for (let p = call.parent; p; p = p.parent) {
@@ -169,6 +173,7 @@ export function explore(q: PathQuery): PathResult {
   const worldFor = (st: State): ConditionWorld => ({
     ...q.world,
     resultNames: st.alive ? q.world.resultNames : new Set(),
+    facts: () => st.assumptions.filter(([, v]) => v === true).map(([t]) => t),
     assumed: (text) => {
       const v = st.assumptions.find(([t]) => t === text)?.[1];
       return typeof v === 'boolean' ? v : undefined;
@@ -270,7 +275,15 @@ export function explore(q: PathQuery): PathResult {
         return;
       }
       const pure = isPure(node.switchOn);
-      node.succ.forEach((s, i) => push({ ...st, node: s, assumptions: pure ? assume(st.assumptions, text, i) : st.assumptions }));
+      node.succ.forEach((s, i) => {
+        let assumptions = st.assumptions;
+        if (pure) {
+          assumptions = assume(assumptions, text, i);
+          const value = node.cases?.[i]?.childForFieldName('value');
+          if (value) assumptions = assume(assumptions, `${condKey(node.switchOn!)}==${squash(value.text)}`, true);
+        }
+        push({ ...st, node: s, assumptions });
+      });
       return;
     }
     for (const s of node.succ) push({ ...st, node: s });

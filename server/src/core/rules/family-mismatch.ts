@@ -4,7 +4,7 @@
  */
 import { counterpartKey, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
-import { calleeNode, rangeOf } from '../matcher/syntax.ts';
+import { calleeNode, rangeOf, unwrap } from '../matcher/syntax.ts';
 import type { Fix } from '../types.ts';
 import type { RuleContext } from './rule-context.ts';
 
@@ -54,6 +54,11 @@ export function replacementName(m: Mismatch, ctx: RuleContext): string | undefin
 export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
   const key = m.acquisition.key;
   if (!key || !/^\w+$/.test(key) || m.elsewhere) return false;
+  // Only a page variable (`&page`, or the page a wrapper returns) has other sources; an array's
+  // own assignment is its allocation.
+  const pages = m.acquisition.pagesNode ? unwrap(m.acquisition.pagesNode) : undefined;
+  const byAddress = pages?.type === 'pointer_expression' && unwrap(pages.childForFieldName('argument')!).type === 'identifier';
+  if (!byAddress && m.acquisition.kind.returns !== 'page') return false;
   const acq = m.acquisition.call;
   return ctx.facts.info.body.descendantsOfType(['assignment_expression', 'init_declarator']).some((a) => {
     if (!a) return false;
