@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { isRuleId, SEVERITIES } from '../core/rules/index.ts';
 import type { ApiModelSetting, RuleId, Severity } from '../core/types.ts';
-import { checkFile, checkStdinText, decodeSource, type CheckFileResult, type CheckMode, type CheckRunOptions } from './check-file.ts';
+import { checkFile, checkStdinText, decodeSource, skipWalkedFile, type CheckFileResult, type CheckMode, type CheckRunOptions } from './check-file.ts';
 import { collectInputs } from './collect-files.ts';
 import { errorLine, UsageError } from './errors.ts';
 import { findFormat, type CheckSummary, type FileReport, type FormatContext } from './formats/index.ts';
@@ -135,7 +135,7 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
 
 async function sequential(inputs: readonly { path: string; display: string; explicit: boolean }[], options: CheckRunOptions): Promise<CheckFileResult[]> {
   const out: CheckFileResult[] = [];
-  for (const i of inputs) out.push(await checkFile(i.path, i.display, i.explicit, options));
+  for (const i of inputs) out.push((!i.explicit && skipWalkedFile(i.path)) || (await checkFile(i.path, i.display, i.explicit, options)));
   return out;
 }
 

@@ -55,6 +55,22 @@ function analysisOptions(options: CheckRunOptions, filePath?: string): AnalysisO
   return { api: options.api, rules: options.rules, ...(filePath ? { filePath } : {}) };
 }
 
+/** The result of every file the prefilter skips (shared: one object, not one per file). */
+export const SKIPPED: CheckFileResult = Object.freeze({ status: 'skipped' });
+
+/**
+ * The synchronous fast path for walked files: SKIPPED when the file names no acquisition,
+ * undefined when it needs checkFile() (or could not be read: checkFile reports that).
+ * Skipping most of a tree this way allocates no promise and no result per file.
+ */
+export function skipWalkedFile(file: string): CheckFileResult | undefined {
+  try {
+    return namesAcquisition(readRegularFileShared(file)) ? undefined : SKIPPED;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checks one C file, or a patch/mail when its name or content says so. */
 export async function checkFile(file: string, display: string, explicit: boolean, options: CheckRunOptions): Promise<CheckFileResult> {
   let buf: Buffer;
@@ -63,7 +79,7 @@ export async function checkFile(file: string, display: string, explicit: boolean
     if (!explicit) {
       // Walked files: most name no acquisition; read them without allocating, keep the few that do.
       const view = readRegularFileShared(file);
-      if (!namesAcquisition(view)) return { status: 'skipped' };
+      if (!namesAcquisition(view)) return SKIPPED;
       buf = Buffer.from(view);
     } else {
       buf = fs.readFileSync(file);
@@ -78,7 +94,7 @@ export async function checkFile(file: string, display: string, explicit: boolean
   // Named inputs that are not C by extension may be patches or mails (by name or content).
   const patchKind = explicit && !/\.[ch]$/.test(file) ? detectPatchInput(file, text) : undefined;
   if (patchKind) return checkPatchText(text, patchKind, display, options);
-  if (!namesAcquisition(buf)) return { status: 'skipped' };
+  if (!namesAcquisition(buf)) return SKIPPED;
   return checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } });
 }
 

@@ -92,7 +92,7 @@ class Walker {
     if (rootReal && this.roots.some((r) => r !== rootReal && this.coveredBy(rootReal, r))) return;
     if (rootReal && this.linkedWalked.has(rootReal)) return;
     if (rootReal) this.linkedWalked.add(rootReal);
-    const stack: string[] = [root];
+    const stack: string[] = [path.normalize(root)];
     while (stack.length > 0) {
       const dir = stack.pop()!;
       let entries: fs.Dirent[];
@@ -104,8 +104,9 @@ class Walker {
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subdirs: string[] = [];
+      const prefix = dir === '.' ? '' : dir.endsWith(path.sep) ? dir : dir + path.sep;
       for (const e of entries) {
-        const full = path.join(dir, e.name);
+        const full = prefix + e.name; // dir is normalised already: no path.join per entry
         if (e.isFile()) {
           if (SOURCE_RE.test(e.name)) this.inputs.push({ path: full, display: full, explicit: false });
         } else if (e.isDirectory()) {

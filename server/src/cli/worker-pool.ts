@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { checkFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
+import { checkFile, skipWalkedFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
 import type { CheckInput } from './collect-files.ts';
 
 const WORKER_TAG = 'gup-review-check-worker';
@@ -39,7 +39,7 @@ export function runCheckWorker(): void {
       for (const item of msg.items) {
         let result: CheckFileResult;
         try {
-          result = await checkFile(item.path, item.display, item.explicit, options);
+          result = (!item.explicit && skipWalkedFile(item.path)) || (await checkFile(item.path, item.display, item.explicit, options));
         } catch (e) {
           result = { status: 'failed', error: `${item.display}: internal error: ${(e as Error).message}` };
         }
@@ -120,7 +120,8 @@ export class WorkerPool {
           const items = take();
           for (const item of items) {
             try {
-              results[item.index] = await checkFile(item.path, item.display, item.explicit, this.options);
+              results[item.index] =
+                (!item.explicit && skipWalkedFile(item.path)) || (await checkFile(item.path, item.display, item.explicit, this.options));
             } catch (e) {
               results[item.index] = { status: 'failed', error: `${item.display}: internal error: ${(e as Error).message}` };
             }

@@ -4,7 +4,7 @@
  */
 import { counterpartKey, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
-import { calleeNode, rangeOf, unwrap } from '../matcher/syntax.ts';
+import { calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
 import type { Fix } from '../types.ts';
 import type { RuleContext } from './rule-context.ts';
 
@@ -67,6 +67,7 @@ export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
     const right = isDecl ? a.childForFieldName('value') : a.childForFieldName('right');
     if (!left || !right || left.text.replace(/^\*+/, '').trim() !== key) return false;
     if (/^(NULL|0)$/.test(right.text.trim())) return false;
+    if (storageKey(right) === key) return false; // `page = compound_head(page)`: still the same page
     return !(right.startIndex <= acq.startIndex && right.endIndex >= acq.endIndex);
   });
 }
