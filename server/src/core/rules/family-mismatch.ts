@@ -5,8 +5,8 @@
 import { counterpartKey, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
 import { calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
-import type { Fix } from '../types.ts';
-import type { RuleContext } from './rule-context.ts';
+import type { Finding, Fix, RuleId } from '../types.ts';
+import { acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
 
 export interface Mismatch {
   release: ReleaseSite;
@@ -80,4 +80,24 @@ export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
   const callee = calleeNode(call);
   if (!callee) return [];
   return [{ title: `Replace ${callee.text}() with ${name}()`, edits: [{ range: rangeOf(callee), newText: name }] }];
+}
+
+/**
+ * The finding for a mismatch: `headline` says what is wrong with this release; the helper,
+ * struct-field and mixed-source parts of the message and the related locations are the same for
+ * both rules.
+ */
+export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, headline: (where: string) => string): Finding {
+  const where = `line ${line(m.acquisition.call)}${m.elsewhere ? ` in ${m.elsewhere}()` : ''}`;
+  const via = m.release.kind.inner
+    ? `${m.release.kind.name}() releases them with ${m.release.kind.spec.name}() (line ${line(m.release.kind.inner)}); `
+    : '';
+  const mixed = mixedSource(m, ctx)
+    ? ` (${m.acquisition.key} also holds pages from elsewhere on other paths: release those separately)`
+    : '';
+  const related = [acquisitionRelated(m.acquisition)];
+  if (m.release.kind.inner) {
+    related.push({ range: calleeRange(m.release.kind.inner), message: `the helper releases here with ${m.release.kind.spec.name}()` });
+  }
+  return finding(rule, ctx, calleeRange(m.release.call), via + headline(where) + mixed, related, renameFix(m, ctx));
 }
