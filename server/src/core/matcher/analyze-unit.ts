@@ -6,29 +6,40 @@
 import { ACQUISITIONS, RELEASES, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { RULES } from '../rules/index.ts';
-import type { ApiModel, Finding, Range } from '../types.ts';
-import { functionFacts, type FunctionFacts } from './function-facts.ts';
+import type { ApiModel, Finding, Position, Range } from '../types.ts';
+import { collectSites, functionFacts, type FunctionFacts, type FunctionSites } from './function-facts.ts';
 import type { AcquisitionSite } from './sites.ts';
 import { computeSummaries, functionInfo, type FunctionInfo } from './summaries.ts';
-import { fieldOfKey, rangeOf } from './syntax.ts';
+import { fieldOfKey, functionDefinitions, rangeOf } from './syntax.ts';
 
 export interface UnitResult {
   findings: Finding[];
   notes: Array<{ range: Range; message: string }>;
 }
 
+/** A cached function result, with the row it was computed at and the function's length. */
+interface CachedUnit extends UnitResult {
+  row: number;
+  lines: number;
+}
+
+interface Unit {
+  info: FunctionInfo;
+  sites: FunctionSites;
+}
+
 /** Per-document cache of per-function results (the language server keeps one per document). */
 export class FunctionCache {
-  private entries = new Map<string, UnitResult>();
+  private entries = new Map<string, CachedUnit>();
   private used = new Set<string>();
 
-  get(key: string): UnitResult | undefined {
+  get(key: string): CachedUnit | undefined {
     const v = this.entries.get(key);
     if (v) this.used.add(key);
     return v;
   }
 
-  set(key: string, value: UnitResult): void {
+  set(key: string, value: CachedUnit): void {
     this.entries.set(key, value);
     this.used.add(key);
   }
@@ -61,7 +72,7 @@ interface FieldInfo {
 
 export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel, cache?: FunctionCache): UnitResult {
   if (!TABLE_RE.test(text)) return { findings: [], notes: [] };
-  const all = root.descendantsOfType('function_definition').filter((n): n is Node => n !== null);
+  const all = functionDefinitions(root);
 
   // Functions worth a look: those naming a table function, then those naming a helper or wrapper.
   const infos = new Map<number, FunctionInfo>();
@@ -83,51 +94,79 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     names = extra.length ? new RegExp(`\\b(?:${[...TABLE_NAMES, ...extra].join('|')})\\b`) : TABLE_RE;
   }
 
-  const factsList = [...infos.values()].map((info) => functionFacts(info, summaries, model));
-  const fields = fieldAcquisitions(factsList, text, model);
-  linkFieldReleases(factsList, fields);
+  // Cheap pass: every function's acquisitions and releases (no paths), for the file-wide facts.
+  const units = [...infos.values()].map((info) => ({ info, sites: collectSites(info, summaries) }));
+  const fields = fieldAcquisitions(units, text, model);
+  const rightSomewhere = fieldsReleasedRight(units, fields);
 
   const signature = `${model}|${summaries.signature()}|${[...fields].map(([f, i]) => `${f}:${i.acquisition.call.startIndex}${i.conflict}`).join(',')}`;
   const findings: Finding[] = [];
   const notes: UnitResult['notes'] = [];
-  for (const facts of factsList) {
-    const fn = facts.info.node;
-    const key = `${fn.startPosition.row}:${fn.startPosition.column}|${signature}|${fn.text}`;
-    let result = cache?.get(key);
-    if (!result) {
-      result = { findings: [], notes: [] };
+  for (const { info, sites } of units) {
+    const fn = info.node;
+    const row = fn.startPosition.row;
+    // Keyed by the function's own text, not its place: edits above it only shift its results.
+    const key = `${fn.startPosition.column}|${signature}|${fn.text}`;
+    let cached = cache?.get(key);
+    if (!cached) {
+      const facts = functionFacts(info, summaries, model, sites);
+      facts.fieldReleases = fieldReleasesOf(sites, fields, rightSomewhere, info.name);
+      const result: UnitResult = { findings: [], notes: [] };
       for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
       for (const af of facts.acquisitions) {
         if (af.quiet) result.notes.push({ range: rangeOf(af.site.call), message: `${af.site.kind.name}(): no leak check: ${af.quiet}` });
       }
-      cache?.set(key, result);
+      cached = { ...result, row, lines: fn.endPosition.row - row };
+      cache?.set(key, cached);
     }
-    findings.push(...result.findings);
-    notes.push(...result.notes);
+    const shifted = shiftResult(cached, row);
+    findings.push(...shifted.findings);
+    notes.push(...shifted.notes);
   }
   cache?.sweep();
   return { findings, notes };
 }
 
+/** Moves a cached function's in-function ranges to where the function now starts. */
+function shiftResult(r: CachedUnit, row: number): UnitResult {
+  const delta = row - r.row;
+  if (delta === 0) return r;
+  const inside = (line: number) => line >= r.row && line <= r.row + r.lines;
+  const pos = (p: Position): Position => (inside(p.line) ? { line: p.line + delta, column: p.column } : p);
+  const range = (x: Range): Range => ({ start: pos(x.start), end: pos(x.end) });
+  // Messages name lines ("(line 12)"): those inside the function move with it.
+  const text = (m: string) => m.replace(/\bline (\d+)/g, (all, n: string) => (inside(Number(n) - 1) ? `line ${Number(n) + delta}` : all));
+  return {
+    findings: r.findings.map((f) => ({
+      ...f,
+      message: text(f.message),
+      range: range(f.range),
+      related: f.related.map((rel) => ({ ...rel, range: range(rel.range) })),
+      fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: range(e.range) })) })),
+    })),
+    notes: r.notes.map((n) => ({ ...n, message: text(n.message), range: range(n.range) })),
+  };
+}
+
 /** Struct fields that hold pages from an acquisition, with whether anything else fills them. */
-function fieldAcquisitions(factsList: FunctionFacts[], text: string, model: ApiModel): Map<string, FieldInfo> {
+function fieldAcquisitions(units: Unit[], text: string, model: ApiModel): Map<string, FieldInfo> {
   const fields = new Map<string, FieldInfo>();
   const acqVars = new Set<string>();
-  for (const facts of factsList) {
-    for (const af of facts.acquisitions) {
-      const key = af.site.key;
+  for (const { info, sites } of units) {
+    for (const site of sites.acquisitions) {
+      const key = site.key;
       if (!key || key === 'NULL') continue;
       if (/^\w+$/.test(key)) acqVars.add(key);
       let field = fieldOfKey(key);
-      if (!field && /^\w+$/.test(key)) field = storedField(facts, key);
+      if (!field && /^\w+$/.test(key)) field = storedField(info, key);
       if (!field) continue;
-      const expected = expectedReleaseClass(af.site.kind.family, model);
+      const expected = expectedReleaseClass(site.kind.family, model);
       const prev = fields.get(field);
       if (prev) {
         if (prev.expected !== expected) prev.conflict = true;
         continue;
       }
-      fields.set(field, { acquisition: af.site, functionName: facts.info.name, expected, conflict: false });
+      fields.set(field, { acquisition: site, functionName: info.name, expected, conflict: false });
     }
   }
   // Anything else assigned into the field (another source of pages) makes it ambiguous.
@@ -145,8 +184,8 @@ function fieldAcquisitions(factsList: FunctionFacts[], text: string, model: ApiM
 }
 
 /** `obj->pages = pages` in the acquiring function: the field the pages end up in. */
-function storedField(facts: FunctionFacts, key: string): string | undefined {
-  for (const a of facts.info.body.descendantsOfType('assignment_expression')) {
+function storedField(info: FunctionInfo, key: string): string | undefined {
+  for (const a of info.body.descendantsOfType('assignment_expression')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
     if (!left || !right || left.type !== 'field_expression') continue;
@@ -155,24 +194,35 @@ function storedField(facts: FunctionFacts, key: string): string | undefined {
   return undefined;
 }
 
-function linkFieldReleases(factsList: FunctionFacts[], fields: Map<string, FieldInfo>): void {
-  if (fields.size === 0) return;
-  // Fields released with the right kind somewhere are handled both ways (e.g. user or kernel pages).
-  const rightSomewhere = new Set<string>();
-  const candidates: Array<{ facts: FunctionFacts; index: number; field: string }> = [];
-  for (const facts of factsList) {
-    const matched = new Set(facts.acquisitions.flatMap((a) => a.releases));
-    facts.releases.forEach((rel, index) => {
+/** Fields released with the right kind somewhere (user or kernel pages both handled: quiet). */
+function fieldsReleasedRight(units: Unit[], fields: Map<string, FieldInfo>): Set<string> {
+  const out = new Set<string>();
+  for (const { sites } of units) {
+    for (const rel of sites.releases) {
       const field = rel.key ? fieldOfKey(rel.key) : undefined;
       const info = field ? fields.get(field) : undefined;
-      if (!field || !info || info.conflict || !info.expected) return;
-      if (rel.kind.cls === info.expected) rightSomewhere.add(field);
-      else if (!matched.has(index)) candidates.push({ facts, index, field });
-    });
+      if (field && info && rel.kind.cls === info.expected) out.add(field);
+    }
   }
-  for (const c of candidates) {
-    if (rightSomewhere.has(c.field)) continue;
-    const info = fields.get(c.field)!;
-    c.facts.fieldReleases.push({ release: c.index, acquisition: info.acquisition, functionName: info.functionName });
-  }
+  return out;
+}
+
+/** Releases in one function of a field that an acquisition elsewhere in the file filled. */
+function fieldReleasesOf(
+  sites: FunctionSites,
+  fields: Map<string, FieldInfo>,
+  rightSomewhere: Set<string>,
+  functionName: string,
+): FunctionFacts['fieldReleases'] {
+  const out: FunctionFacts['fieldReleases'] = [];
+  const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
+  sites.releases.forEach((rel, index) => {
+    const field = rel.key ? fieldOfKey(rel.key) : undefined;
+    const info = field ? fields.get(field) : undefined;
+    if (!field || !info || info.conflict || !info.expected || rightSomewhere.has(field)) return;
+    if (rel.kind.cls === info.expected || ownKeys.has(rel.key)) return;
+    if (info.functionName === functionName && info.acquisition.key === rel.key) return;
+    out.push({ release: index, acquisition: info.acquisition, functionName: info.functionName });
+  });
+  return out;
 }

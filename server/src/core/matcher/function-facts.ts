@@ -37,16 +37,22 @@ export interface FunctionFacts {
 
 const PATH_BUDGET = 8000;
 
-export function functionFacts(info: FunctionInfo, summaries: FileSummaries, model: ApiModel): FunctionFacts {
+export interface FunctionSites {
+  acquisitions: AcquisitionSite[];
+  releases: ReleaseSite[];
+  releaseByCall: Map<number, number[]>;
+}
+
+/** The acquisitions and releases of a function, without any path work (cheap). */
+export function collectSites(info: FunctionInfo, summaries: FileSummaries): FunctionSites {
   const acquisitions: AcquisitionSite[] = [];
   const releases: ReleaseSite[] = [];
   const releaseByCall = new Map<number, number[]>();
-  for (const call of info.calls) {
-    const name = calleeName(call);
-    if (!name) continue;
-    const acq = name === info.name ? undefined : summaries.acquisitionKind(name);
+  for (const [ci, call] of info.calls.entries()) {
+    const name = info.callNames[ci]!;
+    if (!name || name === info.name) continue;
+    const acq = summaries.acquisitionKind(name);
     if (acq) acquisitions.push(acquisitionSite(call, acq, info.aliases));
-    if (name === info.name) continue;
     for (const kind of summaries.releaseKinds(name)) {
       const site = releaseSite(call, kind, info.aliases);
       const list = releaseByCall.get(call.id) ?? [];
@@ -55,6 +61,16 @@ export function functionFacts(info: FunctionInfo, summaries: FileSummaries, mode
       releases.push(site);
     }
   }
+  return { acquisitions, releases, releaseByCall };
+}
+
+export function functionFacts(
+  info: FunctionInfo,
+  summaries: FileSummaries,
+  model: ApiModel,
+  sites: FunctionSites = collectSites(info, summaries),
+): FunctionFacts {
+  const { acquisitions, releases, releaseByCall } = sites;
   const facts: FunctionFacts = { info, model, acquisitions: [], releases, fieldReleases: [] };
   if (acquisitions.length === 0) return facts;
 

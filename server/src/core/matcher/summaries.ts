@@ -22,6 +22,8 @@ export interface FunctionInfo {
   name: string;
   params: string[];
   calls: Node[];
+  /** Callee name of each call (same order; '' when not a plain name): read once per analysis. */
+  callNames: string[];
   aliases: Aliases;
 }
 
@@ -58,8 +60,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     for (const fn of functions) {
       if (fn.params.length === 0) continue;
       // Releases of a parameter.
-      for (const call of fn.calls) {
-        const name = calleeName(call);
+      for (const [ci, call] of fn.calls.entries()) {
+        const name = fn.callNames[ci]!;
         if (!name || name === fn.name) continue;
         const table = releaseKindFromTable(name);
         const kinds: Array<[ReleaseKind, number]> = [];
@@ -96,8 +98,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
       }
       // Acquisitions for the caller.
       if (s.wrappers.has(fn.name)) continue;
-      for (const call of fn.calls) {
-        const name = calleeName(call);
+      for (const [ci, call] of fn.calls.entries()) {
+        const name = fn.callNames[ci]!;
         if (!name || name === fn.name) continue;
         const kind = s.acquisitionKind(name);
         if (!kind) continue;
@@ -106,8 +108,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
         const p = site.key ? fn.params.indexOf(site.key) : -1;
         const countParam = site.countNode ? fn.params.indexOf(unwrap(site.countNode).text) : -1;
         if (p >= 0 && returnsResult && (kind.returns === 'count' || kind.returns === 'bool')) {
-          const releasesOwn = fn.calls.some((c) => {
-            const rk = releaseKindFromTable(calleeName(c) ?? '');
+          const releasesOwn = fn.calls.some((c, ci) => {
+            const rk = releaseKindFromTable(fn.callNames[ci]!);
             return !!rk && releaseSite(c, rk, fn.aliases).key === site.key;
           });
           // `*pfn = page_to_pfn(pages[0])`: the wrapper passes the page on through an out-parameter.
@@ -173,5 +175,6 @@ export function functionInfo(node: Node): FunctionInfo | undefined {
   const body = node.childForFieldName('body');
   const name = functionName(node);
   if (!body || !name) return undefined;
-  return { node, body, name, params: parameterNames(node), calls: collectCalls(body), aliases: new Aliases(body) };
+  const calls = collectCalls(body);
+  return { node, body, name, params: parameterNames(node), calls, callNames: calls.map((c) => calleeName(c) ?? ''), aliases: new Aliases(body) };
 }

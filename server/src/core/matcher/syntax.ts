@@ -226,3 +226,22 @@ export function readsData(node: Node): boolean {
   if (u.type === 'call_expression') return /^(page_address|folio_address|kmap\w*|lowmem_page_address)$/.test(calleeName(u) ?? '');
   return false;
 }
+
+/**
+ * Function definitions of a file without walking into their bodies: top-level ones, and those
+ * inside #if blocks, extern "C"-like wrappers or ERROR nodes (recovery keeps them there).
+ */
+export function functionDefinitions(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    for (let i = n.namedChildCount - 1; i >= 0; i--) {
+      const c = n.namedChild(i);
+      if (!c) continue;
+      if (c.type === 'function_definition') out.push(c);
+      else if (c.type.startsWith('preproc_') || c.type === 'ERROR' || c.type === 'linkage_specification' || c.type === 'declaration_list') stack.push(c);
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
+}

@@ -1,0 +1,54 @@
+/**
+ * The per-function cache must give exactly what a fresh analysis gives, after edits above a
+ * function (its results move), inside it (recomputed) and to a helper it calls (invalidated).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyzeTree, FunctionCache } from '../../server/src/core/analyze.ts';
+import { createCParser, parseKernelC } from '../../server/src/core/parser.ts';
+import type { AnalysisResult } from '../../server/src/core/types.ts';
+
+const fixture = readFileSync(join(__dirname, '..', 'fixtures', 'c', 'helpers.c'), 'utf8');
+
+async function both(text: string, cache: FunctionCache): Promise<[AnalysisResult, AnalysisResult]> {
+  const parser = await createCParser();
+  const tree = parseKernelC(parser, text);
+  const cached = analyzeTree(text, tree, { api: 'unpin_user_page' }, cache);
+  const fresh = analyzeTree(text, tree, { api: 'unpin_user_page' });
+  tree.delete();
+  parser.delete();
+  return [cached, fresh];
+}
+
+test('cached results equal fresh ones across edits', async () => {
+  const cache = new FunctionCache();
+  const edits = [
+    (t: string) => t,
+    (t: string) => `/* a new comment\n * of three lines\n */\n${t}`, // shifts everything
+    (t: string) => t.replace('demo_work(pages, got);', 'demo_work(pages, got);\n\tdemo_more(pages);'), // inside a caller
+    (t: string) => t.replace('put_page(pages[i]);', 'unpin_user_page(pages[i]);'), // the helper changes
+    (t: string) => t.replace('static int demo_use_page', '\n\nstatic int demo_use_page'), // shift one function
+  ];
+  let text = fixture;
+  let reused = 0;
+  for (const edit of edits) {
+    text = edit(text);
+    const before = cache.size;
+    const [cached, fresh] = await both(text, cache);
+    assert.deepEqual(cached.findings, fresh.findings);
+    assert.deepEqual(cached.notes, fresh.notes);
+    if (cache.size <= before) reused++;
+  }
+  assert.ok(reused >= 1, 'the cache was never reused');
+});
+
+test('a shifted function keeps correct line numbers in its messages', async () => {
+  const cache = new FunctionCache();
+  await both(fixture, cache);
+  const [cached] = await both(`\n\n\n${fixture}`, cache);
+  const f = cached.findings.find((x) => x.rule === 'mismatched-release')!;
+  const acqLine = f.related[0]!.range.start.line + 1;
+  assert.match(f.message, new RegExp(`\\(line ${acqLine}\\)`));
+});
