@@ -142,8 +142,16 @@ export class OpenDocument {
       const text = this.text;
       const blanked = blankAttributes(text);
       this.reconcileBlanking(blanked);
-      const next = parseKernelC(parser, text, this.tree);
+      let next = parseKernelC(parser, text, this.tree);
       this.tree?.delete();
+      // Tree-sitter's error recovery depends on history: an incremental tree with ERROR nodes can
+      // differ from a fresh parse of the same text, and so can the findings (the edit fuzzer,
+      // test/fuzz/, found a wrong-release that only the edited document showed). Same text, same
+      // diagnostics: such a tree is replaced by a fresh parse. Error-free trees stay incremental.
+      if (this.tree && next.rootNode.hasError) {
+        next.delete();
+        next = parseKernelC(parser, text);
+      }
       this.tree = next;
       this.believed = blanked;
       this.stale = false;
