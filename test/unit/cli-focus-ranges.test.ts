@@ -128,3 +128,31 @@ describe('focused parsing', () => {
     }
   });
 });
+
+describe('the function scanner on damaged input', () => {
+  it('never throws; spans are ordered, inside the text, and end at a closing brace', () => {
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = ['{', '}', '(', ')', ';', '"', "'", '/*', '*/', '//', '\n', '#if X\n', '\\\n', 'int f(void)', ' x '];
+    for (let i = 0; i < 500; i++) {
+      let text = FILE;
+      for (let k = 0; k < 1 + rand(6); k++) {
+        const at = rand(text.length);
+        text = text.slice(0, at) + pieces[rand(pieces.length)] + text.slice(at + rand(3));
+      }
+      const fns = scanFunctions(text);
+      if (!fns) continue;
+      let last = -1;
+      for (const f of fns) {
+        assert.ok(f.start > last && f.start <= f.bodyStart && f.bodyStart < f.end && f.end <= text.length);
+        assert.equal(text[f.end - 1], '}');
+        assert.equal(text[f.bodyStart], '{');
+        last = f.end - 1;
+      }
+      focusRanges(text); // selection never throws either
+    }
+  });
+});

@@ -89,3 +89,27 @@ describe('evaluateCExpression', () => {
     assert.equal(val('('.repeat(20) + '1' + ')'.repeat(20)), 1n);
   });
 });
+
+describe('evaluateCExpression on random input', () => {
+  it('either evaluates or throws CExpressionError, for 5,000 random token strings', () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const tokens = ['1', '0', '0x400', '1U', '7UL', '010', '(', ')', '(int)', '(unsigned int)', '(u8)', '+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '~', '!', '&&', '||', '<', '==', 'GUP_PIN_COUNTING_BIAS', 'x', ' ', '9999999999999999999', '?', ','];
+    const names = { GUP_PIN_COUNTING_BIAS: 1024 };
+    let evaluated = 0;
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: 1 + rand(12) }, () => tokens[rand(tokens.length)]).join('');
+      try {
+        const r = evaluateCExpression(text, { names });
+        assert.equal(typeof r.value, 'bigint', text);
+        evaluated++;
+      } catch (e) {
+        assert.ok(e instanceof CExpressionError, `${text}: ${String(e)}`);
+      }
+    }
+    assert.ok(evaluated > 100, `only ${evaluated} evaluated: the generator should make valid expressions too`);
+  });
+});
