@@ -114,7 +114,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
       const result: UnitResult = { findings: [], notes: [] };
       for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
       for (const af of facts.acquisitions) {
-        if (af.quiet) result.notes.push({ range: rangeOf(af.site.call), message: `${af.site.kind.name}(): no leak check: ${af.quiet}` });
+        if (af.quiet) result.notes.push({ range: rangeOf(af.site.call), message: `${af.site.kind.name}(): no missing-release reported: ${af.quiet}` });
       }
       cached = { ...result, row, lines: fn.endPosition.row - row };
       cache?.set(key, cached);
