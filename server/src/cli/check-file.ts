@@ -26,6 +26,8 @@ export interface CheckRunOptions {
   tree?: string;
   /** Parse whole files instead of the functions that matter (--full-parse). */
   fullParse?: boolean;
+  /** Inputs larger than this many bytes are not checked (--max-file-size); 0 or absent: no limit. */
+  maxFileSize?: number;
 }
 
 export interface CheckFileResult {
@@ -80,8 +82,12 @@ export async function checkFile(file: string, display: string, explicit: boolean
       // Walked files: most name no acquisition; read them without allocating, keep the few that do.
       const view = readRegularFileShared(file);
       if (!namesAcquisition(view)) return SKIPPED;
+      if (options.maxFileSize && view.length > options.maxFileSize) return tooBig(display, view.length, options.maxFileSize);
       buf = Buffer.from(view);
     } else {
+      // Checked before reading: a huge input costs a stat, not a read.
+      const size = fs.statSync(file).size;
+      if (options.maxFileSize && size > options.maxFileSize) return tooBig(display, size, options.maxFileSize);
       buf = fs.readFileSync(file);
     }
     stat = fs.statSync(file);
@@ -93,16 +99,37 @@ export async function checkFile(file: string, display: string, explicit: boolean
   const text = decoded.text;
   // Named inputs that are not C by extension may be patches or mails (by name or content).
   const patchKind = explicit && !/\.[ch]$/.test(file) ? detectPatchInput(file, text) : undefined;
-  if (patchKind) return checkPatchText(text, patchKind, display, options);
+  if (patchKind) return guarded(display, () => checkPatchText(text, patchKind, display, options));
   if (!namesAcquisition(buf)) return SKIPPED;
-  return checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } });
+  return guarded(display, () => checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } }));
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MB`;
+}
+
+function tooBig(display: string, size: number, max: number): CheckFileResult {
+  return { status: 'failed', error: `${display}: ${megabytes(size)} is over the size limit (--max-file-size ${megabytes(max)}), not checked` };
+}
+
+/**
+ * An analysis that throws fails this input only, with one line, and the run goes on with the
+ * others (10,000 nested braces overflowed the matcher's stack and ended the whole run).
+ */
+async function guarded(display: string, check: () => Promise<CheckFileResult>): Promise<CheckFileResult> {
+  try {
+    return await check();
+  } catch (e) {
+    const reason = e instanceof RangeError && /call stack/i.test(e.message) ? 'nesting too deep to analyse' : `internal error: ${(e as Error).message}`;
+    return { status: 'failed', error: `${display}: ${reason}, not checked` };
+  }
 }
 
 /** Checks text read from stdin: a patch/mail when detectPatchInput says so, else C. */
 export async function checkStdinText(text: string, options: CheckRunOptions): Promise<CheckFileResult> {
   const kind = detectPatchInput('-', text);
-  if (kind) return checkPatchText(text, kind, '-', options);
-  return checkCText(text, '-', options);
+  if (kind) return guarded('-', () => checkPatchText(text, kind, '-', options));
+  return guarded('-', () => checkCText(text, '-', options));
 }
 
 async function checkPatchText(

@@ -53,6 +53,7 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => Promise<v
     .option('--tree <dir>', 'kernel tree to apply patches to for full context')
     .option('--verbose', 'also print where the analysis stayed quiet and why, and the API model per file')
     .addOption(new Option('-j, --jobs <n>', 'threads, the main one included (default: one per core, for runs of 400+ files)'))
+    .option('--max-file-size <size>', 'do not check inputs larger than this (bytes, or with K, M, G); reported, exit 2; 0 = no limit', '4M')
     .option('--full-parse', 'parse whole files, not only the functions that take, release or wrap pages (slower; same findings)')
     .action(async (paths: string[], opts: CheckCommandOptions) => {
       await setExit(await runCheck(paths, opts, io));
