@@ -86,7 +86,10 @@ export async function checkFile(file: string, display: string, explicit: boolean
       buf = Buffer.from(view);
     } else {
       // Checked before reading: a huge input costs a stat, not a read.
-      const size = fs.statSync(file).size;
+      const st = fs.statSync(file);
+      // A FIFO or a device named on the command line would block the read or never end.
+      if (!st.isFile()) return { status: 'failed', error: `${display}: not a regular file, not checked` };
+      const size = st.size;
       if (options.maxFileSize && size > options.maxFileSize) return tooBig(display, size, options.maxFileSize);
       buf = fs.readFileSync(file);
     }
