@@ -28,6 +28,10 @@ export function describeFsError(e: unknown): string {
       return 'is a directory';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'no such file (a part of the path is not a directory)';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
     case 'EIO':
       return 'input/output error';
     case 'EMFILE':
