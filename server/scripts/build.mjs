@@ -26,7 +26,8 @@ const common = {
 const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli.js', shebang: true },
   { in: 'server/src/lsp/main.ts', out: 'server.js', shebang: true },
-  { in: 'client/src/extension.ts', out: 'extension.js', external: ['vscode'] },
+  // The client loads into the extension host on activation: minified (its source map stays in dist/).
+  { in: 'client/src/extension.ts', out: 'extension.js', external: ['vscode'], minify: true },
 ];
 
 await Promise.all(
@@ -38,6 +39,7 @@ await Promise.all(
         entryPoints: [e.in],
         outfile: join(out, e.out),
         external: e.external ?? [],
+        minify: e.minify ?? false,
         banner: { js: (e.shebang ? '#!/usr/bin/env node\n' : '') + common.banner.js },
       }).then(() => e.shebang && chmodSync(join(out, e.out), 0o755)),
     ),
