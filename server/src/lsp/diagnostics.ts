@@ -15,6 +15,7 @@ import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
 import { STATUS_NOTIFICATION, type DocumentStatus } from './protocol.ts';
+import { sizeLimitProblem, timeBudgetProblem } from './analysis-limits.ts';
 import { analysisOptions } from './settings.ts';
 
 export interface DocumentAnalysis {
@@ -32,6 +33,8 @@ export class DiagnosticsService {
   private readonly running = new Map<string, Promise<DocumentAnalysis | undefined>>();
   /** Document version each running analysis started from. */
   private readonly runningVersion = new Map<string, number>();
+  /** Documents not analysed as they change, with the reason (an analysis went over the time budget). */
+  private readonly paused = new Map<string, string>();
 
   constructor(
     private readonly connection: Connection,
@@ -56,6 +59,7 @@ export class DiagnosticsService {
   }
 
   scheduleAll(): void {
+    this.paused.clear(); // settings changed: a paused document gets another try
     for (const doc of this.documents.all()) this.schedule(doc.uri);
   }
 
@@ -91,6 +95,10 @@ export class DiagnosticsService {
     let findings: Finding[];
     let model: ModelChoice;
     const problems = [...settings.problems];
+    // Over the size limit, or paused after an analysis over the time budget: skipped, and said so.
+    const skipped = sizeLimitProblem(doc.text.length, settings) ?? this.paused.get(uri);
+    if (skipped) return this.publish({ uri, version, findings: [], diagnostics: [], model: chooseModel(options.api, doc.text, doc.filePath), problems: [...problems, skipped] });
+    const started = performance.now();
     if (doc.kind === 'c') {
       const tree = doc.getTree()!;
       const result = analyzeTree(doc.text, tree, options, doc.cache);
@@ -107,8 +115,17 @@ export class DiagnosticsService {
       // Same choice as the reviewer: the workspace's kernel tree, else the patch text itself.
       model = chooseModel(options.api, text, tree ? path.join(tree, 'include', 'x') : undefined);
     }
+    const overBudget = timeBudgetProblem(performance.now() - started, settings);
+    if (overBudget) {
+      this.paused.set(uri, overBudget);
+      problems.push(overBudget);
+    }
     const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
-    const analysis: DocumentAnalysis = { uri, version, findings, diagnostics, model, problems };
+    return this.publish({ uri, version, findings, diagnostics, model, problems });
+  }
+
+  private publish(analysis: DocumentAnalysis): DocumentAnalysis {
+    const { uri, version, diagnostics } = analysis;
     this.results.set(uri, analysis);
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
     void this.connection.sendNotification(STATUS_NOTIFICATION, statusOf(analysis));
@@ -134,6 +151,7 @@ export class DiagnosticsService {
 
   /** On close: forget results and clear the document's diagnostics. */
   closed(uri: string): void {
+    this.paused.delete(uri);
     const timer = this.scheduled.get(uri);
     if (timer) clearImmediate(timer);
     this.scheduled.delete(uri);

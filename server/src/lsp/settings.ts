@@ -49,6 +49,22 @@ export const SETTINGS_SCHEMA = {
     markdownDescription:
       'Severity per rule id (`off`, `hint`, `information`, `warning`, `error`); rules not listed keep their default.',
   },
+  'gupReview.maxFileSize': {
+    type: 'number',
+    scope: 'resource',
+    default: 4,
+    minimum: 0,
+    markdownDescription:
+      'Files larger than this many MB are not analysed (the status item says so); `0`: no limit. The largest `.c` file of Linux 6.1 is 1.7 MB.',
+  },
+  'gupReview.analysisTimeBudget': {
+    type: 'number',
+    scope: 'resource',
+    default: 3000,
+    minimum: 0,
+    markdownDescription:
+      'Milliseconds one analysis may take. A file whose analysis took longer is not analysed again while it is edited (the status item says so) until it is reopened or the settings change; `0`: no budget.',
+  },
   'gupReview.trace.server': {
     type: 'string',
     scope: 'window',
@@ -62,6 +78,10 @@ export const SETTINGS_SCHEMA = {
 export interface ServerSettings {
   apiModel: ApiModelSetting;
   rules: Partial<Record<RuleId, Severity>>;
+  /** gupReview.maxFileSize in MB, when set (default in analysis-limits.ts). */
+  maxFileSize?: number;
+  /** gupReview.analysisTimeBudget in ms, when set (default in analysis-limits.ts). */
+  analysisTimeBudget?: number;
   /** Human-readable problems with the raw settings (shown in the status item, never a pop-up). */
   problems: string[];
 }
@@ -107,7 +127,14 @@ export function parseSettings(raw: unknown): ServerSettings {
       }
     }
   }
-  return { apiModel, rules, problems };
+  const limits: Pick<ServerSettings, 'maxFileSize' | 'analysisTimeBudget'> = {};
+  for (const key of ['maxFileSize', 'analysisTimeBudget'] as const) {
+    const v = raw[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) limits[key] = v;
+    else problems.push(`gupReview.${key}: expected a number ≥ 0, not ${JSON.stringify(v)}; using the default`);
+  }
+  return { apiModel, rules, ...limits, problems };
 }
 
 /** Core analysis options for one document under these settings. */
