@@ -6,9 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CancellationToken, Connection } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 import { analyzeText } from '../core/analyze.ts';
 import { ACQUISITION_NAME_RE } from '../core/api-table.ts';
+import { sizeLimitProblem } from './analysis-limits.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
 import type { DocumentStore } from './documents.ts';
@@ -53,6 +54,9 @@ export class WorkspaceChecker {
   ) {}
 
   async check(params: CheckWorkspaceParams | undefined, token: CancellationToken): Promise<CheckWorkspaceResult> {
+    if (params?.folders !== undefined && (!Array.isArray(params.folders) || !params.folders.every((f) => typeof f === 'string'))) {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'gupReview/checkWorkspace: folders must be a list of folder URIs');
+    }
     const folders = params?.folders ?? this.defaultFolders();
     const problems: string[] = [];
     const files: string[] = [];
@@ -93,7 +97,19 @@ export class WorkspaceChecker {
         continue;
       }
       const settings = await this.configuration.get(uri);
-      const analysis = await analyzeText(text, analysisOptions(settings, file));
+      const tooBig = sizeLimitProblem(text.length, settings);
+      if (tooBig) {
+        problems.push(`${file}: ${tooBig}`);
+        continue;
+      }
+      let analysis: Awaited<ReturnType<typeof analyzeText>>;
+      try {
+        analysis = await analyzeText(text, analysisOptions(settings, file));
+      } catch (err) {
+        // One file that cannot be analysed (10,000 nested braces overflow the stack) is reported; the check goes on.
+        problems.push(`${file}: analysis failed: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       if (analysis.findings.length > 0) {
         result.filesWithFindings++;
         result.findingCount += analysis.findings.length;
