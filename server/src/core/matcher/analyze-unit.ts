@@ -171,7 +171,7 @@ function fieldAcquisitions(units: Unit[], text: string, model: ApiModel): Map<st
   }
   // Anything else assigned into the field (another source of pages) makes it ambiguous.
   for (const [field, info] of fields) {
-    const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\])?\\s*=(?!=)\\s*([^;]{0,200});`, 'g');
+    const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\]\\s*)?=(?!=)\\s*([^;]{0,200});`, 'g');
     for (const m of text.matchAll(re)) {
       const rhs = m[1]!.trim();
       if (/^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(rhs)) continue;
