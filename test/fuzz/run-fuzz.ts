@@ -13,7 +13,7 @@ async function main(): Promise<number> {
   console.log(`fuzz seed ${seed} (reproduce: FUZZ_SEED=${seed} npm run fuzz)`);
   try {
     const t0 = Date.now();
-    const r = await runEditFuzz({ seed, edits, checkpointEvery: 100, files: 4, log: (l) => console.log(l) });
+    const r = await runEditFuzz({ seed, edits, checkpointEvery: 25, files: 4, log: (l) => console.log(l) });
     console.log(
       `edit fuzz ok: seed ${r.seed}, ${r.edits} edits, ${r.checkpoints} checkpoints, ${r.diagnosticsCompared} diagnostics compared, ` +
         `${r.requests} requests, VmRSS ${Math.round(r.rssFirstKb / 1024)} → ${Math.round(r.rssLastKb / 1024)} MB, ${((Date.now() - t0) / 1000).toFixed(1)} s; files ${r.files.join(', ')}`,
