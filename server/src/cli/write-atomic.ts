@@ -30,7 +30,10 @@ export function readSnapshot(file: string): ReadSnapshot {
   return { content, mtimeMs: st.mtimeMs, size: st.size };
 }
 
-export function writeFileAtomic(file: string, data: string | Buffer, snapshot: ReadSnapshot, hooks: WriteAtomicHooks = {}): void {
+export function writeFileAtomic(linkOrFile: string, data: string | Buffer, snapshot: ReadSnapshot, hooks: WriteAtomicHooks = {}): void {
+  // Through a symbolic link, the file it points to is replaced (renaming over the link would turn
+  // it into a copy and leave the real file unfixed).
+  const file = fs.realpathSync(linkOrFile);
   const st = fs.statSync(file);
   const mode = st.mode & 0o7777;
   const dir = path.dirname(file);
