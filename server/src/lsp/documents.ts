@@ -39,6 +39,17 @@ export function documentKind(languageId: string): DocumentKind | undefined {
   }
 }
 
+/** The union of an edited span with one more change (`start`..`oldEnd` became `start`..`newEnd`). */
+function mergeDirty(span: [number, number] | undefined, start: number, oldEnd: number, newEnd: number): [number, number] {
+  if (!span) return [start, newEnd];
+  const shift = newEnd - oldEnd;
+  const [s, e] = span;
+  // Map the old span through the change, then take the union with the change's new text.
+  const ms = s <= start ? s : s >= oldEnd ? s + shift : start;
+  const me = e <= start ? e : e >= oldEnd ? e + shift : newEnd;
+  return [Math.min(ms, start), Math.max(me, newEnd)];
+}
+
 export class OpenDocument {
   readonly cache = new FunctionCache();
   /** Tree for the text as of the last parse, already `edit()`ed for every change since. */
@@ -46,6 +57,10 @@ export class OpenDocument {
   /** The parser's input (attributes blanked) as the tree knows it: the last parse plus the edits since. */
   private believed: string | undefined;
   private stale = true;
+  /** Span of the text (current coordinates) edited since the last parse. */
+  private dirty: [number, number] | undefined;
+  /** How many incremental parses were replaced by a fresh one (for tests and the benchmark). */
+  freshParses = 0;
 
   constructor(
     public doc: TextDocument,
@@ -102,6 +117,7 @@ export class OpenDocument {
         }),
       );
       this.believed = this.believed.slice(0, start) + change.text + this.believed.slice(oldEnd);
+      this.dirty = mergeDirty(this.dirty, start, oldEnd, newEnd);
     }
     if (changes.length === 0) this.doc = TextDocument.update(this.doc, [], version);
     else this.stale = true;
@@ -120,6 +136,7 @@ export class OpenDocument {
     while (i < blanked.length && believed.charCodeAt(i) === blanked.charCodeAt(i)) i++;
     let j = blanked.length;
     while (j > i && believed.charCodeAt(j - 1) === blanked.charCodeAt(j - 1)) j--;
+    this.dirty = mergeDirty(this.dirty, i, j, j);
     const a = this.doc.positionAt(i);
     const b = this.doc.positionAt(j);
     this.tree.edit(
@@ -134,6 +151,74 @@ export class OpenDocument {
     );
   }
 
+  /**
+   * Marks the top-level items (functions, declarations, …) touched by the edits since the last
+   * parse, and one neighbour on each side, as edited, so the incremental parse re-parses them
+   * whole instead of re-using pieces of their old trees. Re-using pieces inside code with errors
+   * is what makes tree-sitter's result depend on the edit history; starting from a top-level
+   * boundary, the parse of these items sees what a fresh parse sees.
+   */
+  private reparseWholeItems(old: Tree): [number, number] | undefined {
+    if (!this.dirty) return undefined;
+    const [ds, de] = this.dirty;
+    const root = old.rootNode;
+    const n = root.childCount;
+    if (n === 0) return undefined;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      const c = root.child(i)!;
+      if (c.endIndex < ds) continue;
+      if (c.startIndex > de) {
+        if (first < 0) first = last = i;
+        break;
+      }
+      if (first < 0) first = i;
+      last = i;
+    }
+    if (first < 0) first = last = n - 1;
+    first = Math.max(0, first - 1);
+    last = Math.min(n - 1, last + 1);
+    const a = root.child(first)!.startIndex;
+    const b = root.child(last)!.endIndex;
+    const pa = this.doc.positionAt(a);
+    const pb = this.doc.positionAt(b);
+    old.edit(
+      new Edit({
+        startIndex: a,
+        oldEndIndex: b,
+        newEndIndex: b,
+        startPosition: { row: pa.line, column: pa.character },
+        oldEndPosition: { row: pb.line, column: pb.character },
+        newEndPosition: { row: pb.line, column: pb.character },
+      }),
+    );
+    this.dirty = mergeDirty(this.dirty, a, b, b);
+    return [a, b];
+  }
+
+  /**
+   * Safety net: whether the parse changed structure outside the items re-parsed whole (`span`) in
+   * code with ERROR nodes. There the incremental tree could depend on history; the caller then
+   * parses afresh. Without a span (no tree before), any change in code with errors counts.
+   */
+  private touchesErrors(oldTree: Tree, next: Tree, span: [number, number] | undefined): boolean {
+    const outside = oldTree
+      .getChangedRanges(next)
+      .map((r): [number, number] => [r.startIndex, r.endIndex])
+      .filter(([s, e]) => !span || s < span[0] || e > span[1]);
+    if (!span && this.dirty) outside.push(this.dirty);
+    if (outside.length === 0) return false;
+    const root = next.rootNode;
+    const n = root.childCount;
+    for (let i = 0; i < n; i++) {
+      const c = root.child(i)!;
+      if (!outside.some(([s, e]) => s <= c.endIndex && e >= c.startIndex)) continue;
+      if (c.hasError || c.isError || c.isMissing) return true;
+    }
+    return false;
+  }
+
   /** The current tree (C documents only), reparsed incrementally if the text changed. */
   getTree(): Tree | undefined {
     const parser = this.parserOf();
@@ -142,16 +227,21 @@ export class OpenDocument {
       const text = this.text;
       const blanked = blankAttributes(text);
       this.reconcileBlanking(blanked);
-      let next = parseKernelC(parser, text, this.tree);
-      this.tree?.delete();
+      const old = this.tree;
+      const span = old ? this.reparseWholeItems(old) : undefined;
+      let next = parseKernelC(parser, text, old);
       // Tree-sitter's error recovery depends on history: an incremental tree with ERROR nodes can
       // differ from a fresh parse of the same text, and so can the findings (the edit fuzzer,
       // test/fuzz/, found a wrong-release that only the edited document showed). Same text, same
-      // diagnostics: such a tree is replaced by a fresh parse. Error-free trees stay incremental.
-      if (this.tree && next.rootNode.hasError) {
+      // tree: the touched top-level items are re-parsed whole (reparseWholeItems), and if the
+      // parse still changed code with errors elsewhere, the tree is replaced by a fresh parse.
+      if (old && next.rootNode.hasError && this.touchesErrors(old, next, span)) {
         next.delete();
         next = parseKernelC(parser, text);
+        this.freshParses++;
       }
+      old?.delete();
+      this.dirty = undefined;
       this.tree = next;
       this.believed = blanked;
       this.stale = false;
@@ -170,6 +260,7 @@ export class OpenDocument {
     this.tree?.delete();
     this.tree = undefined;
     this.believed = undefined;
+    this.dirty = undefined;
     this.stale = true;
   }
 
