@@ -113,6 +113,7 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
   // Baselines, same machine, same run: a full parse, and a full parse + analysis.
   const parser = await createCParser();
   const parses: number[] = [];
+  for (let i = 0; i < 3; i++) parseKernelC(parser, text).delete(); // warm-up (wasm tiers up)
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
     parseKernelC(parser, text).delete();
@@ -123,6 +124,7 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
   // core analysis (analyzeTree with the document's FunctionCache): where keystroke time goes.
   const split = await keystrokeSplit(text, file);
   const analyses: number[] = [];
+  await analyzeText(text, { filePath: file }); // warm-up
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     await analyzeText(text, { filePath: file });
