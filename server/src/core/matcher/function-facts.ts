@@ -11,7 +11,7 @@ import { explore, type NodeEvent, type PathResult } from './paths.ts';
 import { acquisitionSite, releaseSite, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import type { Aliases } from './aliases.ts';
 import type { FileSummaries, FunctionInfo } from './summaries.ts';
-import { assignedNames, callArguments, calleeName, isInside, localNames, readsData, storageKey, unwrap } from './syntax.ts';
+import { assignedNames, callArguments, calleeName, declaratorName, isInside, localNames, readsData, storageKey, unwrap } from './syntax.ts';
 
 export interface AcquisitionFacts {
   site: AcquisitionSite;
@@ -197,7 +197,7 @@ function nodeEvents(
   acquisitionCalls: ReadonlySet<number>,
 ): NodeEvent[] {
   const releasesItself = releases.some((r) => r.key === key);
-  const resolvesTo = (arg: Node | undefined, k: string, _site: AcquisitionSite): boolean => {
+  const resolvesTo = (arg: Node | undefined, k: string): boolean => {
     if (!arg) return false;
     const sk = storageKey(arg);
     return sk !== undefined && sk !== 'NULL' && aliases.resolve(sk) === k;
@@ -208,7 +208,7 @@ function nodeEvents(
   const plainKey = /^\w+$/.test(key) ? key : undefined;
   const names = plainKey ? [plainKey, ...aliases.namesFor(plainKey)] : [];
   /** Whether an expression reads the storage (the variable or an alias: value, element, address). */
-  const mentionsStorage = (n: Node, _k: string | undefined): boolean =>
+  const mentionsStorage = (n: Node): boolean =>
     names.some((name) => n.text.includes(name)) &&
     n.descendantsOfType('identifier').some((i) => !!i && names.includes(i.text) && !underDataRead(i, n));
   const calls = ast.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
@@ -230,14 +230,14 @@ function nodeEvents(
     const args = callArguments(call);
     const sink = findSink(name);
     if (sink) {
-      if (resolvesTo(args[sink.arg], key, site)) out.push({ type: 'handoff', why: `added to ${sink.what} by ${name}()` });
+      if (resolvesTo(args[sink.arg], key)) out.push({ type: 'handoff', why: `added to ${sink.what} by ${name}()` });
       continue;
     }
     if (isBorrower(name)) continue;
     // Passing the pages to an unknown function gives them away, unless this function releases
     // them itself somewhere (then the callee only borrowed them).
     if (releasesItself) continue;
-    if (args.some((a) => resolvesTo(a, key, site) || (plainKey && unwrap(a).type === 'identifier' && unwrap(a).text === plainKey))) {
+    if (args.some((a) => resolvesTo(a, key) || (plainKey && unwrap(a).type === 'identifier' && unwrap(a).text === plainKey))) {
       out.push({ type: 'handoff', why: `passed to ${name}()` });
     }
   }
@@ -249,29 +249,26 @@ function nodeEvents(
     if (!left || !right) continue;
     const l = unwrap(left);
     const containsAcq = right.startIndex <= site.call.startIndex && right.endIndex >= site.call.endIndex;
-    if (l.type === 'identifier') {
-      if (resultNames.has(l.text) && !containsAcq) out.push({ type: 'result-dead' });
+    // A plain variable: `x = …`, or a declaration `struct page *x = …`.
+    const variable = l.type === 'identifier' ? l.text : isDecl ? declaratorName(left) : undefined;
+    if (variable) {
+      if (resultNames.has(variable) && !containsAcq) out.push({ type: 'result-dead' });
       // Copied into a variable that is no alias of it (`page = wpage;`): followed no further.
-      if (l.text !== plainKey && aliases.resolve(l.text) !== key && resolvesTo(right, key, site)) {
-        out.push({ type: 'handoff', why: `copied to ${l.text}` });
+      if (variable !== plainKey && aliases.resolve(variable) !== key && resolvesTo(right, key)) {
+        out.push({ type: 'handoff', why: `copied to ${variable}` });
       }
-      if (plainKey && l.text === plainKey && !containsAcq) {
-        const r = unwrap(right);
-        // `pages = kmalloc…` before the loop that pins is not a kill of held pages, but it would be
-        // a leak of the old ones only if they were still held: stay quiet either way.
-        out.push({ type: 'kill', why: `${plainKey} reassigned` });
-        void r;
-      }
+      // The storage itself takes something else: whatever it held is no longer followed.
+      if (plainKey && variable === plainKey && !containsAcq) out.push({ type: 'kill', why: `${plainKey} reassigned` });
       continue;
     }
-    if (resolvesTo(right, key, site) || mentionsStorage(right, plainKey)) {
+    if (resolvesTo(right, key) || mentionsStorage(right)) {
       const target = l.type === 'subscript_expression' ? unwrap(l.childForFieldName('argument')!) : l;
       if (target.type === 'identifier' && locals.has(target.text)) continue; // local alias
       out.push({ type: 'handoff', why: `stored in ${l.text.replace(/\s+/g, '')}` });
     }
   }
   const e = node.kind === 'return' ? ast.namedChildren.find((c) => c?.type !== 'comment') : undefined;
-  if (node.kind === 'return' && (mentionsStorage(ast, plainKey) || (e && resolvesTo(e, key, site)))) {
+  if (node.kind === 'return' && (mentionsStorage(ast) || (e && resolvesTo(e, key)))) {
     out.push({ type: 'handoff', why: 'returned' });
   }
   const assigned = assignedNames(ast);
