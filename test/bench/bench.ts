@@ -7,9 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliSection } from './cli.ts';
 import { kernelSource } from './kernel-source.ts';
+import { lspSection } from './lsp.ts';
 import type { BenchSection } from './section.ts';
 
-const SECTIONS: BenchSection[] = [cliSection];
+const SECTIONS: BenchSection[] = [cliSection, lspSection];
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
