@@ -42,12 +42,17 @@ export interface EditFuzzReport {
   files: string[];
 }
 
-/** The C corpus: examples/*.c and test/fixtures/c/*.c. */
+/**
+ * The C corpus: examples/*.c and test/fixtures/c/*.c, plus the files listed in FUZZ_EXTRA
+ * (colon-separated; e.g. real kernel files for a local run, never committed).
+ */
 export function corpusFiles(): string[] {
   const dirs = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'fixtures', 'c')];
-  return dirs.flatMap((d) =>
+  const own = dirs.flatMap((d) =>
     fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(d, f)) : [],
   );
+  const extra = (process.env.FUZZ_EXTRA ?? '').split(':').filter((f) => f !== '');
+  return [...own, ...extra];
 }
 
 export function vmRssKb(pid: number): number {

@@ -84,7 +84,12 @@ export function mutate(rnd: Random, parser: Parser, text: string): string {
   const chosen = new Set<number>();
   for (let n = 1 + rnd.int(12); n > 0 && points.length > 0; n--) chosen.add(rnd.pick(points));
   let out = text;
-  for (const at of [...chosen].sort((a, b) => b - a)) out = out.slice(0, at) + rnd.pick(INSERTS) + out.slice(at);
+  for (const at of [...chosen].sort((a, b) => b - a)) {
+    let insert = rnd.pick(INSERTS);
+    // After a `/` token a comment would fuse into `//`, a line comment: keep them apart.
+    if (out[at - 1] === '/' && insert.startsWith('/')) insert = ` ${insert}`;
+    out = out.slice(0, at) + insert + out.slice(at);
+  }
   if (rnd.chance(0.25)) out = out.replace(/\r?\n/g, '\r\n');
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run fuzz`: the long edit fuzz of the language server (10,000 edits by default) and the
  * long fix fuzz, with a random seed (or FUZZ_SEED). Prints the seed first and again with any
- * failure, so `FUZZ_SEED=<seed> npm run fuzz` reproduces it. FUZZ_EDITS sets the number of edits.
+ * failure, so `FUZZ_SEED=<seed> npm run fuzz` reproduces it. FUZZ_EDITS sets the number of edits;
+ * FUZZ_EXTRA=a.c:b.c adds files (e.g. from a local kernel tree) to the corpus.
  */
 import { runEditFuzz } from './edit-fuzz.ts';
 import { runFixFuzz } from './fix-fuzz.ts';
