@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol';
 import { LspSession, waitFor } from '../lsp/lsp-harness.ts';
 import { WRONG_RELEASE_C } from './cli-support.ts';
 
@@ -181,5 +182,14 @@ describe('Check Workspace over hostile files', () => {
     assert.ok(result.problems.some((p) => /c-big\.c: not analysed: the file is 5\.0 MB, over gupReview\.maxFileSize \(4 MB\)/.test(p)), result.problems.join('\n'));
     const good = s.diagnostics.get(pathToFileURL(path.join(dir, 'e-good.c')).href);
     assert.equal(good?.diagnostics.filter((d) => d.code === 'wrong-release').length, 1);
+  });
+
+  it('a check cancelled before it starts answers RequestCancelled; the next check runs to the end', async () => {
+    const source = new CancellationTokenSource();
+    source.cancel();
+    await assert.rejects(s.conn.sendRequest('gupReview/checkWorkspace', {}, source.token), (err: { code?: number }) => err.code === -32800);
+    const result = (await s.conn.sendRequest('gupReview/checkWorkspace', {})) as { cancelled: boolean; filesWithFindings: number };
+    assert.equal(result.cancelled, false);
+    assert.equal(result.filesWithFindings, 2);
   });
 });
