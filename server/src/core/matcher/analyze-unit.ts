@@ -173,7 +173,8 @@ function fieldAcquisitions(units: Unit[], text: string, model: ApiModel): Map<st
   for (const [field, info] of fields) {
     const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\]\\s*)?=(?!=)\\s*([^;]{0,200});`, 'g');
     for (const m of text.matchAll(re)) {
-      const rhs = m[1]!.trim();
+      // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
+      const rhs = m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
       if (/^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(rhs)) continue;
       if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
       info.conflict = true;
