@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { analyzeText } from '../../server/src/core/analyze.ts';
 import { createCParser } from '../../server/src/core/parser.ts';
 import { applyFixes } from '../../server/src/core/text-edits.ts';
 import { checkFixes, FixFuzzFailure, mutate, runFixFuzz } from '../fuzz/fix-fuzz.ts';
@@ -50,4 +51,42 @@ test('the checker catches a fix that breaks the C or releases wrongly', async ()
   } finally {
     parser.delete();
   }
+});
+
+/** Our own kernel-style case: pages in a struct field, pinned in one function, put in another. */
+const FIELD_C = `#include <linux/mm.h>
+
+struct demo_ctx {
+	struct page **pages;
+	long nr;
+};
+
+static int demo_setup(struct demo_ctx *ctx)
+{
+	ctx->pages = kcalloc(16, sizeof(*ctx->pages), GFP_KERNEL);
+	if (!ctx->pages)
+		return -ENOMEM;
+	return 0;
+}
+
+static long demo_pin(struct demo_ctx *ctx, unsigned long uaddr)
+{
+	ctx->nr = pin_user_pages_fast(uaddr, 16, FOLL_WRITE, ctx->pages);
+	return ctx->nr;
+}
+
+static void demo_release(struct demo_ctx *ctx)
+{
+	long i;
+
+	for (i = 0; i < ctx->nr; i++)
+		put_page(ctx->pages[i]);
+}
+`;
+
+test('a comment after = in a field assignment changes no finding (found by the fix fuzz)', async () => {
+  const rules = async (text: string) => (await analyzeText(text, { api: 'unpin_user_page' })).findings.map((f) => f.rule);
+  assert.deepEqual(await rules(FIELD_C), ['wrong-release']);
+  assert.deepEqual(await rules(FIELD_C.replace('ctx->pages = kcalloc', 'ctx->pages = /* zeroed */ kcalloc')), ['wrong-release']);
+  assert.deepEqual(await rules(FIELD_C.replace('ctx->pages = kcalloc', 'ctx->pages = // zeroed\n\t\tkcalloc')), ['wrong-release']);
 });
