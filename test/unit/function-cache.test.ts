@@ -30,6 +30,8 @@ test('cached results equal fresh ones across edits', async () => {
     (t: string) => t.replace('demo_work(pages, got);', 'demo_work(pages, got);\n\tdemo_more(pages);'), // inside a caller
     (t: string) => t.replace('put_page(pages[i]);', 'unpin_user_page(pages[i]);'), // the helper changes
     (t: string) => t.replace('static int demo_use_page', '\n\nstatic int demo_use_page'), // shift one function
+    (t: string) => t.replace('static long demo_pin', '/* between the helper and its callers */\nstatic long demo_pin'),
+    (t: string) => `\n${t}`, // everything moves again, helper included
   ];
   let text = fixture;
   let reused = 0;

@@ -17,10 +17,9 @@ export interface UnitResult {
   notes: Array<{ range: Range; message: string }>;
 }
 
-/** A cached function result, with the row it was computed at and the function's length. */
+/** A cached function result, with the row it was computed at. */
 interface CachedUnit extends UnitResult {
   row: number;
-  lines: number;
 }
 
 interface Unit {
@@ -99,14 +98,19 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
   const fields = fieldAcquisitions(units, text, model);
   const rightSomewhere = fieldsReleasedRight(units, fields);
 
-  const signature = `${model}|${summaries.signature()}|${[...fields].map(([f, i]) => `${f}:${i.acquisition.call.startIndex}${i.conflict}`).join(',')}`;
+  // File-wide facts a function's result depends on, with positions relative to that function.
+  const signature = (row: number) =>
+    `${model}|${summaries.signature(row)}|${[...fields]
+      .map(([f, i]) => `${f}:${i.acquisition.call.startPosition.row - row}.${i.acquisition.call.startPosition.column}${i.conflict}`)
+      .join(',')}`;
   const findings: Finding[] = [];
   const notes: UnitResult['notes'] = [];
   for (const { info, sites } of units) {
     const fn = info.node;
     const row = fn.startPosition.row;
-    // Keyed by the function's own text, not its place: edits above it only shift its results.
-    const key = `${fn.startPosition.column}|${signature}|${fn.text}`;
+    // Keyed by the function's own text and what it depends on relative to it, not by its place:
+    // edits above it only shift its results.
+    const key = `${fn.startPosition.column}|${signature(row)}|${fn.text}`;
     let cached = cache?.get(key);
     if (!cached) {
       const facts = functionFacts(info, summaries, model, sites);
@@ -116,7 +120,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
       for (const af of facts.acquisitions) {
         if (af.quiet) result.notes.push({ range: rangeOf(af.site.call), message: `${af.site.kind.name}(): no missing-release reported: ${af.quiet}` });
       }
-      cached = { ...result, row, lines: fn.endPosition.row - row };
+      cached = { ...result, row };
       cache?.set(key, cached);
     }
     const shifted = shiftResult(cached, row);
@@ -127,21 +131,23 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
   return { findings, notes };
 }
 
-/** Moves a cached function's in-function ranges to where the function now starts. */
+/**
+ * Moves a cached function's results to where the function now starts. Everything they point at
+ * (its own lines, a helper's release, a field's acquisition) kept its place relative to the
+ * function, or the cache key would differ: so every position and every "line N" moves alike.
+ */
 function shiftResult(r: CachedUnit, row: number): UnitResult {
   const delta = row - r.row;
   if (delta === 0) return r;
-  const inside = (line: number) => line >= r.row && line <= r.row + r.lines;
-  const pos = (p: Position): Position => (inside(p.line) ? { line: p.line + delta, column: p.column } : p);
+  const pos = (p: Position): Position => ({ line: p.line + delta, column: p.column });
   const range = (x: Range): Range => ({ start: pos(x.start), end: pos(x.end) });
-  // Messages name lines ("(line 12)"): those inside the function move with it.
-  const text = (m: string) => m.replace(/\bline (\d+)/g, (all, n: string) => (inside(Number(n) - 1) ? `line ${Number(n) + delta}` : all));
+  const text = (m: string) => m.replace(/\bline (\d+)/g, (_all, n: string) => `line ${Number(n) + delta}`);
   return {
     findings: r.findings.map((f) => ({
       ...f,
       message: text(f.message),
       range: range(f.range),
-      related: f.related.map((rel) => ({ ...rel, range: range(rel.range) })),
+      related: f.related.map((rel) => ({ ...rel, message: text(rel.message), range: range(rel.range) })),
       fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: range(e.range) })) })),
     })),
     notes: r.notes.map((n) => ({ ...n, message: text(n.message), range: range(n.range) })),

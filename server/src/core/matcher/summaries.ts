@@ -45,10 +45,14 @@ export class FileSummaries {
     return helper ? [...helper.values()] : [];
   }
 
-  /** A stable text of the summaries, for cache keys. */
-  signature(): string {
-    const h = [...this.helperReleases].map(([n, m]) => `${n}:${[...m].map(([i, k]) => `${i}${k.cls}${k.inner?.startIndex ?? ''}`).join(',')}`);
-    const w = [...this.wrappers].map(([n, k]) => `${n}:${k.family}${k.returns}${k.pagesIndex(99) ?? ''}`);
+  /**
+   * A stable text of the summaries, for cache keys. Positions are rows relative to `row` (the
+   * function being cached), so moving the whole file region keeps the key.
+   */
+  signature(row: number): string {
+    const at = (n?: Node) => (n ? `${n.startPosition.row - row}.${n.startPosition.column}` : '');
+    const h = [...this.helperReleases].map(([n, m]) => `${n}:${[...m].map(([i, k]) => `${i}${k.cls}${at(k.inner)}`).join(',')}`);
+    const w = [...this.wrappers].map(([n, k]) => `${n}:${k.family}${k.returns}${k.pagesIndex(99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`);
     return [...h, ...w].sort().join('|');
   }
 }
