@@ -109,6 +109,28 @@ describe('language server under hostile input', () => {
     s.close(u);
   });
 
+  it('patches and mails: cut short, wrong hunk counts, NUL bytes, a 1,000-message mbox', async () => {
+    const hunk = `diff --git a/drivers/demo/demo.c b/drivers/demo/demo.c\n--- a/drivers/demo/demo.c\n+++ b/drivers/demo/demo.c\n@@ -10,7 +10,7 @@ static int demo_pin(struct page **pages)\n \tlong ret;\n \n \tret = pin_user_pages(0, 1, 0, pages, NULL);\n-\tunpin_user_page(pages[0]);\n+\tput_page(pages[0]);\n \treturn ret;\n }\n \n`;
+    const docs: Array<[string, string, string]> = [
+      ['cut.patch', 'diff', hunk.slice(0, hunk.indexOf('+\tput_page') + 6)],
+      ['counts.patch', 'diff', hunk.replace('@@ -10,7 +10,7 @@', '@@ -10,70 +10,9 @@')],
+      ['nul.patch', 'diff', hunk.replace('long ret;', 'long\u0000ret;')],
+      [
+        'series.mbox',
+        'patch-mail',
+        Array.from({ length: 1000 }, (_, i) => `From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: Dev <dev@example.org>\nSubject: [PATCH ${i + 1}/1000] demo\n\n---\n${hunk}--\n2.40.0\n\n`).join(''),
+      ],
+    ];
+    for (const [name, languageId, text] of docs) {
+      const u = uri(name);
+      s.open(u, text, languageId);
+      const d = await s.diagnosticsFor(u, 30_000);
+      if (name === 'counts.patch' || name === 'series.mbox') assert.ok(d.some((x) => x.code === 'wrong-release'), `${name}: ${JSON.stringify(d).slice(0, 300)}`);
+      s.close(u);
+    }
+    await stillServes(s);
+  });
+
   it('malformed params to every request handler get an error response, and the server keeps serving', async () => {
     const u = uri('m.c');
     s.open(u, WRONG_RELEASE_C);
