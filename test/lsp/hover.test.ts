@@ -155,3 +155,19 @@ test('hover follows edits: the literal typed last is the one decoded', async () 
   assert.match(md(await hoverAt(uri, now, '1025')), /1 pin, 1 ref/);
   s.close(uri);
 });
+
+test('a #define body decodes as a whole, or the number under the cursor', async () => {
+  const uri = 'file:///work/define-demo.c';
+  const text = [
+    '#define DEMO_PIN_REFS\t(3 * GUP_PIN_COUNTING_BIAS + 1)\t/* three pins */',
+    '#define DEMO_RAW 0xC00003',
+    '#define DEMO_PAIR(x) ((x) + 1025)',
+    '',
+  ].join('\n');
+  s.open(uri, text);
+  await s.diagnosticsFor(uri);
+  assert.match(md(await hoverAt(uri, text, '3 * GUP', 0)), /3 pins, 1 ref/);
+  assert.match(md(await hoverAt(uri, text, '0xC00003', 2)), /12,288 pins, 3 refs/);
+  assert.match(md(await hoverAt(uri, text, '1025', 1)), /1 pin, 1 ref/);
+  assert.equal(await hoverAt(uri, text, 'DEMO_PAIR(x)', 0), null, 'the macro name is no value');
+});

@@ -153,11 +153,40 @@ export async function hover(doc: OpenDocument, analysis: DocumentAnalysis | unde
     }
     return { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(node) };
   }
+  if (node.type === 'preproc_arg') return defineHover(node, pos, bias, modelOf(analysis));
   if (node.type === 'number_literal') {
     const expr = constantExpressionAround(node);
     if (!expr) return null;
     const value = decodeExpressionMarkdown(expr.text, bias, modelOf(analysis));
     return value ? { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(expr) } : null;
+  }
+  return null;
+}
+
+/**
+ * `#define DEMO_REFCOUNT (3 * GUP_PIN_COUNTING_BIAS + 1)`: tree-sitter keeps a macro body as raw
+ * text, so the body is decoded as one constant expression, or failing that the number under the
+ * cursor.
+ */
+function defineHover(node: Node, pos: Position, bias: number, model: ApiModel): Hover | null {
+  if (node.startPosition.row !== pos.line) return null;
+  const raw = node.text;
+  const body = raw.replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim();
+  const startCol = node.startPosition.column + raw.indexOf(body);
+  const whole = body ? decodeExpressionMarkdown(body, bias, model) : undefined;
+  if (whole) {
+    return {
+      contents: { kind: MarkupKind.Markdown, value: whole },
+      range: { start: { line: pos.line, character: startCol }, end: { line: pos.line, character: startCol + body.length } },
+    };
+  }
+  const at = pos.character - node.startPosition.column;
+  for (const m of raw.matchAll(/\b(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*\b/g)) {
+    if (at < m.index || at > m.index + m[0].length) continue;
+    const value = decodeExpressionMarkdown(m[0], bias, model);
+    if (!value) return null;
+    const col = node.startPosition.column + m.index;
+    return { contents: { kind: MarkupKind.Markdown, value }, range: { start: { line: pos.line, character: col }, end: { line: pos.line, character: col + m[0].length } } };
   }
   return null;
 }
