@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURE_TREE, PATCH_FIXTURES, fixture, lineOf } from './patch-fixtures.ts';
@@ -110,4 +111,32 @@ test('base64 mail, multipart attachments and a CRLF patch on stdin through the C
   const crlf = run(['check', '--format', 'checkpatch', '-'], fixture('plain.diff').replace(/\n/g, '\r\n'));
   assert.equal(crlf.code, 1, crlf.stderr);
   assert.match(crlf.stdout, new RegExp(`^-:${PUT_LINE('plain.diff')}: WARNING:GUP_WRONG_RELEASE: `, 'm'));
+});
+
+test('--fix rewrites the + line of a patch in place, and the patch keeps its shape', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gup-patch-fix-'));
+  const file = path.join(dir, 'plain.diff');
+  const before = fixture('plain.diff');
+  fs.writeFileSync(file, before);
+  const diff = run(['check', '--diff', file]);
+  assert.equal(diff.code, 1);
+  assert.match(diff.stdout, /^-\+\tput_page\(page\);$/m);
+  assert.match(diff.stdout, /^\+\+\tunpin_user_page\(page\);$/m);
+  assert.equal(fs.readFileSync(file, 'utf8'), before, '--diff writes nothing');
+  const fix = run(['check', '--fix', file]);
+  assert.equal(fix.code, 0, fix.stdout + fix.stderr);
+  const after = fs.readFileSync(file, 'utf8');
+  assert.equal(after.split('\n').length, before.split('\n').length);
+  assert.equal(after, before.replace('+\tput_page(page);', '+\tunpin_user_page(page);'));
+});
+
+test('--fix never rewrites received mail, and says so', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gup-mail-fix-'));
+  const file = path.join(dir, 'reply.eml');
+  const before = fixture('reply-depth1.eml');
+  fs.writeFileSync(file, before);
+  const r = run(['check', '--fix', file]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /received mail and is never rewritten/);
+  assert.equal(fs.readFileSync(file, 'utf8'), before);
 });

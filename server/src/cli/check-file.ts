@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import { detectPatchInput, reviewPatch } from '../core/patch/index.ts';
+import { applyPatchFixes } from '../core/patch/patch-fixes.ts';
 import { applyEdits, selectFixes } from '../core/text-edits.ts';
 import type { AnalysisOptions, ApiModelSetting, RuleId, Severity } from '../core/types.ts';
 import { analyzeFocused } from './analyze-focused.ts';
@@ -102,7 +103,10 @@ export async function checkFile(file: string, display: string, explicit: boolean
   const text = decoded.text;
   // Named inputs that are not C by extension may be patches or mails (by name or content).
   const patchKind = explicit && !/\.[ch]$/.test(file) ? detectPatchInput(file, text) : undefined;
-  if (patchKind) return guarded(display, () => checkPatchText(text, patchKind, display, options));
+  if (patchKind) {
+    const snapshot = { content: buf, mtimeMs: stat.mtimeMs, size: stat.size };
+    return guarded(display, () => checkPatchText(text, patchKind, display, options, { file, snapshot }));
+  }
   if (!namesAcquisition(buf)) return SKIPPED;
   return guarded(display, () => checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } }));
 }
@@ -142,13 +146,29 @@ async function checkPatchText(
   kind: NonNullable<ReturnType<typeof detectPatchInput>>,
   display: string,
   options: CheckRunOptions,
+  onDisk?: { file: string; snapshot: ReadSnapshot },
 ): Promise<CheckFileResult> {
-  const result = await reviewPatch(text, kind, { ...analysisOptions(options), ...(options.tree ? { tree: options.tree } : {}) });
-  const problems = [...result.problems];
-  if (options.mode !== 'report' && result.findings.some((f) => f.fixes.length > 0)) {
-    problems.push(`--${options.mode} applies to C files; the fixes of a ${kind} are shown, not applied`);
+  const review = (t: string) => reviewPatch(t, kind, { ...analysisOptions(options), ...(options.tree ? { tree: options.tree } : {}) });
+  const result = await review(text);
+  const report: FileReport = { file: display, kind, findings: result.findings, notes: [], problems: [...result.problems], text };
+  if (options.mode === 'report') return { status: 'analyzed', report };
+  if (kind !== 'diff') {
+    report.problems.push(`a ${kind} is received mail and is never rewritten; --format reply writes the review`);
+    return { status: 'analyzed', report };
   }
-  return { status: 'analyzed', report: { file: display, kind, findings: result.findings, notes: [], problems, text } };
+  if (!result.findings.some((f) => f.fixes.length > 0)) return { status: 'analyzed', report };
+  let fixed: { text: string; applied: number };
+  try {
+    // Only `+` lines change, and the patch keeps its shape: it still applies.
+    fixed = await applyPatchFixes(text, kind, result.findings);
+  } catch (e) {
+    report.problems.push((e as Error).message);
+    return { status: 'analyzed', report };
+  }
+  return finishFix(report, text, fixed.text, fixed.applied, display, options, onDisk, async (t) => {
+    const again = await review(t);
+    return { findings: again.findings, notes: [] };
+  });
 }
 
 async function checkCText(
@@ -177,13 +197,31 @@ async function checkCText(
     return { status: 'analyzed', report };
   }
   const fixed = applyEdits(text, fixes.flatMap((f) => f.edits));
+  return finishFix(report, text, fixed, fixes.length, display, options, onDisk, (t) =>
+    analyzeFocused(t, analysisOptions(options, filePath), options.fullParse),
+  );
+}
+
+/**
+ * --diff prints the fixes as a unified diff; --fix writes the fixed text atomically and reports
+ * what is left after the fixes, as eslint --fix does. Shared by C files and patches.
+ */
+async function finishFix(
+  report: FileReport,
+  text: string,
+  fixed: string,
+  applied: number,
+  display: string,
+  options: CheckRunOptions,
+  onDisk: { file: string; snapshot: ReadSnapshot } | undefined,
+  reanalyze: (text: string) => Promise<{ findings: FileReport['findings']; notes: FileReport['notes'] }>,
+): Promise<CheckFileResult> {
   if (options.mode === 'diff') {
     report.text = text;
     const name = display === '-' ? 'stdin' : display;
     const diff = createTwoFilesPatch(`a/${name}`, `b/${name}`, text, fixed, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
     return { status: 'analyzed', report, diff };
   }
-  // --fix
   if (!onDisk) {
     report.problems.push('--fix cannot write to stdin; use --diff');
     report.text = text;
@@ -196,9 +234,8 @@ async function checkCText(
     report.text = text;
     return { status: 'failed', report, error: `${display}: ${reason}` };
   }
-  // Report what is left after the fixes, as eslint --fix does.
-  const after = await analyzeFocused(fixed, analysisOptions(options, filePath), options.fullParse);
-  const left: FileReport = { ...report, findings: after.findings, notes: after.notes, fixed: fixes.length };
+  const after = await reanalyze(fixed);
+  const left: FileReport = { ...report, findings: after.findings, notes: after.notes, fixed: applied };
   if (after.findings.length > 0) left.text = fixed;
   else delete left.text;
   return { status: 'analyzed', report: left };
