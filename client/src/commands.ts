@@ -30,6 +30,15 @@ export function registerCommands(
 ): void {
   const register = (id: string, fn: () => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
+  // The server's "Copy suggested fix" code action on a finding in a mail.
+  context.subscriptions.push(
+    vscode.commands.registerCommand('gupReview.copyToClipboard', async (text: unknown) => {
+      if (typeof text !== 'string') return;
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.setStatusBarMessage('gup-review: suggested fix copied', 3000);
+    }),
+  );
+
   register('gupReview.decodeRefcount', async () => {
     const editor = vscode.window.activeTextEditor;
     const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';

@@ -4,6 +4,8 @@
  * over stdio: the quick fix's edit, applied, makes the diagnostic go; so does the suppression.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import type { Finding } from '../../server/src/core/types.ts';
@@ -190,4 +192,37 @@ test('over stdio: documentHighlight links an acquisition and its release both wa
   s.close(leakUri);
   s.close(uri);
   s.close(loopUri);
+});
+
+test('over stdio: in a received mail, "Insert review comment" writes under the quoted line and "Copy suggested fix" carries the line', async () => {
+  const uri = 'file:///tmp/actions/reply.eml';
+  const text = readFileSync(join(__dirname, '..', 'fixtures', 'patches', 'reply-depth1.eml'), 'utf8');
+  s.open(uri, text, 'patch-mail');
+  const wrong = (await s.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release');
+  assert.equal(wrong.length, 1);
+  const actions = await actionsAt(uri, wrong);
+  const titles = actions.map((a) => a.title);
+  assert.ok(!titles.some((t) => /^Disable|^Replace|^Fix all/.test(t)), `mail is never rewritten: ${titles}`);
+  const insert = actions.find((a) => a.title === 'Insert review comment')!;
+  const edit = insert.edit!.changes![uri]![0]!;
+  assert.equal(edit.range.start.line, wrong[0]!.range.start.line + 1, 'under the quoted line');
+  assert.match(edit.newText, /^\n.*put_page\(\)/s);
+  assert.match(edit.newText, /unpin_user_page\(page\);/);
+  const copy = actions.find((a) => a.title === 'Copy suggested fix')!;
+  assert.equal(copy.command?.command, 'gupReview.copyToClipboard');
+  assert.match(String(copy.command?.arguments?.[0]), /unpin_user_page\(page\);/);
+});
+
+test('over stdio: in a patch, the fix edits the + line and no suppression comment is offered', async () => {
+  const uri = 'file:///tmp/actions/plain.diff';
+  const text = readFileSync(join(__dirname, '..', 'fixtures', 'patches', 'plain.diff'), 'utf8');
+  s.open(uri, text, 'diff');
+  const wrong = (await s.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release');
+  assert.equal(wrong.length, 1);
+  const actions = await actionsAt(uri, wrong);
+  assert.ok(!actions.some((a) => a.title.startsWith('Disable')));
+  const fix = actions.find((a) => a.isPreferred)!;
+  const e = fix.edit!.changes![uri]![0]!;
+  assert.equal(text.split('\n')[e.range.start.line], '+\tput_page(page);');
+  assert.equal(e.newText, 'unpin_user_page');
 });

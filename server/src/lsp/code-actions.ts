@@ -17,6 +17,8 @@ import type { Finding, RuleId } from '../core/types.ts';
 import { DIAGNOSTIC_SOURCE, findingKey, toLspTextEdit, type DiagnosticData } from './convert.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
 import { FIX_ALL_KIND } from './protocol.ts';
+import type { PatchInputKind } from '../core/patch/index.ts';
+import { reviewCommentEdit, suggestedFixText, type CommentableFinding } from '../core/patch/review-comment.ts';
 
 /** Longest line we append a suppression comment to; longer lines get it on the line above. */
 const MAX_LINE = 100;
@@ -51,8 +53,22 @@ export function suppressionEdit(text: string, line: number, rule: RuleId): LspTe
   return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${comment}${eol}` };
 }
 
-export function codeActions(params: CodeActionParams, analysis: DocumentAnalysis | undefined, text: string): CodeAction[] {
+/** Client command that puts text on the clipboard (the "Copy suggested fix" action). */
+export const COPY_COMMAND = 'gupReview.copyToClipboard';
+
+/**
+ * `inputKind`: what the document is when it is not C: a patch being prepared ('diff': its `+`
+ * lines get the fixes) or received mail ('mail'/'mbox': never rewritten; the reviewer gets
+ * "Insert review comment" under the quoted line and "Copy suggested fix").
+ */
+export function codeActions(
+  params: CodeActionParams,
+  analysis: DocumentAnalysis | undefined,
+  text: string,
+  inputKind: 'c' | PatchInputKind = 'c',
+): CodeAction[] {
   if (!analysis) return [];
+  const mail = inputKind === 'mail' || inputKind === 'mbox';
   const uri = params.textDocument.uri;
   const only = params.context.only;
   const out: CodeAction[] = [];
@@ -65,6 +81,10 @@ export function codeActions(params: CodeActionParams, analysis: DocumentAnalysis
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const finding = findingFor(diagnostic, byKey);
       if (!finding) continue;
+      if (mail) {
+        out.push(...reviewActions(uri, text, finding, diagnostic));
+        continue;
+      }
       const fix = finding.fixes[0];
       if (fix) {
         out.push({
@@ -87,7 +107,8 @@ export function codeActions(params: CodeActionParams, analysis: DocumentAnalysis
         }
       }
       const lineKey = `${finding.rule}:${finding.range.start.line}`;
-      if (!linesDone.has(lineKey)) {
+      // A suppression comment belongs in C, not in a patch's + line (it would change what is sent).
+      if (inputKind === 'c' && !linesDone.has(lineKey)) {
         linesDone.add(lineKey);
         out.push({
           title: `Disable ${finding.rule} for this line`,
@@ -98,7 +119,7 @@ export function codeActions(params: CodeActionParams, analysis: DocumentAnalysis
       }
     }
   }
-  if (only && only.length > 0 && wants(only, FIX_ALL_KIND)) {
+  if (!mail && only && only.length > 0 && wants(only, FIX_ALL_KIND)) {
     const all = fixAllAction(uri, analysis.findings);
     if (all) out.push(all);
   }
@@ -109,4 +130,30 @@ function findingFor(d: Diagnostic, byKey: Map<string, Finding>): Finding | undef
   const data = d.data as Partial<DiagnosticData> | undefined;
   if (data && typeof data.key === 'string') return byKey.get(data.key);
   return undefined;
+}
+
+/** The reviewer's actions on a finding in received mail: write the review, or copy the fix. */
+function reviewActions(uri: string, text: string, finding: Finding, diagnostic: Diagnostic): CodeAction[] {
+  const out: CodeAction[] = [];
+  const commentable = finding as Finding & CommentableFinding;
+  const edit = reviewCommentEdit(text, commentable);
+  if (edit) {
+    out.push({
+      title: 'Insert review comment',
+      kind: CodeActionKind.QuickFix,
+      isPreferred: true,
+      diagnostics: [diagnostic],
+      edit: { changes: { [uri]: [toLspTextEdit(edit)] } },
+    });
+  }
+  const suggested = suggestedFixText(commentable);
+  if (suggested) {
+    out.push({
+      title: 'Copy suggested fix',
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      command: { title: 'Copy suggested fix', command: COPY_COMMAND, arguments: [suggested] },
+    });
+  }
+  return out;
 }
