@@ -185,7 +185,7 @@ async function checkCText(
     findings: result.findings,
     notes: result.notes,
     model: result.model,
-    problems: [],
+    problems: [...(result.problems ?? [])],
   };
   if (options.mode === 'report' || result.findings.length === 0) {
     if (result.findings.length > 0) report.text = text;

@@ -33,7 +33,7 @@ export function analyzeTree(
     return sev === 'off' ? f : { ...f, severity: sev };
   });
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
-  return { findings, model, notes: raw.notes };
+  return { findings, model, notes: raw.notes, ...(raw.problems ? { problems: raw.problems } : {}) };
 }
 
 let shared: Promise<Parser> | undefined;

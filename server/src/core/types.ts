@@ -83,4 +83,6 @@ export interface AnalysisResult {
    * shown by `--verbose` and the server's trace.
    */
   notes: Array<{ range: Range; message: string }>;
+  /** Functions that could not be analysed at all (shown to the user, not only in verbose output). */
+  problems?: string[];
 }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { analyzeTree } from '../core/analyze.ts';
 import { chooseModel } from '../core/api-model.ts';
-import { detectPatchInput, reviewPatch } from '../core/patch/index.ts';
+import { detectPatchInput, reviewPatch, type PatchInputKind } from '../core/patch/index.ts';
 import type { Finding, ModelChoice } from '../core/types.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
@@ -104,9 +104,10 @@ export class DiagnosticsService {
       const result = analyzeTree(doc.text, tree, options, doc.cache);
       findings = result.findings;
       model = result.model;
+      problems.push(...(result.problems ?? []));
     } else {
       const text = doc.text;
-      const kind = detectPatchInput(doc.filePath ?? doc.uri, text) ?? (['patch-mail', 'mail'].includes(languageIdOf(doc)) ? 'mail' : 'diff');
+      const kind = patchInputKind(doc);
       const tree = this.folderOf(uri);
       const result = await reviewPatch(text, kind, tree ? { ...options, tree } : options);
       if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
@@ -175,4 +176,9 @@ export function statusOf(a: DocumentAnalysis): DocumentStatus {
     findingCount: a.findings.length,
     problems: a.problems,
   };
+}
+
+/** A patch being prepared ('diff') or received mail: by file name or content, else by language. */
+export function patchInputKind(doc: OpenDocument): PatchInputKind {
+  return detectPatchInput(doc.filePath ?? doc.uri, doc.text) ?? (['patch-mail', 'mail'].includes(languageIdOf(doc)) ? 'mail' : 'diff');
 }

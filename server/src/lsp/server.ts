@@ -14,11 +14,10 @@ import {
 } from 'vscode-languageserver';
 import { clearKernelTreeCache } from '../core/api-model.ts';
 import { createCParser } from '../core/parser.ts';
-import { detectPatchInput } from '../core/patch/index.ts';
 import { WorkspaceChecker } from './check-workspace.ts';
 import { codeActions } from './code-actions.ts';
 import { ConfigurationProvider } from './configuration.ts';
-import { DiagnosticsService, statusOf } from './diagnostics.ts';
+import { DiagnosticsService, patchInputKind, statusOf } from './diagnostics.ts';
 import { documentHighlights } from './document-highlight.ts';
 import { DocumentStore } from './documents.ts';
 import { decodeRequest, hover } from './hover.ts';
@@ -167,9 +166,7 @@ export function startServer(connection: Connection, version: string): void {
       const { store, diagnostics } = ready();
       const doc = store.get(params.textDocument.uri);
       if (!doc) return null;
-      // A patch being prepared ('diff') or received mail: by name or content, else by language.
-      const asDiff = ['diff', 'patch'].includes(doc.doc.languageId);
-      const inputKind = doc.kind === 'patch' ? (detectPatchInput(doc.uri, doc.text) ?? (asDiff ? 'diff' : 'mail')) : 'c';
+      const inputKind = doc.kind === 'patch' ? patchInputKind(doc) : 'c';
       return codeActions(params, await diagnostics.current(doc.uri), doc.text, inputKind);
     }),
   );

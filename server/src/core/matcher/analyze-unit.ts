@@ -15,6 +15,7 @@ import { fieldOfKey, functionDefinitions, rangeOf } from './syntax.ts';
 export interface UnitResult {
   findings: Finding[];
   notes: Array<{ range: Range; message: string }>;
+  problems?: string[];
 }
 
 /** A cached function result, with the row it was computed at. */
@@ -105,6 +106,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
       .join(',')}`;
   const findings: Finding[] = [];
   const notes: UnitResult['notes'] = [];
+  const problems: string[] = [];
   for (const { info, sites } of units) {
     const fn = info.node;
     const row = fn.startPosition.row;
@@ -113,12 +115,20 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     const key = `${fn.startPosition.column}|${signature(row)}|${fn.text}`;
     let cached = cache?.get(key);
     if (!cached) {
-      const facts = functionFacts(info, summaries, model, sites);
-      facts.fieldReleases = fieldReleasesOf(sites, fields, rightSomewhere, info.name);
       const result: UnitResult = { findings: [], notes: [] };
-      for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
-      for (const af of facts.acquisitions) {
-        if (af.quiet) result.notes.push({ range: rangeOf(af.site.call), message: `${af.site.kind.name}(): no missing-release reported: ${af.quiet}` });
+      try {
+        const facts = functionFacts(info, summaries, model, sites);
+        facts.fieldReleases = fieldReleasesOf(sites, fields, rightSomewhere, info.name);
+        for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
+        for (const af of facts.acquisitions) {
+          if (af.quiet) result.notes.push({ range: rangeOf(af.site.call), message: `${af.site.kind.name}(): no missing-release reported: ${af.quiet}` });
+        }
+      } catch (e) {
+        // A pathological function (thousands of nested blocks) is skipped; the others still count.
+        if (!(e instanceof RangeError)) throw e;
+        result.findings = [];
+        result.notes = [];
+        result.problems = [`${info.name}() at line ${row + 1} not analysed: nesting too deep`];
       }
       cached = { ...result, row };
       cache?.set(key, cached);
@@ -126,9 +136,10 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     const shifted = shiftResult(cached, row);
     findings.push(...shifted.findings);
     notes.push(...shifted.notes);
+    if (cached.problems) problems.push(...cached.problems.map((p) => p.replace(/ at line \d+ /, ` at line ${row + 1} `)));
   }
   cache?.sweep();
-  return { findings, notes };
+  return { findings, notes, ...(problems.length ? { problems } : {}) };
 }
 
 /**
