@@ -15,9 +15,21 @@ import {
 import type { StatusItem } from './status-item.ts';
 
 const MODELS: Array<vscode.QuickPickItem & { value: string }> = [
-  { value: 'auto', label: 'auto', detail: "Per file: the nearest kernel tree's include/linux/mm.h, else the file's own calls." },
-  { value: 'unpin_user_page', label: 'unpin_user_page', detail: 'Upstream, Linux 5.6+: pin_user_pages* ↔ unpin_user_page*, get_user_pages* ↔ put_page().' },
-  { value: 'put_user_page', label: 'put_user_page', detail: 'The 2019 RFC and 5.2–5.5: every get_user_pages* page is released with put_user_page*().' },
+  {
+    value: 'auto',
+    label: 'auto',
+    detail: "Per file: the nearest kernel tree's include/linux/mm.h, else the file's own calls.",
+  },
+  {
+    value: 'unpin_user_page',
+    label: 'unpin_user_page',
+    detail: 'Upstream, Linux 5.6+: pin_user_pages* ↔ unpin_user_page*, get_user_pages* ↔ put_page().',
+  },
+  {
+    value: 'put_user_page',
+    label: 'put_user_page',
+    detail: 'The 2019 RFC and 5.2–5.5: every get_user_pages* page is released with put_user_page*().',
+  },
 ];
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -28,7 +40,8 @@ export function registerCommands(
   output: vscode.OutputChannel,
   status: StatusItem,
 ): void {
-  const register = (id: string, fn: () => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const register = (id: string, fn: () => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   // The server's "Copy suggested fix" code action on a finding in a mail.
   context.subscriptions.push(
@@ -44,7 +57,8 @@ export function registerCommands(
     const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
     const text = await vscode.window.showInputBox({
       title: 'Decode Refcount Value',
-      prompt: 'A page refcount: 1025, 0xC00003, -1024, refcount:3073, a dump_page line, or 3 * GUP_PIN_COUNTING_BIAS + 1',
+      prompt:
+        'A page refcount: 1025, 0xC00003, -1024, refcount:3073, a dump_page line, or 3 * GUP_PIN_COUNTING_BIAS + 1',
       value: selected.length < 200 ? selected.trim() : '',
       ignoreFocusOut: true,
     });
@@ -69,7 +83,10 @@ export function registerCommands(
         let last = 0;
         const sub = client().onNotification(CHECK_WORKSPACE_PROGRESS, (p: CheckWorkspaceProgress) => {
           const pct = p.total > 0 ? (p.done / p.total) * 100 : 100;
-          progress.report({ increment: pct - last, message: `${p.done}/${p.total}${p.file ? ` ${vscode.workspace.asRelativePath(p.file)}` : ''}` });
+          progress.report({
+            increment: pct - last,
+            message: `${p.done}/${p.total}${p.file ? ` ${vscode.workspace.asRelativePath(p.file)}` : ''}`,
+          });
           last = pct;
         });
         try {
@@ -79,7 +96,8 @@ export function registerCommands(
           void vscode.window.showInformationMessage(`gup-review: ${r.cancelled ? 'cancelled after ' : ''}${what}.`);
           if (r.findingCount > 0) void vscode.commands.executeCommand('workbench.actions.view.problems');
         } catch (e) {
-          if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`gup-review: Check Workspace failed: ${errorText(e)}`);
+          if (!token.isCancellationRequested)
+            void vscode.window.showErrorMessage(`gup-review: Check Workspace failed: ${errorText(e)}`);
         } finally {
           sub.dispose();
         }
@@ -92,11 +110,19 @@ export function registerCommands(
     const now = config.get<string>('apiModel', 'auto');
     const st = await status.current().catch(() => undefined);
     const pick = await vscode.window.showQuickPick(
-      MODELS.map((m) => ({ ...m, description: m.value === now ? `current${st && m.value === 'auto' ? `: ${st.model}` : ''}` : undefined })),
-      { title: 'gup-review: API model', placeHolder: st ? `In force: ${st.model} (${st.reason})` : 'Which release pairs with which acquisition' },
+      MODELS.map((m) => ({
+        ...m,
+        description: m.value === now ? `current${st && m.value === 'auto' ? `: ${st.model}` : ''}` : undefined,
+      })),
+      {
+        title: 'gup-review: API model',
+        placeHolder: st ? `In force: ${st.model} (${st.reason})` : 'Which release pairs with which acquisition',
+      },
     );
     if (!pick || pick.value === now) return;
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     await config.update('apiModel', pick.value, target);
   });
 
@@ -111,7 +137,10 @@ export function registerCommands(
     const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
     let names: string[] = [];
     try {
-      names = (await vscode.workspace.fs.readDirectory(dir)).filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.c')).map(([n]) => n).sort();
+      names = (await vscode.workspace.fs.readDirectory(dir))
+        .filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.c'))
+        .map(([n]) => n)
+        .sort();
     } catch {
       names = [];
     }
@@ -119,7 +148,10 @@ export function registerCommands(
       void vscode.window.showErrorMessage('gup-review: no examples found in the extension folder.');
       return;
     }
-    const name = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'gup-review: open an example' });
+    const name =
+      names.length === 1
+        ? names[0]
+        : await vscode.window.showQuickPick(names, { title: 'gup-review: open an example' });
     if (!name) return;
     const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name));
     const doc = await vscode.workspace.openTextDocument({ language: 'c', content: new TextDecoder().decode(bytes) });

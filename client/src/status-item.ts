@@ -44,7 +44,11 @@ export class StatusItem implements vscode.Disposable {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc) return undefined;
     const uri = this.client.code2ProtocolConverter.asUri(doc.uri);
-    return this.byUri.get(uri) ?? ((await this.client.sendRequest(STATUS_REQUEST, { uri })) as DocumentStatus | null) ?? undefined;
+    return (
+      this.byUri.get(uri) ??
+      ((await this.client.sendRequest(STATUS_REQUEST, { uri })) as DocumentStatus | null) ??
+      undefined
+    );
   }
 
   private render(): void {
@@ -59,7 +63,8 @@ export class StatusItem implements vscode.Disposable {
     this.item.text = `GUP: ${s.model} (${shortReason(s.reason)})`;
     const count = `${s.findingCount} finding${s.findingCount === 1 ? '' : 's'}`;
     this.item.detail = s.problems.length > 0 ? `${count} · ${s.problems.join(' · ')}` : count;
-    this.item.severity = s.problems.length > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+    this.item.severity =
+      s.problems.length > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
   }
 
   dispose(): void {

@@ -16,16 +16,27 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   const wanted = process.env.BENCH_SECTIONS?.split(',').map((s) => s.trim());
   const sections = SECTIONS.filter((s) => !wanted || wanted.includes(s.name));
-  if (sections.length === 0) throw new Error(`no section named ${wanted?.join(', ')} (have ${SECTIONS.map((s) => s.name).join(', ')})`);
+  if (sections.length === 0)
+    throw new Error(`no section named ${wanted?.join(', ')} (have ${SECTIONS.map((s) => s.name).join(', ')})`);
   const kernel = kernelSource(log);
   log(`# gup-review benchmark`);
-  log(`machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   log(`kernel tree: ${kernel}`);
   for (const s of sections) {
     log(`\n## ${s.name}`);
     await s.run({ kernel, repo: path.join(__dirname, '..', '..'), log });
   }
-  log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `\nload average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 main().catch((e: unknown) => {

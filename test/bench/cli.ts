@@ -45,7 +45,9 @@ function timed(cmd: string, args: string[], cwd?: string): Timed {
     const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
     const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
     if (user && sys) cpuSeconds = Number(user[1]) + Number(sys[1]);
-    stderr = stderr.replace(/\tCommand being timed:[\s\S]*$/, '').replace(/Command exited with non-zero status \d+\n/, '');
+    stderr = stderr
+      .replace(/\tCommand being timed:[\s\S]*$/, '')
+      .replace(/Command exited with non-zero status \d+\n/, '');
   }
   return {
     seconds,
@@ -59,7 +61,8 @@ function timed(cmd: string, args: string[], cwd?: string): Timed {
 
 function perRule(json: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const f of (JSON.parse(json) as { findings: Array<{ rule: string }> }).findings) counts[f.rule] = (counts[f.rule] ?? 0) + 1;
+  for (const f of (JSON.parse(json) as { findings: Array<{ rule: string }> }).findings)
+    counts[f.rule] = (counts[f.rule] ?? 0) + 1;
   return counts;
 }
 
@@ -90,7 +93,9 @@ export const cliSection: BenchSection = {
     const t0 = performance.now();
     const { inputs } = collectInputs([kernel]);
     const bytes = inputs.reduce((n, i) => n + fs.statSync(i.path).size, 0);
-    log(`tree: ${inputs.length} .c/.h files, ${(bytes / 1e9).toFixed(2)} GB (walk + stat in ${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+    log(
+      `tree: ${inputs.length} .c/.h files, ${(bytes / 1e9).toFixed(2)} GB (walk + stat in ${((performance.now() - t0) / 1000).toFixed(2)} s)`,
+    );
 
     log('warming the page cache (one untimed grep)');
     timed('grep', ['-rlE', GREP_PATTERN, kernel]);
@@ -103,7 +108,9 @@ export const cliSection: BenchSection = {
       for (const api of ['unpin_user_page', 'put_user_page'] as const) {
         checkRuns[api].push(timed(node, [cli, 'check', '--format', 'json', '--api', api, kernel]));
       }
-      singleRuns.push(timed(node, [cli, 'check', '--format', 'json', '--jobs', '1', '--api', 'unpin_user_page', kernel]));
+      singleRuns.push(
+        timed(node, [cli, 'check', '--format', 'json', '--jobs', '1', '--api', 'unpin_user_page', kernel]),
+      );
     }
     const grepS = median(grepRuns.map((r) => r.seconds));
     const grepFiles = grepRuns[0]!.stdout.split('\n').filter(Boolean).length;
@@ -112,9 +119,13 @@ export const cliSection: BenchSection = {
       return xs.length ? median(xs) : undefined;
     };
     const grepCpu = cpu(grepRuns);
-    log(`\n| run | median wall s (of ${rounds}) | × grep | CPU s (user+sys) | CPU × grep | files/s | peak RSS MB | exit | findings |`);
+    log(
+      `\n| run | median wall s (of ${rounds}) | × grep | CPU s (user+sys) | CPU × grep | files/s | peak RSS MB | exit | findings |`,
+    );
     log('|---|---|---|---|---|---|---|---|---|');
-    log(`| grep -rlE '${GREP_PATTERN}' (${grepFiles} files match) | ${grepS.toFixed(2)} | 1.00 | ${grepCpu?.toFixed(2) ?? 'n/a'} | 1.00 | ${Math.round(inputs.length / grepS)}¹ | ${grepRuns[0]!.peakRssMb?.toFixed(0) ?? 'n/a'} | ${grepRuns[0]!.code} | |`);
+    log(
+      `| grep -rlE '${GREP_PATTERN}' (${grepFiles} files match) | ${grepS.toFixed(2)} | 1.00 | ${grepCpu?.toFixed(2) ?? 'n/a'} | 1.00 | ${Math.round(inputs.length / grepS)}¹ | ${grepRuns[0]!.peakRssMb?.toFixed(0) ?? 'n/a'} | ${grepRuns[0]!.code} | |`,
+    );
     const rulesPerModel: Record<string, Record<string, number>> = {};
     const row = (label: string, runs: Timed[]) => {
       const s = median(runs.map((r) => r.seconds));
@@ -133,7 +144,9 @@ export const cliSection: BenchSection = {
     }
     row('gup-review check --api unpin_user_page --jobs 1', singleRuns);
     log('\n¹ grep reads every file of the tree (not only .c/.h); files/s counts the .c/.h files for both.');
-    log('CPU time does not depend on what else the machine runs as much as wall time does; wall ≈ CPU / cores on an idle machine.');
+    log(
+      'CPU time does not depend on what else the machine runs as much as wall time does; wall ≈ CPU / cores on an idle machine.',
+    );
     for (const api of ['unpin_user_page', 'put_user_page'] as const) {
       log(`findings per rule (${api}): ${fmtRules(rulesPerModel[api]!)}`);
       const errs = checkRuns[api].at(-1)!.stderr.trim();
@@ -144,12 +157,16 @@ export const cliSection: BenchSection = {
     for (const api of ['unpin_user_page', 'put_user_page'] as const) {
       const full = timed(node, [cli, 'check', '--format', 'json', '--full-parse', '--api', api, kernel]);
       const same = full.stdout === checkRuns[api].at(-1)!.stdout;
-      log(`whole-file parsing (--full-parse, ${api}): ${full.seconds.toFixed(2)} s, findings ${same ? 'identical to the focused run' : 'DIFFER from the focused run'}`);
+      log(
+        `whole-file parsing (--full-parse, ${api}): ${full.seconds.toFixed(2)} s, findings ${same ? 'identical to the focused run' : 'DIFFER from the focused run'}`,
+      );
     }
 
     // mm/gup.c alone.
     const gup = path.join(kernel, 'mm', 'gup.c');
-    const gupCli = median(Array.from({ length: 5 }, () => timed(node, [cli, 'check', '--format', 'json', gup]).seconds));
+    const gupCli = median(
+      Array.from({ length: 5 }, () => timed(node, [cli, 'check', '--format', 'json', gup]).seconds),
+    );
     const text = fs.readFileSync(gup, 'utf8');
     const parser = await createCParser();
     const parseMs = await inProcessMs(10, () => parseKernelC(parser, text).delete());

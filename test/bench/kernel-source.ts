@@ -17,13 +17,15 @@ function looksLikeKernel(dir: string): boolean {
 function run(cmd: string, args: string[], log: (s: string) => void): void {
   log(`$ ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);
+  if (r.error || r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);
 }
 
 export function kernelSource(log: (s: string) => void): string {
   const fromEnv = process.env.KERNEL_SRC;
   if (fromEnv) {
-    if (!looksLikeKernel(fromEnv)) throw new Error(`KERNEL_SRC=${fromEnv} is not a kernel tree (no mm/gup.c and include/linux/mm.h)`);
+    if (!looksLikeKernel(fromEnv))
+      throw new Error(`KERNEL_SRC=${fromEnv} is not a kernel tree (no mm/gup.c and include/linux/mm.h)`);
     return path.resolve(fromEnv);
   }
   const cache = path.join(os.homedir(), '.cache', 'gup-review');

@@ -38,7 +38,11 @@ export interface LspBenchResult {
 }
 
 function kernelTree(): string {
-  const candidates = [process.env.KERNEL_SRC, '/root/kernel/linux-source-6.1', path.join(os.homedir(), '.cache', 'gup-review', 'linux-source-6.1')];
+  const candidates = [
+    process.env.KERNEL_SRC,
+    '/root/kernel/linux-source-6.1',
+    path.join(os.homedir(), '.cache', 'gup-review', 'linux-source-6.1'),
+  ];
   for (const c of candidates) if (c && fs.existsSync(path.join(c, 'mm', 'gup.c'))) return c;
   throw new Error('no kernel tree: set KERNEL_SRC to a Linux source tree (mm/gup.c must exist)');
 }
@@ -58,11 +62,27 @@ function rssMb(pid: number): number {
 function kernelFiles(tree: string, n: number): string[] {
   let out = '';
   try {
-    out = execFileSync('grep', ['-rlE', 'get_user_pages|pin_user_pages|get_user_page_fast', '--include=*.c', 'mm', 'drivers', 'fs', 'io_uring', 'virt', 'lib', 'kernel', 'net'], {
-      cwd: tree,
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    });
+    out = execFileSync(
+      'grep',
+      [
+        '-rlE',
+        'get_user_pages|pin_user_pages|get_user_page_fast',
+        '--include=*.c',
+        'mm',
+        'drivers',
+        'fs',
+        'io_uring',
+        'virt',
+        'lib',
+        'kernel',
+        'net',
+      ],
+      {
+        cwd: tree,
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      },
+    );
   } catch (e) {
     out = (e as { stdout?: string }).stdout ?? '';
   }
@@ -163,7 +183,10 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
     // Hovers: integer literals and acquisition/release calls across the (edited) file.
     const now = s.text(uri);
     const targets: number[] = [];
-    for (const m of now.matchAll(/\b(?:0x[0-9a-fA-F]+|\d+)\b|\b(?:pin_user_pages\w*|get_user_pages\w*|unpin_user_page\w*|put_page)(?=\s*\()/g)) targets.push(m.index + 1);
+    for (const m of now.matchAll(
+      /\b(?:0x[0-9a-fA-F]+|\d+)\b|\b(?:pin_user_pages\w*|get_user_pages\w*|unpin_user_page\w*|put_page)(?=\s*\()/g,
+    ))
+      targets.push(m.index + 1);
     const step = Math.max(1, Math.floor(targets.length / 200));
     const hovers: number[] = [];
     for (let i = 0; i < targets.length && hovers.length < 200; i += step) {
@@ -197,7 +220,12 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
       bareNodeStartMs: median(bare),
       spawnToInitializedMs,
       initializeRoundTripMs: median(rounds),
-      keystroke: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), max: Math.max(...latencies), n: latencies.length },
+      keystroke: {
+        p50: quantile(latencies, 0.5),
+        p95: quantile(latencies, 0.95),
+        max: Math.max(...latencies),
+        n: latencies.length,
+      },
       hover: { p50: quantile(hovers, 0.5), p95: quantile(hovers, 0.95), n: hovers.length },
       reparse: split.reparse,
       analysis: split.analysis,
@@ -225,12 +253,20 @@ export function printLspBench(r: LspBenchResult, log: (line: string) => void): v
     `  keystroke → diagnostics (${r.keystroke.n} edits): p50 ${ms(r.keystroke.p50)}, p95 ${ms(r.keystroke.p95)}, max ${ms(r.keystroke.max)}   ` +
       `goal p95 < full parse (${ms(r.fullParseMs)}) and < 16 ms: ${ok(r.keystroke.p95 < r.fullParseMs && r.keystroke.p95 < 16)}`,
   );
-  log(`    of which, in-process: incremental reparse p50 ${ms(r.reparse.p50)} / p95 ${ms(r.reparse.p95)}; analysis (analyzeTree + FunctionCache) p50 ${ms(r.analysis.p50)} / p95 ${ms(r.analysis.p95)}`);
-  log(`  hover (${r.hover.n}): p50 ${ms(r.hover.p50)}, p95 ${ms(r.hover.p95)}   goal p95 < 5 ms: ${ok(r.hover.p95 < 5)}`);
+  log(
+    `    of which, in-process: incremental reparse p50 ${ms(r.reparse.p50)} / p95 ${ms(r.reparse.p95)}; analysis (analyzeTree + FunctionCache) p50 ${ms(r.analysis.p50)} / p95 ${ms(r.analysis.p95)}`,
+  );
+  log(
+    `  hover (${r.hover.n}): p50 ${ms(r.hover.p50)}, p95 ${ms(r.hover.p95)}   goal p95 < 5 ms: ${ok(r.hover.p95 < 5)}`,
+  );
   const first = r.rssCyclesMb[0]!;
   const last = r.rssCyclesMb.at(-1)!;
-  log(`  RSS with ${r.filesOpen} kernel files open: ${r.rssOpenMb.toFixed(0)} MB   goal < 150 MB: ${ok(r.rssOpenMb < 150)}`);
-  log(`  RSS after each of 10 close/open cycles: ${r.rssCyclesMb.map((x) => x.toFixed(0)).join(', ')} MB   flat (last − first ${(last - first).toFixed(0)} MB): ${ok(last - first < 15)}`);
+  log(
+    `  RSS with ${r.filesOpen} kernel files open: ${r.rssOpenMb.toFixed(0)} MB   goal < 150 MB: ${ok(r.rssOpenMb < 150)}`,
+  );
+  log(
+    `  RSS after each of 10 close/open cycles: ${r.rssCyclesMb.map((x) => x.toFixed(0)).join(', ')} MB   flat (last − first ${(last - first).toFixed(0)} MB): ${ok(last - first < 15)}`,
+  );
 }
 
 /** The section for test/bench/bench.ts (structurally its BenchSection). */

@@ -83,14 +83,23 @@ export function writeUserSettings(userDataDir: string, extra: Record<string, unk
 }
 
 /** Installs a VSIX into `extensionsDir`; returns the installed folder name (publisher.name-version). */
-export function installExtension(install: CodeServerInstall, vsix: string, extensionsDir: string, userDataDir: string): string {
+export function installExtension(
+  install: CodeServerInstall,
+  vsix: string,
+  extensionsDir: string,
+  userDataDir: string,
+): string {
   const r = spawnSync(
     install.bin,
     [
-      '--install-extension', vsix,
-      '--extensions-dir', extensionsDir,
-      '--user-data-dir', userDataDir,
-      '--config', path.join(userDataDir, 'code-server.yaml'),
+      '--install-extension',
+      vsix,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--config',
+      path.join(userDataDir, 'code-server.yaml'),
     ],
     { env: envFor(install, userDataDir), encoding: 'utf8', timeout: 120_000 },
   );
@@ -148,14 +157,19 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
   const child: ChildProcess = spawn(
     install.bin,
     [
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
-      '--user-data-dir', opts.userDataDir,
-      '--extensions-dir', opts.extensionsDir,
-      '--config', path.join(opts.userDataDir, 'code-server.yaml'),
+      '--user-data-dir',
+      opts.userDataDir,
+      '--extensions-dir',
+      opts.extensionsDir,
+      '--config',
+      path.join(opts.userDataDir, 'code-server.yaml'),
       opts.workspace,
     ],
     { env: envFor(install, opts.userDataDir), detached: true, stdio: ['ignore', log, log] },
@@ -164,7 +178,12 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
   const pid = child.pid;
   if (pid === undefined) throw new Error('code-server did not start');
   let exited = false;
-  const exitedPromise = new Promise<void>((r) => child.once('exit', () => { exited = true; r(); }));
+  const exitedPromise = new Promise<void>((r) =>
+    child.once('exit', () => {
+      exited = true;
+      r();
+    }),
+  );
 
   const stop = async (): Promise<void> => {
     if (exited) return killGroup(pid, 'SIGKILL');

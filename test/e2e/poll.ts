@@ -14,7 +14,10 @@ export interface PollOptions {
  * Errors thrown by `probe` count as "not yet" (the page may be re-rendering) and the last one is
  * reported on timeout.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, opts: PollOptions): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: PollOptions,
+): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   const interval = opts.intervalMs ?? 100;
   let lastError: unknown;

@@ -128,14 +128,22 @@ function check(cond: boolean, message: string): void {
   if (!cond) throw new Error(message);
 }
 
-async function shot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
+async function shot(
+  page: Page,
+  name: string,
+  clip?: { x: number; y: number; width: number; height: number },
+): Promise<void> {
   const file = path.join(resultsDir, `${name}.png`);
   await page.screenshot({ path: file, clip });
   summary.screenshots.push(path.relative(root, file));
 }
 
 /** A crop around the given elements plus the editor's left edge (line numbers), for the README. */
-async function cropAround(page: Page, locs: Locator[], pad = 40): Promise<{ x: number; y: number; width: number; height: number }> {
+async function cropAround(
+  page: Page,
+  locs: Locator[],
+  pad = 40,
+): Promise<{ x: number; y: number; width: number; height: number }> {
   const editorBox = await activeEditor(page).boundingBox();
   const boxes = [];
   for (const l of locs) {
@@ -216,13 +224,21 @@ async function main(): Promise<number> {
       const dir = installExtension(install, vsix, extensionsDir, userDataDir);
       const expected = `${manifest.publisher}.${manifest.name}-${manifest.version}`.toLowerCase();
       check(dir === expected, `installed as ${dir}, expected ${expected}`);
-      check(fs.existsSync(path.join(extensionsDir, dir, 'dist', 'server.js')), 'installed extension lacks dist/server.js');
+      check(
+        fs.existsSync(path.join(extensionsDir, dir, 'dist', 'server.js')),
+        'installed extension lacks dist/server.js',
+      );
       return JSON.parse(fs.readFileSync(path.join(extensionsDir, dir, 'package.json'), 'utf8')) as Manifest;
     });
     fs.cpSync(fixtureDir, workspace, { recursive: true });
     writeUserSettings(userDataDir);
     server = await step('start code-server', () =>
-      startCodeServer(install, { userDataDir, extensionsDir, workspace, logFile: path.join(resultsDir, 'code-server.log') }),
+      startCodeServer(install, {
+        userDataDir,
+        extensionsDir,
+        workspace,
+        logFile: path.join(resultsDir, 'code-server.log'),
+      }),
     );
     console.log(`# code-server ${server.url} (pid/pgid ${server.pid})`);
     browser = await step('launch chromium', () => launchBrowser(path.join(tmp, 'browser')));
@@ -234,7 +250,11 @@ async function main(): Promise<number> {
 
     const wrong = token(p, 'put_page');
     await step('squiggle on the wrong release', async () => {
-      await waitFor(() => squiggleOn(p, wrong), { what: `a squiggle on ${WRONG_RELEASE_LINE}`, timeoutMs: FIRST_DIAGNOSTIC_TIMEOUT_MS, intervalMs: 250 });
+      await waitFor(() => squiggleOn(p, wrong), {
+        what: `a squiggle on ${WRONG_RELEASE_LINE}`,
+        timeoutMs: FIRST_DIAGNOSTIC_TIMEOUT_MS,
+        intervalMs: 250,
+      });
     });
     await shot(p, '03-diagnostic');
 
@@ -243,7 +263,11 @@ async function main(): Promise<number> {
       summary.diagnosticHover = text;
       check(/gup-review/.test(text), `diagnostic hover lacks the source "gup-review":\n${text}`);
       await shot(p, '04-diagnostic-hover');
-      await shot(p, 'readme-diagnostic', await cropAround(p, [line(p, WRONG_RELEASE_LINE), p.locator('.monaco-hover:not(.hidden)').first()]));
+      await shot(
+        p,
+        'readme-diagnostic',
+        await cropAround(p, [line(p, WRONG_RELEASE_LINE), p.locator('.monaco-hover:not(.hidden)').first()]),
+      );
     });
 
     await step(`hover ${REFCOUNT_LITERAL} shows the decode`, async () => {
@@ -253,12 +277,18 @@ async function main(): Promise<number> {
       summary.hover = text;
       check(/\b3 refs?\b/.test(text), `decode hover does not show the 3 ordinary references:\n${text}`);
       await shot(p, '05-refcount-hover');
-      await shot(p, 'readme-hover', await cropAround(p, [line(p, REFCOUNT_LITERAL), p.locator('.monaco-hover:not(.hidden)').first()]));
+      await shot(
+        p,
+        'readme-hover',
+        await cropAround(p, [line(p, REFCOUNT_LITERAL), p.locator('.monaco-hover:not(.hidden)').first()]),
+      );
     });
 
     await step(`hover 1024 in ${REFCOUNT_EXPRESSION_LINE} decodes the expression`, async () => {
       await p.mouse.move(5, 5);
-      const lit = line(p, REFCOUNT_EXPRESSION_LINE).locator('span span', { hasText: /^1024$/ }).first();
+      const lit = line(p, REFCOUNT_EXPRESSION_LINE)
+        .locator('span span', { hasText: /^1024$/ })
+        .first();
       const text = await hoverText(p, lit, EXPRESSION_DECODE_EXPECT);
       summary.expressionHover = text;
       check(/\b3 pins\b/.test(text) && /\b1 ref\b/.test(text), `expression hover is not "3 pins, 1 ref":\n${text}`);
@@ -270,25 +300,52 @@ async function main(): Promise<number> {
       const titles = await rowTexts(rows);
       summary.quickFixes = titles;
       await shot(p, '06-quick-fix-menu');
-      await shot(p, 'readme-quickfix', await cropAround(p, [line(p, WRONG_RELEASE_LINE), p.locator('.action-widget').first()]));
+      await shot(
+        p,
+        'readme-quickfix',
+        await cropAround(p, [line(p, WRONG_RELEASE_LINE), p.locator('.action-widget').first()]),
+      );
       const index = titles.findIndex((t) => QUICK_FIX_EXPECT.test(t));
       check(index >= 0, `no quick fix mentioning ${QUICK_FIX_EXPECT} among: ${JSON.stringify(titles)}`);
       await rows.nth(index).click();
-      await waitFor(async () => (await line(p, FIXED_LINE).count()) > 0, { what: `the line to read ${FIXED_LINE}`, timeoutMs: 10_000 });
-      await waitFor(async () => (await squiggleCount(p)) === 0, { what: 'every squiggle in the file to go', timeoutMs: 15_000 });
+      await waitFor(async () => (await line(p, FIXED_LINE).count()) > 0, {
+        what: `the line to read ${FIXED_LINE}`,
+        timeoutMs: 10_000,
+      });
+      await waitFor(async () => (await squiggleCount(p)) === 0, {
+        what: 'every squiggle in the file to go',
+        timeoutMs: 15_000,
+      });
       await shot(p, '07-fixed');
     });
 
     await step('undo brings the squiggle back and redo removes it, unsaved (analysis follows edits)', async () => {
       await line(p, FIXED_LINE).click();
       await p.keyboard.press('Control+Z');
-      await waitFor(async () => (await line(p, WRONG_RELEASE_LINE).count()) > 0, { what: `undo to restore ${WRONG_RELEASE_LINE}`, timeoutMs: 10_000 });
-      await waitFor(() => squiggleOn(p, token(p, 'put_page')), { what: 'the squiggle to come back after undo', timeoutMs: 15_000, intervalMs: 100 });
+      await waitFor(async () => (await line(p, WRONG_RELEASE_LINE).count()) > 0, {
+        what: `undo to restore ${WRONG_RELEASE_LINE}`,
+        timeoutMs: 10_000,
+      });
+      await waitFor(() => squiggleOn(p, token(p, 'put_page')), {
+        what: 'the squiggle to come back after undo',
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      });
       await p.keyboard.press('Control+Shift+Z');
-      await waitFor(async () => (await line(p, FIXED_LINE).count()) > 0, { what: `redo to restore ${FIXED_LINE}`, timeoutMs: 10_000 });
-      await waitFor(async () => (await squiggleCount(p)) === 0, { what: 'every squiggle to go after redo', timeoutMs: 15_000, intervalMs: 100 });
+      await waitFor(async () => (await line(p, FIXED_LINE).count()) > 0, {
+        what: `redo to restore ${FIXED_LINE}`,
+        timeoutMs: 10_000,
+      });
+      await waitFor(async () => (await squiggleCount(p)) === 0, {
+        what: 'every squiggle to go after redo',
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      });
       // The editor differs from the file on disk: diagnostics followed the edits, not a save.
-      check((await p.locator('.tabs-container .tab.active.dirty').count()) === 1, `${C_FILE} should be modified and unsaved`);
+      check(
+        (await p.locator('.tabs-container .tab.active.dirty').count()) === 1,
+        `${C_FILE} should be modified and unsaved`,
+      );
     });
 
     await step(`open ${MAIL_FILE} in the mail language`, async () => {
@@ -306,7 +363,11 @@ async function main(): Promise<number> {
 
     await step('squiggle on the quoted wrong release in the mail', async () => {
       const quoted = await textBox(p, MAIL_QUOTED_RELEASE);
-      await waitFor(() => squiggleOn(p, quoted), { what: `a squiggle on the quoted ${MAIL_QUOTED_RELEASE}`, timeoutMs: 30_000, intervalMs: 250 });
+      await waitFor(() => squiggleOn(p, quoted), {
+        what: `a squiggle on the quoted ${MAIL_QUOTED_RELEASE}`,
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
       await shot(p, '09-mail-diagnostic');
       await shot(p, 'readme-mail', await cropAround(p, [line(p, 'diff --git'), line(p, 'maybe-DMA-pinned')], 2));
     });
@@ -322,7 +383,8 @@ async function main(): Promise<number> {
     if (e instanceof UserError) throw e;
     if (page) await shot(page, 'failure').catch(() => undefined);
     const log = path.join(resultsDir, 'code-server.log');
-    if (fs.existsSync(log)) console.log(`# code-server.log (last lines):\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
+    if (fs.existsSync(log))
+      console.log(`# code-server.log (last lines):\n${fs.readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}`);
     return 1;
   } finally {
     await cleanup();

@@ -26,7 +26,8 @@ const CHROMIUM_ARGS = [
  * (its crash-report database).
  */
 export async function launchBrowser(scratchDir: string): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run test/e2e/setup.sh (apt-get install chromium)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: run test/e2e/setup.sh (apt-get install chromium)`);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   env.XDG_CONFIG_HOME = path.join(scratchDir, 'config');
@@ -47,9 +48,7 @@ export async function openFromExplorer(page: Page, name: string): Promise<void> 
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   await row.click();
-  await page
-    .locator('.tabs-container .tab.active', { hasText: name })
-    .waitFor({ state: 'visible', timeout: 30_000 });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 30_000 });
   await activeEditor(page).locator('.view-lines .view-line').first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
@@ -60,7 +59,9 @@ export function activeEditor(page: Page): Locator {
 /** The token span that shows exactly `text` in the active editor. */
 export function token(page: Page, text: string): Locator {
   const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return activeEditor(page).locator('.view-lines .view-line span span', { hasText: new RegExp(`^${escaped}$`) }).first();
+  return activeEditor(page)
+    .locator('.view-lines .view-line span span', { hasText: new RegExp(`^${escaped}$`) })
+    .first();
 }
 
 /** The rendered line (`.view-line`) whose text contains `text`. */
@@ -75,9 +76,9 @@ export async function squiggleCount(page: Page): Promise<number> {
 
 /** Vertical extent of each squiggle, to tell which line one is on. */
 export async function squiggleTops(page: Page): Promise<number[]> {
-  const boxes = await activeEditor(page).locator('.view-overlays [class*="squiggly-"]').evaluateAll((els) =>
-    els.map((e) => e.getBoundingClientRect().top),
-  );
+  const boxes = await activeEditor(page)
+    .locator('.view-overlays [class*="squiggly-"]')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
   return boxes;
 }
 
@@ -134,40 +135,56 @@ export async function languageMode(page: Page): Promise<string> {
  * Screen box of `substring` inside the rendered line containing it (tokens may split it across
  * spans, so this measures a DOM Range over the line's text nodes).
  */
-export async function textBox(page: Page, substring: string, timeoutMs = 10_000): Promise<{ x: number; y: number; width: number; height: number }> {
+export async function textBox(
+  page: Page,
+  substring: string,
+  timeoutMs = 10_000,
+): Promise<{ x: number; y: number; width: number; height: number }> {
   // Retried: the editor re-renders a line's spans while it tokenizes, so one measurement can miss.
-  return waitFor(async () => {
-    const box = await line(page, substring).evaluate((el, needle) => {
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      const nodes: Text[] = [];
-      let text = '';
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        nodes.push(n as Text);
-        text += (n as Text).data;
-      }
-      // Monaco renders spaces as U+00A0.
-      const at = text.replace(/\u00a0/g, ' ').indexOf(needle);
-      if (at < 0) return null;
-      const range = document.createRange();
-      let offset = 0;
-      for (const n of nodes) {
-        const end = offset + n.data.length;
-        if (at >= offset && at < end) range.setStart(n, at - offset);
-        if (at + needle.length > offset && at + needle.length <= end) range.setEnd(n, at + needle.length - offset);
-        offset = end;
-      }
-      const r = range.getBoundingClientRect();
-      return { x: r.x, y: r.y, width: r.width, height: r.height };
-    }, substring, { timeout: 1000 });
-    return box && box.width > 0 ? box : undefined;
-  }, { what: `"${substring}" to be rendered`, timeoutMs, intervalMs: 100 });
+  return waitFor(
+    async () => {
+      const box = await line(page, substring).evaluate(
+        (el, needle) => {
+          const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          const nodes: Text[] = [];
+          let text = '';
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            nodes.push(n as Text);
+            text += (n as Text).data;
+          }
+          // Monaco renders spaces as U+00A0.
+          const at = text.replace(/\u00a0/g, ' ').indexOf(needle);
+          if (at < 0) return null;
+          const range = document.createRange();
+          let offset = 0;
+          for (const n of nodes) {
+            const end = offset + n.data.length;
+            if (at >= offset && at < end) range.setStart(n, at - offset);
+            if (at + needle.length > offset && at + needle.length <= end) range.setEnd(n, at + needle.length - offset);
+            offset = end;
+          }
+          const r = range.getBoundingClientRect();
+          return { x: r.x, y: r.y, width: r.width, height: r.height };
+        },
+        substring,
+        { timeout: 1000 },
+      );
+      return box && box.width > 0 ? box : undefined;
+    },
+    { what: `"${substring}" to be rendered`, timeoutMs, intervalMs: 100 },
+  );
 }
 
 /**
  * Moves the mouse into `box` and returns the visible hover's text once it matches `expect`.
  * The pointer wiggles by a pixel between polls: the editor ignores a pointer that has not moved.
  */
-export async function hoverBoxText(page: Page, box: { x: number; y: number; width: number; height: number }, expect: RegExp, timeoutMs = 15_000): Promise<string> {
+export async function hoverBoxText(
+  page: Page,
+  box: { x: number; y: number; width: number; height: number },
+  expect: RegExp,
+  timeoutMs = 15_000,
+): Promise<string> {
   let n = 0;
   return waitFor(
     async () => {

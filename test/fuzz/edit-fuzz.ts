@@ -49,7 +49,13 @@ export interface EditFuzzReport {
 export function corpusFiles(): string[] {
   const dirs = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'fixtures', 'c')];
   const own = dirs.flatMap((d) =>
-    fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(d, f)) : [],
+    fs.existsSync(d)
+      ? fs
+          .readdirSync(d)
+          .filter((f) => f.endsWith('.c'))
+          .sort()
+          .map((f) => path.join(d, f))
+      : [],
   );
   const extra = (process.env.FUZZ_EXTRA ?? '').split(':').filter((f) => f !== '');
   return [...own, ...extra];
@@ -162,7 +168,9 @@ export async function runEditFuzz(options: EditFuzzOptions): Promise<EditFuzzRep
     if (report.checkpoints === 0) report.rssFirstKb = rss;
     report.rssLastKb = rss;
     report.checkpoints++;
-    log(`checkpoint ${report.checkpoints}: ${report.edits} edits, ${report.diagnosticsCompared} diagnostics compared, VmRSS ${Math.round(rss / 1024)} MB`);
+    log(
+      `checkpoint ${report.checkpoints}: ${report.edits} edits, ${report.diagnosticsCompared} diagnostics compared, VmRSS ${Math.round(rss / 1024)} MB`,
+    );
   };
 
   /** A random read-only request; any error response is a failure. */
@@ -170,15 +178,25 @@ export async function runEditFuzz(options: EditFuzzOptions): Promise<EditFuzzRep
     const uri = rnd.pick(uris);
     const text = fuzzed.text(uri);
     const pos = positionOf(text, safeRequestOffset(text, rnd.int(text.length + 1)));
-    const method = rnd.pick(['textDocument/hover', 'textDocument/codeAction', 'textDocument/documentHighlight', 'gupReview/getStatus', 'gupReview/decode']);
+    const method = rnd.pick([
+      'textDocument/hover',
+      'textDocument/codeAction',
+      'textDocument/documentHighlight',
+      'gupReview/getStatus',
+      'gupReview/decode',
+    ]);
     const params =
       method === 'gupReview/getStatus'
         ? { uri }
         : method === 'gupReview/decode'
           ? { uri, text: text.slice(Math.max(0, text.length - rnd.int(text.length + 1)), text.length).slice(0, 40) }
           : method === 'textDocument/codeAction'
-          ? { textDocument: { uri }, range: { start: pos, end: pos }, context: { diagnostics: fuzzed.diagnostics.get(uri)?.diagnostics ?? [] } }
-          : { textDocument: { uri }, position: pos };
+            ? {
+                textDocument: { uri },
+                range: { start: pos, end: pos },
+                context: { diagnostics: fuzzed.diagnostics.get(uri)?.diagnostics ?? [] },
+              }
+            : { textDocument: { uri }, position: pos };
     report.requests++;
     try {
       await withTimeout(fuzzed.conn.sendRequest(method, params), timeoutMs);
@@ -242,6 +260,7 @@ export async function runEditFuzz(options: EditFuzzOptions): Promise<EditFuzzRep
 /** Request positions: never inside a surrogate pair or a CRLF either. */
 function safeRequestOffset(text: string, offset: number): number {
   let o = offset;
-  while (o > 0 && o < text.length && ((text.charCodeAt(o - 1) & 0xfc00) === 0xd800 || text.charCodeAt(o - 1) === 13)) o--;
+  while (o > 0 && o < text.length && ((text.charCodeAt(o - 1) & 0xfc00) === 0xd800 || text.charCodeAt(o - 1) === 13))
+    o--;
   return o;
 }

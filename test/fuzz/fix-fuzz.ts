@@ -40,7 +40,14 @@ const FIX_RULES: readonly RuleId[] = ['wrong-release', 'mismatched-release', 're
 const INSERTS = [' ', '  ', '\t', '\n', '\n\t', '/* x */', ' /* é → 😀 𝔘 */ ', '/**/', '// note ü 🐧\n', '\n\n'];
 
 /** Node types whose inside must not receive text (it would change a literal or a directive). */
-const OPAQUE = new Set(['string_literal', 'char_literal', 'system_lib_string', 'comment', 'concatenated_string', 'raw_string_literal']);
+const OPAQUE = new Set([
+  'string_literal',
+  'char_literal',
+  'system_lib_string',
+  'comment',
+  'concatenated_string',
+  'raw_string_literal',
+]);
 
 /** Offsets between two tokens where whitespace or a comment keeps the C the same. */
 export function insertionPoints(root: Node, text: string): number[] {
@@ -125,7 +132,10 @@ export function checkFixes(
     tree.delete();
   }
   let applied = 0;
-  const variants: Array<[string, RuleId | undefined]> = [['all rules', undefined], ...FIX_RULES.map((r): [string, RuleId] => [r, r])];
+  const variants: Array<[string, RuleId | undefined]> = [
+    ['all rules', undefined],
+    ...FIX_RULES.map((r): [string, RuleId] => [r, r]),
+  ];
   for (const [what, rule] of variants) {
     const fixable = before.filter((f) => f.fixes.length > 0 && (!rule || f.rule === rule));
     if (fixable.length === 0) continue;
@@ -135,23 +145,36 @@ export function checkFixes(
     } catch (e) {
       throw new FixFuzzFailure(`${label} [${model}, fix ${what}]: applyFixes threw: ${(e as Error).message}`, text);
     }
-    if (fixed === text) throw new FixFuzzFailure(`${label} [${model}, fix ${what}]: ${fixable.length} fixable findings but the fixes changed nothing`, text);
+    if (fixed === text)
+      throw new FixFuzzFailure(
+        `${label} [${model}, fix ${what}]: ${fixable.length} fixable findings but the fixes changed nothing`,
+        text,
+      );
     applied += fixable.length;
     const t2 = parseKernelC(parser, fixed);
     try {
       const errorsAfter = countErrorNodes(t2.rootNode);
       if (errorsAfter > errorsBefore) {
-        throw new FixFuzzFailure(`${label} [${model}, fix ${what}]: the fixed text has ${errorsAfter} ERROR/MISSING nodes, the text before ${errorsBefore}`, text);
+        throw new FixFuzzFailure(
+          `${label} [${model}, fix ${what}]: the fixed text has ${errorsAfter} ERROR/MISSING nodes, the text before ${errorsBefore}`,
+          text,
+        );
       }
       const after = analyzeTree(fixed, t2, { api: model }).findings;
       for (const g of GUARDED) {
         if (count(after, g) > count(before, g)) {
-          throw new FixFuzzFailure(`${label} [${model}, fix ${what}]: ${g} findings went from ${count(before, g)} to ${count(after, g)} after the fixes`, text);
+          throw new FixFuzzFailure(
+            `${label} [${model}, fix ${what}]: ${g} findings went from ${count(before, g)} to ${count(after, g)} after the fixes`,
+            text,
+          );
         }
       }
       // A fixed rule's own fixable findings must go down (the fix did something useful).
       if (rule && rule !== 'batch-release' && count(after, rule) >= count(before, rule)) {
-        throw new FixFuzzFailure(`${label} [${model}, fix ${what}]: still ${count(after, rule)} ${rule} findings after fixing ${fixable.length}`, text);
+        throw new FixFuzzFailure(
+          `${label} [${model}, fix ${what}]: still ${count(after, rule)} ${rule} findings after fixing ${fixable.length}`,
+          text,
+        );
       }
     } finally {
       t2.delete();
@@ -168,18 +191,26 @@ export async function runFixFuzz(options: FixFuzzOptions): Promise<FixFuzzReport
     for (const file of corpusFiles()) {
       const original = fs.readFileSync(file, 'utf8');
       const texts: Array<[string, string]> = [[path.basename(file), original]];
-      for (let i = 0; i < options.mutantsPerFile; i++) texts.push([`${path.basename(file)} mutant ${i} (seed ${options.seed})`, mutate(rnd, parser, original)]);
+      for (let i = 0; i < options.mutantsPerFile; i++)
+        texts.push([`${path.basename(file)} mutant ${i} (seed ${options.seed})`, mutate(rnd, parser, original)]);
       // batch-release is left out: it rightly declines to fold a loop that holds a comment (the
       // fix would delete it), so an inserted comment can remove that hint.
       const ruleIds = async (text: string, model: ApiModel) =>
-        (await analyzeText(text, { api: model })).findings.map((f) => f.rule).filter((r) => r !== 'batch-release').sort().join(',');
+        (await analyzeText(text, { api: model })).findings
+          .map((f) => f.rule)
+          .filter((r) => r !== 'batch-release')
+          .sort()
+          .join(',');
       const originalIds = await Promise.all(MODELS.map((m) => ruleIds(original, m)));
       for (const [label, text] of texts) {
         report.texts++;
         if (text !== original) {
           const ids = await Promise.all(MODELS.map((m) => ruleIds(text, m)));
           if (ids.join('|') !== originalIds.join('|')) {
-            throw new FixFuzzFailure(`${label}: whitespace and comments changed the findings: ${originalIds.join(' | ')} → ${ids.join(' | ')}`, text);
+            throw new FixFuzzFailure(
+              `${label}: whitespace and comments changed the findings: ${originalIds.join(' | ')} → ${ids.join(' | ')}`,
+              text,
+            );
           }
           report.mutantsSameFindings++;
         }

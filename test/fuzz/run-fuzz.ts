@@ -20,7 +20,9 @@ async function main(): Promise<number> {
         `${r.requests} requests, VmRSS ${Math.round(r.rssFirstKb / 1024)} → ${Math.round(r.rssLastKb / 1024)} MB, ${((Date.now() - t0) / 1000).toFixed(1)} s; files ${r.files.join(', ')}`,
     );
     const f = await runFixFuzz({ seed, mutantsPerFile: 40 });
-    console.log(`fix fuzz ok: seed ${seed}, ${f.texts} texts, ${f.fixesApplied} fixes applied, ${f.textsWithFixes} texts with fixes`);
+    console.log(
+      `fix fuzz ok: seed ${seed}, ${f.texts} texts, ${f.fixesApplied} fixes applied, ${f.textsWithFixes} texts with fixes`,
+    );
     return 0;
   } catch (e) {
     console.error(`FUZZ FAILURE with seed ${seed}: ${(e as Error).message}`);

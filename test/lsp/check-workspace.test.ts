@@ -48,9 +48,15 @@ test('checks every C file of the workspace and publishes findings for the closed
   assert.equal(pin.diagnostics[0]!.source, 'gup-review');
   assert.equal(s.diagnostics.get(uriOf('node_modules/x/skip.c')), undefined, 'node_modules skipped');
   assert.equal(s.diagnostics.get(uriOf('drivers/misc/plain.c')), undefined, 'nothing to say about plain.c');
-  assert.equal(s.diagnostics.get(uriOf('open.c'))!.version, s.version(uriOf('open.c')), 'open document not overwritten');
+  assert.equal(
+    s.diagnostics.get(uriOf('open.c'))!.version,
+    s.version(uriOf('open.c')),
+    'open document not overwritten',
+  );
   assert.equal(s.diagnostics.get(uriOf('open.c'))!.diagnostics.filter((d) => d.code === 'wrong-release').length, 0);
-  const progress = s.notifications.filter((n) => n.method === 'gupReview/checkWorkspaceProgress').map((n) => n.params as { done: number; total: number });
+  const progress = s.notifications
+    .filter((n) => n.method === 'gupReview/checkWorkspaceProgress')
+    .map((n) => n.params as { done: number; total: number });
   assert.deepEqual(progress.at(-1), { done: 4, total: 4 });
   assert.ok(progress.length >= 5);
 });
@@ -59,7 +65,12 @@ test('a fixed file loses its checked diagnostics on the next check', async () =>
   const file = path.join(dir, 'drivers', 'misc', 'pin.c');
   fs.writeFileSync(file, fixture('pin-one-put-page.c').replace('\tput_page(page);\n', '\tunpin_user_page(page);\n'));
   await s.conn.sendRequest('gupReview/checkWorkspace', {});
-  await waitFor(() => s.diagnostics.get(uriOf('drivers/misc/pin.c'))?.diagnostics.every((d) => d.code !== 'wrong-release') || undefined, 5000, 'cleared');
+  await waitFor(
+    () =>
+      s.diagnostics.get(uriOf('drivers/misc/pin.c'))?.diagnostics.every((d) => d.code !== 'wrong-release') || undefined,
+    5000,
+    'cleared',
+  );
 });
 
 test('cancelling stops the check between files', async () => {
@@ -69,13 +80,21 @@ test('cancelling stops the check between files', async () => {
   s.notifications.length = 0;
   const source = new CancellationTokenSource();
   const request = s.conn.sendRequest('gupReview/checkWorkspace', {}, source.token);
-  await waitFor(() => s.notifications.some((n) => n.method === 'gupReview/checkWorkspaceProgress'), 10_000, 'first progress');
+  await waitFor(
+    () => s.notifications.some((n) => n.method === 'gupReview/checkWorkspaceProgress'),
+    10_000,
+    'first progress',
+  );
   source.cancel();
   await assert.rejects(request, (err: { code?: number }) => err.code === -32800);
-  const last = await waitFor(() => {
-    const p = s.notifications.at(-1)?.params as { done: number; total: number; file?: string } | undefined;
-    return p && p.file === undefined ? p : undefined;
-  }, 10_000, 'final progress');
+  const last = await waitFor(
+    () => {
+      const p = s.notifications.at(-1)?.params as { done: number; total: number; file?: string } | undefined;
+      return p && p.file === undefined ? p : undefined;
+    },
+    10_000,
+    'final progress',
+  );
   assert.equal(last.total, 304);
   assert.ok(last.done < last.total, `stopped early: ${JSON.stringify(last)}`);
   // The server still answers.
@@ -83,7 +102,9 @@ test('cancelling stops the check between files', async () => {
 });
 
 test('a folder that does not exist is reported, not fatal', async () => {
-  const r = (await s.conn.sendRequest('gupReview/checkWorkspace', { folders: [pathToFileURL(path.join(dir, 'nope')).href] })) as { problems: string[]; filesChecked: number };
+  const r = (await s.conn.sendRequest('gupReview/checkWorkspace', {
+    folders: [pathToFileURL(path.join(dir, 'nope')).href],
+  })) as { problems: string[]; filesChecked: number };
   assert.equal(r.filesChecked, 0);
   assert.match(r.problems[0]!, /no such folder/);
 });

@@ -23,7 +23,13 @@ let s: LspSession;
 let restarts = 0;
 let dir: string;
 const context = { subscriptions: [] as unknown[], extensionUri: undefined as unknown };
-const output = { lines: [] as string[], appendLine(l: string) { this.lines.push(l); }, show() {} };
+const output = {
+  lines: [] as string[],
+  appendLine(l: string) {
+    this.lines.push(l);
+  },
+  show() {},
+};
 let status: { current(): Promise<unknown>; listen(): void };
 
 function clientOver(session: LspSession) {
@@ -45,7 +51,10 @@ before(async () => {
   vscode = await import('./fake-vscode/index.ts');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gup-review-client-'));
   fs.mkdirSync(path.join(dir, 'include', 'linux'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'include', 'linux', 'mm.h'), '#define GUP_PIN_COUNTING_BIAS (1U << 10)\nvoid unpin_user_page(struct page *page);\n');
+  fs.writeFileSync(
+    path.join(dir, 'include', 'linux', 'mm.h'),
+    '#define GUP_PIN_COUNTING_BIAS (1U << 10)\nvoid unpin_user_page(struct page *page);\n',
+  );
   fs.mkdirSync(path.join(dir, 'examples'));
   fs.copyFileSync(path.join(__dirname, 'fixtures', 'pin-loop.c'), path.join(dir, 'examples', 'loop.c'));
   fs.mkdirSync(path.join(dir, 'drivers'));
@@ -76,7 +85,11 @@ test('the status item shows the model in force, why, and the finding count of th
   vscode.fake.activeEditorChanged.fire(undefined);
   s.open(uri.toString(), fixture('pin-one-put-page.c'));
   // The workspace root is /ws in the fake; the tree here is elsewhere, so the path stays absolute.
-  await waitFor(() => String(item().text).startsWith('GUP: unpin_user_page (auto, from ') || undefined, 10_000, 'status text');
+  await waitFor(
+    () => String(item().text).startsWith('GUP: unpin_user_page (auto, from ') || undefined,
+    10_000,
+    'status text',
+  );
   assert.equal(item().text, `GUP: unpin_user_page (auto, from ${path.join(dir, 'include', 'linux', 'mm.h')})`);
   assert.match(String(item().detail), /^[1-9]\d* findings?$/);
   assert.equal(item().severity, vscode.LanguageStatusSeverity.Information);
@@ -103,7 +116,11 @@ test('Select API Model offers the three models and writes the setting', async ()
   };
   await vscode.fake.commands.get('gupReview.selectApiModel')!();
   assert.deepEqual(offered, ['auto', 'unpin_user_page', 'put_user_page']);
-  assert.deepEqual(vscode.fake.updates.at(-1), { key: 'gupReview.apiModel', value: 'put_user_page', target: vscode.ConfigurationTarget.Workspace });
+  assert.deepEqual(vscode.fake.updates.at(-1), {
+    key: 'gupReview.apiModel',
+    value: 'put_user_page',
+    target: vscode.ConfigurationTarget.Workspace,
+  });
 });
 
 test('Check Workspace runs with a cancellable notification and reports the result', async () => {

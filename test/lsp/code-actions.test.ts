@@ -62,15 +62,25 @@ test('hand-built findings: preferred fix, fix-all of the rule, disable for the l
   const f3 = finding('release-count', 4, 22, 1, 'ret');
   const a = analysisOf([f1, f2, f3]);
   const actions = codeActions(params([a.diagnostics[0]!]), a, HAND_TEXT);
-  assert.deepEqual(actions.map((x) => x.title), ['Replace with unpin_user_page()', 'Fix all wrong-release problems in file', 'Disable wrong-release for this line']);
+  assert.deepEqual(
+    actions.map((x) => x.title),
+    ['Replace with unpin_user_page()', 'Fix all wrong-release problems in file', 'Disable wrong-release for this line'],
+  );
   const [fix, all, disable] = actions as [CodeAction, CodeAction, CodeAction];
   assert.equal(fix.isPreferred, true);
   assert.equal(fix.kind, 'quickfix');
   assert.deepEqual(fix.diagnostics, [a.diagnostics[0]]);
   assert.equal(applyLspEdits(HAND_TEXT, fix.edit!.changes![URI]!).split('\n')[2], '\tunpin_user_page(a);');
   const fixedAll = applyLspEdits(HAND_TEXT, all.edit!.changes![URI]!).split('\n');
-  assert.deepEqual(fixedAll.slice(2, 5), ['\tunpin_user_page(a);', '\tunpin_user_page(b);', '\trelease_pages(pages, 4);'], 'only wrong-release fixed');
-  assert.equal(applyLspEdits(HAND_TEXT, disable.edit!.changes![URI]!).split('\n')[2], '\tput_page(a); /* gup-review: ignore wrong-release */');
+  assert.deepEqual(
+    fixedAll.slice(2, 5),
+    ['\tunpin_user_page(a);', '\tunpin_user_page(b);', '\trelease_pages(pages, 4);'],
+    'only wrong-release fixed',
+  );
+  assert.equal(
+    applyLspEdits(HAND_TEXT, disable.edit!.changes![URI]!).split('\n')[2],
+    '\tput_page(a); /* gup-review: ignore wrong-release */',
+  );
   // A single release-count finding: no "fix all" (it would be the same edit).
   const rc = codeActions(params([a.diagnostics[2]!]), a, HAND_TEXT).map((x) => x.title);
   assert.deepEqual(rc, ['Replace with ret()', 'Disable release-count for this line']);
@@ -108,8 +118,15 @@ test('the suppression goes at the end of short lines, above long or commented on
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     newText: '\t\t/* gup-review: ignore missing-release */\n',
   });
-  assert.equal(suppressionEdit('\tput_page(a); // done\n', 0, 'wrong-release').newText, '\t/* gup-review: ignore wrong-release */\n');
-  assert.equal(suppressionEdit('\tput_page(a);\r\n', 0, 'wrong-release').range.start.character, 13, 'CRLF: before the \\r');
+  assert.equal(
+    suppressionEdit('\tput_page(a); // done\n', 0, 'wrong-release').newText,
+    '\t/* gup-review: ignore wrong-release */\n',
+  );
+  assert.equal(
+    suppressionEdit('\tput_page(a);\r\n', 0, 'wrong-release').range.start.character,
+    13,
+    'CRLF: before the \\r',
+  );
 });
 
 let s: LspSession;
@@ -142,7 +159,10 @@ test('over stdio: the preferred fix replaces put_page with unpin_user_page and t
   const fixed = applyLspEdits(text, edits);
   assert.ok(fixed.includes('\tunpin_user_page(page);\n'), fixed);
   assert.ok(!fixed.includes('\tput_page(page)'));
-  s.change(uri, edits.map((e) => ({ range: e.range, text: e.newText })));
+  s.change(
+    uri,
+    edits.map((e) => ({ range: e.range, text: e.newText })),
+  );
   assert.equal(s.text(uri), fixed);
   assert.equal((await s.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release').length, 0);
   s.close(uri);
@@ -159,7 +179,10 @@ test('over stdio: source.fixAll.gupReview fixes the file; the suppression commen
   assert.ok(applyLspEdits(text, fixAll[0]!.edit!.changes![uri]!).includes('\tput_user_page(page);\n'));
   const disable = (await actionsAt(uri, wrong)).find((a) => a.title === 'Disable wrong-release for this line')!;
   const edits = disable.edit!.changes![uri]!;
-  s.change(uri, edits.map((e) => ({ range: e.range, text: e.newText })));
+  s.change(
+    uri,
+    edits.map((e) => ({ range: e.range, text: e.newText })),
+  );
   assert.match(s.text(uri), /\tput_page\(page\); \/\* gup-review: ignore wrong-release \*\/\n/);
   assert.equal((await s.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release').length, 0);
   s.close(uri);
@@ -173,22 +196,58 @@ test('over stdio: documentHighlight links an acquisition and its release both wa
   const acq = positionOfText(text, 'pin_user_pages_fast');
   const rel = positionOfText(text, 'put_page(page)');
   type HL = { range: { start: { line: number; character: number } }; kind: number };
-  const fromAcq = (await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri }, position: { ...acq, character: acq.character + 3 } })) as HL[];
-  assert.deepEqual(fromAcq.map((h) => [h.range.start, h.kind]), [[acq, 3], [rel, 2]]);
-  const fromRel = (await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri }, position: { ...rel, character: rel.character + 1 } })) as HL[];
-  assert.deepEqual(fromRel.map((h) => h.range.start).sort((a, b) => a.line - b.line), [acq, rel]);
+  const fromAcq = (await s.conn.sendRequest('textDocument/documentHighlight', {
+    textDocument: { uri },
+    position: { ...acq, character: acq.character + 3 },
+  })) as HL[];
+  assert.deepEqual(
+    fromAcq.map((h) => [h.range.start, h.kind]),
+    [
+      [acq, 3],
+      [rel, 2],
+    ],
+  );
+  const fromRel = (await s.conn.sendRequest('textDocument/documentHighlight', {
+    textDocument: { uri },
+    position: { ...rel, character: rel.character + 1 },
+  })) as HL[];
+  assert.deepEqual(
+    fromRel.map((h) => h.range.start).sort((a, b) => a.line - b.line),
+    [acq, rel],
+  );
   const loop = fixture('pin-loop.c');
   const loopUri = 'file:///tmp/actions/loop.c';
   s.open(loopUri, loop);
-  const fromLoop = (await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri: loopUri }, position: positionOfText(loop, 'pin_user_pages_fast', 1) })) as HL[];
-  assert.deepEqual(fromLoop.map((h) => h.range.start.line), [positionOfText(loop, 'pin_user_pages_fast').line, positionOfText(loop, 'unpin_user_page(').line], 'pages[i] in the loop is a release of pages');
-  assert.equal(await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri }, position: positionOfText(text, 'memset') }), null, 'other calls: nothing');
+  const fromLoop = (await s.conn.sendRequest('textDocument/documentHighlight', {
+    textDocument: { uri: loopUri },
+    position: positionOfText(loop, 'pin_user_pages_fast', 1),
+  })) as HL[];
+  assert.deepEqual(
+    fromLoop.map((h) => h.range.start.line),
+    [positionOfText(loop, 'pin_user_pages_fast').line, positionOfText(loop, 'unpin_user_page(').line],
+    'pages[i] in the loop is a release of pages',
+  );
+  assert.equal(
+    await s.conn.sendRequest('textDocument/documentHighlight', {
+      textDocument: { uri },
+      position: positionOfText(text, 'memset'),
+    }),
+    null,
+    'other calls: nothing',
+  );
   const leak = fixture('pin-leak.c');
   const leakUri = 'file:///tmp/actions/leak.c';
   s.open(leakUri, leak);
   assert.ok((await s.diagnosticsFor(leakUri)).some((d) => d.code === 'missing-release'));
-  const fromLeak = (await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri: leakUri }, position: positionOfText(leak, 'pin_user_pages_fast', 1) })) as HL[];
-  assert.deepEqual(fromLeak.map((h) => h.range.start.line), [positionOfText(leak, 'pin_user_pages_fast').line, positionOfText(leak, 'unpin_user_pages').line], 'the leaking return is not highlighted as a release');
+  const fromLeak = (await s.conn.sendRequest('textDocument/documentHighlight', {
+    textDocument: { uri: leakUri },
+    position: positionOfText(leak, 'pin_user_pages_fast', 1),
+  })) as HL[];
+  assert.deepEqual(
+    fromLeak.map((h) => h.range.start.line),
+    [positionOfText(leak, 'pin_user_pages_fast').line, positionOfText(leak, 'unpin_user_pages').line],
+    'the leaking return is not highlighted as a release',
+  );
   s.close(leakUri);
   s.close(uri);
   s.close(loopUri);

@@ -82,7 +82,10 @@ test('a burst of changes sent without waiting ends with diagnostics for the last
   assert.equal(byRule(ds, 'wrong-release').length, 1);
   // The diagnostic stayed on the put_page line (the inserted comments are below it).
   const final = s.text(uri);
-  assert.equal(offsetOf(final, ds.find((d) => d.code === 'wrong-release')!.range.start), final.indexOf('put_page(page)'));
+  assert.equal(
+    offsetOf(final, ds.find((d) => d.code === 'wrong-release')!.range.start),
+    final.indexOf('put_page(page)'),
+  );
   s.close(uri);
 });
 
@@ -102,23 +105,35 @@ test('switching the API model setting changes the diagnostics (workspace/configu
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
   await waitFor(() => s.statuses.get(uri)?.model === 'unpin_user_page' || undefined, 5000, 'model switch');
   assert.ok(s.configurationRequests > requestsBefore, 'settings were pulled again');
-  assert.equal(byRule(s.diagnostics.get(uri)!.diagnostics, 'wrong-release').length, 0, 'get_user_pages + put_page is right upstream');
+  assert.equal(
+    byRule(s.diagnostics.get(uri)!.diagnostics, 'wrong-release').length,
+    0,
+    'get_user_pages + put_page is right upstream',
+  );
   assert.equal(s.statuses.get(uri)!.reason, 'set by the user');
 
   // Per-rule severity: back to the 2019 model with wrong-release as an error, then off.
   s.settings = { apiModel: 'put_user_page', rules: { 'wrong-release': 'error' } };
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-  wrong = await waitFor(() => {
-    const w = byRule(s.diagnostics.get(uri)!.diagnostics, 'wrong-release');
-    return w.length === 1 && w[0]!.severity === 1 ? w : undefined;
-  }, 5000, 'error severity');
+  wrong = await waitFor(
+    () => {
+      const w = byRule(s.diagnostics.get(uri)!.diagnostics, 'wrong-release');
+      return w.length === 1 && w[0]!.severity === 1 ? w : undefined;
+    },
+    5000,
+    'error severity',
+  );
   assert.equal(wrong[0]!.severity, 1);
   s.settings = { apiModel: 'put_user_page', rules: { 'wrong-release': 'off', 'no-such-rule': 'error' } };
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-  const status = await waitFor(() => {
-    const st = s.statuses.get(uri);
-    return st && (st.problems as string[]).length > 0 ? st : undefined;
-  }, 5000, 'problem in status');
+  const status = await waitFor(
+    () => {
+      const st = s.statuses.get(uri);
+      return st && (st.problems as string[]).length > 0 ? st : undefined;
+    },
+    5000,
+    'problem in status',
+  );
   assert.match((status.problems as string[])[0]!, /unknown rule "no-such-rule"/);
   assert.equal(byRule(s.diagnostics.get(uri)!.diagnostics, 'wrong-release').length, 0, 'rule off');
   s.settings = {};
@@ -136,7 +151,10 @@ test('a patch document goes through the patch reviewer and gets a status', async
   const wrong = byRule(ds, 'wrong-release');
   assert.equal(wrong.length, 1, JSON.stringify(ds));
   // Mapped back to the line of the patch that adds the put_page.
-  assert.equal(wrong[0]!.range.start.line, patch.split('\n').findIndex((l) => l.startsWith('+\tput_page(page);')));
+  assert.equal(
+    wrong[0]!.range.start.line,
+    patch.split('\n').findIndex((l) => l.startsWith('+\tput_page(page);')),
+  );
   // The status notification follows the diagnostics.
   await waitFor(() => s.statuses.get(uri), 5000, 'status of the patch');
   s.close(uri);
@@ -145,7 +163,10 @@ test('a patch document goes through the patch reviewer and gets a status', async
 test('plain text and log documents get no diagnostics (hover only)', async () => {
   const uri = 'file:///tmp/diag/dmesg.log';
   s.open(uri, fixture('dump-page.log'), 'log');
-  const h = await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 40 } });
+  const h = await s.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 0, character: 40 },
+  });
   assert.ok(h);
   assert.equal(s.diagnostics.get(uri), undefined);
   s.close(uri);

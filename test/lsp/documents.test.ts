@@ -59,12 +59,20 @@ test('random edits, each undone, give back the tree of a fresh parse', async () 
     const b = Math.min(original.length, a + (rnd() < 0.4 ? Math.floor(rnd() * 8) : 0));
     const ins = inserts[Math.floor(rnd() * inserts.length)]!;
     const edited = original.slice(0, a) + ins + original.slice(b);
-    store.change({ textDocument: { uri, version: ++v }, contentChanges: [{ range: { start: positionOf(original, a), end: positionOf(original, b) }, text: ins }] });
+    store.change({
+      textDocument: { uri, version: ++v },
+      contentChanges: [{ range: { start: positionOf(original, a), end: positionOf(original, b) }, text: ins }],
+    });
     assert.equal(doc.text, edited);
     doc.getTree();
     store.change({
       textDocument: { uri, version: ++v },
-      contentChanges: [{ range: { start: positionOf(edited, a), end: positionOf(edited, a + ins.length) }, text: original.slice(a, b) }],
+      contentChanges: [
+        {
+          range: { start: positionOf(edited, a), end: positionOf(edited, a + ins.length) },
+          text: original.slice(a, b),
+        },
+      ],
     });
     assert.equal(doc.text, original);
     assert.equal(doc.getTree()!.rootNode.toString(), expected, `edit ${i}: [${a}, ${b}) -> ${JSON.stringify(ins)}`);
@@ -98,7 +106,11 @@ test('random edits in code with parse errors: after every edit the tree equals a
       const range = { start: positionOf(text, a), end: positionOf(text, b) };
       text = text.slice(0, a) + ins + text.slice(b);
       store.change({ textDocument: { uri, version: v }, contentChanges: [{ range, text: ins }] });
-      assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, text), `seed ${seed}, edit ${v}: [${a}, ${b}) -> ${JSON.stringify(ins)}`);
+      assert.equal(
+        doc.getTree()!.rootNode.toString(),
+        freshTree(parser, text),
+        `seed ${seed}, edit ${v}: [${a}, ${b}) -> ${JSON.stringify(ins)}`,
+      );
       checked++;
     }
     store.dispose();
@@ -114,13 +126,16 @@ test('typing a statement character by character ends with the tree of a fresh pa
   let text = ATTRIBUTES;
   const doc = store.open({ textDocument: { uri, languageId: 'c', version: 1, text } })!;
   doc.getTree();
-  let at = text.indexOf('\treturn ret;\n}') ;
+  let at = text.indexOf('\treturn ret;\n}');
   let v = 1;
   for (const ch of '\tdemo_release(pages, nr);\n') {
     const pos = positionOf(text, at);
     text = text.slice(0, at) + ch + text.slice(at);
     at++;
-    store.change({ textDocument: { uri, version: ++v }, contentChanges: [{ range: { start: pos, end: pos }, text: ch }] });
+    store.change({
+      textDocument: { uri, version: ++v },
+      contentChanges: [{ range: { start: pos, end: pos }, text: ch }],
+    });
     doc.getTree();
   }
   assert.equal(doc.text, text);
@@ -141,7 +156,10 @@ test('typing an attribute keyword letter by letter keeps the tree equal to a fre
   for (const ch of '__user') {
     const pos = positionOf(text, at + (v - 1));
     text = text.slice(0, at + v - 1) + ch + text.slice(at + v - 1);
-    store.change({ textDocument: { uri, version: ++v }, contentChanges: [{ range: { start: pos, end: pos }, text: ch }] });
+    store.change({
+      textDocument: { uri, version: ++v },
+      contentChanges: [{ range: { start: pos, end: pos }, text: ch }],
+    });
     assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, text), `after typing ${ch}`);
   }
   assert.ok(!doc.getTree()!.rootNode.hasError, 'with __user complete the parameter list parses cleanly');
@@ -160,9 +178,15 @@ test('an edit that changes attribute blanking lines away keeps the tree equal to
   doc.getTree();
   const at = original.indexOf('demo_lock)') + 'demo_lock'.length;
   const edited = original.slice(0, at) + original.slice(at + 1);
-  store.change({ textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: positionOf(original, at), end: positionOf(original, at + 1) }, text: '' }] });
+  store.change({
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: positionOf(original, at), end: positionOf(original, at + 1) }, text: '' }],
+  });
   assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, edited));
-  store.change({ textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: positionOf(edited, at), end: positionOf(edited, at) }, text: ')' }] });
+  store.change({
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: positionOf(edited, at), end: positionOf(edited, at) }, text: ')' }],
+  });
   assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, original));
   store.dispose();
   parser.delete();
@@ -193,11 +217,18 @@ test('trees are freed on close and documents of other languages are ignored', as
   const parser = await createCParser();
   const store = new DocumentStore(parser);
   for (let i = 0; i < 5; i++) {
-    const d = store.open({ textDocument: { uri: `file:///tmp/docs/${i}.c`, languageId: 'c', version: 1, text: FIXTURE } })!;
+    const d = store.open({
+      textDocument: { uri: `file:///tmp/docs/${i}.c`, languageId: 'c', version: 1, text: FIXTURE },
+    })!;
     d.getTree();
   }
-  assert.equal(store.open({ textDocument: { uri: 'file:///tmp/docs/x.py', languageId: 'python', version: 1, text: '' } }), undefined);
-  const log = store.open({ textDocument: { uri: 'file:///tmp/docs/x.log', languageId: 'log', version: 1, text: 'refcount:1' } })!;
+  assert.equal(
+    store.open({ textDocument: { uri: 'file:///tmp/docs/x.py', languageId: 'python', version: 1, text: '' } }),
+    undefined,
+  );
+  const log = store.open({
+    textDocument: { uri: 'file:///tmp/docs/x.log', languageId: 'log', version: 1, text: 'refcount:1' },
+  })!;
   assert.equal(log.getTree(), undefined, 'no tree for logs');
   assert.equal(store.treeCount(), 5);
   for (let i = 0; i < 5; i++) assert.ok(store.close(`file:///tmp/docs/${i}.c`));
@@ -217,7 +248,12 @@ test('only the most recently used documents keep a tree; an evicted one is repar
   assert.equal(first.hasTree, false, 'the least recently used lost its tree');
   assert.equal(store.get(uris.at(-1)!)!.hasTree, true);
   // Editing the evicted document works from its text: same tree as a fresh parse.
-  store.change({ textDocument: { uri: uris[0]!, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'int demo_x;\n' }] });
+  store.change({
+    textDocument: { uri: uris[0]!, version: 2 },
+    contentChanges: [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'int demo_x;\n' },
+    ],
+  });
   assert.equal(first.getTree()!.rootNode.toString(), freshTree(parser, `int demo_x;\n${FIXTURE}`));
   assert.equal(store.treeCount(), MAX_TREES);
   store.dispose();

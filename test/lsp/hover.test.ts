@@ -36,7 +36,10 @@ after(async () => {
 });
 
 async function hoverAt(uri: string, text: string, needle: string, delta = 0): Promise<Hover | null> {
-  return s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOfText(text, needle, delta) });
+  return s.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: positionOfText(text, needle, delta),
+  });
 }
 const md = (h: Hover | null) => {
   assert.ok(h, 'a hover');
@@ -67,7 +70,10 @@ test('constant expressions decode as a whole, whichever literal is hovered', asy
   assert.match(v, /`3 \* GUP_PIN_COUNTING_BIAS \+ 1` = 3,073/);
   assert.match(v, /3 pins, 1 ref/);
   assert.deepEqual(h!.range!.start, positionOfText(text, '3 * GUP'));
-  assert.deepEqual(h!.range!.end, positionOfText(text, 'GUP_PIN_COUNTING_BIAS + 1', 'GUP_PIN_COUNTING_BIAS + 1'.length));
+  assert.deepEqual(
+    h!.range!.end,
+    positionOfText(text, 'GUP_PIN_COUNTING_BIAS + 1', 'GUP_PIN_COUNTING_BIAS + 1'.length),
+  );
   assert.equal(md(await hoverAt(C_URI, text, 'BIAS + 1', 7)), v, 'same hover from the last literal');
   let e = md(await hoverAt(EXPR_URI, EXPR, '1 << 10'));
   assert.match(e, /`1 << 10` = 1,024/);
@@ -118,7 +124,7 @@ test('a release call tells what it gives back, and shows the finding on it', asy
 
 test('refcount:N and count:N decode in logs, with the line as context', async () => {
   const log = fixture('dump-page.log');
-  let h = await hoverAt(LOG_URI, log, 'refcount:3073', 4);
+  const h = await hoverAt(LOG_URI, log, 'refcount:3073', 4);
   let v = md(h);
   assert.match(v, /3 pins, 1 ref/);
   assert.match(v, /\| mapcount \| 1 \|/);
@@ -131,7 +137,8 @@ test('refcount:N and count:N decode in logs, with the line as context', async ()
 });
 
 test('refcount:N decodes in a mail with a quoted patch too', async () => {
-  const mail = 'From: A Reviewer <r@example.org>\nSubject: Re: [PATCH] demo\n\nI saw page:ffffea0000000000 refcount:1025 mapcount:0 in dmesg.\n';
+  const mail =
+    'From: A Reviewer <r@example.org>\nSubject: Re: [PATCH] demo\n\nI saw page:ffffea0000000000 refcount:1025 mapcount:0 in dmesg.\n';
   const uri = 'file:///tmp/hover/reply.eml';
   s.open(uri, mail, 'patch-mail');
   assert.match(md(await hoverAt(uri, mail, 'refcount:1025', 2)), /1 pin, 1 ref/);

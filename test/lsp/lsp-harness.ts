@@ -47,7 +47,9 @@ export class LspSession {
     readonly conn: ProtocolConnection,
   ) {}
 
-  static async start(options: { workspaceFolders?: string[]; pullConfiguration?: boolean; server?: string } = {}): Promise<LspSession> {
+  static async start(
+    options: { workspaceFolders?: string[]; pullConfiguration?: boolean; server?: string } = {},
+  ): Promise<LspSession> {
     const proc = spawn(process.execPath, [options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const s = new LspSession(proc, conn);
@@ -77,8 +79,19 @@ export class LspSession {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
-        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } },
+        workspace: {
+          configuration: pull,
+          didChangeConfiguration: { dynamicRegistration: true },
+          workspaceFolders: true,
+        },
+        textDocument: {
+          publishDiagnostics: {
+            relatedInformation: true,
+            versionSupport: true,
+            codeDescriptionSupport: true,
+            dataSupport: true,
+          },
+        },
       },
       workspaceFolders: (options.workspaceFolders ?? []).map((uri) => ({ uri, name: path.basename(uri) })),
     });
@@ -106,7 +119,10 @@ export class LspSession {
       } else text = c.text;
     }
     this.texts.set(uri, text);
-    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    void this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return version;
   }
 
@@ -124,7 +140,9 @@ export class LspSession {
     const text = this.text(uri);
     const idx = text.indexOf(from);
     if (idx < 0) throw new Error(`text not found: ${from}`);
-    return this.change(uri, [{ range: { start: positionOf(text, idx), end: positionOf(text, idx + from.length) }, text: to }]);
+    return this.change(uri, [
+      { range: { start: positionOf(text, idx), end: positionOf(text, idx + from.length) }, text: to },
+    ]);
   }
 
   text(uri: string): string {
@@ -142,10 +160,14 @@ export class LspSession {
   /** Diagnostics published for the document's current version. */
   async diagnosticsFor(uri: string, timeoutMs = 10_000): Promise<Diagnostic[]> {
     const version = this.version(uri);
-    const p = await waitFor(() => {
-      const d = this.diagnostics.get(uri);
-      return d && d.version === version ? d : undefined;
-    }, timeoutMs, `diagnostics for ${uri} v${version}`);
+    const p = await waitFor(
+      () => {
+        const d = this.diagnostics.get(uri);
+        return d && d.version === version ? d : undefined;
+      },
+      timeoutMs,
+      `diagnostics for ${uri} v${version}`,
+    );
     return p.diagnostics;
   }
 
@@ -202,7 +224,10 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs: 
 export async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -213,7 +238,13 @@ export function fileUri(p: string): string {
 }
 
 /** Applies LSP text edits (non-overlapping) to text, as an editor would. */
-export function applyLspEdits(text: string, edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>): string {
+export function applyLspEdits(
+  text: string,
+  edits: Array<{
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    newText: string;
+  }>,
+): string {
   const spans = edits
     .map((e) => ({ s: offsetOf(text, e.range.start), e: offsetOf(text, e.range.end), t: e.newText }))
     .sort((a, b) => b.s - a.s);
@@ -224,6 +255,5 @@ export function applyLspEdits(text: string, edits: Array<{ range: { start: { lin
 
 /** Reads a fixture under test/lsp/fixtures. */
 export function fixture(name: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('node:fs') as typeof import('node:fs')).readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 }

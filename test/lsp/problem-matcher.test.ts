@@ -17,7 +17,11 @@ test('the $gup-review problem matcher parses the CLI text output', () => {
   const p = matcher.pattern;
   const re = new RegExp(p.regexp);
   const fixture = path.join('test', 'lsp', 'fixtures', 'pin-one-put-page.c');
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', fixture], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', fixture], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   assert.equal(run.status, 1, `findings expected: ${run.stderr}`);
   const lines = run.stdout.split('\n').filter(Boolean);
   const matched = lines.map((l) => re.exec(l)).filter((m): m is RegExpExecArray => m !== null);

@@ -20,7 +20,10 @@ function shape(s: Schema): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
     if (/description/i.test(k)) continue;
-    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Record<string, Schema>).map(([pk, pv]) => [pk, shape(pv)])) : v;
+    out[k] =
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as Record<string, Schema>).map(([pk, pv]) => [pk, shape(pv)]))
+        : v;
   }
   return out;
 }
@@ -47,7 +50,10 @@ test('settings are resource-scoped (trace is per window) and every rule id has a
 });
 
 test('parseSettings maps information → info, keeps valid values and reports bad ones', () => {
-  const s = parseSettings({ apiModel: 'put_user_page', rules: { 'wrong-release': 'information', 'batch-release': 'off', 'missing-release': 'info' } });
+  const s = parseSettings({
+    apiModel: 'put_user_page',
+    rules: { 'wrong-release': 'information', 'batch-release': 'off', 'missing-release': 'info' },
+  });
   assert.equal(s.apiModel, 'put_user_page');
   assert.deepEqual(s.rules, { 'wrong-release': 'info', 'batch-release': 'off', 'missing-release': 'info' });
   assert.deepEqual(s.problems, []);
@@ -60,16 +66,31 @@ test('parseSettings maps information → info, keeps valid values and reports ba
   assert.match(bad.problems.join('\n'), /wrong-release.*loud/);
   assert.deepEqual(parseSettings(undefined), { apiModel: 'auto', rules: {}, problems: [] });
   assert.equal(parseSettings('nonsense').problems.length, 1);
-  assert.deepEqual(analysisOptions(s, '/k/mm/gup.c'), { api: 'put_user_page', rules: s.rules, filePath: '/k/mm/gup.c' });
+  assert.deepEqual(analysisOptions(s, '/k/mm/gup.c'), {
+    api: 'put_user_page',
+    rules: s.rules,
+    filePath: '/k/mm/gup.c',
+  });
 });
 
 test('every contributed command is registered by the client, in category gup-review', () => {
-  const source = fs.readdirSync(path.join(ROOT, 'client', 'src')).map((f) => fs.readFileSync(path.join(ROOT, 'client', 'src', f), 'utf8')).join('\n');
+  const source = fs
+    .readdirSync(path.join(ROOT, 'client', 'src'))
+    .map((f) => fs.readFileSync(path.join(ROOT, 'client', 'src', f), 'utf8'))
+    .join('\n');
   const registered = [...source.matchAll(/register\('([\w.]+)'/g)].map((m) => m[1]).sort();
-  const contributed = (pkg.contributes.commands as Array<{ command: string; category: string }>).map((c) => c.command).sort();
+  const contributed = (pkg.contributes.commands as Array<{ command: string; category: string }>)
+    .map((c) => c.command)
+    .sort();
   assert.deepEqual(contributed, registered);
   for (const c of pkg.contributes.commands) assert.equal(c.category, 'gup-review');
-  for (const id of ['gupReview.decodeRefcount', 'gupReview.checkWorkspace', 'gupReview.selectApiModel', 'gupReview.restartServer', 'gupReview.showOutput']) {
+  for (const id of [
+    'gupReview.decodeRefcount',
+    'gupReview.checkWorkspace',
+    'gupReview.selectApiModel',
+    'gupReview.restartServer',
+    'gupReview.showOutput',
+  ]) {
     assert.ok(contributed.includes(id), id);
   }
 });

@@ -31,7 +31,10 @@ test('auto: a tree without unpin_user_page is the 2019 model, even if the file p
 test('auto without a tree looks at the file', () => {
   clearKernelTreeCache();
   const dir = mkdtempSync(join(tmpdir(), 'gup-notree-'));
-  assert.equal(chooseModel('auto', 'ret = pin_user_pages(a, n, FOLL_WRITE, p, NULL);', join(dir, 'a.c')).model, 'unpin_user_page');
+  assert.equal(
+    chooseModel('auto', 'ret = pin_user_pages(a, n, FOLL_WRITE, p, NULL);', join(dir, 'a.c')).model,
+    'unpin_user_page',
+  );
   assert.equal(chooseModel('auto', 'flags |= FOLL_PIN;', join(dir, 'a.c')).model, 'unpin_user_page');
   assert.equal(chooseModel('auto', 'ret = get_user_pages(a, n, 0, p, NULL);', join(dir, 'a.c')).model, 'put_user_page');
   assert.equal(chooseModel(undefined, 'unpin_user_pages(p, n);').model, 'unpin_user_page');
@@ -40,7 +43,10 @@ test('auto without a tree looks at the file', () => {
 test('a forced model wins over the tree', () => {
   clearKernelTreeCache();
   const root = tree('void unpin_user_page(struct page *page);\n');
-  assert.deepEqual(chooseModel('put_user_page', '', join(root, 'a.c')), { model: 'put_user_page', reason: 'set by the user' });
+  assert.deepEqual(chooseModel('put_user_page', '', join(root, 'a.c')), {
+    model: 'put_user_page',
+    reason: 'set by the user',
+  });
 });
 
 test('the bias comes from the tree when it defines one', () => {

@@ -28,7 +28,12 @@ long demo_pin_range(unsigned long start, unsigned long nr, struct page **pages)
 
 describe('npm run bench (smoke run on a tiny tree)', () => {
   it('prints the table, findings per rule, the whole-file check and mm/gup.c', () => {
-    const tree = makeTree({ 'include/linux/mm.h': MM_H, 'mm/gup.c': GUP_C, 'drivers/demo/wrong.c': WRONG_RELEASE_C, 'lib/other.c': 'int demo;\n' });
+    const tree = makeTree({
+      'include/linux/mm.h': MM_H,
+      'mm/gup.c': GUP_C,
+      'drivers/demo/wrong.c': WRONG_RELEASE_C,
+      'lib/other.c': 'int demo;\n',
+    });
     try {
       const bench = path.join(__dirname, '..', 'bench', 'bench.ts');
       const r = spawnSync(process.execPath, ['--import', 'tsx', bench], {
@@ -39,10 +44,16 @@ describe('npm run bench (smoke run on a tiny tree)', () => {
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /tree: 4 \.c\/\.h files/);
       assert.match(r.stdout, /^\| grep -rlE .*\(2 files match\) \| [\d.]+ \| 1\.00 \| [\d.na/]+ \| 1\.00 \|/m);
-      assert.match(r.stdout, /^\| gup-review check --api unpin_user_page \| [\d.]+ \| [\d.]+ \| [\d.na\/]+ \| [\d.na\/]+ \| \d+ \| [\d.na\/]+ \| 1 \| 1 \|$/m);
+      assert.match(
+        r.stdout,
+        /^\| gup-review check --api unpin_user_page \| [\d.]+ \| [\d.]+ \| [\d.na\/]+ \| [\d.na\/]+ \| \d+ \| [\d.na\/]+ \| 1 \| 1 \|$/m,
+      );
       assert.match(r.stdout, /^findings per rule \(unpin_user_page\): wrong-release 1$/m);
       assert.match(r.stdout, /^\| gup-review check --api unpin_user_page --jobs 1 \| /m);
-      assert.match(r.stdout, /whole-file parsing \(--full-parse, put_user_page\): [\d.]+ s, findings identical to the focused run/);
+      assert.match(
+        r.stdout,
+        /whole-file parsing \(--full-parse, put_user_page\): [\d.]+ s, findings identical to the focused run/,
+      );
       assert.match(r.stdout, /^mm\/gup\.c \(0 KB\): CLI \d+ ms wall/m);
     } finally {
       tree.cleanup();
@@ -50,7 +61,7 @@ describe('npm run bench (smoke run on a tiny tree)', () => {
   });
 
   it('KERNEL_SRC that is not a kernel tree: one clear error, exit 1', () => {
-    const tree = makeTree({ 'README': 'not a kernel\n' });
+    const tree = makeTree({ README: 'not a kernel\n' });
     try {
       const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'bench', 'bench.ts')], {
         env: { ...process.env, KERNEL_SRC: tree.dir },

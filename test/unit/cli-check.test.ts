@@ -23,7 +23,10 @@ describe('gup-review check', () => {
     const r = runCli(['check', 'drivers/demo/clean.c'], { cwd: tree.dir });
     assert.equal(r.stderr, '');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^gup-review: 1 file checked \(1 analysed\), 0 findings: 0 errors, 0 warnings, 0 info, 0 hints\n$/);
+    assert.match(
+      r.stdout,
+      /^gup-review: 1 file checked \(1 analysed\), 0 findings: 0 errors, 0 warnings, 0 info, 0 hints\n$/,
+    );
   });
 
   it('exits 1 with gcc-style lines for a wrong release, with the acquisition as a note', () => {
@@ -32,7 +35,10 @@ describe('gup-review check', () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^drivers\/demo\/wrong\.c:12:2: warning: .*put_page.* \[gup\/wrong-release\]$/);
     assert.match(lines[1]!, /^drivers\/demo\/wrong\.c:9:\d+: note: .*pin_user_pages_fast/);
-    assert.match(lines.at(-1)!, /^gup-review: 1 file checked \(1 analysed\), 1 finding: 0 errors, 1 warning, 0 info, 0 hints$/);
+    assert.match(
+      lines.at(-1)!,
+      /^gup-review: 1 file checked \(1 analysed\), 1 finding: 0 errors, 1 warning, 0 info, 0 hints$/,
+    );
     assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour when stdout is not a terminal');
   });
 
@@ -50,7 +56,10 @@ describe('gup-review check', () => {
     assert.deepEqual(Object.keys(json), ['findings']);
     assert.equal(json.findings.length, 1);
     const f = json.findings[0]!;
-    assert.deepEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'line', 'message', 'related', 'rule', 'severity'].sort());
+    assert.deepEqual(
+      Object.keys(f).sort(),
+      ['column', 'endColumn', 'endLine', 'file', 'fixes', 'line', 'message', 'related', 'rule', 'severity'].sort(),
+    );
     assert.equal(f.file, 'drivers/demo/wrong.c');
     assert.equal(f.rule, 'wrong-release');
     assert.equal(f.severity, 'warning');
@@ -67,7 +76,9 @@ describe('gup-review check', () => {
   });
 
   it('--rule changes the severity or turns a rule off', () => {
-    const asError = runCli(['check', '--format', 'json', '--rule', 'wrong-release=error', 'drivers/demo/wrong.c'], { cwd: tree.dir });
+    const asError = runCli(['check', '--format', 'json', '--rule', 'wrong-release=error', 'drivers/demo/wrong.c'], {
+      cwd: tree.dir,
+    });
     assert.equal(JSON.parse(asError.stdout).findings[0].severity, 'error');
     const off = runCli(['check', '--rule', 'wrong-release=off', 'drivers/demo/wrong.c'], { cwd: tree.dir });
     assert.equal(off.code, 0, off.stdout + off.stderr);
@@ -121,12 +132,16 @@ describe('gup-review check', () => {
     assert.equal(r.stderr, 'gup-review: cannot read locked.c: permission denied\n');
   });
 
-  it('a file that fails to read (EIO, even as root): one line, exit 2', { skip: !fs.existsSync('/proc/self/mem') && 'needs Linux /proc' }, () => {
-    const r = runCli(['check', '/proc/self/mem', 'drivers/demo/clean.c'], { cwd: tree.dir });
-    assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'gup-review: cannot read /proc/self/mem: input/output error\n');
-    assert.match(r.stdout, /2 files checked \(1 analysed\)/);
-  });
+  it(
+    'a file that fails to read (EIO, even as root): one line, exit 2',
+    { skip: !fs.existsSync('/proc/self/mem') && 'needs Linux /proc' },
+    () => {
+      const r = runCli(['check', '/proc/self/mem', 'drivers/demo/clean.c'], { cwd: tree.dir });
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, 'gup-review: cannot read /proc/self/mem: input/output error\n');
+      assert.match(r.stdout, /2 files checked \(1 analysed\)/);
+    },
+  );
 
   it('reads C from stdin with -', () => {
     const r = runCli(['check', '--api', 'unpin_user_page', '-'], { cwd: tree.dir, input: WRONG_RELEASE_C });
@@ -143,7 +158,9 @@ describe('gup-review check', () => {
     assert.match(help.stdout, /--format <format>/);
     const version = runCli(['--version']);
     assert.equal(version.code, 0);
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     assert.equal(version.stdout.trim(), pkg.version);
   });
 
@@ -176,7 +193,8 @@ describe('gup-review check', () => {
 
   it('the worker pool gives the same output as the single-thread run', () => {
     const many: Record<string, string> = {};
-    for (let i = 0; i < 60; i++) many[`d${i % 7}/f${i}.c`] = i % 3 === 0 ? WRONG_RELEASE_C : i % 3 === 1 ? CLEAN_C : UNRELATED_C;
+    for (let i = 0; i < 60; i++)
+      many[`d${i % 7}/f${i}.c`] = i % 3 === 0 ? WRONG_RELEASE_C : i % 3 === 1 ? CLEAN_C : UNRELATED_C;
     const big = makeTree(many);
     try {
       const one = runCli(['check', '--format', 'json', '--jobs', '1', '.'], { cwd: big.dir });

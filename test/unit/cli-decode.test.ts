@@ -28,12 +28,19 @@ describe('gup-review decode', () => {
     const r = runCli(['decode', '--json', '1', '-1024', 'refcount:2050']);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout) as Array<{ value: number; pins: number; refs: number; signed32: number }>;
-    assert.deepEqual(j.map((x) => x.signed32), [1, -1024, 2050]);
+    assert.deepEqual(
+      j.map((x) => x.signed32),
+      [1, -1024, 2050],
+    );
     assert.deepEqual([j[2]!.pins, j[2]!.refs], [2, 2]);
   });
 
   it('decodes a quoted dump_page line and a C expression', () => {
-    const r = runCli(['decode', 'page:0000000012345678 refcount:3073 mapcount:1 mapping:0000000000000000 index:0x0 pfn:0x10', '3 * GUP_PIN_COUNTING_BIAS + 1']);
+    const r = runCli([
+      'decode',
+      'page:0000000012345678 refcount:3073 mapcount:1 mapping:0000000000000000 index:0x0 pfn:0x10',
+      '3 * GUP_PIN_COUNTING_BIAS + 1',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.match(/3 pins, 1 ref/g)?.length, 2);
     assert.match(r.stdout, /mapcount\s+1/);

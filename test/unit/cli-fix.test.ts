@@ -72,7 +72,7 @@ describe('writeFileAtomic', () => {
     }
   });
 
-  it('refuses when the file changed after it was read, and keeps the other writer\'s content', () => {
+  it("refuses when the file changed after it was read, and keeps the other writer's content", () => {
     const tree = makeTree({ 'f.c': 'old\n' });
     try {
       const file = path.join(tree.dir, 'f.c');

@@ -74,7 +74,14 @@ void demo_teardown(struct demo_ctx *ctx)
 
 describe('focused parsing', () => {
   it('finds top-level functions only, skipping comments, strings, chars and #define braces', () => {
-    assert.deepEqual(names(FILE), ['demo_release', 'demo_pin', 'demo_map', 'demo_quote', 'demo_unrelated', 'demo_teardown']);
+    assert.deepEqual(names(FILE), [
+      'demo_release',
+      'demo_pin',
+      'demo_map',
+      'demo_quote',
+      'demo_unrelated',
+      'demo_teardown',
+    ]);
   });
 
   it('keeps acquirers, callers of wrappers, their helpers, and release sites; drops the rest', () => {
@@ -99,12 +106,16 @@ describe('focused parsing', () => {
 
   it('no function names an acquisition: one empty range (nothing to parse)', () => {
     const r = focusRanges('/* get_user_pages_fast() is documented here */\nint demo(void)\n{\n\treturn 0;\n}\n');
-    assert.deepEqual(r?.map((x) => [x.startIndex, x.endIndex]), [[0, 0]]);
+    assert.deepEqual(
+      r?.map((x) => [x.startIndex, x.endIndex]),
+      [[0, 0]],
+    );
   });
 
   it('ranges carry row/column positions of the whole file', () => {
     const lines = FILE.split('\n');
-    const offsetOf = (p: { row: number; column: number }) => lines.slice(0, p.row).reduce((n, l) => n + l.length + 1, 0) + p.column;
+    const offsetOf = (p: { row: number; column: number }) =>
+      lines.slice(0, p.row).reduce((n, l) => n + l.length + 1, 0) + p.column;
     const r = focusRanges(FILE)!;
     assert.equal(r.length, 4);
     for (const x of r) {
@@ -123,7 +134,10 @@ describe('focused parsing', () => {
       if (api === 'put_user_page') {
         // The helper releases GUP pages with put_page(), at the call in demo_map() (line 37):
         // found only when the wrapper's caller and the helper are both parsed.
-        assert.deepEqual(focused.findings.map((f) => `${f.rule}:${f.range.start.line + 1}`), ['wrong-release:37']);
+        assert.deepEqual(
+          focused.findings.map((f) => `${f.rule}:${f.range.start.line + 1}`),
+          ['wrong-release:37'],
+        );
       }
     }
   });

@@ -13,12 +13,38 @@ const finding: Finding = {
   severity: 'error',
   message: 'releases nr pages, may have taken fewer',
   range: { start: { line: 9, column: 1 }, end: { line: 9, column: 17 } },
-  related: [{ range: { start: { line: 4, column: 7 }, end: { line: 4, column: 26 } }, message: 'pages taken here', file: 'other.c' }],
-  fixes: [{ title: 'release ret pages', edits: [{ range: { start: { line: 9, column: 30 }, end: { line: 9, column: 32 } }, newText: 'ret' }] }],
+  related: [
+    {
+      range: { start: { line: 4, column: 7 }, end: { line: 4, column: 26 } },
+      message: 'pages taken here',
+      file: 'other.c',
+    },
+  ],
+  fixes: [
+    {
+      title: 'release ret pages',
+      edits: [{ range: { start: { line: 9, column: 30 }, end: { line: 9, column: 32 } }, newText: 'ret' }],
+    },
+  ],
 };
-const report: FileReport = { file: 'drv/x.c', kind: 'c', findings: [finding], notes: [{ range: { start: { line: 2, column: 0 }, end: { line: 2, column: 1 } }, message: 'stayed quiet: pages escape' }], problems: [], model: { model: 'unpin_user_page', reason: 'set by the user' } };
+const report: FileReport = {
+  file: 'drv/x.c',
+  kind: 'c',
+  findings: [finding],
+  notes: [
+    { range: { start: { line: 2, column: 0 }, end: { line: 2, column: 1 } }, message: 'stayed quiet: pages escape' },
+  ],
+  problems: [],
+  model: { model: 'unpin_user_page', reason: 'set by the user' },
+};
 const summary: CheckSummary = { filesChecked: 2, filesAnalyzed: 1, filesFailed: 0, fixesApplied: 0 };
-const ctx = (over: Partial<FormatContext> = {}): FormatContext => ({ color: false, verbose: false, toolVersion: '9.9.9', cwd: '/work/x', ...over });
+const ctx = (over: Partial<FormatContext> = {}): FormatContext => ({
+  color: false,
+  verbose: false,
+  toolVersion: '9.9.9',
+  cwd: '/work/x',
+  ...over,
+});
 
 describe('output formats', () => {
   it('the registry has the five formats', () => {
@@ -48,10 +74,18 @@ describe('output formats', () => {
   it('json: 1-based positions, the related file, the fix edits', () => {
     const j = JSON.parse(jsonFormat.render([report], summary, ctx()));
     assert.deepEqual(j.findings[0], {
-      file: 'drv/x.c', line: 10, column: 2, endLine: 10, endColumn: 18, rule: 'release-count', severity: 'error',
+      file: 'drv/x.c',
+      line: 10,
+      column: 2,
+      endLine: 10,
+      endColumn: 18,
+      rule: 'release-count',
+      severity: 'error',
       message: 'releases nr pages, may have taken fewer',
       related: [{ file: 'other.c', line: 5, column: 8, message: 'pages taken here' }],
-      fixes: [{ title: 'release ret pages', edits: [{ line: 10, column: 31, endLine: 10, endColumn: 33, newText: 'ret' }] }],
+      fixes: [
+        { title: 'release ret pages', edits: [{ line: 10, column: 31, endLine: 10, endColumn: 33, newText: 'ret' }] },
+      ],
     });
   });
 
@@ -60,7 +94,11 @@ describe('output formats', () => {
     assert.deepEqual(artifactLocation('./drv/x.c'), { uri: 'drv/x.c', uriBaseId: '%SRCROOT%' });
     assert.deepEqual(artifactLocation('/abs/x.c'), { uri: 'file:///abs/x.c' });
     assert.deepEqual(artifactLocation('-'), { uri: 'stdin' });
-    const log = toSarifLog([report, { ...report, file: '-', findings: [{ ...finding, severity: 'hint', rule: 'batch-release' }] }], '9.9.9', '/work/x');
+    const log = toSarifLog(
+      [report, { ...report, file: '-', findings: [{ ...finding, severity: 'hint', rule: 'batch-release' }] }],
+      '9.9.9',
+      '/work/x',
+    );
     const [a, b] = log.runs[0]!.results!;
     assert.equal(a!.level, 'error');
     assert.equal(b!.level, 'note');

@@ -6,7 +6,11 @@ import { deriveNeedles, namesAcquisition, PREFILTER_NEEDLES } from '../../server
 
 describe('prefilter', () => {
   it('every acquisition name contains a needle; needles are few and not tiny', () => {
-    for (const a of ACQUISITIONS) assert.ok(PREFILTER_NEEDLES.some((n) => a.name.includes(n)), a.name);
+    for (const a of ACQUISITIONS)
+      assert.ok(
+        PREFILTER_NEEDLES.some((n) => a.name.includes(n)),
+        a.name,
+      );
     assert.ok(PREFILTER_NEEDLES.length <= 3, PREFILTER_NEEDLES.join(' '));
     for (const n of PREFILTER_NEEDLES) assert.ok(n.length >= 4, n);
   });
@@ -14,8 +18,12 @@ describe('prefilter', () => {
   it('deriveNeedles covers any name list', () => {
     const names = ['alpha_beta_gamma', 'alpha_beta_delta', 'zeta_eta_theta', 'tiny'];
     const needles = deriveNeedles(names);
-    for (const name of names) assert.ok(needles.some((n) => name.includes(n)), name);
-    assert.deepEqual(needles, ["eta_", "tiny"], "the substring shared by most names first");
+    for (const name of names)
+      assert.ok(
+        needles.some((n) => name.includes(n)),
+        name,
+      );
+    assert.deepEqual(needles, ['eta_', 'tiny'], 'the substring shared by most names first');
   });
 
   it('agrees with ACQUISITION_NAME_RE on each name and on near misses', () => {
@@ -34,7 +42,11 @@ describe('prefilter', () => {
       `${'y'.repeat(30)}_get_user_pages_${'z'.repeat(40)} = 1; e->user_pages = 0;`,
     ];
     for (const s of samples) {
-      assert.equal(namesAcquisition(Buffer.from(s, 'latin1')), ACQUISITION_NAME_RE.test(s), JSON.stringify(s.slice(0, 60)));
+      assert.equal(
+        namesAcquisition(Buffer.from(s, 'latin1')),
+        ACQUISITION_NAME_RE.test(s),
+        JSON.stringify(s.slice(0, 60)),
+      );
     }
   });
 

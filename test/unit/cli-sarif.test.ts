@@ -33,8 +33,18 @@ describe('gup-review check --format sarif', () => {
     const validate = validator();
     assert.equal(validate({ version: '2.1.0', runs: [{ tool: { driver: {} } }] }), false, 'driver without a name');
     assert.equal(validate({ version: '2.0.0', runs: [] }), false, 'wrong version');
-    assert.equal(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x', informationUri: 'not a uri' } } }] }), false, 'format uri');
-    assert.equal(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'loud' }] }] }), false);
+    assert.equal(
+      validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x', informationUri: 'not a uri' } } }] }),
+      false,
+      'format uri',
+    );
+    assert.equal(
+      validate({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'loud' }] }],
+      }),
+      false,
+    );
   });
 
   it('is schema-valid and carries rules, locations, related locations and fixes', () => {
@@ -62,10 +72,7 @@ describe('gup-review check --format sarif', () => {
     const loc = result.locations![0]!.physicalLocation!;
     assert.equal(loc.artifactLocation!.uri, 'mm/wrong.c');
     assert.equal(loc.artifactLocation!.uriBaseId, '%SRCROOT%');
-    assert.deepEqual(
-      { line: loc.region!.startLine, column: loc.region!.startColumn },
-      { line: 12, column: 2 },
-    );
+    assert.deepEqual({ line: loc.region!.startLine, column: loc.region!.startColumn }, { line: 12, column: 2 });
     assert.equal(result.relatedLocations![0]!.physicalLocation!.region!.startLine, 9);
     const fix = result.fixes![0]!;
     assert.equal(fix.artifactChanges[0]!.replacements[0]!.insertedContent!.text, 'unpin_user_page');

@@ -12,7 +12,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): CliRun {
+export function runCli(
+  args: readonly string[],
+  opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+): CliRun {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd,

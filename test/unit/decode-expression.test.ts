@@ -1,7 +1,12 @@
 /** The C constant-expression evaluator: C typing and wrap-around, casts, errors, bounds. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { CExpressionError, evaluateCExpression, MAX_EXPRESSION_LENGTH, tryEvaluateCExpression } from '../../server/src/core/decode-expression.ts';
+import {
+  CExpressionError,
+  evaluateCExpression,
+  MAX_EXPRESSION_LENGTH,
+  tryEvaluateCExpression,
+} from '../../server/src/core/decode-expression.ts';
 
 const ev = (s: string, names = {}) => evaluateCExpression(s, { names });
 const val = (s: string, names = {}) => ev(s, names).value;
@@ -37,7 +42,9 @@ describe('evaluateCExpression', () => {
   });
 
   it('the bias expressions a hover sees', () => {
-    const names = { GUP_PIN_COUNTING_BIAS: { value: 1024n, type: { name: 'unsigned int', bits: 32 as const, unsigned: true } } };
+    const names = {
+      GUP_PIN_COUNTING_BIAS: { value: 1024n, type: { name: 'unsigned int', bits: 32 as const, unsigned: true } },
+    };
     assert.equal(val('3 * GUP_PIN_COUNTING_BIAS + 1', names), 3073n);
     assert.equal(val('(1U << 10) * 2'), 2048n);
     assert.equal(ev('GUP_PIN_COUNTING_BIAS - 1025', names).value, 4294967295n, 'unsigned int arithmetic wraps');
@@ -76,7 +83,11 @@ describe('evaluateCExpression', () => {
       ['(struct page)1', /unexpected|unknown/],
     ];
     for (const [text, re] of bad) {
-      assert.throws(() => ev(text), (e: unknown) => e instanceof CExpressionError && re.test(e.message), text);
+      assert.throws(
+        () => ev(text),
+        (e: unknown) => e instanceof CExpressionError && re.test(e.message),
+        text,
+      );
     }
     assert.equal(tryEvaluateCExpression('nope'), undefined);
     assert.equal(tryEvaluateCExpression('2 * 2')?.value, 4n);
@@ -97,7 +108,41 @@ describe('evaluateCExpression on random input', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const tokens = ['1', '0', '0x400', '1U', '7UL', '010', '(', ')', '(int)', '(unsigned int)', '(u8)', '+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '~', '!', '&&', '||', '<', '==', 'GUP_PIN_COUNTING_BIAS', 'x', ' ', '9999999999999999999', '?', ','];
+    const tokens = [
+      '1',
+      '0',
+      '0x400',
+      '1U',
+      '7UL',
+      '010',
+      '(',
+      ')',
+      '(int)',
+      '(unsigned int)',
+      '(u8)',
+      '+',
+      '-',
+      '*',
+      '/',
+      '%',
+      '<<',
+      '>>',
+      '&',
+      '|',
+      '^',
+      '~',
+      '!',
+      '&&',
+      '||',
+      '<',
+      '==',
+      'GUP_PIN_COUNTING_BIAS',
+      'x',
+      ' ',
+      '9999999999999999999',
+      '?',
+      ',',
+    ];
     const names = { GUP_PIN_COUNTING_BIAS: 1024 };
     let evaluated = 0;
     for (let i = 0; i < 5000; i++) {

@@ -6,7 +6,11 @@ import { biasFromHeader } from '../../server/src/core/api-model.ts';
 import { decodeRefcount, DecodeInputError } from '../../server/src/core/decode.ts';
 
 const d = (v: string | number, opts = {}) => decodeRefcount(v, opts);
-const has = (notes: string[], re: RegExp) => assert.ok(notes.some((n) => re.test(n)), `no note matches ${re}:\n${notes.join('\n')}`);
+const has = (notes: string[], re: RegExp) =>
+  assert.ok(
+    notes.some((n) => re.test(n)),
+    `no note matches ${re}:\n${notes.join('\n')}`,
+  );
 
 describe('decodeRefcount', () => {
   it('uses 1 << 10 by default', () => {
@@ -29,7 +33,11 @@ describe('decodeRefcount', () => {
   it('1024 / 0x400 / 1025 / 3073: pins with an upper-bound caveat, maybe pinned', () => {
     for (const v of ['1024', '0x400']) {
       const r = d(v);
-      assert.deepEqual([r.value, r.pins, r.refs, r.maybePinned, r.ambiguous, r.pinsAtMost], [1024, 1, 0, true, true, 1], v);
+      assert.deepEqual(
+        [r.value, r.pins, r.refs, r.maybePinned, r.ambiguous, r.pinsAtMost],
+        [1024, 1, 0, true, true, 1],
+        v,
+      );
     }
     const r1025 = d('1025');
     assert.deepEqual([r1025.pins, r1025.refs], [1, 1]);
@@ -89,7 +97,8 @@ describe('decodeRefcount', () => {
   });
 
   it('reads a whole dump_page line; mapcount does not count as the refcount', () => {
-    const line = 'page:00000000b5a1c2d3 refcount:1027 mapcount:1 mapping:0000000000000000 index:0x7f0a2b3c4 pfn:0x1a2b3c';
+    const line =
+      'page:00000000b5a1c2d3 refcount:1027 mapcount:1 mapping:0000000000000000 index:0x7f0a2b3c4 pfn:0x1a2b3c';
     const r = d(line);
     assert.deepEqual([r.value, r.pins, r.refs, r.mapcount], [1027, 1, 3, 1]);
     const reversed = d('mapcount:7 refcount:9');
@@ -105,10 +114,17 @@ describe('decodeRefcount', () => {
   });
 
   it('compound pages: pincount:N / compound_pincount:N are the exact pin count', () => {
-    const r = d('page:x refcount:5 mapcount:0 mapping:y index:0x0 pfn:0x1 head:z order:9 compound_mapcount:0 compound_pincount:2');
-    assert.deepEqual([r.pins, r.pincount, r.pincountField, r.ambiguous, r.maybePinned], [2, 2, 'compound_pincount', false, true]);
+    const r = d(
+      'page:x refcount:5 mapcount:0 mapping:y index:0x0 pfn:0x1 head:z order:9 compound_mapcount:0 compound_pincount:2',
+    );
+    assert.deepEqual(
+      [r.pins, r.pincount, r.pincountField, r.ambiguous, r.maybePinned],
+      [2, 2, 'compound_pincount', false, true],
+    );
     has(r.notes, /bias decode does not apply/);
-    const r63 = d('page: refcount:4 mapcount:0 mapping:y index:0x0 pfn:0x1 head:z order:2 entire_mapcount:0 nr_pages_mapped:0 pincount:3');
+    const r63 = d(
+      'page: refcount:4 mapcount:0 mapping:y index:0x0 pfn:0x1 head:z order:2 entire_mapcount:0 nr_pages_mapped:0 pincount:3',
+    );
     assert.deepEqual([r63.pins, r63.pincountField], [3, 'pincount']);
   });
 

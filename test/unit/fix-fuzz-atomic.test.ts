@@ -57,7 +57,10 @@ describe('check --fix writes atomically (gaps)', () => {
     try {
       const r = runCli(['check', '--fix', '--api', 'unpin_user_page', 'w.c'], { cwd: tree.dir });
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.equal(fs.readFileSync(path.join(tree.dir, 'w.c'), 'utf8'), crlf.replace('put_page(page);', 'unpin_user_page(page);'));
+      assert.equal(
+        fs.readFileSync(path.join(tree.dir, 'w.c'), 'utf8'),
+        crlf.replace('put_page(page);', 'unpin_user_page(page);'),
+      );
     } finally {
       tree.cleanup();
     }

@@ -43,10 +43,19 @@ test('mutants differ from the original and keep string literals and directives i
 test('the checker catches a fix that breaks the C or releases wrongly', async () => {
   const parser = await createCParser();
   try {
-    const dropsSemicolon = (text: string) => applyFixes(text, []).replace('unpin_user_page(page);', 'unpin_user_page(page)').replace('put_page(page);', 'unpin_user_page(page) {');
-    assert.throws(() => checkFixes(parser, WRONG_RELEASE_C, 'unpin_user_page', 'broken', dropsSemicolon), FixFuzzFailure);
+    const dropsSemicolon = (text: string) =>
+      applyFixes(text, [])
+        .replace('unpin_user_page(page);', 'unpin_user_page(page)')
+        .replace('put_page(page);', 'unpin_user_page(page) {');
+    assert.throws(
+      () => checkFixes(parser, WRONG_RELEASE_C, 'unpin_user_page', 'broken', dropsSemicolon),
+      FixFuzzFailure,
+    );
     const pinsAgain = (text: string) => text.replace('put_page(page);', 'put_page(page);\n\tput_page(page);');
-    assert.throws(() => checkFixes(parser, WRONG_RELEASE_C, 'unpin_user_page', 'wrong', pinsAgain), /wrong-release findings went from 1 to 2/);
+    assert.throws(
+      () => checkFixes(parser, WRONG_RELEASE_C, 'unpin_user_page', 'wrong', pinsAgain),
+      /wrong-release findings went from 1 to 2/,
+    );
     assert.ok(checkFixes(parser, WRONG_RELEASE_C, 'unpin_user_page', 'real') >= 1);
   } finally {
     parser.delete();
@@ -85,8 +94,13 @@ static void demo_release(struct demo_ctx *ctx)
 `;
 
 test('a comment after = in a field assignment changes no finding (found by the fix fuzz)', async () => {
-  const rules = async (text: string) => (await analyzeText(text, { api: 'unpin_user_page' })).findings.map((f) => f.rule);
+  const rules = async (text: string) =>
+    (await analyzeText(text, { api: 'unpin_user_page' })).findings.map((f) => f.rule);
   assert.deepEqual(await rules(FIELD_C), ['wrong-release']);
-  assert.deepEqual(await rules(FIELD_C.replace('ctx->pages = kcalloc', 'ctx->pages = /* zeroed */ kcalloc')), ['wrong-release']);
-  assert.deepEqual(await rules(FIELD_C.replace('ctx->pages = kcalloc', 'ctx->pages = // zeroed\n\t\tkcalloc')), ['wrong-release']);
+  assert.deepEqual(await rules(FIELD_C.replace('ctx->pages = kcalloc', 'ctx->pages = /* zeroed */ kcalloc')), [
+    'wrong-release',
+  ]);
+  assert.deepEqual(await rules(FIELD_C.replace('ctx->pages = kcalloc', 'ctx->pages = // zeroed\n\t\tkcalloc')), [
+    'wrong-release',
+  ]);
 });

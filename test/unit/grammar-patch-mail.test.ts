@@ -54,7 +54,8 @@ function scopes(doc: { text: string; tokens: Token[][] }, line: string | number,
   const lines = doc.text.split('\n');
   const idx = typeof line === 'number' ? line : lines.indexOf(line);
   assert.ok(idx >= 0, `line ${JSON.stringify(line)}`);
-  if (typeof line === 'string') assert.equal(lines.indexOf(line, idx + 1), -1, `line ${JSON.stringify(line)} is unique`);
+  if (typeof line === 'string')
+    assert.equal(lines.indexOf(line, idx + 1), -1, `line ${JSON.stringify(line)} is unique`);
   const col = lines[idx]!.indexOf(needle);
   assert.ok(col >= 0, `${JSON.stringify(needle)} on line ${idx}`);
   let pos = 0;
@@ -91,7 +92,11 @@ test('series mbox: separators, headers, [PATCH n/m] tag, trailers, ---, diffstat
   assertScope(scopes(d, subject, '3/4'), 'constant.numeric.patch-number', '3/4');
   assertScope(scopes(d, subject, 'gupdemo'), 'markup.heading.subject', 'subject text');
   const lines = d.text.split('\n');
-  assertScope(scopes(d, lines.indexOf('Cc: Kim Maintainer <kim@example.org>'), 'Cc'), 'entity.name.tag.header', 'Cc header');
+  assertScope(
+    scopes(d, lines.indexOf('Cc: Kim Maintainer <kim@example.org>'), 'Cc'),
+    'entity.name.tag.header',
+    'Cc header',
+  );
   const sob = lines.findIndex((l, i) => l.startsWith('Signed-off-by:') && i > lines.indexOf(subject));
   assertScope(scopes(d, sob, 'Signed-off-by'), 'keyword.other.trailer', 'trailer');
   assertScope(scopes(d, sob, '<dana'), 'markup.underline.link.email', 'trailer address');
@@ -120,7 +125,11 @@ test('series mbox: hunk header with function context, +/- /context lines with C 
   assertScope(scopes(d, put, 'put_page'), 'markup.inserted.diff', 'still inside the added line');
   const t = doc(fixture('tree.patch'));
   assertScope(scopes(t, '-\tunpin_user_page(page);', 'unpin'), 'markup.deleted.diff', 'removed line');
-  assertScope(scopes(t, '-\tunpin_user_page(page);', 'unpin'), 'entity.name.function.c', 'C embedded in a removed line');
+  assertScope(
+    scopes(t, '-\tunpin_user_page(page);', 'unpin'),
+    'entity.name.function.c',
+    'C embedded in a removed line',
+  );
   assertScope(scopes(t, ' \treturn 0;', 'return'), 'keyword.control.c', 'C embedded in a context line');
   const lines = d.text.split('\n');
   const ctx = lines.indexOf(header) + 1; // " \t\t*sum += …" context
@@ -144,14 +153,22 @@ test('reply: quote depth scopes, quoted patch lines are inserted inside the quot
   assertScope(scopes(d, q, '+'), 'markup.inserted.diff', 'quoted + line');
   assertScope(scopes(d, q, 'put_page'), 'markup.quote.level-1', 'inside the quote');
   assertScope(scopes(d, q, 'put_page'), 'entity.name.function.c', 'C in a quoted + line');
-  assertScope(scopes(d, '> @@ -21,3 +21,16 @@ static int gupdemo_sum_range(unsigned long uaddr, int nr, u32 *sum)', '@@'), 'meta.diff.range.unified', 'quoted hunk header');
+  assertScope(
+    scopes(d, '> @@ -21,3 +21,16 @@ static int gupdemo_sum_range(unsigned long uaddr, int nr, u32 *sum)', '@@'),
+    'meta.diff.range.unified',
+    'quoted hunk header',
+  );
   assertScope(scopes(d, '>  \treturn got;', 'return'), 'meta.diff.context', 'quoted context line');
   const comment = 'This page is pinned, it needs unpin_user_page().';
-  assertNoScope(scopes(d, comment, 'This'), 'markup.quote', 'the reviewer\'s comment');
-  assertNoScope(scopes(d, comment, 'This'), 'markup.inserted', 'the reviewer\'s comment');
+  assertNoScope(scopes(d, comment, 'This'), 'markup.quote', "the reviewer's comment");
+  assertNoScope(scopes(d, comment, 'This'), 'markup.inserted', "the reviewer's comment");
   // after the comment the quoted hunk goes on without its header
   assertScope(scopes(d, '> +\treturn 0;', 'return'), 'markup.inserted.diff', 'quoted + line after a comment');
-  assertScope(scopes(d, '> Signed-off-by: Dana Reviewer <dana@example.org>', 'Signed'), 'keyword.other.trailer', 'quoted trailer');
+  assertScope(
+    scopes(d, '> Signed-off-by: Dana Reviewer <dana@example.org>', 'Signed'),
+    'keyword.other.trailer',
+    'quoted trailer',
+  );
 });
 
 test('reply to a reply: depth 2 scopes for "> > +" lines, depth 1 for the first reviewer', () => {
@@ -162,14 +179,22 @@ test('reply to a reply: depth 2 scopes for "> > +" lines, depth 1 for the first 
   const kim = '> This page is pinned, it needs unpin_user_page().';
   assertScope(scopes(d, kim, 'This'), 'markup.quote.level-1', 'depth 1 comment');
   assertNoScope(scopes(d, kim, 'This'), 'markup.quote.level-2', 'depth 1 comment');
-  assertNoScope(scopes(d, 'Right, I mixed up the two APIs. v2 will use unpin_user_page().', 'Right'), 'markup.quote', 'own text');
+  assertNoScope(
+    scopes(d, 'Right, I mixed up the two APIs. v2 will use unpin_user_page().', 'Right'),
+    'markup.quote',
+    'own text',
+  );
 });
 
 test('reply quoted with ">" and no space: ">+" is an added line, "> \\t" context', () => {
   const d = doc(fixture('reply-nospace.eml'));
   assertScope(scopes(d, '>+\tput_page(page);', 'put_page'), 'markup.inserted.diff', '>+');
   assertScope(scopes(d, '>+\tput_page(page);', 'put_page'), 'markup.quote.level-1', '>+');
-  assertScope(scopes(d, '>@@ -21,3 +21,16 @@ static int gupdemo_sum_range(unsigned long uaddr, int nr, u32 *sum)', '@@'), 'meta.diff.range.unified', '>@@');
+  assertScope(
+    scopes(d, '>@@ -21,3 +21,16 @@ static int gupdemo_sum_range(unsigned long uaddr, int nr, u32 *sum)', '@@'),
+    'meta.diff.range.unified',
+    '>@@',
+  );
 });
 
 test('commit message bullets are not diff lines; a C comment spanning + lines stays inside them', () => {
@@ -215,7 +240,12 @@ test('package.json contributes the patch-mail language and grammar; firstLine ma
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
     contributes: {
       languages: Array<{ id: string; extensions?: string[]; firstLine?: string }>;
-      grammars: Array<{ language?: string; scopeName: string; path: string; embeddedLanguages?: Record<string, string> }>;
+      grammars: Array<{
+        language?: string;
+        scopeName: string;
+        path: string;
+        embeddedLanguages?: Record<string, string>;
+      }>;
     };
   };
   const lang = pkg.contributes.languages.find((l) => l.id === 'patch-mail');
@@ -231,5 +261,8 @@ test('package.json contributes the patch-mail language and grammar; firstLine ma
   assert.equal(g.scopeName, 'source.patch-mail');
   assert.equal(path.resolve(ROOT, g.path), GRAMMAR);
   assert.equal(g.embeddedLanguages?.['meta.embedded.line.c'], 'c');
-  assert.ok(!pkg.contributes.languages.some((l) => l.extensions?.includes('.patch') || l.extensions?.includes('.diff')), '.patch/.diff stay on the built-in diff language');
+  assert.ok(
+    !pkg.contributes.languages.some((l) => l.extensions?.includes('.patch') || l.extensions?.includes('.diff')),
+    '.patch/.diff stay on the built-in diff language',
+  );
 });

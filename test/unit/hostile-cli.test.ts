@@ -55,7 +55,11 @@ describe('gup-review check with hostile inputs', () => {
   before(() => {
     tree = makeTree({
       'good.c': WRONG_RELEASE_C,
-      'nul.c': Buffer.concat([Buffer.from(WRONG_RELEASE_C.slice(0, 200)), Buffer.from([0]), Buffer.from(WRONG_RELEASE_C.slice(200))]),
+      'nul.c': Buffer.concat([
+        Buffer.from(WRONG_RELEASE_C.slice(0, 200)),
+        Buffer.from([0]),
+        Buffer.from(WRONG_RELEASE_C.slice(200)),
+      ]),
       'binary.c': Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) & 0xff)),
       'latin1.c': Buffer.concat([Buffer.from(WRONG_RELEASE_C), Buffer.from('/* caf\xe9 \xff\xfe */\n', 'latin1')]),
       'line10mb.c': `${WRONG_RELEASE_C}static int demo_sum = ${'1 + '.repeat(2_500_000)}1;\n`,
@@ -91,7 +95,18 @@ describe('gup-review check with hostile inputs', () => {
       ['missing.c', /no such file: missing\.c/],
       ['good.c/x.c', /no such file \(a part of the path is not a directory\): good\.c\/x\.c/],
     ];
-    const args = ['check', '--api', 'unpin_user_page', 'good.c', 'parens.c', 'braces.c', 'wrong-counts.patch', 'cut.patch', 'loop', ...bad.map(([f]) => f)];
+    const args = [
+      'check',
+      '--api',
+      'unpin_user_page',
+      'good.c',
+      'parens.c',
+      'braces.c',
+      'wrong-counts.patch',
+      'cut.patch',
+      'loop',
+      ...bad.map(([f]) => f),
+    ];
     const r = runCli(args, { cwd: dir });
     assert.equal(r.code, 2, r.stderr);
     assertNoStackTrace(r.stdout + r.stderr);
@@ -104,8 +119,16 @@ describe('gup-review check with hostile inputs', () => {
     assert.match(r.stdout, /^braces\.c: note: demo_nest\(\) at line 1 not analysed: nesting too deep$/m, r.stdout);
     // The good inputs were checked: their findings are on stdout.
     assert.match(r.stdout, /^good\.c:12:2: warning: .*\[gup\/wrong-release\]$/m);
-    assert.match(r.stdout, /^parens\.c:12:2: warning: .*\[gup\/wrong-release\]$/m, 'a file with 10,000 nested parentheses is analysed');
-    assert.match(r.stdout, /^wrong-counts\.patch:\d+:\d+: warning: .*\[gup\/wrong-release\]$/m, 'hunk counts are not trusted');
+    assert.match(
+      r.stdout,
+      /^parens\.c:12:2: warning: .*\[gup\/wrong-release\]$/m,
+      'a file with 10,000 nested parentheses is analysed',
+    );
+    assert.match(
+      r.stdout,
+      /^wrong-counts\.patch:\d+:\d+: warning: .*\[gup\/wrong-release\]$/m,
+      'hunk counts are not trusted',
+    );
     // The symlink loop is walked once: one report for loop/inner/ok.c.
     assert.equal(r.stdout.match(/ok\.c:12:2: warning/g)?.length, 1, r.stdout);
     assert.match(r.stdout, new RegExp(`; ${bad.length} inputs failed`));
@@ -124,12 +147,16 @@ describe('gup-review check with hostile inputs', () => {
   });
 
   it('a 10,000-message mbox is read through when allowed (one finding per message, no crash)', () => {
-    const r = spawnSync(process.execPath, [CLI, 'check', '--api', 'unpin_user_page', '--max-file-size', '0', 'series.mbox'], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'check', '--api', 'unpin_user_page', '--max-file-size', '0', 'series.mbox'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 120_000,
+      },
+    );
     assertNoStackTrace(r.stderr);
     assert.equal(r.status, 1, r.stderr.slice(0, 500));
     assert.match(r.stdout, /^gup-review: 1 file checked \(1 analysed\), [1-9][\d,]* findings?/m);

@@ -14,7 +14,12 @@ const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 
 function run(args: string[], stdin?: string): { code: number | null; stdout: string; stderr: string } {
   assert.ok(fs.existsSync(CLI), 'dist/cli.js is built (npm run build)');
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: PATCH_FIXTURES, input: stdin, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: PATCH_FIXTURES,
+    input: stdin,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +28,10 @@ const PUT_LINE = (name: string, quoted = '+\tput_page(page);') => lineOf(fixture
 test('check x.patch: gcc-style line on the + line of the patch, exit 1', () => {
   const r = run(['check', 'plain.diff']);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, new RegExp(`^plain\\.diff:${PUT_LINE('plain.diff')}:3: warning: .*\\(line 43\\).*\\[gup/wrong-release\\]$`, 'm'));
+  assert.match(
+    r.stdout,
+    new RegExp(`^plain\\.diff:${PUT_LINE('plain.diff')}:3: warning: .*\\(line 43\\).*\\[gup/wrong-release\\]$`, 'm'),
+  );
 });
 
 test('cat x.patch | check -: the same finding on stdin', () => {
@@ -37,7 +45,10 @@ test('--format checkpatch on stdin: checkpatch --terse lines and the total line'
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 2, r.stdout);
-  assert.match(lines[0]!, new RegExp(`^-:${PUT_LINE('plain.diff')}: WARNING:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast\\(\\) `));
+  assert.match(
+    lines[0]!,
+    new RegExp(`^-:${PUT_LINE('plain.diff')}: WARNING:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast\\(\\) `),
+  );
   assert.equal(lines[1], `total: 0 errors, 1 warnings, ${fixture('plain.diff').split('\n').length - 1} lines checked`);
 });
 
@@ -51,8 +62,14 @@ test('--tree: the pre-image gives the finding; a hunk that does not apply is rep
   const r = run(['check', '--format', 'checkpatch', '--tree', FIXTURE_TREE, 'broken-hunk.patch']);
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^broken-hunk\.patch: WARNING:GUP_PATCH_INPUT: .*hunk @@ -32,5 \+32,5 @@ \(line 24\).* does not apply/);
-  assert.match(lines[1]!, new RegExp(`^broken-hunk\\.patch:${PUT_LINE('broken-hunk.patch')}: WARNING:GUP_WRONG_RELEASE: `));
+  assert.match(
+    lines[0]!,
+    /^broken-hunk\.patch: WARNING:GUP_PATCH_INPUT: .*hunk @@ -32,5 \+32,5 @@ \(line 24\).* does not apply/,
+  );
+  assert.match(
+    lines[1]!,
+    new RegExp(`^broken-hunk\\.patch:${PUT_LINE('broken-hunk.patch')}: WARNING:GUP_WRONG_RELEASE: `),
+  );
   assert.match(lines[2]!, /^total: 0 errors, 2 warnings, \d+ lines checked$/);
 });
 
@@ -65,7 +82,11 @@ test('--format reply on a reply mail: quoted hunk lines, the finding, the sugges
   assert.equal(out[2], '> > @@ -21,3 +21,16 @@ static int gupdemo_sum_range(unsigned long uaddr, int nr, u32 *sum)');
   const put = out.indexOf('> > +\tput_page(page);');
   assert.ok(put > 2, r.stdout);
-  assert.deepEqual(out.slice(put - 3, put), ['> > +\tif (ret != 1)', '> > +\t\treturn ret < 0 ? ret : -EFAULT;', '> > +\t*val = *(u32 *)page_address(page);']);
+  assert.deepEqual(out.slice(put - 3, put), [
+    '> > +\tif (ret != 1)',
+    '> > +\t\treturn ret < 0 ? ret : -EFAULT;',
+    '> > +\t*val = *(u32 *)page_address(page);',
+  ]);
   assert.equal(out[put + 1], '');
   assert.match(out[put + 2]!, /^pages pinned by pin_user_pages_fast\(\) \(line 30\) are released with$/);
   const sug = out.indexOf('\tunpin_user_page(page);');
@@ -75,10 +96,19 @@ test('--format reply on a reply mail: quoted hunk lines, the finding, the sugges
 
 test('series mbox: JSON and SARIF name the mbox and the line of patch 3/4', () => {
   const line = PUT_LINE('series.mbox');
-  const json = JSON.parse(run(['check', '--format', 'json', 'series.mbox']).stdout) as { findings: Array<{ file: string; line: number; rule: string }> };
-  assert.deepEqual(json.findings.map((f) => [f.file, f.line, f.rule]), [['series.mbox', line, 'wrong-release']]);
+  const json = JSON.parse(run(['check', '--format', 'json', 'series.mbox']).stdout) as {
+    findings: Array<{ file: string; line: number; rule: string }>;
+  };
+  assert.deepEqual(
+    json.findings.map((f) => [f.file, f.line, f.rule]),
+    [['series.mbox', line, 'wrong-release']],
+  );
   const sarif = JSON.parse(run(['check', '--format', 'sarif', 'series.mbox']).stdout) as {
-    runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;
+    runs: Array<{
+      results: Array<{
+        locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+      }>;
+    }>;
   };
   const loc = sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation;
   assert.equal(loc.artifactLocation.uri, 'series.mbox');
@@ -93,7 +123,11 @@ test('each input shape through the CLI: the finding is on the line showing put_p
   ] as const) {
     const r = run(['check', '--format', 'checkpatch', name]);
     assert.equal(r.code, 1, `${name}: ${r.stderr}`);
-    assert.match(r.stdout, new RegExp(`^${name.replace('.', '\\.')}:${PUT_LINE(name, quoted)}: WARNING:GUP_WRONG_RELEASE: `, 'm'), name);
+    assert.match(
+      r.stdout,
+      new RegExp(`^${name.replace('.', '\\.')}:${PUT_LINE(name, quoted)}: WARNING:GUP_WRONG_RELEASE: `, 'm'),
+      name,
+    );
   }
 });
 
@@ -107,7 +141,14 @@ test('base64 mail, multipart attachments and a CRLF patch on stdin through the C
   assert.match(lines[f!.line - 1]!, /^[A-Za-z0-9+/=]+$/);
   const att = run(['check', '--format', 'checkpatch', '--tree', FIXTURE_TREE, 'attachments.eml']);
   assert.equal(att.code, 1, att.stderr);
-  assert.equal(att.stdout.trimEnd().split('\n').filter((l) => l.includes('GUP_WRONG_RELEASE')).length, 2, att.stdout);
+  assert.equal(
+    att.stdout
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.includes('GUP_WRONG_RELEASE')).length,
+    2,
+    att.stdout,
+  );
   const crlf = run(['check', '--format', 'checkpatch', '-'], fixture('plain.diff').replace(/\n/g, '\r\n'));
   assert.equal(crlf.code, 1, crlf.stderr);
   assert.match(crlf.stdout, new RegExp(`^-:${PUT_LINE('plain.diff')}: WARNING:GUP_WRONG_RELEASE: `, 'm'));

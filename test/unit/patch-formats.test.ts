@@ -34,12 +34,24 @@ function finding(line: number, severity: Finding['severity'], extra: object = {}
     message: 'pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page()',
     range: { start: { line, column: 2 }, end: { line, column: 10 } },
     related: [],
-    fixes: [{ title: 'Use unpin_user_page()', edits: [{ range: { start: { line, column: 2 }, end: { line, column: 10 } }, newText: 'unpin_user_page' }] }],
+    fixes: [
+      {
+        title: 'Use unpin_user_page()',
+        edits: [{ range: { start: { line, column: 2 }, end: { line, column: 10 } }, newText: 'unpin_user_page' }],
+      },
+    ],
     ...extra,
   };
 }
 
-const report = (findings: Finding[], problems: string[] = []): FileReport => ({ file: '-', kind: 'diff', findings, notes: [], problems, text: PATCH });
+const report = (findings: Finding[], problems: string[] = []): FileReport => ({
+  file: '-',
+  kind: 'diff',
+  findings,
+  notes: [],
+  problems,
+  text: PATCH,
+});
 
 test('checkpatchType: rule id → checkpatch message type', () => {
   assert.equal(checkpatchType('wrong-release'), 'GUP_WRONG_RELEASE');
@@ -47,7 +59,11 @@ test('checkpatchType: rule id → checkpatch message type', () => {
 });
 
 test('checkpatch: one terse line per finding, levels mapped, then the total', () => {
-  const out = checkpatchFormat.render([report([finding(9, 'warning'), finding(6, 'error'), finding(7, 'hint')], ['hunk @@ -1 +1 @@ does not apply'])], summary, ctx);
+  const out = checkpatchFormat.render(
+    [report([finding(9, 'warning'), finding(6, 'error'), finding(7, 'hint')], ['hunk @@ -1 +1 @@ does not apply'])],
+    summary,
+    ctx,
+  );
   assert.equal(
     out,
     [
@@ -87,9 +103,15 @@ test('reply: hunk header, up to 3 lines before the finding, then blank / comment
   );
 });
 
-test('reply: a patch finding\'s own suggestion wins, findings of a series go under their subject', () => {
-  const a = finding(7, 'warning', { patch: { index: 0, subject: '[PATCH 1/2] x: map' }, suggestion: ['\tif (ret < 1)'] });
-  const b = finding(9, 'warning', { patch: { index: 1, subject: 'Re: [PATCH 2/2] x: unmap' }, suggestion: ['\tunpin_user_page(page);'] });
+test("reply: a patch finding's own suggestion wins, findings of a series go under their subject", () => {
+  const a = finding(7, 'warning', {
+    patch: { index: 0, subject: '[PATCH 1/2] x: map' },
+    suggestion: ['\tif (ret < 1)'],
+  });
+  const b = finding(9, 'warning', {
+    patch: { index: 1, subject: 'Re: [PATCH 2/2] x: unmap' },
+    suggestion: ['\tunpin_user_page(page);'],
+  });
   const out = replyFormat.render([report([b, a])], summary, ctx).split('\n');
   assert.equal(out[0], 'Subject: Re: [PATCH 1/2] x: map');
   assert.ok(out.includes('\tif (ret < 1)'));
@@ -103,8 +125,15 @@ test('reply: nothing to say, nothing printed', () => {
   assert.equal(replyFormat.render([report([])], summary, ctx), '');
 });
 
-test('reply: a C file\'s findings are introduced by the file name', () => {
-  const c: FileReport = { file: 'drivers/x.c', kind: 'c', findings: [finding(9, 'warning')], notes: [], problems: [], text: PATCH };
+test("reply: a C file's findings are introduced by the file name", () => {
+  const c: FileReport = {
+    file: 'drivers/x.c',
+    kind: 'c',
+    findings: [finding(9, 'warning')],
+    notes: [],
+    problems: [],
+    text: PATCH,
+  };
   const out = replyFormat.render([c], summary, ctx).split('\n');
   assert.deepEqual(out.slice(0, 2), ['In drivers/x.c:', '']);
 });

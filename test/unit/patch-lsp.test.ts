@@ -35,7 +35,10 @@ for (const [file, languageId, expected] of CASES) {
     session.open(uri, text, languageId);
     const diags = (await session.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release');
     const line = typeof expected === 'string' ? lineOf(text, expected) : expected(text);
-    assert.deepEqual(diags.map((d) => d.range.start.line), [line]);
+    assert.deepEqual(
+      diags.map((d) => d.range.start.line),
+      [line],
+    );
     assert.equal(diags[0]!.range.start.character, text.split('\n')[line]!.indexOf('put_page'));
     session.close(uri);
   });
@@ -46,7 +49,10 @@ test('CRLF patch in the server: the same line and column', async () => {
   const uri = pathToFileURL(path.join(PATCH_FIXTURES, 'opened', 'crlf.diff')).href;
   session.open(uri, text, 'diff');
   const diags = (await session.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release');
-  assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.character]), [[lineOf(text, '+\tput_page(page);'), 2]]);
+  assert.deepEqual(
+    diags.map((d) => [d.range.start.line, d.range.start.character]),
+    [[lineOf(text, '+\tput_page(page);'), 2]],
+  );
   session.close(uri);
 });
 

@@ -65,7 +65,10 @@ test('locateInPatch: a + line gives the post-image line, a - line the pre-image 
   const line = lineOf(text, '+\tput_page(page);');
   const at = locateInPatch(input, { line, column: 3 });
   assert.ok(at);
-  assert.deepEqual([at.file, at.side, at.line, at.code, at.column, at.op], ['drivers/misc/gupdemo/gupdemo-dma.c', 'new', 48, '\tput_page(page);', 2, '+']);
+  assert.deepEqual(
+    [at.file, at.side, at.line, at.code, at.column, at.op],
+    ['drivers/misc/gupdemo/gupdemo-dma.c', 'new', 48, '\tput_page(page);', 2, '+'],
+  );
   const old = locateInPatch(input, { line: lineOf(text, '-\tret = gupdemo_lookup(gd, uaddr, &page);'), column: 0 });
   assert.deepEqual([old?.side, old?.line, old?.column], ['old', 43, -1]);
   assert.equal(locateInPatch(input, { line: 0, column: 0 }), undefined, 'diff --git line shows no code');
@@ -75,13 +78,19 @@ test('series mbox: cover letter skipped, patches ordered by [PATCH n/m], new fil
   const text = fixture('series.mbox');
   const input = await readPatchInput(text, 'mbox');
   assert.equal(input.messageCount, 5);
-  assert.deepEqual(input.series.map((p) => p.number?.n), [1, 2, 3, 4]);
-  assert.deepEqual(input.series.map((p) => p.subject), [
-    '[PATCH 1/4] gupdemo: add the pinning helpers file',
-    '[PATCH 2/4] gupdemo: sum the words of a user range',
-    '[PATCH 3/4] gupdemo: peek at one user word',
-    '[PATCH 4/4] gupdemo: unpin the summed range',
-  ]);
+  assert.deepEqual(
+    input.series.map((p) => p.number?.n),
+    [1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    input.series.map((p) => p.subject),
+    [
+      '[PATCH 1/4] gupdemo: add the pinning helpers file',
+      '[PATCH 2/4] gupdemo: sum the words of a user range',
+      '[PATCH 3/4] gupdemo: peek at one user word',
+      '[PATCH 4/4] gupdemo: unpin the summed range',
+    ],
+  );
   // the mbox holds 3/4 before 2/4
   assert.ok(input.series[2]!.message < input.series[1]!.message);
   assert.equal(input.series[0]!.files[0]!.oldPath, null);
@@ -109,7 +118,10 @@ test('reply with "> " quotes: the quoted hunk continues across the reviewer\'s c
 test('reply to a reply: the patch is read at depth 2, depth-1 comments skipped', async () => {
   const text = fixture('reply-depth2.eml');
   const input = await readPatchInput(text, 'mail');
-  assert.deepEqual(input.quoted.map((q) => q.depth), [2]);
+  assert.deepEqual(
+    input.quoted.map((q) => q.depth),
+    [2],
+  );
   const hunk = input.quoted[0]!.files[0]!.hunks[0]!;
   assert.equal(hunk.trimmed, false);
   const put = hunkLine(input, '+', '\tput_page(page);');
@@ -199,7 +211,10 @@ test('applying with provenance gives the same post-image as jsdiff applyPatch', 
   assert.equal(typeof expected, 'string');
   assert.equal(imageText(image), expected);
   const added = image.lines.filter((l) => l.added);
-  assert.deepEqual(added.map((l) => [l.n, l.text, l.added!.src.line]), [[27, '\tput_page(page);', lineOf(patchText, '+\tput_page(page);')]]);
+  assert.deepEqual(
+    added.map((l) => [l.n, l.text, l.added!.src.line]),
+    [[27, '\tput_page(page);', lineOf(patchText, '+\tput_page(page);')]],
+  );
 });
 
 test('a hunk that does not apply to the tree file is returned, the others are applied', async () => {
@@ -207,7 +222,10 @@ test('a hunk that does not apply to the tree file is returned, the others are ap
   const input = await readPatchInput(fixture('broken-hunk.patch'), 'diff');
   const image = fullImage(pre);
   const failed = applyHunks(image, input.series[0]!.files[0]!.hunks, 0);
-  assert.deepEqual(failed.map((h) => h.oldStart), [32]);
+  assert.deepEqual(
+    failed.map((h) => h.oldStart),
+    [32],
+  );
   assert.ok(imageText(image).includes('\tput_page(page);\n'));
   assert.ok(imageText(image).includes('\tkfree(buf->pages);\n'));
 });
@@ -219,7 +237,13 @@ test('an mbox holding two revisions reviews the latest; a diff inline in a Re: m
   const v2 = p3.replace('[PATCH 3/4]', '[PATCH v2 3/4]').replace('+\tput_page(page);', '+\tunpin_user_page(page);');
   const reply = p3.replace('Subject: [PATCH 3/4]', 'Subject: Re: [PATCH 3/4]');
   const input = await readPatchInput(v1 + v2 + reply, 'mbox');
-  assert.deepEqual(input.series.map((p) => p.subject), ['[PATCH v2 3/4] gupdemo: peek at one user word']);
+  assert.deepEqual(
+    input.series.map((p) => p.subject),
+    ['[PATCH v2 3/4] gupdemo: peek at one user word'],
+  );
   assert.equal(input.skippedOlderRevisions, 4);
-  assert.deepEqual(input.quoted.map((p) => [p.subject, p.depth]), [['Re: [PATCH 3/4] gupdemo: peek at one user word', 0]]);
+  assert.deepEqual(
+    input.quoted.map((p) => [p.subject, p.depth]),
+    [['Re: [PATCH 3/4] gupdemo: peek at one user word', 0]],
+  );
 });

@@ -10,7 +10,12 @@ import { applyPatch, parsePatch } from 'diff';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyPatchFixes, reviewCommentEdit, reviewPatch, suggestedFixText } from '../../server/src/core/patch/index.ts';
+import {
+  applyPatchFixes,
+  reviewCommentEdit,
+  reviewPatch,
+  suggestedFixText,
+} from '../../server/src/core/patch/index.ts';
 import { applyEdits, applyFixes } from '../../server/src/core/text-edits.ts';
 import { FIXTURE_TREE, fixture, lineOf } from './patch-fixtures.ts';
 
@@ -26,22 +31,32 @@ test('plain diff without a tree: wrong-release on the + line, the fix rewrites t
   const text = fixture('plain.diff');
   const r = await reviewPatch(text, 'diff');
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.findings.map((f) => f.rule), ['wrong-release']);
+  assert.deepEqual(
+    r.findings.map((f) => f.rule),
+    ['wrong-release'],
+  );
   const f = r.findings[0]!;
   const line = lineOf(text, `+${PUT}`);
   assert.deepEqual(f.range.start, { line, column: at(text, line, 'put_page') });
   assert.equal(f.file, 'drivers/misc/gupdemo/gupdemo-dma.c');
   assert.equal(f.postImageLine, 48);
   assert.equal(f.onAddedLine, true);
-  assert.match(f.message, /\(line 43\)/, 'the acquisition named by its post-image line, not the rebuilt unit\'s row');
+  assert.match(f.message, /\(line 43\)/, "the acquisition named by its post-image line, not the rebuilt unit's row");
   assert.deepEqual(f.suggestion, ['\tunpin_user_page(page);']);
   // the acquisition is related information, on its own + line
-  assert.equal(f.related[0]!.range.start.line, lineOf(text, '+\tret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);'));
+  assert.equal(
+    f.related[0]!.range.start.line,
+    lineOf(text, '+\tret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);'),
+  );
   const fixed = applyFixes(text, r.findings);
   assert.equal(fixed, text.replace(`+${PUT}`, '+\tunpin_user_page(page);'));
   // the fixed patch still parses with the same counts and applies to a matching pre-image
   const hunk = parsePatch(fixed)[0]!.hunks[0]!;
-  const pre = [...Array.from({ length: 39 }, (_, i) => `/* ${i + 1} */`), ...hunk.lines.filter((l) => !l.startsWith('+')).map((l) => l.slice(1))].join('\n') + '\n';
+  const pre =
+    [
+      ...Array.from({ length: 39 }, (_, i) => `/* ${i + 1} */`),
+      ...hunk.lines.filter((l) => !l.startsWith('+')).map((l) => l.slice(1)),
+    ].join('\n') + '\n';
   const post = applyPatch(pre, fixed);
   assert.equal(typeof post, 'string');
   assert.ok((post as string).includes('\tunpin_user_page(page);\n'));
@@ -52,14 +67,20 @@ test('a tree gives the whole function: the pin outside the hunk is seen, the mod
   const alone = await reviewPatch(text, 'diff');
   assert.deepEqual(alone.findings, [], 'without the tree the hunk shows no acquisition');
   const r = await reviewPatch(text, 'diff', { tree: FIXTURE_TREE });
-  assert.deepEqual(r.findings.map((f) => f.rule), ['wrong-release']);
+  assert.deepEqual(
+    r.findings.map((f) => f.rule),
+    ['wrong-release'],
+  );
   const line = lineOf(text, `+${PUT}`);
   assert.deepEqual(r.findings[0]!.range.start, { line, column: 2 });
   assert.equal(r.findings[0]!.postImageLine, 27);
   assert.match(r.models!['drivers/misc/gupdemo/gupdemo-core.c']!.reason, /tree[/\\]include[/\\]linux[/\\]mm\.h/);
   // the acquisition is not shown in the patch: related points at the hunk header and says where
   const rel = r.findings[0]!.related[0]!;
-  assert.equal(rel.range.start.line, lineOf(text, '@@ -24,7 +24,7 @@ static int gupdemo_touch(struct gupdemo_buf *buf, unsigned long uaddr)'));
+  assert.equal(
+    rel.range.start.line,
+    lineOf(text, '@@ -24,7 +24,7 @@ static int gupdemo_touch(struct gupdemo_buf *buf, unsigned long uaddr)'),
+  );
   assert.match(rel.message, /gupdemo-core\.c:20, not shown in the patch/);
 });
 
@@ -83,14 +104,20 @@ test('a hunk that does not apply is reported once; the other hunk is still revie
   const r = await reviewPatch(text, 'diff', { tree: FIXTURE_TREE });
   assert.equal(r.problems.length, 1);
   assert.match(r.problems[0]!, /gupdemo-core\.c: hunk @@ -32,5 \+32,5 @@ \(line 24\) .* does not apply/);
-  assert.deepEqual(r.findings.map((f) => [f.rule, f.range.start.line]), [['wrong-release', lineOf(text, `+${PUT}`)]]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.range.start.line]),
+    [['wrong-release', lineOf(text, `+${PUT}`)]],
+  );
 });
 
 test('series: pinned in 2/4 and unpinned in 4/4 is no leak; the wrong release is reported on 3/4', async () => {
   const text = fixture('series.mbox');
   const r = await reviewPatch(text, 'mbox');
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.findings.map((f) => f.rule), ['wrong-release']);
+  assert.deepEqual(
+    r.findings.map((f) => f.rule),
+    ['wrong-release'],
+  );
   const f = r.findings[0]!;
   assert.equal(f.range.start.line, lineOf(text, `+${PUT}`));
   assert.equal(f.patch.subject, '[PATCH 3/4] gupdemo: peek at one user word');
@@ -121,7 +148,10 @@ for (const [name, quoted] of [
   test(`${name}: finding on the quoted line, review comment inserted under it`, async () => {
     const text = fixture(name);
     const r = await reviewPatch(text, 'mail');
-    assert.deepEqual(r.findings.map((f) => f.rule), ['wrong-release']);
+    assert.deepEqual(
+      r.findings.map((f) => f.rule),
+      ['wrong-release'],
+    );
     const f = r.findings[0]!;
     const line = lineOf(text, quoted);
     assert.deepEqual(f.range.start, { line, column: at(text, line, 'put_page') });
@@ -138,14 +168,24 @@ for (const [name, quoted] of [
     assert.ok(sug > line + 2);
     assert.equal(out[sug - 1], '');
     assert.equal(out[sug + 1], '');
-    assert.equal(out.slice(sug + 2).join('\n'), text.split('\n').slice(line + 1).join('\n'), 'the rest of the mail is unchanged');
+    assert.equal(
+      out.slice(sug + 2).join('\n'),
+      text
+        .split('\n')
+        .slice(line + 1)
+        .join('\n'),
+      'the rest of the mail is unchanged',
+    );
   });
 }
 
 test('quoted-printable mail: the finding is on the encoded line, at the exact column', async () => {
   const text = fixture('quoted-printable.eml');
   const r = await reviewPatch(text, 'mail');
-  assert.deepEqual(r.findings.map((f) => f.rule), ['wrong-release']);
+  assert.deepEqual(
+    r.findings.map((f) => f.rule),
+    ['wrong-release'],
+  );
   const line = lineOf(text, `+${PUT}`);
   assert.deepEqual(r.findings[0]!.range.start, { line, column: 2 });
 });
@@ -153,10 +193,16 @@ test('quoted-printable mail: the finding is on the encoded line, at the exact co
 test('base64 mail: the finding covers the encoded line that holds the code', async () => {
   const text = fixture('base64.eml');
   const r = await reviewPatch(text, 'mail');
-  assert.deepEqual(r.findings.map((f) => f.rule), ['wrong-release']);
+  assert.deepEqual(
+    r.findings.map((f) => f.rule),
+    ['wrong-release'],
+  );
   const f = r.findings[0]!;
   const lines = text.split('\n');
-  assert.deepEqual(f.range, { start: { line: f.range.start.line, column: 0 }, end: { line: f.range.start.line, column: lines[f.range.start.line]!.length } });
+  assert.deepEqual(f.range, {
+    start: { line: f.range.start.line, column: 0 },
+    end: { line: f.range.start.line, column: lines[f.range.start.line]!.length },
+  });
   const upTo = (n: number) => Buffer.from(lines.slice(lines.indexOf('') + 1, n).join(''), 'base64').toString('utf8');
   assert.ok(!upTo(f.range.start.line).includes(PUT) && upTo(f.range.start.line + 1).includes('+\tput_'));
   assert.deepEqual(f.suggestion, ['\tunpin_user_page(page);'], 'the model comes from the decoded text');
@@ -169,7 +215,10 @@ test('CRLF patch: same findings as LF, and the fix keeps CRLF', async () => {
   const crlf = lf.replace(/\n/g, '\r\n');
   const a = await reviewPatch(lf, 'diff');
   const b = await reviewPatch(crlf, 'diff');
-  assert.deepEqual(b.findings.map((f) => [f.rule, f.range]), a.findings.map((f) => [f.rule, f.range]));
+  assert.deepEqual(
+    b.findings.map((f) => [f.rule, f.range]),
+    a.findings.map((f) => [f.rule, f.range]),
+  );
   assert.equal(applyFixes(crlf, b.findings), applyFixes(lf, a.findings).replace(/\n/g, '\r\n'));
 });
 
@@ -180,12 +229,17 @@ test('includeExisting: a problem in an unchanged function is reported only on re
     const file = path.join(dir, 'drivers/misc/gupdemo/gupdemo-core.c');
     // an existing bug in gupdemo_touch(); the patch only changes gupdemo_free()
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('\tunpin_user_page(page);', '\tput_page(page);'));
-    const patch = fixture('broken-hunk.patch').replace(/@@ -24,7[\s\S]*?(?=@@ -32)/, '').replace('-\tvfree(', '-\tkfree(');
+    const patch = fixture('broken-hunk.patch')
+      .replace(/@@ -24,7[\s\S]*?(?=@@ -32)/, '')
+      .replace('-\tvfree(', '-\tkfree(');
     const quiet = await reviewPatch(patch, 'diff', { tree: dir });
     assert.deepEqual(quiet.problems, []);
     assert.deepEqual(quiet.findings, []);
     const all = await reviewPatch(patch, 'diff', { tree: dir, includeExisting: true });
-    assert.deepEqual(all.findings.map((f) => f.rule), ['wrong-release']);
+    assert.deepEqual(
+      all.findings.map((f) => f.rule),
+      ['wrong-release'],
+    );
     assert.match(all.findings[0]!.message, /gupdemo-core\.c:27, not shown in the patch/);
     assert.equal(all.findings[0]!.onAddedLine, false);
   } finally {
@@ -237,17 +291,25 @@ test('without a tree, a function cut by the hunk gets no missing-release, only a
   const cut = GRAB.replace('@@ -10,9 +10,12 @@', '@@ -10,7 +10,10 @@').replace(' \treturn 0;\n }\n', '');
   const r = await reviewPatch(cut, 'diff');
   assert.deepEqual(r.findings, []);
-  assert.ok(r.notes!.some((n) => /missing-release in gupdemo_grab not reported: the patch shows only part of the function/.test(n)), r.notes!.join('\n'));
+  assert.ok(
+    r.notes!.some((n) =>
+      /missing-release in gupdemo_grab not reported: the patch shows only part of the function/.test(n),
+    ),
+    r.notes!.join('\n'),
+  );
 });
 
 test('multipart mail: a 7bit and a base64 attachment are both reviewed, each on its own lines', async () => {
   const text = fixture('attachments.eml');
   const r = await reviewPatch(text, 'mail', { tree: FIXTURE_TREE });
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.findings.map((f) => [f.rule, f.file]), [
-    ['wrong-release', 'drivers/misc/gupdemo/gupdemo-dma.c'],
-    ['wrong-release', 'drivers/misc/gupdemo/gupdemo-core.c'],
-  ]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.file]),
+    [
+      ['wrong-release', 'drivers/misc/gupdemo/gupdemo-dma.c'],
+      ['wrong-release', 'drivers/misc/gupdemo/gupdemo-core.c'],
+    ],
+  );
   const [seven, b64] = r.findings;
   assert.deepEqual(seven!.range.start, { line: lineOf(text, `+${PUT}`), column: 2 });
   const lines = text.split('\n');
@@ -265,7 +327,10 @@ test('applyPatchFixes: rewrites the + line of a .patch, refuses mail', async () 
   const again = await reviewPatch(out.text, 'diff', { tree: FIXTURE_TREE });
   assert.deepEqual(again.findings, [], 'fixed');
   const mail = await reviewPatch(fixture('reply-depth1.eml'), 'mail');
-  await assert.rejects(applyPatchFixes(fixture('reply-depth1.eml'), 'mail', mail.findings), /received mail: it is never rewritten/);
+  await assert.rejects(
+    applyPatchFixes(fixture('reply-depth1.eml'), 'mail', mail.findings),
+    /received mail: it is never rewritten/,
+  );
 });
 
 test('without a tree: a function whose type is on the line above (git shows it as the hunk context) is still a function', async () => {
@@ -286,6 +351,9 @@ test('without a tree: a function whose type is on the line above (git shows it a
     '',
   ].join('\n');
   const r = await reviewPatch(diff, 'diff');
-  assert.deepEqual(r.findings.map((f) => [f.rule, f.range.start.line]), [['wrong-release', diff.split('\n').indexOf(`+${PUT}`)]]);
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.range.start.line]),
+    [['wrong-release', diff.split('\n').indexOf(`+${PUT}`)]],
+  );
   assert.equal(r.findings[0]!.functionName, 'gupdemo_peek_one');
 });

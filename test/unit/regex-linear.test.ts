@@ -39,7 +39,10 @@ async function timeOf(fn: () => unknown): Promise<number> {
 }
 
 /** Time at n (grown until measurable) and at 4n, and their ratio. */
-async function growth(make: (n: number) => string, run: (s: string) => unknown): Promise<{ n: number; t1: number; t4: number; ratio: number }> {
+async function growth(
+  make: (n: number) => string,
+  run: (s: string) => unknown,
+): Promise<{ n: number; t1: number; t4: number; ratio: number }> {
   let n = 250;
   let t1 = await timeOf(() => run(make(n)));
   while (t1 < MEASURABLE_MS && n < MAX_UNITS) {
@@ -54,7 +57,10 @@ async function growth(make: (n: number) => string, run: (s: string) => unknown):
 
 async function assertLinear(name: string, make: (n: number) => string, run: (s: string) => unknown): Promise<void> {
   const g = await growth(make, run);
-  assert.ok(g.ratio < MAX_RATIO, `${name}: ${g.t1.toFixed(1)} ms at n=${g.n}, ${g.t4.toFixed(1)} ms at 4n (×${g.ratio.toFixed(1)}): not linear`);
+  assert.ok(
+    g.ratio < MAX_RATIO,
+    `${name}: ${g.t1.toFixed(1)} ms at n=${g.n}, ${g.t4.toFixed(1)} ms at 4n (×${g.ratio.toFixed(1)}): not linear`,
+  );
 }
 
 const FIELD_FILL = `struct demo_ctx { struct page **pages; };
@@ -67,61 +73,128 @@ static int demo_fill(struct demo_ctx *ctx)
 
 function finding(line: number): Finding {
   const at = { line, column: 0 };
-  return { rule: 'wrong-release', severity: 'warning', message: 'm', range: { start: at, end: at }, related: [], fixes: [] };
+  return {
+    rule: 'wrong-release',
+    severity: 'warning',
+    message: 'm',
+    range: { start: at, end: at },
+    related: [],
+    fixes: [],
+  };
 }
 
 describe('regex-driven functions on adversarial input grow linearly', () => {
   it('the measure catches a quadratic regex', async () => {
-    const g = await growth((n) => `a${' '.repeat(n)}`, (s) => /a\s*\s*b/.test(s));
+    const g = await growth(
+      (n) => `a${' '.repeat(n)}`,
+      (s) => /a\s*\s*b/.test(s),
+    );
     assert.ok(g.ratio >= MAX_RATIO, `a known quadratic regex was not caught: ×${g.ratio.toFixed(1)}`);
   });
 
   it('core: #define GUP_PIN_COUNTING_BIAS followed by a run of blanks (mm.h)', async () => {
     await assertLinear('biasFromHeader', (n) => `#define GUP_PIN_COUNTING_BIAS${' '.repeat(n)}x\n`, biasFromHeader);
-    await assertLinear('biasFromHeader (paren)', (n) => `#define GUP_PIN_COUNTING_BIAS (${' '.repeat(n)}1 <<${' '.repeat(n)}x`, biasFromHeader);
+    await assertLinear(
+      'biasFromHeader (paren)',
+      (n) => `#define GUP_PIN_COUNTING_BIAS (${' '.repeat(n)}1 <<${' '.repeat(n)}x`,
+      biasFromHeader,
+    );
   });
 
   it('core: a struct field filled by an acquisition, then ->field followed by blanks', async () => {
-    await assertLinear('analyzeText field', (n) => `${FIELD_FILL}void demo_other(struct demo_ctx *c)\n{\n\tc->pages${' '.repeat(n)}x;\n}\n`, (s) => analyzeText(s, { api: 'unpin_user_page' }));
-    await assertLinear('analyzeText field index', (n) => `${FIELD_FILL}void demo_other(struct demo_ctx *c)\n{\n\tc->pages[${'i '.repeat(n)}\n}\n`, (s) => analyzeText(s, { api: 'unpin_user_page' }));
+    await assertLinear(
+      'analyzeText field',
+      (n) => `${FIELD_FILL}void demo_other(struct demo_ctx *c)\n{\n\tc->pages${' '.repeat(n)}x;\n}\n`,
+      (s) => analyzeText(s, { api: 'unpin_user_page' }),
+    );
+    await assertLinear(
+      'analyzeText field index',
+      (n) => `${FIELD_FILL}void demo_other(struct demo_ctx *c)\n{\n\tc->pages[${'i '.repeat(n)}\n}\n`,
+      (s) => analyzeText(s, { api: 'unpin_user_page' }),
+    );
   });
 
   it('core: attribute blanking, model choice, suppressions', async () => {
     await assertLinear('blankAttributes (unclosed)', (n) => '__attribute__(('.repeat(n), blankAttributes);
     await assertLinear('blankAttributes (bare)', (n) => '__user__user '.repeat(n), blankAttributes);
-    await assertLinear('chooseModel', (n) => 'pin_user_page_'.repeat(n), (s) => chooseModel('auto', s));
-    await assertLinear('applySuppressions', (n) => `/* gup-review: ignore${' \t,-x'.repeat(n)}\n`, (s) => applySuppressions(s, [finding(0), finding(1)]));
+    await assertLinear(
+      'chooseModel',
+      (n) => 'pin_user_page_'.repeat(n),
+      (s) => chooseModel('auto', s),
+    );
+    await assertLinear(
+      'applySuppressions',
+      (n) => `/* gup-review: ignore${' \t,-x'.repeat(n)}\n`,
+      (s) => applySuppressions(s, [finding(0), finding(1)]),
+    );
   });
 
   it('patches and mails: detection, headers, quotes, mbox From lines, hunks', async () => {
-    await assertLinear('detectPatchInput', (n) => '--- a\n+++'.repeat(n), (s) => detectPatchInput('x', s));
+    await assertLinear(
+      'detectPatchInput',
+      (n) => '--- a\n+++'.repeat(n),
+      (s) => detectPatchInput('x', s),
+    );
     await assertLinear('isMboxFromLine', (n) => `From x${' '.repeat(n)}Mon`, isMboxFromLine);
     await assertLinear('quotePrefix', (n) => '> >'.repeat(n), quotePrefix);
     await assertLinear(
       'reviewPatch mail headers',
-      (n) => `From: a <a@b.c>\nSubject: [PATCH]${' '.repeat(n)}\nContent-Type: text/plain; charset="${';charset='.repeat(n)}\n\n---\n+++ b/x.c\n`,
+      (n) =>
+        `From: a <a@b.c>\nSubject: [PATCH]${' '.repeat(n)}\nContent-Type: text/plain; charset="${';charset='.repeat(n)}\n\n---\n+++ b/x.c\n`,
       (s) => reviewPatch(s, 'mail'),
     );
-    await assertLinear('reviewPatch quotes', (n) => `Subject: Re: x\n\n${'> '.repeat(n)}\n`, (s) => reviewPatch(s, 'mail'));
-    await assertLinear('reviewPatch hunk heads', (n) => `--- a/x.c\n+++ b/x.c\n${'@@ -1,'.repeat(n)}\n`, (s) => reviewPatch(s, 'diff'));
+    await assertLinear(
+      'reviewPatch quotes',
+      (n) => `Subject: Re: x\n\n${'> '.repeat(n)}\n`,
+      (s) => reviewPatch(s, 'mail'),
+    );
+    await assertLinear(
+      'reviewPatch hunk heads',
+      (n) => `--- a/x.c\n+++ b/x.c\n${'@@ -1,'.repeat(n)}\n`,
+      (s) => reviewPatch(s, 'diff'),
+    );
   });
 
   it('refcount input, log lines, C expressions', async () => {
-    await assertLinear('findLogValueAt', (n) => `refcount${' '.repeat(n)}:`, (s) => findLogValueAt(s, 0));
-    await assertLinear('findLogValueAt digits', (n) => `refcount:${'1'.repeat(n)}x`, (s) => findLogValueAt(s, 0));
-    await assertLinear('decodeRefcount', (n) => `page:0000 refcount${' '.repeat(n)}=`, (s) => {
-      try {
-        decodeRefcount(s);
-      } catch {
-        /* bad input is an error, not a hang */
-      }
-    });
-    await assertLinear('tryEvaluateCExpression', (n) => '('.repeat(n), (s) => tryEvaluateCExpression(s));
+    await assertLinear(
+      'findLogValueAt',
+      (n) => `refcount${' '.repeat(n)}:`,
+      (s) => findLogValueAt(s, 0),
+    );
+    await assertLinear(
+      'findLogValueAt digits',
+      (n) => `refcount:${'1'.repeat(n)}x`,
+      (s) => findLogValueAt(s, 0),
+    );
+    await assertLinear(
+      'decodeRefcount',
+      (n) => `page:0000 refcount${' '.repeat(n)}=`,
+      (s) => {
+        try {
+          decodeRefcount(s);
+        } catch {
+          /* bad input is an error, not a hang */
+        }
+      },
+    );
+    await assertLinear(
+      'tryEvaluateCExpression',
+      (n) => '('.repeat(n),
+      (s) => tryEvaluateCExpression(s),
+    );
   });
 
   it('CLI prefilter and function scan', async () => {
-    await assertLinear('namesAcquisition', (n) => 'get_user_page'.repeat(n), (s) => namesAcquisition(Buffer.from(s)));
-    await assertLinear('ACQUISITION_NAME_RE', (n) => 'pin_user_pages_'.repeat(n), (s) => ACQUISITION_NAME_RE.test(s));
+    await assertLinear(
+      'namesAcquisition',
+      (n) => 'get_user_page'.repeat(n),
+      (s) => namesAcquisition(Buffer.from(s)),
+    );
+    await assertLinear(
+      'ACQUISITION_NAME_RE',
+      (n) => 'pin_user_pages_'.repeat(n),
+      (s) => ACQUISITION_NAME_RE.test(s),
+    );
     await assertLinear('scanFunctions (void)', (n) => 'void '.repeat(n), scanFunctions);
     await assertLinear('scanFunctions (comments)', (n) => '/* '.repeat(n), scanFunctions);
     await assertLinear('focusRanges (braces)', (n) => `int f(void) ${'{'.repeat(n)}`, focusRanges);

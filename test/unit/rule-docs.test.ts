@@ -27,7 +27,9 @@ test('one file per rule, named by its id, all registered', () => {
 
 test('every rule is exercised by an example and by a test fixture', () => {
   const examples = readdirSync(join(root, 'examples'));
-  const fixtures = readdirSync(join(root, 'test', 'fixtures', 'c')).map((f) => readFileSync(join(root, 'test', 'fixtures', 'c', f), 'utf8')).join('\n');
+  const fixtures = readdirSync(join(root, 'test', 'fixtures', 'c'))
+    .map((f) => readFileSync(join(root, 'test', 'fixtures', 'c', f), 'utf8'))
+    .join('\n');
   for (const rule of RULES) {
     assert.ok(examples.includes(`${rule.id}.c`), `no examples/${rule.id}.c`);
     assert.ok(fixtures.includes(`: ${rule.id}`) || fixtures.includes(`, ${rule.id}`), `no fixture expects ${rule.id}`);

@@ -14,7 +14,9 @@ import { applyFixes } from '../../server/src/core/text-edits.ts';
 import type { ApiModel, RuleId } from '../../server/src/core/types.ts';
 
 const dir = join(__dirname, '..', 'fixtures', 'c');
-const fixtures = readdirSync(dir).filter((f) => f.endsWith('.c')).sort();
+const fixtures = readdirSync(dir)
+  .filter((f) => f.endsWith('.c'))
+  .sort();
 const MODELS: Array<[ApiModel, string]> = [
   ['unpin_user_page', 'upstream'],
   ['put_user_page', '2019'],
@@ -100,13 +102,22 @@ describe('fix texts', () => {
   });
 
   test('release_pages on pinned pages becomes unpin_user_pages, or put_user_pages in the 2019 model', async () => {
-    assert.match(await fixed('macros-ifdef.c', 'unpin_user_page', 'wrong-release'), /\tunpin_user_pages\(pages, got\);/);
+    assert.match(
+      await fixed('macros-ifdef.c', 'unpin_user_page', 'wrong-release'),
+      /\tunpin_user_pages\(pages, got\);/,
+    );
     assert.match(await fixed('macros-ifdef.c', 'put_user_page', 'wrong-release'), /\tput_user_pages\(pages, got\);/);
-    assert.match(await fixed('macros-ifdef.c', 'put_user_page', 'wrong-release'), /demo_use\(page\);\n\tput_user_page\(page\);/);
+    assert.match(
+      await fixed('macros-ifdef.c', 'put_user_page', 'wrong-release'),
+      /demo_use\(page\);\n\tput_user_page\(page\);/,
+    );
   });
 
   test('release count becomes the returned count', async () => {
-    assert.match(await fixed('partial-pin.c', 'unpin_user_page', 'release-count'), /demo_consume\(pages, ret\);\n\tunpin_user_pages\(pages, ret\);/);
+    assert.match(
+      await fixed('partial-pin.c', 'unpin_user_page', 'release-count'),
+      /demo_consume\(pages, ret\);\n\tunpin_user_pages\(pages, ret\);/,
+    );
   });
 
   test('loops fold into one batch call, dirtying into the _dirty_lock variant', async () => {

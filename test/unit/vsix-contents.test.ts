@@ -140,7 +140,10 @@ test('README screenshots exist, are small PNGs, are all used, and stay out of th
     const abs = path.join(root, img);
     assert.ok(fs.existsSync(abs), `README links ${img}, which does not exist`);
     assert.ok(fs.statSync(abs).size < MAX_IMAGE_BYTES, `${img} is ${fs.statSync(abs).size} bytes (limit 150 KB)`);
-    assert.ok(fs.readFileSync(abs).subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')), `${img} is not a PNG`);
+    assert.ok(
+      fs.readFileSync(abs).subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')),
+      `${img} is not a PNG`,
+    );
     // The extension page's CSP is "img-src https: data:": packaged images could never show.
     assert.ok(!files.includes(img), `${img} is in the VSIX, where it cannot be displayed`);
   }
@@ -168,7 +171,10 @@ test('npm run package builds one VSIX under 2 MB holding exactly the vsce ls fil
   const others = entries.filter((e) => !e.startsWith('extension/')).sort();
   assert.deepEqual(others, ['[Content_Types].xml', 'extension.vsixmanifest']);
   // No native code: one universal package (no target platform in the manifest).
-  const vsixManifest = zip.find((e) => e.name === 'extension.vsixmanifest')!.read().toString('utf8');
+  const vsixManifest = zip
+    .find((e) => e.name === 'extension.vsixmanifest')!
+    .read()
+    .toString('utf8');
   assert.match(vsixManifest, /<PackageManifest\b/);
   assert.doesNotMatch(vsixManifest, /TargetPlatform="/);
   assert.ok(!inExtension.some((f) => f.endsWith('.node')), 'native addons must stay out');

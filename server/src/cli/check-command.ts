@@ -7,7 +7,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { isRuleId, SEVERITIES } from '../core/rules/index.ts';
 import type { ApiModelSetting, RuleId, Severity } from '../core/types.ts';
-import { checkFile, checkStdinText, decodeSource, skipWalkedFile, type CheckFileResult, type CheckMode, type CheckRunOptions } from './check-file.ts';
+import {
+  checkFile,
+  checkStdinText,
+  decodeSource,
+  skipWalkedFile,
+  type CheckFileResult,
+  type CheckMode,
+  type CheckRunOptions,
+} from './check-file.ts';
 import { collectInputs } from './collect-files.ts';
 import { errorLine, UsageError } from './errors.ts';
 import { findFormat, type CheckSummary, type FileReport, type FormatContext } from './formats/index.ts';
@@ -118,7 +126,12 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
   const errors = [...collected.errors];
   const reports: FileReport[] = [];
   const diffs: string[] = [];
-  const summary: CheckSummary = { filesChecked: results.length, filesAnalyzed: 0, filesFailed: collected.errors.length, fixesApplied: 0 };
+  const summary: CheckSummary = {
+    filesChecked: results.length,
+    filesAnalyzed: 0,
+    filesFailed: collected.errors.length,
+    fixesApplied: 0,
+  };
   for (const r of results) {
     if (r.status === 'failed') summary.filesFailed++;
     if (r.error) errors.push(r.error);
@@ -146,9 +159,13 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
   return findings > 0 ? 1 : 0;
 }
 
-async function sequential(inputs: readonly { path: string; display: string; explicit: boolean }[], options: CheckRunOptions): Promise<CheckFileResult[]> {
+async function sequential(
+  inputs: readonly { path: string; display: string; explicit: boolean }[],
+  options: CheckRunOptions,
+): Promise<CheckFileResult[]> {
   const out: CheckFileResult[] = [];
-  for (const i of inputs) out.push((!i.explicit && skipWalkedFile(i.path)) || (await checkFile(i.path, i.display, i.explicit, options)));
+  for (const i of inputs)
+    out.push((!i.explicit && skipWalkedFile(i.path)) || (await checkFile(i.path, i.display, i.explicit, options)));
   return out;
 }
 
@@ -157,7 +174,10 @@ async function checkStdin(io: CommandIo, options: CheckRunOptions): Promise<Chec
   try {
     const input = io.readStdin();
     if (options.maxFileSize && input.length > options.maxFileSize) {
-      return { status: 'failed', error: `stdin: ${input.length} bytes is over the size limit (--max-file-size ${options.maxFileSize} bytes), not checked` };
+      return {
+        status: 'failed',
+        error: `stdin: ${input.length} bytes is over the size limit (--max-file-size ${options.maxFileSize} bytes), not checked`,
+      };
     }
     const decoded = decodeSource(input);
     if ('error' in decoded) return { status: 'failed', error: `stdin: ${decoded.error}, not checked` };
@@ -171,7 +191,8 @@ async function checkStdin(io: CommandIo, options: CheckRunOptions): Promise<Chec
 function verboseLines(r: FileReport): string[] {
   const out: string[] = [];
   if (r.model) out.push(`${r.file}: note: API model ${r.model.model} (${r.model.reason})`);
-  for (const n of r.notes) out.push(`${r.file}:${n.range.start.line + 1}:${n.range.start.column + 1}: note: ${n.message}`);
+  for (const n of r.notes)
+    out.push(`${r.file}:${n.range.start.line + 1}:${n.range.start.column + 1}: note: ${n.message}`);
   return out;
 }
 

@@ -75,7 +75,12 @@ export function skipWalkedFile(file: string): CheckFileResult | undefined {
 }
 
 /** Checks one C file, or a patch/mail when its name or content says so. */
-export async function checkFile(file: string, display: string, explicit: boolean, options: CheckRunOptions): Promise<CheckFileResult> {
+export async function checkFile(
+  file: string,
+  display: string,
+  explicit: boolean,
+  options: CheckRunOptions,
+): Promise<CheckFileResult> {
   let buf: Buffer;
   let stat: fs.Stats;
   try {
@@ -83,7 +88,8 @@ export async function checkFile(file: string, display: string, explicit: boolean
       // Walked files: most name no acquisition; read them without allocating, keep the few that do.
       const view = readRegularFileShared(file);
       if (!namesAcquisition(view)) return SKIPPED;
-      if (options.maxFileSize && view.length > options.maxFileSize) return tooBig(display, view.length, options.maxFileSize);
+      if (options.maxFileSize && view.length > options.maxFileSize)
+        return tooBig(display, view.length, options.maxFileSize);
       buf = Buffer.from(view);
     } else {
       // Checked before reading: a huge input costs a stat, not a read.
@@ -108,7 +114,9 @@ export async function checkFile(file: string, display: string, explicit: boolean
     return guarded(display, () => checkPatchText(text, patchKind, display, options, { file, snapshot }));
   }
   if (!namesAcquisition(buf)) return SKIPPED;
-  return guarded(display, () => checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } }));
+  return guarded(display, () =>
+    checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } }),
+  );
 }
 
 function megabytes(bytes: number): string {
@@ -118,7 +126,10 @@ function megabytes(bytes: number): string {
 }
 
 function tooBig(display: string, size: number, max: number): CheckFileResult {
-  return { status: 'failed', error: `${display}: ${megabytes(size)} is over the size limit (--max-file-size ${megabytes(max)}), not checked` };
+  return {
+    status: 'failed',
+    error: `${display}: ${megabytes(size)} is over the size limit (--max-file-size ${megabytes(max)}), not checked`,
+  };
 }
 
 /**
@@ -129,7 +140,10 @@ async function guarded(display: string, check: () => Promise<CheckFileResult>): 
   try {
     return await check();
   } catch (e) {
-    const reason = e instanceof RangeError && /call stack/i.test(e.message) ? 'nesting too deep to analyse' : `internal error: ${(e as Error).message}`;
+    const reason =
+      e instanceof RangeError && /call stack/i.test(e.message)
+        ? 'nesting too deep to analyse'
+        : `internal error: ${(e as Error).message}`;
     return { status: 'failed', error: `${display}: ${reason}, not checked` };
   }
 }
@@ -148,9 +162,17 @@ async function checkPatchText(
   options: CheckRunOptions,
   onDisk?: { file: string; snapshot: ReadSnapshot },
 ): Promise<CheckFileResult> {
-  const review = (t: string) => reviewPatch(t, kind, { ...analysisOptions(options), ...(options.tree ? { tree: options.tree } : {}) });
+  const review = (t: string) =>
+    reviewPatch(t, kind, { ...analysisOptions(options), ...(options.tree ? { tree: options.tree } : {}) });
   const result = await review(text);
-  const report: FileReport = { file: display, kind, findings: result.findings, notes: [], problems: [...result.problems], text };
+  const report: FileReport = {
+    file: display,
+    kind,
+    findings: result.findings,
+    notes: [],
+    problems: [...result.problems],
+    text,
+  };
   if (options.mode === 'report') return { status: 'analyzed', report };
   if (kind !== 'diff') {
     report.problems.push(`a ${kind} is received mail and is never rewritten; --format reply writes the review`);
@@ -196,7 +218,10 @@ async function checkCText(
     report.text = text;
     return { status: 'analyzed', report };
   }
-  const fixed = applyEdits(text, fixes.flatMap((f) => f.edits));
+  const fixed = applyEdits(
+    text,
+    fixes.flatMap((f) => f.edits),
+  );
   return finishFix(report, text, fixed, fixes.length, display, options, onDisk, (t) =>
     analyzeFocused(t, analysisOptions(options, filePath), options.fullParse),
   );
@@ -219,7 +244,9 @@ async function finishFix(
   if (options.mode === 'diff') {
     report.text = text;
     const name = display === '-' ? 'stdin' : display;
-    const diff = createTwoFilesPatch(`a/${name}`, `b/${name}`, text, fixed, undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+    const diff = createTwoFilesPatch(`a/${name}`, `b/${name}`, text, fixed, undefined, undefined, {
+      context: 3,
+    }).replace(/^=+\n/, '');
     return { status: 'analyzed', report, diff };
   }
   if (!onDisk) {
@@ -230,7 +257,10 @@ async function finishFix(
   try {
     writeFileAtomic(onDisk.file, fixed, onDisk.snapshot);
   } catch (e) {
-    const reason = e instanceof ChangedOnDiskError ? 'changed on disk while it was being fixed; not written' : `cannot write: ${describeFsError(e)}`;
+    const reason =
+      e instanceof ChangedOnDiskError
+        ? 'changed on disk while it was being fixed; not written'
+        : `cannot write: ${describeFsError(e)}`;
     report.text = text;
     return { status: 'failed', report, error: `${display}: ${reason}` };
   }

@@ -45,7 +45,8 @@ export function renderDecode(d: RefcountDecode): string {
 export function runDecode(values: readonly string[], opts: DecodeCommandOptions, io: CommandIo): number {
   let bias: number | undefined;
   if (opts.bias !== undefined) {
-    if (!/^(?:0[xX][0-9a-fA-F]+|\d+)$/.test(opts.bias)) throw new UsageError(`--bias expects a number, not '${opts.bias}'`);
+    if (!/^(?:0[xX][0-9a-fA-F]+|\d+)$/.test(opts.bias))
+      throw new UsageError(`--bias expects a number, not '${opts.bias}'`);
     bias = Number(opts.bias);
   }
   const model = (opts.api ?? 'unpin_user_page') as ApiModel;
@@ -61,7 +62,8 @@ export function runDecode(values: readonly string[], opts: DecodeCommandOptions,
       failed = true;
     }
   }
-  if (opts.json) io.stdout(JSON.stringify(values.length === 1 && decoded.length === 1 ? decoded[0] : decoded, null, 2) + '\n');
+  if (opts.json)
+    io.stdout(JSON.stringify(values.length === 1 && decoded.length === 1 ? decoded[0] : decoded, null, 2) + '\n');
   else if (decoded.length > 0) io.stdout(decoded.map(renderDecode).join('\n\n') + '\n');
   return failed ? 2 : 0;
 }

@@ -43,8 +43,23 @@ for (let c = 0; c < 128; c++) {
 const isIdentStart = (c: number): boolean => c < 128 && CLASS[c] === 1;
 const isIdentChar = (c: number): boolean => c < 128 && CLASS[c] !== 0;
 
-const NL = 10, CR = 13, SP = 32, TAB = 9, FF = 12, VT = 11, HASH = 35, SLASH = 47, STAR = 42, BSL = 92;
-const DQ = 34, SQ = 39, LBRACE = 123, RBRACE = 125, LPAR = 40, RPAR = 41, SEMI = 59;
+const NL = 10,
+  CR = 13,
+  SP = 32,
+  TAB = 9,
+  FF = 12,
+  VT = 11,
+  HASH = 35,
+  SLASH = 47,
+  STAR = 42,
+  BSL = 92;
+const DQ = 34,
+  SQ = 39,
+  LBRACE = 123,
+  RBRACE = 125,
+  LPAR = 40,
+  RPAR = 41,
+  SEMI = 59;
 
 /** Top-level function definitions of `text`, or undefined when braces do not balance. */
 export function scanFunctions(text: string): FunctionSpan[] | undefined {
@@ -312,5 +327,10 @@ export function focusRanges(text: string): FocusRange[] | undefined {
     return { row: lo, column: offset - lineStarts[lo]! };
   };
   if (chosen.length === 0) return [{ startIndex: 0, endIndex: 0, startPosition: pos(0), endPosition: pos(0) }];
-  return chosen.map((f) => ({ startIndex: f.start, endIndex: f.end, startPosition: pos(f.start), endPosition: pos(f.end) }));
+  return chosen.map((f) => ({
+    startIndex: f.start,
+    endIndex: f.end,
+    startPosition: pos(f.start),
+    endPosition: pos(f.end),
+  }));
 }

@@ -25,7 +25,9 @@ function defaultIo(): CommandIo {
 
 export function buildProgram(io: CommandIo, setExit: (code: number) => Promise<void> | void): Command {
   const program = new Command(TOOL_NAME)
-    .description('Review Linux kernel code that takes and releases user pages (get_user_pages*/pin_user_pages*), and decode page refcounts.')
+    .description(
+      'Review Linux kernel code that takes and releases user pages (get_user_pages*/pin_user_pages*), and decode page refcounts.',
+    )
     .version(TOOL_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
@@ -40,9 +42,21 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => Promise<v
     .command('check')
     .description('check C files, directories (.c and .h, recursively), patches and mails; - reads stdin')
     .argument('<path...>', 'files, directories, patches (.patch .diff .mbox .eml), or - for stdin')
-    .addOption(new Option('--api <model>', 'API model: auto picks per file').choices(['auto', 'put_user_page', 'unpin_user_page']).default('auto'))
-    .addOption(new Option('--format <format>', FORMATS.map((f) => `${f.name}: ${f.description}`).join('; ')).choices([...FORMAT_NAMES]).default('text'))
-    .addOption(new Option('--fix', 'apply the preferred fixes to the files (atomically), then report what is left').conflicts('diff'))
+    .addOption(
+      new Option('--api <model>', 'API model: auto picks per file')
+        .choices(['auto', 'put_user_page', 'unpin_user_page'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--format <format>', FORMATS.map((f) => `${f.name}: ${f.description}`).join('; '))
+        .choices([...FORMAT_NAMES])
+        .default('text'),
+    )
+    .addOption(
+      new Option('--fix', 'apply the preferred fixes to the files (atomically), then report what is left').conflicts(
+        'diff',
+      ),
+    )
     .addOption(new Option('--diff', 'print the fixes as a unified diff and change nothing').conflicts('fix'))
     .option(
       '--rule <id=severity>',
@@ -52,20 +66,35 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => Promise<v
     )
     .option('--tree <dir>', 'kernel tree to apply patches to for full context')
     .option('--verbose', 'also print where the analysis stayed quiet and why, and the API model per file')
-    .addOption(new Option('-j, --jobs <n>', 'threads, the main one included (default: one per core, for runs of 400+ files)'))
-    .option('--max-file-size <size>', 'do not check inputs larger than this (bytes, or with K, M, G); reported, exit 2; 0 = no limit', '4M')
-    .option('--full-parse', 'parse whole files, not only the functions that take, release or wrap pages (slower; same findings)')
+    .addOption(
+      new Option('-j, --jobs <n>', 'threads, the main one included (default: one per core, for runs of 400+ files)'),
+    )
+    .option(
+      '--max-file-size <size>',
+      'do not check inputs larger than this (bytes, or with K, M, G); reported, exit 2; 0 = no limit',
+      '4M',
+    )
+    .option(
+      '--full-parse',
+      'parse whole files, not only the functions that take, release or wrap pages (slower; same findings)',
+    )
     .action(async (paths: string[], opts: CheckCommandOptions) => {
       await setExit(await runCheck(paths, opts, io));
     });
 
   program
     .command('decode')
-    .description('decode page refcount values with GUP_PIN_COUNTING_BIAS: 1027, 0x400, -1, refcount:2050, a dump_page line, or a C expression')
+    .description(
+      'decode page refcount values with GUP_PIN_COUNTING_BIAS: 1027, 0x400, -1, refcount:2050, a dump_page line, or a C expression',
+    )
     .argument('<value...>', 'values to decode (quote dump_page lines and expressions)')
     .option('--json', 'print JSON (an object for one value, an array for several)')
     .option('--bias <n>', 'GUP_PIN_COUNTING_BIAS (default 1024)')
-    .addOption(new Option('--api <model>', 'era: unpin_user_page (5.7+), put_user_page (2019 RFC, 5.2–5.6)').choices(['put_user_page', 'unpin_user_page']).default('unpin_user_page'))
+    .addOption(
+      new Option('--api <model>', 'era: unpin_user_page (5.7+), put_user_page (2019 RFC, 5.2–5.6)')
+        .choices(['put_user_page', 'unpin_user_page'])
+        .default('unpin_user_page'),
+    )
     .action(async (values: string[], opts: DecodeCommandOptions) => {
       await setExit(runDecode(values, opts, io));
     });
@@ -88,7 +117,8 @@ export async function runCli(argv: readonly string[], io: CommandIo = defaultIo(
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       io.stderr(errorLine(e.message.replace(/^error:\s*/, '')) + '\n');
       return 2;
     }

@@ -39,7 +39,9 @@ export function runCheckWorker(): void {
       for (const item of msg.items) {
         let result: CheckFileResult;
         try {
-          result = (!item.explicit && skipWalkedFile(item.path)) || (await checkFile(item.path, item.display, item.explicit, options));
+          result =
+            (!item.explicit && skipWalkedFile(item.path)) ||
+            (await checkFile(item.path, item.display, item.explicit, options));
         } catch (e) {
           result = { status: 'failed', error: `${item.display}: internal error: ${(e as Error).message}` };
         }
@@ -121,9 +123,13 @@ export class WorkerPool {
           for (const item of items) {
             try {
               results[item.index] =
-                (!item.explicit && skipWalkedFile(item.path)) || (await checkFile(item.path, item.display, item.explicit, this.options));
+                (!item.explicit && skipWalkedFile(item.path)) ||
+                (await checkFile(item.path, item.display, item.explicit, this.options));
             } catch (e) {
-              results[item.index] = { status: 'failed', error: `${item.display}: internal error: ${(e as Error).message}` };
+              results[item.index] = {
+                status: 'failed',
+                error: `${item.display}: internal error: ${(e as Error).message}`,
+              };
             }
             if (performance.now() - lastYield > 4) {
               await new Promise<void>((r) => setImmediate(r));

@@ -30,14 +30,22 @@ export function readSnapshot(file: string): ReadSnapshot {
   return { content, mtimeMs: st.mtimeMs, size: st.size };
 }
 
-export function writeFileAtomic(linkOrFile: string, data: string | Buffer, snapshot: ReadSnapshot, hooks: WriteAtomicHooks = {}): void {
+export function writeFileAtomic(
+  linkOrFile: string,
+  data: string | Buffer,
+  snapshot: ReadSnapshot,
+  hooks: WriteAtomicHooks = {},
+): void {
   // Through a symbolic link, the file it points to is replaced (renaming over the link would turn
   // it into a copy and leave the real file unfixed).
   const file = fs.realpathSync(linkOrFile);
   const st = fs.statSync(file);
   const mode = st.mode & 0o7777;
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.gup-review-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(file)}.gup-review-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`,
+  );
   const fd = fs.openSync(temp, 'wx', mode);
   let renamed = false;
   try {
@@ -50,7 +58,11 @@ export function writeFileAtomic(linkOrFile: string, data: string | Buffer, snaps
     }
     hooks.beforeCheck?.(temp);
     const now = fs.statSync(file);
-    if (now.mtimeMs !== snapshot.mtimeMs || now.size !== snapshot.size || !fs.readFileSync(file).equals(snapshot.content)) {
+    if (
+      now.mtimeMs !== snapshot.mtimeMs ||
+      now.size !== snapshot.size ||
+      !fs.readFileSync(file).equals(snapshot.content)
+    ) {
       throw new ChangedOnDiskError(`${file} changed on disk while it was being fixed; not written`);
     }
     fs.renameSync(temp, file);

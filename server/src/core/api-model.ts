@@ -52,7 +52,8 @@ export function findKernelTree(filePath: string): TreeInfo | null {
  * Linear: the blanks before the value belong to one quantifier unless a `(` separates them.
  */
 export function biasFromHeader(text: string): number {
-  const m = /#define\s+GUP_PIN_COUNTING_BIAS\s+(?:\(\s*)?(?:(\d+)U?L?\s*<<\s*(\d+)|(0x[0-9a-fA-F]+|\d+)U?L?)\s*\)?/.exec(text);
+  const m =
+    /#define\s+GUP_PIN_COUNTING_BIAS\s+(?:\(\s*)?(?:(\d+)U?L?\s*<<\s*(\d+)|(0x[0-9a-fA-F]+|\d+)U?L?)\s*\)?/.exec(text);
   if (!m) return DEFAULT_GUP_PIN_COUNTING_BIAS;
   if (m[1] !== undefined) return Number(m[1]) * 2 ** Number(m[2]);
   return Number(m[3]);

@@ -59,7 +59,8 @@ const FAMILY_TEXT: Record<AcquisitionFamily, (m: ApiModel) => string> = {
       : 'FOLL_GET acquisition: ordinary page references (upstream model)',
   pin: () => 'FOLL_PIN acquisition: the pages are pinned (counted with GUP_PIN_COUNTING_BIAS from 5.7)',
   ref: () => 'takes ordinary page references',
-  extract: () => 'pins only when iov_iter_extract_will_pin() is true (user-backed iterators); otherwise takes no reference',
+  extract: () =>
+    'pins only when iov_iter_extract_will_pin() is true (user-backed iterators); otherwise takes no reference',
 };
 
 const CLASS_TEXT: Record<ReleaseClass, string> = {
@@ -129,11 +130,23 @@ export function callSiteOf(call: Node): CallSite | undefined {
   const acq = findAcquisition(name);
   if (acq) {
     const idx = acq.pagesArg[args.length];
-    return { role: 'acquisition', name, nameRange: range(fn), callRange: range(call), object: idx === undefined ? undefined : objectBase(args[idx] ?? null) };
+    return {
+      role: 'acquisition',
+      name,
+      nameRange: range(fn),
+      callRange: range(call),
+      object: idx === undefined ? undefined : objectBase(args[idx] ?? null),
+    };
   }
   const rel = findRelease(name);
   if (rel) {
-    return { role: 'release', name, nameRange: range(fn), callRange: range(call), object: objectBase(args[rel.objectArg] ?? null) };
+    return {
+      role: 'release',
+      name,
+      nameRange: range(fn),
+      callRange: range(call),
+      object: objectBase(args[rel.objectArg] ?? null),
+    };
   }
   return undefined;
 }
@@ -168,7 +181,9 @@ function assignmentsOf(fn: Node): Array<[string, string | undefined]> {
     if (!n) continue;
     const left = n.type === 'init_declarator' ? n.childForFieldName('declarator') : n.childForFieldName('left');
     const right = n.type === 'init_declarator' ? n.childForFieldName('value') : n.childForFieldName('right');
-    const l = left ? objectBase(left.type === 'pointer_declarator' ? left.childForFieldName('declarator') : left) : undefined;
+    const l = left
+      ? objectBase(left.type === 'pointer_declarator' ? left.childForFieldName('declarator') : left)
+      : undefined;
     if (l) assigns.push([l, objectBase(right)]);
   }
   return assigns;
@@ -198,7 +213,8 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
       if (!name || (!findAcquisition(name.text) && !findRelease(name.text))) continue;
       const other = callSiteOf(c);
       if (!other || other.role === site.role || !other.object) continue;
-      const match = site.role === 'acquisition' ? names.has(other.object) : aliasesOf(assigns, other.object).has(site.object);
+      const match =
+        site.role === 'acquisition' ? names.has(other.object) : aliasesOf(assigns, other.object).has(site.object);
       if (match) partners.push(other);
     }
   }
@@ -221,8 +237,8 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
     (f) => expectedReleaseClass(f, model) === release.cls,
   );
   // Each family by its shortest member: get_user_pages*, pin_user_pages*, iov_iter_get_pages*.
-  const examples = families.map((f) =>
-    ACQUISITIONS.filter((a) => a.family === f).reduce((a, b) => (b.name.length < a.name.length ? b : a)).name,
+  const examples = families.map(
+    (f) => ACQUISITIONS.filter((a) => a.family === f).reduce((a, b) => (b.name.length < a.name.length ? b : a)).name,
   );
   return {
     site,

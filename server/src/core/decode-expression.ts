@@ -95,7 +95,8 @@ function promote(t: CType): CType {
 function common(a: CType, b: CType): CType {
   a = promote(a);
   b = promote(b);
-  if (a.bits === b.bits) return a.unsigned || b.unsigned ? (a.bits === 64 ? C_ULONG : C_UINT) : a.bits === 64 ? C_LONG : C_INT;
+  if (a.bits === b.bits)
+    return a.unsigned || b.unsigned ? (a.bits === 64 ? C_ULONG : C_UINT) : a.bits === 64 ? C_LONG : C_INT;
   const wide = a.bits > b.bits ? a : b;
   // The wider (64-bit) type can hold every value of the narrower one: it wins, with its signedness.
   return wide.unsigned ? C_ULONG : C_LONG;
@@ -115,7 +116,30 @@ type Token =
 
 const NUMBER_RE = /(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|([0-9]+))([uUlL]*)(?![\w.])/y;
 const IDENT_RE = /[A-Za-z_]\w*/y;
-const OPERATORS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '(', ')', '<', '>'];
+const OPERATORS = [
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '~',
+  '!',
+  '(',
+  ')',
+  '<',
+  '>',
+];
 
 /** Type of an integer literal per C11 6.4.4.1 (LP64). */
 function literalType(value: bigint, decimal: boolean, suffix: string, text: string): CType {
@@ -150,14 +174,20 @@ function tokenize(text: string): Token[] {
       if (hex !== undefined) value = BigInt(`0x${hex}`);
       else if (bin !== undefined) value = BigInt(`0b${bin}`);
       else if (dec!.length > 1 && dec!.startsWith('0')) {
-        if (/[89]/.test(dec!)) throw new CExpressionError(`${dec} is not a valid octal number (C reads a leading 0 as octal)`);
+        if (/[89]/.test(dec!))
+          throw new CExpressionError(`${dec} is not a valid octal number (C reads a leading 0 as octal)`);
         value = BigInt(`0o${dec!.slice(1)}`);
         octal = true;
       } else {
         value = BigInt(dec!);
         decimal = true;
       }
-      tokens.push({ kind: 'num', text: all, value: { value, type: literalType(value, decimal, suffix ?? '', all) }, octal });
+      tokens.push({
+        kind: 'num',
+        text: all,
+        value: { value, type: literalType(value, decimal, suffix ?? '', all) },
+        octal,
+      });
       i += all.length;
       continue;
     }
@@ -235,7 +265,8 @@ class ExpressionParser {
 
   private expect(text: string): void {
     const t = this.next();
-    if (t.text !== text) throw new CExpressionError(t.kind === 'end' ? `missing '${text}'` : `expected '${text}' before '${t.text}'`);
+    if (t.text !== text)
+      throw new CExpressionError(t.kind === 'end' ? `missing '${text}'` : `expected '${text}' before '${t.text}'`);
   }
 
   parseAll(): CValue {
@@ -308,7 +339,8 @@ class ExpressionParser {
     }
     if (t.kind === 'id') {
       const v = this.names.get(t.text);
-      if (!v) throw new CExpressionError(`unknown name '${t.text}' (known: ${[...this.names.keys()].join(', ') || 'none'})`);
+      if (!v)
+        throw new CExpressionError(`unknown name '${t.text}' (known: ${[...this.names.keys()].join(', ') || 'none'})`);
       return v;
     }
     if (t.text === '(') {

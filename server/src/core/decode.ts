@@ -128,7 +128,8 @@ export function parseRefcountInput(input: string, options: DecodeOptions = {}): 
 
 function checkBias(bias: number | undefined): number {
   const b = bias ?? DEFAULT_GUP_PIN_COUNTING_BIAS;
-  if (!Number.isSafeInteger(b) || b < 2 || b > 2 ** 31) throw new DecodeInputError(`bias must be an integer from 2 to 2^31, not ${b}`);
+  if (!Number.isSafeInteger(b) || b < 2 || b > 2 ** 31)
+    throw new DecodeInputError(`bias must be an integer from 2 to 2^31, not ${b}`);
   return b;
 }
 
@@ -196,7 +197,9 @@ export function decodeRefcount(input: string | number | bigint, options: DecodeO
     } else if (neg < b) {
       notes.push(`${fmt(signed)}: ${plural(Number(neg), 'reference')} dropped too many (an extra put_page?)`);
     }
-    notes.push(`read unsigned it would be ${fmt(pins)} pins + ${fmt(refs)} refs, near the ${fmt(maxPinsUnsigned)}-pin limit of the 22 upper bits`);
+    notes.push(
+      `read unsigned it would be ${fmt(pins)} pins + ${fmt(refs)} refs, near the ${fmt(maxPinsUnsigned)}-pin limit of the 22 upper bits`,
+    );
   } else if (!maybePinned) {
     summary = `0 pins, ${plural(refs, 'ref')}`;
     ambiguous = false;
@@ -229,9 +232,13 @@ export function decodeRefcount(input: string | number | bigint, options: DecodeO
         `so ${fmt(pins)} is an upper bound (folio_maybe_dma_pinned() is fuzzy the same way: true may be wrong, false is exact)`,
     );
     if (signed > 0n && pins === maxPinsSigned) {
-      notes.push(`at the limit: beyond ${fmt(maxPinsSigned)} pins the signed counter goes negative (${fmt(maxPinsUnsigned)} pins if it were read unsigned)`);
+      notes.push(
+        `at the limit: beyond ${fmt(maxPinsSigned)} pins the signed counter goes negative (${fmt(maxPinsUnsigned)} pins if it were read unsigned)`,
+      );
     }
-    notes.push(`small (order-0) pages only: since 5.7 large folios count pins in a separate exact counter and a pin adds 1 to their refcount, so the bias does not apply to them`);
+    notes.push(
+      `small (order-0) pages only: since 5.7 large folios count pins in a separate exact counter and a pin adds 1 to their refcount, so the bias does not apply to them`,
+    );
   }
 
   if (fits32 && v >= TWO_31) {

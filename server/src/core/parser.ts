@@ -42,16 +42,64 @@ export async function createCParser(): Promise<Parser> {
 
 /** Attribute-like macros, blanked before parsing. Those with arguments take one balanced group. */
 const BARE_ATTRIBUTES = [
-  '__user', '__iomem', '__force', '__rcu', '__percpu', '__bitwise', '__init', '__exit', '__initdata',
-  '__must_check', '__always_inline', 'noinline', '__maybe_unused', '__always_unused', 'notrace',
-  'asmlinkage', '__cold', '__hot', '__weak', '__pure', '__ref', '__meminit', '__sched', '__kprobes',
-  '__nocfi', '__noreturn', '__latent_entropy', '__randomize_layout', '__read_mostly', '__ro_after_init',
-  '__visible', '__used', '__packed', 'inline_for_debug', '__private', '__safe', '__nocast', '__noclone',
-  '__flatten', '__always_unused', 'noinstr', '__cpuidle', '__deprecated',
+  '__user',
+  '__iomem',
+  '__force',
+  '__rcu',
+  '__percpu',
+  '__bitwise',
+  '__init',
+  '__exit',
+  '__initdata',
+  '__must_check',
+  '__always_inline',
+  'noinline',
+  '__maybe_unused',
+  '__always_unused',
+  'notrace',
+  'asmlinkage',
+  '__cold',
+  '__hot',
+  '__weak',
+  '__pure',
+  '__ref',
+  '__meminit',
+  '__sched',
+  '__kprobes',
+  '__nocfi',
+  '__noreturn',
+  '__latent_entropy',
+  '__randomize_layout',
+  '__read_mostly',
+  '__ro_after_init',
+  '__visible',
+  '__used',
+  '__packed',
+  'inline_for_debug',
+  '__private',
+  '__safe',
+  '__nocast',
+  '__noclone',
+  '__flatten',
+  '__always_unused',
+  'noinstr',
+  '__cpuidle',
+  '__deprecated',
 ];
 const CALL_ATTRIBUTES = [
-  '__acquires', '__releases', '__must_hold', '__aligned', '__attribute__', '__section', '__printf',
-  '__scanf', '__alloc_size', '__counted_by', '__cond_acquires', '__no_sanitize_address', '__malloc',
+  '__acquires',
+  '__releases',
+  '__must_hold',
+  '__aligned',
+  '__attribute__',
+  '__section',
+  '__printf',
+  '__scanf',
+  '__alloc_size',
+  '__counted_by',
+  '__cond_acquires',
+  '__no_sanitize_address',
+  '__malloc',
 ];
 
 const bareRe = new RegExp(`\\b(?:${BARE_ATTRIBUTES.join('|')})\\b`, 'g');
@@ -62,9 +110,14 @@ const callRe = new RegExp(`\\b(?:${CALL_ATTRIBUTES.join('|')})\\s*\\(`, 'g');
  * Linear: each match is scanned once; argument groups are matched by a bounded paren counter.
  */
 export function blankAttributes(text: string): string {
-  if (!text.includes('__') && !text.includes('noinline') && !text.includes('notrace') &&
-      !text.includes('asmlinkage') && !text.includes('noinstr')) return text;
-  let out: string[] | undefined;
+  if (
+    !text.includes('__') &&
+    !text.includes('noinline') &&
+    !text.includes('notrace') &&
+    !text.includes('asmlinkage') &&
+    !text.includes('noinstr')
+  )
+    return text;
   let last = 0;
   const spans: Array<[number, number]> = [];
   for (const m of text.matchAll(bareRe)) spans.push([m.index, m.index + m[0].length]);
@@ -75,13 +128,16 @@ export function blankAttributes(text: string): string {
     for (let i = m.index + m[0].length - 1; i < text.length && i < m.index + 512; i++) {
       const c = text.charCodeAt(i);
       if (c === 40) depth++;
-      else if (c === 41 && --depth === 0) { end = i + 1; break; }
+      else if (c === 41 && --depth === 0) {
+        end = i + 1;
+        break;
+      }
     }
     if (end > 0) spans.push([m.index, end]);
   }
   if (spans.length === 0) return text;
   spans.sort((a, b) => a[0] - b[0]);
-  out = [];
+  const out: string[] = [];
   for (const [s, e] of spans) {
     if (s < last) continue;
     out.push(text.slice(last, s), text.slice(s, e).replace(/[^\n\r]/g, ' '));
@@ -108,7 +164,10 @@ export function countErrorNodes(root: Node): number {
     if (node.isError || node.isMissing) n++;
     if (node.hasError && cursor.gotoFirstChild()) continue;
     while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) { done = true; break; }
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
     }
   }
   cursor.delete();

@@ -47,8 +47,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 export function selectFixes(findings: readonly Finding[], rule?: RuleId): Fix[] {
   const taken: Array<[number, number, number, number]> = [];
   const key = (p: Position) => p.line * 1e7 + p.column;
-  const overlaps = (e: TextEdit) =>
-    taken.some(([s, , en]) => !(key(e.range.end) <= s || key(e.range.start) >= en));
+  const overlaps = (e: TextEdit) => taken.some(([s, , en]) => !(key(e.range.end) <= s || key(e.range.start) >= en));
   const out: Fix[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
@@ -67,5 +66,8 @@ export function selectFixes(findings: readonly Finding[], rule?: RuleId): Fix[] 
 
 /** Text after applying the preferred fixes of all findings (or of one rule). */
 export function applyFixes(text: string, findings: readonly Finding[], rule?: RuleId): string {
-  return applyEdits(text, selectFixes(findings, rule).flatMap((f) => f.edits));
+  return applyEdits(
+    text,
+    selectFixes(findings, rule).flatMap((f) => f.edits),
+  );
 }

@@ -7,12 +7,7 @@
  */
 
 export type RuleId =
-  | 'wrong-release'
-  | 'mismatched-release'
-  | 'missing-release'
-  | 'release-count'
-  | 'unchecked-result'
-  | 'batch-release';
+  'wrong-release' | 'mismatched-release' | 'missing-release' | 'release-count' | 'unchecked-result' | 'batch-release';
 
 export type Severity = 'off' | 'hint' | 'info' | 'warning' | 'error';
 

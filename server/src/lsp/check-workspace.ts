@@ -54,8 +54,14 @@ export class WorkspaceChecker {
   ) {}
 
   async check(params: CheckWorkspaceParams | undefined, token: CancellationToken): Promise<CheckWorkspaceResult> {
-    if (params?.folders !== undefined && (!Array.isArray(params.folders) || !params.folders.every((f) => typeof f === 'string'))) {
-      throw new ResponseError(ErrorCodes.InvalidParams, 'gupReview/checkWorkspace: folders must be a list of folder URIs');
+    if (
+      params?.folders !== undefined &&
+      (!Array.isArray(params.folders) || !params.folders.every((f) => typeof f === 'string'))
+    ) {
+      throw new ResponseError(
+        ErrorCodes.InvalidParams,
+        'gupReview/checkWorkspace: folders must be a list of folder URIs',
+      );
     }
     const folders = params?.folders ?? this.defaultFolders();
     const problems: string[] = [];
@@ -71,7 +77,13 @@ export class WorkspaceChecker {
       if (!fs.existsSync(dir)) problems.push(`no such folder: ${dir}`);
       else collectCFiles(dir, files);
     }
-    const result: CheckWorkspaceResult = { filesChecked: 0, filesWithFindings: 0, findingCount: 0, cancelled: false, problems };
+    const result: CheckWorkspaceResult = {
+      filesChecked: 0,
+      filesWithFindings: 0,
+      findingCount: 0,
+      cancelled: false,
+      problems,
+    };
     const stale = new Set(this.published);
     let i = 0;
     for (; i < files.length; i++) {
@@ -110,6 +122,8 @@ export class WorkspaceChecker {
         problems.push(`${file}: analysis failed: ${err instanceof Error ? err.message : String(err)}`);
         continue;
       }
+      // Functions the analysis had to skip (thousands of nested blocks): said per file.
+      for (const p of analysis.problems ?? []) problems.push(`${file}: ${p}`);
       if (analysis.findings.length > 0) {
         result.filesWithFindings++;
         result.findingCount += analysis.findings.length;
@@ -117,13 +131,19 @@ export class WorkspaceChecker {
       if (!this.documents.get(uri)) {
         if (analysis.findings.length > 0) {
           this.published.add(uri);
-          void this.connection.sendDiagnostics({ uri, diagnostics: analysis.findings.map((f) => toDiagnostic(f, uri, 0)) });
+          void this.connection.sendDiagnostics({
+            uri,
+            diagnostics: analysis.findings.map((f) => toDiagnostic(f, uri, 0)),
+          });
         } else this.clear(uri);
       }
       await nextTurn();
     }
     if (!result.cancelled) for (const uri of stale) this.clear(uri);
-    void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, { done: i, total: files.length } satisfies CheckWorkspaceProgress);
+    void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, {
+      done: i,
+      total: files.length,
+    } satisfies CheckWorkspaceProgress);
     return result;
   }
 

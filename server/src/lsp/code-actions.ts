@@ -46,11 +46,17 @@ export function suppressionEdit(text: string, line: number, rule: RuleId): LspTe
   const comment = suppressionComment(rule);
   const insideComment = content.lastIndexOf('/*') > content.lastIndexOf('*/') || content.includes('//');
   if (!insideComment && content.length + 1 + comment.length <= MAX_LINE) {
-    return { range: { start: { line, character: content.length }, end: { line, character: content.length } }, newText: ` ${comment}` };
+    return {
+      range: { start: { line, character: content.length }, end: { line, character: content.length } },
+      newText: ` ${comment}`,
+    };
   }
   const indent = /^[ \t]*/.exec(content)![0];
   const eol = raw.endsWith('\r') ? '\r\n' : '\n';
-  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}${comment}${eol}` };
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: 0 } },
+    newText: `${indent}${comment}${eol}`,
+  };
 }
 
 /** Client command that puts text on the clipboard (the "Copy suggested fix" action). */
@@ -96,7 +102,12 @@ export function codeActions(
         });
       }
       for (const alt of finding.fixes.slice(1)) {
-        out.push({ title: alt.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: alt.edits.map(toLspTextEdit) } } });
+        out.push({
+          title: alt.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: { changes: { [uri]: alt.edits.map(toLspTextEdit) } },
+        });
       }
       if (!rulesDone.has(finding.rule)) {
         rulesDone.add(finding.rule);

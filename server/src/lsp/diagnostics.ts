@@ -97,7 +97,15 @@ export class DiagnosticsService {
     const problems = [...settings.problems];
     // Over the size limit, or paused after an analysis over the time budget: skipped, and said so.
     const skipped = sizeLimitProblem(doc.text.length, settings) ?? this.paused.get(uri);
-    if (skipped) return this.publish({ uri, version, findings: [], diagnostics: [], model: chooseModel(options.api, doc.text, doc.filePath), problems: [...problems, skipped] });
+    if (skipped)
+      return this.publish({
+        uri,
+        version,
+        findings: [],
+        diagnostics: [],
+        model: chooseModel(options.api, doc.text, doc.filePath),
+        problems: [...problems, skipped],
+      });
     const started = performance.now();
     if (doc.kind === 'c') {
       const tree = doc.getTree()!;
@@ -135,7 +143,9 @@ export class DiagnosticsService {
 
   /** An analysis threw: log it, and say so in the status item (the last diagnostics stay). */
   private failed(uri: string, err: unknown): void {
-    this.connection.console.error(`gup-review: analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    this.connection.console.error(
+      `gup-review: analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`,
+    );
     const doc = this.documents.get(uri);
     const last = this.results.get(uri);
     if (!doc) return;
@@ -180,5 +190,8 @@ export function statusOf(a: DocumentAnalysis): DocumentStatus {
 
 /** A patch being prepared ('diff') or received mail: by file name or content, else by language. */
 export function patchInputKind(doc: OpenDocument): PatchInputKind {
-  return detectPatchInput(doc.filePath ?? doc.uri, doc.text) ?? (['patch-mail', 'mail'].includes(languageIdOf(doc)) ? 'mail' : 'diff');
+  return (
+    detectPatchInput(doc.filePath ?? doc.uri, doc.text) ??
+    (['patch-mail', 'mail'].includes(languageIdOf(doc)) ? 'mail' : 'diff')
+  );
 }

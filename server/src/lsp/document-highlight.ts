@@ -18,10 +18,18 @@ const contains = (r: Range, line: number, column: number) =>
   (line < r.end.line || (line === r.end.line && column <= r.end.column));
 
 const overlaps = (a: Range, b: Range) =>
-  !(a.end.line < b.start.line || (a.end.line === b.start.line && a.end.column <= b.start.column) ||
-    b.end.line < a.start.line || (b.end.line === a.start.line && b.end.column <= a.start.column));
+  !(
+    a.end.line < b.start.line ||
+    (a.end.line === b.start.line && a.end.column <= b.start.column) ||
+    b.end.line < a.start.line ||
+    (b.end.line === a.start.line && b.end.column <= a.start.column)
+  );
 
-export function documentHighlights(doc: OpenDocument, analysis: DocumentAnalysis | undefined, pos: Position): DocumentHighlight[] | null {
+export function documentHighlights(
+  doc: OpenDocument,
+  analysis: DocumentAnalysis | undefined,
+  pos: Position,
+): DocumentHighlight[] | null {
   const tree = doc.getTree();
   if (!tree) return null;
   const call = apiCallAt(tree.rootNode, pos.line, pos.character);
@@ -35,7 +43,8 @@ export function documentHighlights(doc: OpenDocument, analysis: DocumentAnalysis
   };
   const selfKind = info.site.role === 'acquisition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read;
   add(info.site.nameRange, selfKind);
-  for (const p of info.partners) add(p.nameRange, p.role === 'acquisition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read);
+  for (const p of info.partners)
+    add(p.nameRange, p.role === 'acquisition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read);
   // Findings: the finding's range and its related locations in this file belong together.
   for (const f of analysis.findings) {
     const local = f.related.filter((r) => !r.file);

@@ -40,7 +40,12 @@ export function documentKind(languageId: string): DocumentKind | undefined {
 }
 
 /** The union of an edited span with one more change (`start`..`oldEnd` became `start`..`newEnd`). */
-function mergeDirty(span: [number, number] | undefined, start: number, oldEnd: number, newEnd: number): [number, number] {
+function mergeDirty(
+  span: [number, number] | undefined,
+  start: number,
+  oldEnd: number,
+  newEnd: number,
+): [number, number] {
   if (!span) return [start, newEnd];
   const shift = newEnd - oldEnd;
   const [s, e] = span;
@@ -292,7 +297,12 @@ export class DocumentStore {
     const kind = documentKind(languageId);
     this.close(uri);
     if (!kind) return undefined;
-    const doc = new OpenDocument(TextDocument.create(uri, languageId, version, text), kind, () => this.parser, (d) => this.treeUsed(d));
+    const doc = new OpenDocument(
+      TextDocument.create(uri, languageId, version, text),
+      kind,
+      () => this.parser,
+      (d) => this.treeUsed(d),
+    );
     this.docs.set(uri, doc);
     return doc;
   }

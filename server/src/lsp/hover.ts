@@ -18,10 +18,21 @@ import type { ApiModel, Finding } from '../core/types.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
 import type { DecodeParams, DecodeResult } from './protocol.ts';
-import { BIAS_NAME, decodeExpressionMarkdown, decodeForCommand, decodeLogMarkdown, findLogValueAt } from './refcount-text.ts';
+import {
+  BIAS_NAME,
+  decodeExpressionMarkdown,
+  decodeForCommand,
+  decodeLogMarkdown,
+  findLogValueAt,
+} from './refcount-text.ts';
 
 /** Node types a constant expression is made of (besides literals and the bias name). */
-const EXPRESSION_TYPES = new Set(['binary_expression', 'unary_expression', 'parenthesized_expression', 'cast_expression']);
+const EXPRESSION_TYPES = new Set([
+  'binary_expression',
+  'unary_expression',
+  'parenthesized_expression',
+  'cast_expression',
+]);
 
 /** The bias in force for a document: its kernel tree's mm.h, else the default. */
 export function biasFor(doc: OpenDocument | undefined): { bias: number; from: string } {
@@ -82,7 +93,10 @@ export function biasMarkdown(bias: number, from: string, model: ApiModel): strin
       '(`_pincount`) and a pin adds 1 to their refcount, so the bias does not apply to them.',
   ];
   if (model === 'put_user_page') {
-    lines.push('', 'Model in force: put_user_page (2019). In Linux 5.2–5.6 a GUP reference adds 1 like any other; the bias counts pins in the 2019 RFC and from 5.7.');
+    lines.push(
+      '',
+      'Model in force: put_user_page (2019). In Linux 5.2–5.6 a GUP reference adds 1 like any other; the bias counts pins in the 2019 RFC and from 5.7.',
+    );
   }
   return lines.join('\n');
 }
@@ -96,25 +110,38 @@ export function callMarkdown(info: CallInfo, findings: readonly Finding[]): stri
     else lines.push('Whether a release is owed cannot be decided here.');
     const rel = info.partners.filter((p) => p.role === 'release');
     if (rel.length > 0) {
-      lines.push(`Released${where} on line${rel.length > 1 ? 's' : ''} ${lineList(rel.map((p) => p.nameRange.start.line))} (${[...new Set(rel.map((p) => p.name))].map(code).join(', ')}).`);
+      lines.push(
+        `Released${where} on line${rel.length > 1 ? 's' : ''} ${lineList(rel.map((p) => p.nameRange.start.line))} (${[...new Set(rel.map((p) => p.name))].map(code).join(', ')}).`,
+      );
     } else if (s.object) lines.push(`No release of \`${s.object}\` found${where} by name (it may be handed off).`);
   } else {
-    if (info.pairsWith.length > 0) lines.push(`Gives back pages from ${info.pairsWith.map(code).join(', ')} in this model.`);
+    if (info.pairsWith.length > 0)
+      lines.push(`Gives back pages from ${info.pairsWith.map(code).join(', ')} in this model.`);
     const acq = info.partners.filter((p) => p.role === 'acquisition');
     if (acq.length > 0) {
-      lines.push(`Releases the pages taken${where} on line${acq.length > 1 ? 's' : ''} ${lineList(acq.map((p) => p.nameRange.start.line))} (${[...new Set(acq.map((p) => p.name))].map(code).join(', ')}).`);
+      lines.push(
+        `Releases the pages taken${where} on line${acq.length > 1 ? 's' : ''} ${lineList(acq.map((p) => p.nameRange.start.line))} (${[...new Set(acq.map((p) => p.name))].map(code).join(', ')}).`,
+      );
     }
   }
   const here = findings.filter(
-    (f) => f.range.start.line === s.callRange.start.line && f.range.start.column >= s.callRange.start.column && f.range.start.column <= s.callRange.end.column,
+    (f) =>
+      f.range.start.line === s.callRange.start.line &&
+      f.range.start.column >= s.callRange.start.column &&
+      f.range.start.column <= s.callRange.end.column,
   );
   // The problem's message is already in the editor's hover; name the rule only.
   if (here.length > 0) lines.push('', `Problem here: ${[...new Set(here.map((f) => `\`${f.rule}\``))].join(', ')}.`);
   if (s.role === 'acquisition') {
     // Findings about these pages elsewhere (their first related location is this acquisition).
-    const elsewhere = findings.filter((f) => !here.includes(f) && f.related[0] && !f.related[0].file && sameStart(f.related[0].range, s));
+    const elsewhere = findings.filter(
+      (f) => !here.includes(f) && f.related[0] && !f.related[0].file && sameStart(f.related[0].range, s),
+    );
     if (elsewhere.length > 0) {
-      lines.push('', `Problems with these pages: ${elsewhere.map((f) => `\`${f.rule}\` on line ${f.range.start.line + 1}`).join(', ')}.`);
+      lines.push(
+        '',
+        `Problems with these pages: ${elsewhere.map((f) => `\`${f.rule}\` on line ${f.range.start.line + 1}`).join(', ')}.`,
+      );
     }
   }
   return lines.join('\n');
@@ -127,7 +154,11 @@ function sameStart(r: Finding['range'], site: CallInfo['site']): boolean {
   return start.line === c.start.line && start.column >= c.start.column && start.column <= c.end.column;
 }
 
-export async function hover(doc: OpenDocument, analysis: DocumentAnalysis | undefined, pos: Position): Promise<Hover | null> {
+export async function hover(
+  doc: OpenDocument,
+  analysis: DocumentAnalysis | undefined,
+  pos: Position,
+): Promise<Hover | null> {
   const line = doc.doc.getText({ start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } });
   if (pos.line >= doc.doc.lineCount || pos.character > line.length) return null;
   if (doc.kind !== 'c') return logHover(doc, line, pos);
@@ -140,7 +171,10 @@ export async function hover(doc: OpenDocument, analysis: DocumentAnalysis | unde
   if (call) {
     const info = describeCall(call, modelOf(analysis));
     if (info) {
-      return { contents: { kind: MarkupKind.Markdown, value: callMarkdown(info, analysis?.findings ?? []) }, range: rangeOf(call.childForFieldName('function')!) };
+      return {
+        contents: { kind: MarkupKind.Markdown, value: callMarkdown(info, analysis?.findings ?? []) },
+        range: rangeOf(call.childForFieldName('function')!),
+      };
     }
   }
   const { bias, from } = biasFor(doc);
@@ -149,7 +183,10 @@ export async function hover(doc: OpenDocument, analysis: DocumentAnalysis | unde
     const value = biasMarkdown(bias, from, modelOf(analysis));
     if (expr && expr.id !== node.id) {
       const decoded = decodeExpressionMarkdown(expr.text, bias, modelOf(analysis));
-      return { contents: { kind: MarkupKind.Markdown, value: decoded ? `${decoded}\n\n---\n\n${value}` : value }, range: rangeOf(node) };
+      return {
+        contents: { kind: MarkupKind.Markdown, value: decoded ? `${decoded}\n\n---\n\n${value}` : value },
+        range: rangeOf(node),
+      };
     }
     return { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(node) };
   }
@@ -177,7 +214,10 @@ function defineHover(node: Node, pos: Position, bias: number, model: ApiModel): 
   if (whole) {
     return {
       contents: { kind: MarkupKind.Markdown, value: whole },
-      range: { start: { line: pos.line, character: startCol }, end: { line: pos.line, character: startCol + body.length } },
+      range: {
+        start: { line: pos.line, character: startCol },
+        end: { line: pos.line, character: startCol + body.length },
+      },
     };
   }
   const at = pos.character - node.startPosition.column;
@@ -186,7 +226,10 @@ function defineHover(node: Node, pos: Position, bias: number, model: ApiModel): 
     const value = decodeExpressionMarkdown(m[0], bias, model);
     if (!value) return null;
     const col = node.startPosition.column + m.index;
-    return { contents: { kind: MarkupKind.Markdown, value }, range: { start: { line: pos.line, character: col }, end: { line: pos.line, character: col + m[0].length } } };
+    return {
+      contents: { kind: MarkupKind.Markdown, value },
+      range: { start: { line: pos.line, character: col }, end: { line: pos.line, character: col + m[0].length } },
+    };
   }
   return null;
 }

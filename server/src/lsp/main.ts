@@ -27,13 +27,15 @@ function main(argv: string[]): void {
       process.stdout.write(`${pkg.version}\n`);
       return;
     }
-    if (arg === '--stdio' || arg === '--node-ipc' || /^--socket=\d+$/.test(arg) || /^--pipe=.+$/.test(arg)) transports++;
+    if (arg === '--stdio' || arg === '--node-ipc' || /^--socket=\d+$/.test(arg) || /^--pipe=.+$/.test(arg))
+      transports++;
     else if (/^--clientProcessId=\d+$/.test(arg)) continue;
     else fail(`unknown argument: ${arg}`);
   }
   if (transports === 0) fail('choose a transport: --stdio, --node-ipc or --socket=PORT');
   if (transports > 1) fail('choose one transport');
-  if (argv.includes('--node-ipc') && !process.send) fail('--node-ipc needs an IPC channel (start the server with fork())');
+  if (argv.includes('--node-ipc') && !process.send)
+    fail('--node-ipc needs an IPC channel (start the server with fork())');
   const connection = createConnection(ProposedFeatures.all);
   startServer(connection, pkg.version);
 }

@@ -3,7 +3,7 @@
  * one line for the Decode command. Also finds `refcount:N` / `count:N` under the cursor in text.
  */
 import type { ApiModel } from '../core/types.ts';
-import { BIAS_NAME, DecodeInputError, decodeRefcount, type RefcountDecode } from '../core/decode.ts';
+import { DecodeInputError, decodeRefcount, type RefcountDecode } from '../core/decode.ts';
 import type { DecodeResult } from './protocol.ts';
 
 export { BIAS_NAME } from '../core/decode.ts';
@@ -12,12 +12,20 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function decodeTable(d: RefcountDecode): string {
   const rows: Array<[string, string]> = [];
-  const valueText = d.source === 'number' || d.source === 'dump_page' ? fmt(d.signed32) : `\`${d.input}\` = ${fmt(d.value)}`;
+  const valueText =
+    d.source === 'number' || d.source === 'dump_page' ? fmt(d.signed32) : `\`${d.input}\` = ${fmt(d.value)}`;
   rows.push(['refcount', `${valueText} (${d.hex32})`]);
   if (d.pincount !== undefined) {
     rows.push([d.pincountField ?? 'pincount', `${fmt(d.pincount)} (exact)`]);
   } else {
-    rows.push(['pins', d.pinsAtMost < d.pins ? `≤ ${fmt(d.pinsAtMost)}` : d.ambiguous && d.signed32 > 0 ? `${fmt(d.pins)} (upper bound)` : fmt(d.pins)]);
+    rows.push([
+      'pins',
+      d.pinsAtMost < d.pins
+        ? `≤ ${fmt(d.pinsAtMost)}`
+        : d.ambiguous && d.signed32 > 0
+          ? `${fmt(d.pins)} (upper bound)`
+          : fmt(d.pins),
+    ]);
     rows.push(['refs', fmt(d.refs)]);
   }
   rows.push(['maybe DMA-pinned', d.maybePinned ? 'yes' : 'no']);
@@ -64,5 +72,8 @@ export function findLogValueAt(line: string, column: number): { start: number; e
 /** The Decode Refcount Value… command: table and a one-line summary; bad input throws a clear error. */
 export function decodeForCommand(text: string, bias: number): DecodeResult {
   const d = decodeRefcount(text, { bias });
-  return { markdown: decodeTable(d), summary: `${d.input} → ${d.summary} (refcount ${fmt(d.signed32)}, ${d.hex32}, bias ${fmt(d.bias)})` };
+  return {
+    markdown: decodeTable(d),
+    summary: `${d.input} → ${d.summary} (refcount ${fmt(d.signed32)}, ${d.hex32}, bias ${fmt(d.bias)})`,
+  };
 }

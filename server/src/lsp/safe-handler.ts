@@ -26,7 +26,9 @@ export function safeRequest<P, R>(
     } catch (err) {
       if (err instanceof ResponseError) return err as ResponseError<void>;
       const message = err instanceof Error ? err.message : String(err);
-      connection.console.error(`gup-review: ${name} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+      connection.console.error(
+        `gup-review: ${name} failed: ${err instanceof Error && err.stack ? err.stack : message}`,
+      );
       return new ResponseError(ErrorCodes.InternalError, `gup-review: ${name} failed: ${message}`);
     }
   };
@@ -49,7 +51,9 @@ export function safeNotification<P>(
 }
 
 function logFailure(connection: Connection, name: string, err: unknown): void {
-  connection.console.error(`gup-review: ${name} failed: ${err instanceof Error && err.stack ? err.stack : String(err)}`);
+  connection.console.error(
+    `gup-review: ${name} failed: ${err instanceof Error && err.stack ? err.stack : String(err)}`,
+  );
 }
 
 export function cancelled(): ResponseError<void> {

@@ -45,7 +45,11 @@ function folderOf(folders: readonly string[], uri: string): string | undefined {
   };
   const paths = folders.map(toPath).filter((p): p is string => p !== undefined);
   const file = toPath(uri);
-  const holding = file ? paths.filter((p) => file.startsWith(p.endsWith(path.sep) ? p : p + path.sep)).sort((a, b) => b.length - a.length)[0] : undefined;
+  const holding = file
+    ? paths
+        .filter((p) => file.startsWith(p.endsWith(path.sep) ? p : p + path.sep))
+        .sort((a, b) => b.length - a.length)[0]
+    : undefined;
   return holding ?? paths[0];
 }
 
@@ -65,7 +69,9 @@ export function startServer(connection: Connection, version: string): void {
   );
   // A grammar that fails to load fails each analysis (reported in the status item); it must not
   // end the process as an unhandled rejection.
-  parserReady.catch((err: unknown) => connection.console.error(`gup-review: cannot load the C grammar: ${String(err)}`));
+  parserReady.catch((err: unknown) =>
+    connection.console.error(`gup-review: cannot load the C grammar: ${String(err)}`),
+  );
   let diagnostics: DiagnosticsService | undefined;
   let checker: WorkspaceChecker | undefined;
   const ready = () => {
@@ -80,7 +86,13 @@ export function startServer(connection: Connection, version: string): void {
     foldersSupported = !!caps.workspace?.workspaceFolders;
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
-    diagnostics = new DiagnosticsService(connection, store, configuration, (uri) => folderOf(workspaceFolders, uri), parserReady);
+    diagnostics = new DiagnosticsService(
+      connection,
+      store,
+      configuration,
+      (uri) => folderOf(workspaceFolders, uri),
+      parserReady,
+    );
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders);
     // Load the grammar right after the initialize response is on its way.
     setImmediate(() => startParser?.());

@@ -106,7 +106,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function parseSettings(raw: unknown): ServerSettings {
   const problems: string[] = [];
   if (raw === undefined || raw === null) return { ...DEFAULT_SETTINGS, problems };
-  if (!isObject(raw)) return { ...DEFAULT_SETTINGS, problems: ['gupReview settings are not an object; using defaults'] };
+  if (!isObject(raw))
+    return { ...DEFAULT_SETTINGS, problems: ['gupReview settings are not an object; using defaults'] };
   let apiModel: ApiModelSetting = 'auto';
   if (raw.apiModel !== undefined) {
     if ((API_MODEL_VALUES as readonly unknown[]).includes(raw.apiModel)) apiModel = raw.apiModel as ApiModelSetting;

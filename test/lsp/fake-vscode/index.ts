@@ -91,7 +91,13 @@ export const window = {
     return undefined;
   },
   showQuickPick: async (items: Array<{ label: string }>) => fake.quickPickAnswer(items),
-  withProgress: async <R>(options: Record<string, unknown>, task: (p: { report: (v: { message?: string; increment?: number }) => void }, t: { isCancellationRequested: boolean; onCancellationRequested: (l: () => void) => { dispose(): void } }) => Promise<R>) => {
+  withProgress: async <R>(
+    options: Record<string, unknown>,
+    task: (
+      p: { report: (v: { message?: string; increment?: number }) => void },
+      t: { isCancellationRequested: boolean; onCancellationRequested: (l: () => void) => { dispose(): void } },
+    ) => Promise<R>,
+  ) => {
     fake.progressOptions = options;
     const listeners: Array<() => void> = [];
     const token = {
@@ -135,7 +141,10 @@ export const workspace = {
     },
   }),
   fs: {
-    readDirectory: async (u: Uri) => fs.readdirSync(u.fsPath, { withFileTypes: true }).map((d) => [d.name, d.isFile() ? FileType.File : FileType.Directory]),
+    readDirectory: async (u: Uri) =>
+      fs
+        .readdirSync(u.fsPath, { withFileTypes: true })
+        .map((d) => [d.name, d.isFile() ? FileType.File : FileType.Directory]),
     readFile: async (u: Uri) => new Uint8Array(fs.readFileSync(u.fsPath)),
   },
   openTextDocument: async (o: { language?: string; content?: string }) => {

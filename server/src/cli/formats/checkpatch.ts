@@ -48,7 +48,9 @@ function renderReport(report: FileReport): string[] {
     out.push(`${report.file}:${f.range.start.line + 1}: ${level}:${checkpatchType(f.rule)}: ${oneLine(f.message)}`);
   }
   const lines = report.text === undefined ? 0 : report.text.split('\n').length - (report.text.endsWith('\n') ? 1 : 0);
-  out.push(`total: ${errors} errors, ${warnings} warnings, ${checks ? `${checks} checks, ` : ''}${lines} lines checked`);
+  out.push(
+    `total: ${errors} errors, ${warnings} warnings, ${checks ? `${checks} checks, ` : ''}${lines} lines checked`,
+  );
   return out;
 }
 

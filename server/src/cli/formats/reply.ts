@@ -32,7 +32,9 @@ function suggestionOf(f: Finding & PatchInfo, lines: readonly string[]): string[
 function renderReport(report: FileReport): string[] {
   if (report.findings.length === 0 || report.text === undefined) return [];
   const lines = report.text.split('\n').map((l) => l.replace(/\r$/, ''));
-  const findings = [...report.findings].sort((a, b) => a.range.start.line - b.range.start.line) as Array<Finding & PatchInfo>;
+  const findings = [...report.findings].sort((a, b) => a.range.start.line - b.range.start.line) as Array<
+    Finding & PatchInfo
+  >;
   const groups = new Map<string, Array<Finding & PatchInfo>>();
   for (const f of findings) {
     const key = f.patch?.subject ?? '';
@@ -48,7 +50,10 @@ function renderReport(report: FileReport): string[] {
       const at = f.range.start.line;
       let header = -1;
       for (let i = at; i >= 0 && i >= at - 500; i--) {
-        if (HUNK_HEADER_RE.test(lines[i]!)) { header = i; break; }
+        if (HUNK_HEADER_RE.test(lines[i]!)) {
+          header = i;
+          break;
+        }
       }
       const from = Math.max(at - CONTEXT, header + 1, lastQuoted + 1);
       if (at <= lastQuoted) {
@@ -73,7 +78,8 @@ function renderReport(report: FileReport): string[] {
 
 export const replyFormat: OutputFormat = {
   name: 'reply',
-  description: 'a review reply: the offending patch lines quoted with "> ", the finding and the suggested line under each',
+  description:
+    'a review reply: the offending patch lines quoted with "> ", the finding and the suggested line under each',
   render(reports) {
     const blocks = reports.map(renderReport).filter((b) => b.length > 0);
     return blocks.length ? blocks.map((b) => b.join('\n')).join('\n') + '\n' : '';

@@ -24,7 +24,11 @@ const LEVEL: Record<Exclude<Severity, 'off'>, Sarif.Result.level> = {
 export function artifactLocation(file: string): Sarif.ArtifactLocation {
   if (file === '-') return { uri: 'stdin' };
   if (path.isAbsolute(file)) return { uri: pathToFileURL(file).href };
-  const uri = file.split(path.sep).filter((s) => s !== '.' && s !== '').map(encodeURIComponent).join('/');
+  const uri = file
+    .split(path.sep)
+    .filter((s) => s !== '.' && s !== '')
+    .map(encodeURIComponent)
+    .join('/');
   return { uri, uriBaseId: SRCROOT };
 }
 

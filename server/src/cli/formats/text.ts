@@ -33,7 +33,9 @@ function renderFinding(report: FileReport, f: Finding, ctx: FormatContext): stri
     `${where(ctx, report.file, f.range.start.line, f.range.start.column)} ${paint(ctx, SEVERITY_STYLE[f.severity], `${f.severity}:`)} ${f.message} ${paint(ctx, 'dim', `[gup/${f.rule}]`)}`,
   ];
   for (const r of f.related) {
-    out.push(`${where(ctx, r.file ?? report.file, r.range.start.line, r.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${r.message}`);
+    out.push(
+      `${where(ctx, r.file ?? report.file, r.range.start.line, r.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${r.message}`,
+    );
   }
   return out;
 }
@@ -61,13 +63,18 @@ export const textFormat: OutputFormat = {
     const lines: string[] = [];
     for (const report of reports) {
       if (ctx.verbose && report.model) {
-        lines.push(`${paint(ctx, 'bold', `${report.file}:`)} ${paint(ctx, 'cyan', 'note:')} API model ${report.model.model} (${report.model.reason})`);
+        lines.push(
+          `${paint(ctx, 'bold', `${report.file}:`)} ${paint(ctx, 'cyan', 'note:')} API model ${report.model.model} (${report.model.reason})`,
+        );
       }
-      for (const p of report.problems) lines.push(`${paint(ctx, 'bold', `${report.file}:`)} ${paint(ctx, 'cyan', 'note:')} ${p}`);
+      for (const p of report.problems)
+        lines.push(`${paint(ctx, 'bold', `${report.file}:`)} ${paint(ctx, 'cyan', 'note:')} ${p}`);
       for (const f of report.findings) lines.push(...renderFinding(report, f, ctx));
       if (ctx.verbose) {
         for (const n of report.notes) {
-          lines.push(`${where(ctx, report.file, n.range.start.line, n.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${n.message}`);
+          lines.push(
+            `${where(ctx, report.file, n.range.start.line, n.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${n.message}`,
+          );
         }
       }
     }

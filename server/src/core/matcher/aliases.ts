@@ -40,7 +40,8 @@ export class Aliases {
       if (v.type === 'call_expression' && storageKey(v) === undefined) continue;
       if (v.type === 'initializer_list') {
         // `struct bio_vec bv = { .bv_page = pages[i], … }`: bv carries the page.
-        const inner = v.descendantsOfType(['subscript_expression', 'identifier', 'pointer_expression'])
+        const inner = v
+          .descendantsOfType(['subscript_expression', 'identifier', 'pointer_expression'])
           .map((n) => (n && n.parent?.type !== 'subscript_expression' ? storageKey(n) : undefined))
           .filter((k): k is string => !!k && k !== 'NULL' && /^\w/.test(k));
         if (inner.length > 0 && v.text.includes('page')) note(name, inner.find((k) => /page/.test(k)) ?? `?${d.id}`);

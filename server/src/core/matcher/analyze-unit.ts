@@ -102,7 +102,10 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
   // File-wide facts a function's result depends on, with positions relative to that function.
   const signature = (row: number) =>
     `${model}|${summaries.signature(row)}|${[...fields]
-      .map(([f, i]) => `${f}:${i.acquisition.call.startPosition.row - row}.${i.acquisition.call.startPosition.column}${i.conflict}`)
+      .map(
+        ([f, i]) =>
+          `${f}:${i.acquisition.call.startPosition.row - row}.${i.acquisition.call.startPosition.column}${i.conflict}`,
+      )
       .join(',')}`;
   const findings: Finding[] = [];
   const notes: UnitResult['notes'] = [];
@@ -121,7 +124,11 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
         facts.fieldReleases = fieldReleasesOf(sites, fields, rightSomewhere, info.name);
         for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
         for (const af of facts.acquisitions) {
-          if (af.quiet) result.notes.push({ range: rangeOf(af.site.call), message: `${af.site.kind.name}(): no missing-release reported: ${af.quiet}` });
+          if (af.quiet)
+            result.notes.push({
+              range: rangeOf(af.site.call),
+              message: `${af.site.kind.name}(): no missing-release reported: ${af.quiet}`,
+            });
         }
       } catch (e) {
         // A pathological function (thousands of nested blocks) is skipped; the others still count.
@@ -136,7 +143,8 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     const shifted = shiftResult(cached, row);
     findings.push(...shifted.findings);
     notes.push(...shifted.notes);
-    if (cached.problems) problems.push(...cached.problems.map((p) => p.replace(/ at line \d+ /, ` at line ${row + 1} `)));
+    if (cached.problems)
+      problems.push(...cached.problems.map((p) => p.replace(/ at line \d+ /, ` at line ${row + 1} `)));
   }
   cache?.sweep();
   return { findings, notes, ...(problems.length ? { problems } : {}) };
@@ -192,7 +200,12 @@ function fieldAcquisitions(units: Unit[], text: string, model: ApiModel): Map<st
     for (const m of text.matchAll(re)) {
       // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
       const rhs = m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
-      if (/^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(rhs)) continue;
+      if (
+        /^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(
+          rhs,
+        )
+      )
+        continue;
       if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
       info.conflict = true;
       break;

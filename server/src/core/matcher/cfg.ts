@@ -38,7 +38,16 @@ interface Ctx {
   continueTo?: number;
 }
 
-const STATEMENT_SKIP = new Set(['comment', '{', '}', ';', 'preproc_call', 'preproc_def', 'preproc_function_def', 'preproc_include']);
+const STATEMENT_SKIP = new Set([
+  'comment',
+  '{',
+  '}',
+  ';',
+  'preproc_call',
+  'preproc_def',
+  'preproc_function_def',
+  'preproc_include',
+]);
 
 export function buildCfg(body: Node): Cfg {
   const nodes: CfgNode[] = [];
@@ -164,7 +173,10 @@ export function buildCfg(body: Node): Cfg {
       case 'preproc_elifdef': {
         const alt = s.childForFieldName('alternative');
         const own = children(s).filter(
-          (c) => c.id !== alt?.id && c.id !== s.childForFieldName('condition')?.id && c.id !== s.childForFieldName('name')?.id,
+          (c) =>
+            c.id !== alt?.id &&
+            c.id !== s.childForFieldName('condition')?.id &&
+            c.id !== s.childForFieldName('name')?.id,
         );
         if (s.type === 'preproc_else') return seq(own, next, ctx);
         const br = make('branch');
@@ -207,6 +219,7 @@ export function buildCfg(body: Node): Cfg {
 /** `#ifdef CONFIG_MMU` → "ifdef:CONFIG_MMU"; `#if X` → "if:X" (the same test always goes the same way). */
 export function preprocKey(s: Node): string {
   const name = s.childForFieldName('name') ?? s.childForFieldName('condition');
-  const kind = s.type === 'preproc_ifdef' ? (s.text.startsWith('#ifndef') ? 'ifndef' : 'ifdef') : s.type.replace('preproc_', '');
+  const kind =
+    s.type === 'preproc_ifdef' ? (s.text.startsWith('#ifndef') ? 'ifndef' : 'ifdef') : s.type.replace('preproc_', '');
   return `#${kind}:${(name?.text ?? '').replace(/\s+/g, '')}`;
 }

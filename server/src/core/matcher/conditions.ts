@@ -37,7 +37,15 @@ function isConstantText(t: string): boolean {
 
 type Interval = [number, number];
 
-const PASS_THROUGH = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'WARN_ON_ONCE_PAGE', 'VM_WARN_ON', 'VM_WARN_ON_ONCE']);
+const PASS_THROUGH = new Set([
+  'likely',
+  'unlikely',
+  'WARN_ON',
+  'WARN_ON_ONCE',
+  'WARN_ON_ONCE_PAGE',
+  'VM_WARN_ON',
+  'VM_WARN_ON_ONCE',
+]);
 const ERROR_TESTS = new Set(['IS_ERR', 'IS_ERR_OR_NULL', 'IS_ERR_VALUE']);
 
 function isResult(n: Node, w: ConditionWorld): boolean {
@@ -56,7 +64,10 @@ function intervalOf(n: Node, w: ConditionWorld): Interval | undefined {
   if (isResult(u, w)) return [1, w.max];
   if (u.type === 'identifier' && w.pointerNames.has(u.text)) return [1, Infinity];
   if (u.type === 'number_literal') {
-    const v = Number.parseInt(u.text.replace(/[uUlL]+$/, ''), u.text.startsWith('0x') || u.text.startsWith('0X') ? 16 : 10);
+    const v = Number.parseInt(
+      u.text.replace(/[uUlL]+$/, ''),
+      u.text.startsWith('0x') || u.text.startsWith('0X') ? 16 : 10,
+    );
     return Number.isFinite(v) ? [v, v] : undefined;
   }
   if (u.type === 'null' || (u.type === 'identifier' && u.text === 'NULL')) return [0, 0];
@@ -213,8 +224,7 @@ export function provesFull(node: Node, w: ConditionWorld): { onTrue: boolean; on
 
 /** Whether a condition can be remembered for later branches (no calls, no assignments). */
 export function isPure(node: Node): boolean {
-  if (node.type === 'call_expression' || node.type === 'assignment_expression' || node.type === 'update_expression') return false;
-  return (
-    node.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length === 0
-  );
+  if (node.type === 'call_expression' || node.type === 'assignment_expression' || node.type === 'update_expression')
+    return false;
+  return node.descendantsOfType(['call_expression', 'assignment_expression', 'update_expression']).length === 0;
 }

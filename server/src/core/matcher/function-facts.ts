@@ -11,7 +11,17 @@ import { explore, type NodeEvent, type PathResult } from './paths.ts';
 import { acquisitionSite, releaseSite, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import type { Aliases } from './aliases.ts';
 import type { FileSummaries, FunctionInfo } from './summaries.ts';
-import { assignedNames, callArguments, calleeName, declaratorName, isInside, localNames, readsData, storageKey, unwrap } from './syntax.ts';
+import {
+  assignedNames,
+  callArguments,
+  calleeName,
+  declaratorName,
+  isInside,
+  localNames,
+  readsData,
+  storageKey,
+  unwrap,
+} from './syntax.ts';
 
 export interface AcquisitionFacts {
   site: AcquisitionSite;
@@ -153,8 +163,7 @@ export function functionFacts(
     const guardedRelease = (node: CfgNode): 'true' | 'false' | undefined => {
       const ifs = node.ast?.parent;
       if (!ifs || ifs.type !== 'if_statement') return undefined;
-      const side = (branch: Node | null) =>
-        !!branch && releases.some((r) => r.key === key && isInside(r.call, branch));
+      const side = (branch: Node | null) => !!branch && releases.some((r) => r.key === key && isInside(r.call, branch));
       if (side(ifs.childForFieldName('consequence'))) return 'true';
       if (side(ifs.childForFieldName('alternative'))) return 'false';
       return undefined;
@@ -237,11 +246,17 @@ function nodeEvents(
     // Passing the pages to an unknown function gives them away, unless this function releases
     // them itself somewhere (then the callee only borrowed them).
     if (releasesItself) continue;
-    if (args.some((a) => resolvesTo(a, key) || (plainKey && unwrap(a).type === 'identifier' && unwrap(a).text === plainKey))) {
+    if (
+      args.some(
+        (a) => resolvesTo(a, key) || (plainKey && unwrap(a).type === 'identifier' && unwrap(a).text === plainKey),
+      )
+    ) {
       out.push({ type: 'handoff', why: `passed to ${name}()` });
     }
   }
-  const assigns = [...ast.descendantsOfType(['assignment_expression', 'init_declarator'])].filter((n): n is Node => n !== null);
+  const assigns = [...ast.descendantsOfType(['assignment_expression', 'init_declarator'])].filter(
+    (n): n is Node => n !== null,
+  );
   for (const a of assigns) {
     const isDecl = a.type === 'init_declarator';
     const left = isDecl ? a.childForFieldName('declarator') : a.childForFieldName('left');
@@ -275,8 +290,6 @@ function nodeEvents(
   if (assigned.length > 0) out.push({ type: 'assigns', names: assigned });
   return out;
 }
-
-
 
 /** Whether an identifier only feeds a read of page contents (`*(u32 *)page_address(p)`), below `top`. */
 function underDataRead(id: Node, top: Node): boolean {

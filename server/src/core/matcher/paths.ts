@@ -105,7 +105,7 @@ export function explore(q: PathQuery): PathResult {
     if (p.type !== 'if_statement') continue;
     const cond = p.childForFieldName('condition');
     const cons = p.childForFieldName('consequence');
-    if (!cond || !isPure(cond) || cond.startIndex <= call.startIndex && cond.endIndex >= call.endIndex) continue;
+    if (!cond || !isPure(cond) || (cond.startIndex <= call.startIndex && cond.endIndex >= call.endIndex)) continue;
     const inCons = !!cons && cons.startIndex <= call.startIndex && cons.endIndex >= call.endIndex;
     seeded = assume(seeded, condKey(cond), inCons);
   }
@@ -168,7 +168,10 @@ export function explore(q: PathQuery): PathResult {
     stack.push(st);
   };
 
-  const first = enter({ node: q.start.id, held: true, alive: true, full: false, checked: false, assumptions: seeded }, true)!;
+  const first = enter(
+    { node: q.start.id, held: true, alive: true, full: false, checked: false, assumptions: seeded },
+    true,
+  )!;
   const startState = { ...first, held: true };
   const worldFor = (st: State): ConditionWorld => ({
     ...q.world,
@@ -191,7 +194,10 @@ export function explore(q: PathQuery): PathResult {
     texts.set(n.id, t);
     textCount.set(t, (textCount.get(t) ?? 0) + 1);
   }
-  const branchCache = new Map<number, { text: string; remember: boolean; mentionsResult: boolean; usesAssumptions: boolean }>();
+  const branchCache = new Map<
+    number,
+    { text: string; remember: boolean; mentionsResult: boolean; usesAssumptions: boolean }
+  >();
   const evalMemo = new Map<string, { v: boolean | undefined; full: { onTrue: boolean; onFalse: boolean } }>();
   const branchInfo = (node: CfgNode) => {
     let b = branchCache.get(node.id);
@@ -263,7 +269,9 @@ export function explore(q: PathQuery): PathResult {
         push({ ...st, node: node.succ[before ? 0 : 1]! });
         return;
       }
-      node.succ.forEach((s, i) => push({ ...st, node: s, assumptions: assume(st.assumptions, node.preprocKey!, i === 0) }));
+      node.succ.forEach((s, i) =>
+        push({ ...st, node: s, assumptions: assume(st.assumptions, node.preprocKey!, i === 0) }),
+      );
       return;
     }
     if (node.switchOn && node.succ.length > 1) {
@@ -292,12 +300,24 @@ export function explore(q: PathQuery): PathResult {
   successors(startState);
   while (stack.length > 0) {
     if (++steps > q.budget) {
-      return { releases, leaks: [...leaks.values()], uncertainLeaks: [...uncertain.values()], handoffs: [...handoffs], exhausted: true };
+      return {
+        releases,
+        leaks: [...leaks.values()],
+        uncertainLeaks: [...uncertain.values()],
+        handoffs: [...handoffs],
+        exhausted: true,
+      };
     }
     const st = enter(stack.pop()!, false)!;
     successors(st);
   }
-  return { releases, leaks: [...leaks.values()], uncertainLeaks: [...uncertain.values()], handoffs: [...handoffs], exhausted: false };
+  return {
+    releases,
+    leaks: [...leaks.values()],
+    uncertainLeaks: [...uncertain.values()],
+    handoffs: [...handoffs],
+    exhausted: false,
+  };
 }
 
 const identifierCache = new Map<string, Set<string>>();
@@ -312,7 +332,11 @@ function identifiersOf(text: string): Set<string> {
 }
 
 /** Adds an assumption, replacing an older one on the same text; kept sorted so keys are canonical. */
-function assume(list: ReadonlyArray<readonly [string, boolean | number]>, text: string, value: boolean | number): ReadonlyArray<readonly [string, boolean | number]> {
+function assume(
+  list: ReadonlyArray<readonly [string, boolean | number]>,
+  text: string,
+  value: boolean | number,
+): ReadonlyArray<readonly [string, boolean | number]> {
   const out = list.filter(([t]) => t !== text);
   out.push([text, value]);
   out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -130,7 +130,10 @@ function isInCondition(node: Node): boolean {
     const p: Node | null = n.parent;
     if (!p) return false;
     if (
-      (p.type === 'if_statement' || p.type === 'while_statement' || p.type === 'do_statement' || p.type === 'for_statement') &&
+      (p.type === 'if_statement' ||
+        p.type === 'while_statement' ||
+        p.type === 'do_statement' ||
+        p.type === 'for_statement') &&
       p.childForFieldName('condition')?.id === n.id
     )
       return true;

@@ -51,8 +51,13 @@ export class FileSummaries {
    */
   signature(row: number): string {
     const at = (n?: Node) => (n ? `${n.startPosition.row - row}.${n.startPosition.column}` : '');
-    const h = [...this.helperReleases].map(([n, m]) => `${n}:${[...m].map(([i, k]) => `${i}${k.cls}${at(k.inner)}`).join(',')}`);
-    const w = [...this.wrappers].map(([n, k]) => `${n}:${k.family}${k.returns}${k.pagesIndex(99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`);
+    const h = [...this.helperReleases].map(
+      ([n, m]) => `${n}:${[...m].map(([i, k]) => `${i}${k.cls}${at(k.inner)}`).join(',')}`,
+    );
+    const w = [...this.wrappers].map(
+      ([n, k]) =>
+        `${n}:${k.family}${k.returns}${k.pagesIndex(99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`,
+    );
     return [...h, ...w].sort().join('|');
   }
 }
@@ -108,7 +113,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
         const kind = s.acquisitionKind(name);
         if (!kind) continue;
         const site = acquisitionSite(call, kind, fn.aliases);
-        const returnsResult = site.use === 'returned' || (site.resultVar !== undefined && returnsVariable(fn.body, site.resultVar));
+        const returnsResult =
+          site.use === 'returned' || (site.resultVar !== undefined && returnsVariable(fn.body, site.resultVar));
         const p = site.key ? fn.params.indexOf(site.key) : -1;
         const countParam = site.countNode ? fn.params.indexOf(unwrap(site.countNode).text) : -1;
         if (p >= 0 && returnsResult && (kind.returns === 'count' || kind.returns === 'bool')) {
@@ -141,7 +147,13 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           changed = true;
           break;
         }
-        if (site.single && site.key && fn.params.indexOf(site.key) < 0 && returnsVariable(fn.body, site.key) && kind.returns !== 'page') {
+        if (
+          site.single &&
+          site.key &&
+          fn.params.indexOf(site.key) < 0 &&
+          returnsVariable(fn.body, site.key) &&
+          kind.returns !== 'page'
+        ) {
           s.wrappers.set(fn.name, {
             name: fn.name,
             family: kind.family,
@@ -180,5 +192,13 @@ export function functionInfo(node: Node): FunctionInfo | undefined {
   const name = functionName(node);
   if (!body || !name) return undefined;
   const calls = collectCalls(body);
-  return { node, body, name, params: parameterNames(node), calls, callNames: calls.map((c) => calleeName(c) ?? ''), aliases: new Aliases(body) };
+  return {
+    node,
+    body,
+    name,
+    params: parameterNames(node),
+    calls,
+    callNames: calls.map((c) => calleeName(c) ?? ''),
+    aliases: new Aliases(body),
+  };
 }

@@ -31,7 +31,10 @@ export function unwrap(node: Node): Node {
   let n = node;
   for (let i = 0; i < 64; i++) {
     if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
-      const inner = n.type === 'cast_expression' ? n.childForFieldName('value') : n.namedChildren.find((c) => c?.type !== 'comment');
+      const inner =
+        n.type === 'cast_expression'
+          ? n.childForFieldName('value')
+          : n.namedChildren.find((c) => c?.type !== 'comment');
       if (!inner) return n;
       n = inner;
     } else return n;
@@ -49,8 +52,16 @@ export function squash(text: string): string {
  * `page_address(page)`): whoever receives the result holds on to the page.
  */
 const SAME_OBJECT_CALLS = new Set([
-  'page_folio', 'compound_head', 'virt_to_page', 'pfn_to_page', 'page_to_pfn', 'page_to_phys',
-  'page_address', 'folio_page', 'folio_address', 'phys_to_page',
+  'page_folio',
+  'compound_head',
+  'virt_to_page',
+  'pfn_to_page',
+  'page_to_pfn',
+  'page_to_phys',
+  'page_address',
+  'folio_page',
+  'folio_address',
+  'phys_to_page',
 ]);
 
 /**
@@ -144,7 +155,8 @@ export function assignedNames(node: Node): string[] {
       if (d) out.push(d);
     }
   };
-  if (node.type === 'assignment_expression' || node.type === 'update_expression' || node.type === 'init_declarator') visit(node);
+  if (node.type === 'assignment_expression' || node.type === 'update_expression' || node.type === 'init_declarator')
+    visit(node);
   for (const t of ['assignment_expression', 'update_expression', 'init_declarator']) {
     for (const d of node.descendantsOfType(t)) if (d) visit(d);
   }
@@ -156,7 +168,10 @@ export function declaratorName(node: Node | null | undefined): string | undefine
   let n = node;
   for (let i = 0; n && i < 16; i++) {
     if (n.type === 'identifier') return n.text;
-    n = n.childForFieldName('declarator') ?? n.namedChildren.find((c) => c?.type === 'identifier' || c?.type?.endsWith('declarator')) ?? null;
+    n =
+      n.childForFieldName('declarator') ??
+      n.namedChildren.find((c) => c?.type === 'identifier' || c?.type?.endsWith('declarator')) ??
+      null;
   }
   return undefined;
 }
@@ -223,7 +238,8 @@ export function readsData(node: Node): boolean {
   if (node.type === 'cast_expression') return true;
   const u = unwrap(node);
   if (u.type === 'binary_expression') return readsData(u.childForFieldName('left')!);
-  if (u.type === 'call_expression') return /^(page_address|folio_address|kmap\w*|lowmem_page_address)$/.test(calleeName(u) ?? '');
+  if (u.type === 'call_expression')
+    return /^(page_address|folio_address|kmap\w*|lowmem_page_address)$/.test(calleeName(u) ?? '');
   return false;
 }
 
@@ -240,7 +256,13 @@ export function functionDefinitions(root: Node): Node[] {
       const c = n.namedChild(i);
       if (!c) continue;
       if (c.type === 'function_definition') out.push(c);
-      else if (c.type.startsWith('preproc_') || c.type === 'ERROR' || c.type === 'linkage_specification' || c.type === 'declaration_list') stack.push(c);
+      else if (
+        c.type.startsWith('preproc_') ||
+        c.type === 'ERROR' ||
+        c.type === 'linkage_specification' ||
+        c.type === 'declaration_list'
+      )
+        stack.push(c);
     }
   }
   return out.sort((a, b) => a.startIndex - b.startIndex);

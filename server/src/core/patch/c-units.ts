@@ -30,17 +30,27 @@ export function braceProfile(lines: readonly string[]): { min: number; end: numb
     for (let i = 0; i < line.length; i++) {
       const c = line[i]!;
       if (inBlockComment) {
-        if (c === '*' && line[i + 1] === '/') { inBlockComment = false; i++; }
+        if (c === '*' && line[i + 1] === '/') {
+          inBlockComment = false;
+          i++;
+        }
         continue;
       }
-      if (c === '/' && line[i + 1] === '*') { inBlockComment = true; i++; continue; }
+      if (c === '/' && line[i + 1] === '*') {
+        inBlockComment = true;
+        i++;
+        continue;
+      }
       if (c === '/' && line[i + 1] === '/') break;
       if (c === '"' || c === "'") {
         for (i++; i < line.length && line[i] !== c; i++) if (line[i] === '\\') i++;
         continue;
       }
       if (c === '{') depth++;
-      else if (c === '}') { depth--; min = Math.min(min, depth); }
+      else if (c === '}') {
+        depth--;
+        min = Math.min(min, depth);
+      }
     }
   }
   return { min, end: depth };
@@ -68,7 +78,14 @@ function runs(lines: readonly ImageLine[]): ImageLine[][] {
 
 export function cUnits(image: FileImage): CUnit[] {
   if (image.full) {
-    return [{ text: image.lines.map((l) => l.text).join('\n') + '\n', rows: image.lines.slice(), partial: false, addedBraces: new Set() }];
+    return [
+      {
+        text: image.lines.map((l) => l.text).join('\n') + '\n',
+        rows: image.lines.slice(),
+        partial: false,
+        addedBraces: new Set(),
+      },
+    ];
   }
   return runs(image.lines).map((run) => {
     const hunk = run[0]!.touchedBy;

@@ -46,7 +46,10 @@ export interface FileDiff {
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
 function stripPathPrefix(p: string): string | null {
-  const t = p.split('\t')[0]!.trim().replace(/^"(.*)"$/, '$1');
+  const t = p
+    .split('\t')[0]!
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   if (t === '/dev/null') return null;
   return t.replace(/^[ab]\//, '');
 }
@@ -98,11 +101,26 @@ export function parseUnifiedDiff(lines: readonly SourceLine[], lenient = false):
       i++;
       continue;
     }
-    if (file && t.startsWith('rename from ')) { file.oldPath = t.slice(12); i++; continue; }
-    if (file && t.startsWith('rename to ')) { file.newPath = t.slice(10); i++; continue; }
-    if (file && (t.startsWith('Binary files ') || t === 'GIT binary patch')) { file.binary = true; i++; continue; }
+    if (file && t.startsWith('rename from ')) {
+      file.oldPath = t.slice(12);
+      i++;
+      continue;
+    }
+    if (file && t.startsWith('rename to ')) {
+      file.newPath = t.slice(10);
+      i++;
+      continue;
+    }
+    if (file && (t.startsWith('Binary files ') || t === 'GIT binary patch')) {
+      file.binary = true;
+      i++;
+      continue;
+    }
     const h = HUNK_RE.exec(t);
-    if (!h) { i++; continue; }
+    if (!h) {
+      i++;
+      continue;
+    }
     if (!file) {
       // A quoted hunk whose file headers were trimmed away.
       file = { oldPath: null, newPath: null, header: l, hunks: [], binary: false };
@@ -126,7 +144,10 @@ export function parseUnifiedDiff(lines: readonly SourceLine[], lenient = false):
       const x = lines[i]!;
       const c = x.text[0];
       if (HUNK_RE.test(x.text) || isFileStart(i)) break;
-      if (c === '\\') { i++; continue; } // "\ No newline at end of file"
+      if (c === '\\') {
+        i++;
+        continue;
+      } // "\ No newline at end of file"
       if (c === ' ' || x.text === '') {
         hunk.lines.push({ op: ' ', src: dropPrefix(x, x.text === '' ? 0 : 1) });
         oldLeft--;

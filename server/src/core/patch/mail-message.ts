@@ -30,14 +30,21 @@ export function startsWithHeaders(lines: readonly SourceLine[]): boolean {
   return !/^(diff|index|---|\+\+\+|@@)/i.test(first.text);
 }
 
-function parseHeaders(lines: readonly SourceLine[]): { headers: Map<string, string>; subjectLine?: number; bodyStart: number } {
+function parseHeaders(lines: readonly SourceLine[]): {
+  headers: Map<string, string>;
+  subjectLine?: number;
+  bodyStart: number;
+} {
   const headers = new Map<string, string>();
   let subjectLine: number | undefined;
   let name: string | undefined;
   let i = 0;
   for (; i < lines.length; i++) {
     const t = lines[i]!.text;
-    if (t === '') { i++; break; }
+    if (t === '') {
+      i++;
+      break;
+    }
     if (/^[ \t]/.test(t) && name) {
       headers.set(name, `${headers.get(name)} ${t.trim()}`);
       continue;
@@ -45,7 +52,10 @@ function parseHeaders(lines: readonly SourceLine[]): { headers: Map<string, stri
     const m = HEADER_RE.exec(t);
     if (!m) break; // not a header: the body starts here (lenient)
     name = m[1]!.toLowerCase();
-    if (headers.has(name)) { name = undefined; continue; }
+    if (headers.has(name)) {
+      name = undefined;
+      continue;
+    }
     headers.set(name, m[2]!.trim());
     if (name === 'subject') subjectLine = lines[i]!.line;
   }
@@ -106,7 +116,15 @@ async function partBodies(
   const dlines = decoded.split('\n');
   if (dlines.length > 1 && dlines[dlines.length - 1] === '') dlines.pop();
   const clean = dlines.map((t) => (t.endsWith('\r') ? t.slice(0, -1) : t));
-  return [cte === 'base64' ? mapBase64(body, clean, dlines.map((t) => t.endsWith('\r'))) : mapQuotedPrintable(body, clean)];
+  return [
+    cte === 'base64'
+      ? mapBase64(
+          body,
+          clean,
+          dlines.map((t) => t.endsWith('\r')),
+        )
+      : mapQuotedPrintable(body, clean),
+  ];
 }
 
 async function subPart(lines: readonly SourceLine[], depth: number): Promise<SourceLine[][]> {
@@ -121,7 +139,8 @@ async function decodePart(
   mime: string,
   charset: string | undefined,
 ): Promise<string | undefined> {
-  const raw = [...headerLines.filter((l) => l.text !== ''), { text: '' }, ...body].map((l) => l.text).join('\r\n') + '\r\n';
+  const raw =
+    [...headerLines.filter((l) => l.text !== ''), { text: '' }, ...body].map((l) => l.text).join('\r\n') + '\r\n';
   let email: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
     email = await PostalMime.parse(raw);
@@ -149,7 +168,10 @@ function mapQuotedPrintable(encoded: readonly SourceLine[], decoded: readonly st
     const start = encoded[Math.min(i, encoded.length - 1)];
     if (!start) break;
     let soft = false;
-    while (i < encoded.length && encoded[i]!.text.endsWith('=')) { i++; soft = true; }
+    while (i < encoded.length && encoded[i]!.text.endsWith('=')) {
+      i++;
+      soft = true;
+    }
     i++;
     const exact = !soft && start.exact && start.text === text;
     out.push({ text, line: start.line, column: start.column, exact });
@@ -157,11 +179,18 @@ function mapQuotedPrintable(encoded: readonly SourceLine[], decoded: readonly st
   return out;
 }
 
-function mapBase64(encoded: readonly SourceLine[], decoded: readonly string[], hadCr: readonly boolean[]): SourceLine[] {
+function mapBase64(
+  encoded: readonly SourceLine[],
+  decoded: readonly string[],
+  hadCr: readonly boolean[],
+): SourceLine[] {
   const chunks = encoded.map((l) => l.text.replace(/[^A-Za-z0-9+/=]/g, ''));
   const cumulative: number[] = [];
   let total = 0;
-  for (const c of chunks) { cumulative.push(total); total += c.length; }
+  for (const c of chunks) {
+    cumulative.push(total);
+    total += c.length;
+  }
   const lineAtChar = (ch: number): SourceLine => {
     let lo = 0;
     let hi = encoded.length - 1;

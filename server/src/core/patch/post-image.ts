@@ -76,7 +76,10 @@ export function applyHunks(image: FileImage, hunks: readonly Hunk[], patch: numb
   let delta = 0; // post-image shift from the hunks already applied in this patch
   let drift = 0; // full images: how far from their headers the hunks were found
   for (const hunk of hunks) {
-    if (hunk.trimmed && !allowTrimmed) { failed.push(hunk); continue; }
+    if (hunk.trimmed && !allowTrimmed) {
+      failed.push(hunk);
+      continue;
+    }
     const old = hunk.lines.filter((l) => l.op !== '+');
     const ref: HunkRef = { patch, hunk };
     // Old-line numbering of this patch is image numbering minus the shift so far. A hunk that
@@ -87,7 +90,10 @@ export function applyHunks(image: FileImage, hunks: readonly Hunk[], patch: numb
     if (image.full) {
       const expected = oldStart - 1 + delta + drift;
       const at = findInFull(image.lines, old, Math.min(Math.max(expected, 0), image.lines.length));
-      if (at < 0) { failed.push(hunk); continue; }
+      if (at < 0) {
+        failed.push(hunk);
+        continue;
+      }
       drift += at - expected;
       startIdx = at;
       removeCount = old.length;
@@ -95,7 +101,10 @@ export function applyHunks(image: FileImage, hunks: readonly Hunk[], patch: numb
       const from = oldStart + delta;
       const to = from + old.length; // exclusive, image numbering
       const inRange = image.lines.filter((l) => l.n >= from && l.n < to);
-      if (inRange.some((l) => !same(l.text, old[l.n - from]!.src.text))) { failed.push(hunk); continue; }
+      if (inRange.some((l) => !same(l.text, old[l.n - from]!.src.text))) {
+        failed.push(hunk);
+        continue;
+      }
       startIdx = image.lines.findIndex((l) => l.n >= from);
       if (startIdx < 0) startIdx = image.lines.length;
       removeCount = inRange.length;
@@ -108,7 +117,11 @@ export function applyHunks(image: FileImage, hunks: readonly Hunk[], patch: numb
     let oldIdx = 0;
     let pendingRemoval = false;
     for (const hl of hunk.lines) {
-      if (hl.op === '-') { oldIdx++; pendingRemoval = true; continue; }
+      if (hl.op === '-') {
+        oldIdx++;
+        pendingRemoval = true;
+        continue;
+      }
       const shown: LineShown = { patch, src: hl.src };
       const prev = hl.op === ' ' ? byOld.get(oldIdx) : undefined;
       const line: ImageLine = {

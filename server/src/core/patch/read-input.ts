@@ -56,8 +56,7 @@ export function patchVersion(subject: string | undefined): number {
 export async function readPatchInput(text: string, kind: PatchInputKind): Promise<PatchInput> {
   const lines = splitSourceLines(text);
   const firstText = lines.find((l) => l.text.trim() !== '')?.text ?? '';
-  const messages =
-    kind === 'mbox' || isMboxFromLine(firstText) ? splitMbox(lines) : [lines];
+  const messages = kind === 'mbox' || isMboxFromLine(firstText) ? splitMbox(lines) : [lines];
   let series: PatchMessage[] = [];
   let skipped = 0;
   const quoted: PatchMessage[] = [];
@@ -95,5 +94,14 @@ export async function readPatchInput(text: string, kind: PatchInputKind): Promis
   if (series.length > 1 && series.every((p) => p.number)) {
     series.sort((a, b) => a.number!.n - b.number!.n || a.message - b.message);
   }
-  return { kind, text, lines, series, quoted, messageCount: messages.length, decodedText: decoded.join('\n'), skippedOlderRevisions: skipped };
+  return {
+    kind,
+    text,
+    lines,
+    series,
+    quoted,
+    messageCount: messages.length,
+    decodedText: decoded.join('\n'),
+    skippedOlderRevisions: skipped,
+  };
 }

@@ -68,7 +68,10 @@ export function suggestedLines(lines: readonly string[], edits: readonly TextEdi
   if (edits.length === 0) return undefined;
   const first = Math.min(...edits.map((e) => e.range.start.line));
   const last = Math.max(...edits.map((e) => e.range.end.line));
-  const slice = lines.slice(first, last + 1).map((l) => l.replace(/\r$/, '')).join('\n');
+  const slice = lines
+    .slice(first, last + 1)
+    .map((l) => l.replace(/\r$/, ''))
+    .join('\n');
   const shifted = edits.map((e) => ({
     newText: e.newText,
     range: {

@@ -9,7 +9,16 @@ import { analyzeTree } from '../analyze.ts';
 import { findKernelTree } from '../api-model.ts';
 import { UPSTREAM_MARKERS_RE } from '../api-table.ts';
 import { createCParser, parseKernelC, type Node } from '../parser.ts';
-import type { AnalysisOptions, Finding, Fix, ModelChoice, Position, Range, RelatedLocation, TextEdit } from '../types.ts';
+import type {
+  AnalysisOptions,
+  Finding,
+  Fix,
+  ModelChoice,
+  Position,
+  Range,
+  RelatedLocation,
+  TextEdit,
+} from '../types.ts';
 import { cUnits, type CUnit } from './c-units.ts';
 import { suggestedLines } from './review-comment.ts';
 import type { FileDiff, Hunk } from './diff-parse.ts';
@@ -82,11 +91,7 @@ function patchName(p: PatchMessage | undefined): string {
   return p.subject ? `"${p.subject}"` : `patch ${p.message + 1}`;
 }
 
-export function chooseModelForPatch(
-  input: PatchInput,
-  file: string,
-  options: PatchReviewOptions,
-): ModelChoice {
+export function chooseModelForPatch(input: PatchInput, file: string, options: PatchReviewOptions): ModelChoice {
   if (options.api && options.api !== 'auto') return { model: options.api, reason: 'set by the user' };
   if (options.tree) {
     const kt = findKernelTree(path.join(options.tree, file));
@@ -121,7 +126,8 @@ function buildImages(review: Review, options: PatchReviewOptions, problems: stri
       let state = before !== null ? files.get(before) : undefined;
       if (state && before !== null && before !== key) files.delete(before);
       if (!state) {
-        const pre = before === null ? (fd.header === fd.hunks[0]?.header ? undefined : '') : readPreImage(options.tree, before);
+        const pre =
+          before === null ? (fd.header === fd.hunks[0]?.header ? undefined : '') : readPreImage(options.tree, before);
         state = {
           image: pre === undefined ? emptyImage(false) : pre === '' ? emptyImage(true) : fullImage(pre),
           headers: new Map(),
@@ -150,7 +156,9 @@ function buildImages(review: Review, options: PatchReviewOptions, problems: stri
 
 /** function_definition nodes as [startRow, endRow]. */
 function functionSpans(root: Node): Array<[number, number]> {
-  return root.descendantsOfType('function_definition').flatMap((n) => (n ? [[n.startPosition.row, n.endPosition.row] as [number, number]] : []));
+  return root
+    .descendantsOfType('function_definition')
+    .flatMap((n) => (n ? [[n.startPosition.row, n.endPosition.row] as [number, number]] : []));
 }
 
 interface Mapper {
@@ -216,12 +224,17 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
   const row = f.range.start.line;
   const fn = enclosing(row);
   if (f.rule === 'missing-release' && fn && [...unit.addedBraces].some((r) => r >= fn[0] && r <= fn[1])) {
-    notes.push(`${file}: ${f.rule} in ${f.functionName ?? 'a function'} not reported: the patch shows only part of the function`);
+    notes.push(
+      `${file}: ${f.rule} in ${f.functionName ?? 'a function'} not reported: the patch shows only part of the function`,
+    );
     return undefined;
   }
   const here = unit.rows[row] ?? undefined;
   const changed =
-    fn !== undefined && unit.rows.slice(fn[0], fn[1] + 1).some((l) => l != null && (l.added !== undefined || l.removedBefore !== undefined));
+    fn !== undefined &&
+    unit.rows
+      .slice(fn[0], fn[1] + 1)
+      .some((l) => l != null && (l.added !== undefined || l.removedBefore !== undefined));
   if (!here?.added && !changed && !ctx.options.includeExisting) return undefined;
   const loc = rowLocation(row, unit, fn);
   const patchIndex = here?.added?.patch ?? loc.line?.touchedBy?.patch ?? unit.hunk?.patch ?? 0;
@@ -229,7 +242,12 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
   let message = relineMessage(f.message, unit);
   let range: Range;
   if (loc.src) {
-    range = mapRangeOnLine(mapper, loc.src, f.range.start.column, f.range.end.line === row ? f.range.end.column : undefined);
+    range = mapRangeOnLine(
+      mapper,
+      loc.src,
+      f.range.start.column,
+      f.range.end.line === row ? f.range.end.column : undefined,
+    );
   } else {
     // not shown in the patch: on the hunk that changed the function, or the file's header
     const fd = ctx.state.headers.get(patchIndex) ?? [...ctx.state.headers.values()].pop();
@@ -267,7 +285,10 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
   };
 }
 
-export async function reviewPatchInput(input: PatchInput, options: PatchReviewOptions = {}): Promise<PatchReviewResult> {
+export async function reviewPatchInput(
+  input: PatchInput,
+  options: PatchReviewOptions = {},
+): Promise<PatchReviewResult> {
   const problems: string[] = [];
   const notes: string[] = [];
   const models: Record<string, ModelChoice> = {};
@@ -286,7 +307,9 @@ export async function reviewPatchInput(input: PatchInput, options: PatchReviewOp
     return { findings, problems, notes, models };
   }
   if (input.skippedOlderRevisions > 0) {
-    notes.push(`${input.skippedOlderRevisions} patch(es) of older revisions of the series skipped: the latest revision is reviewed`);
+    notes.push(
+      `${input.skippedOlderRevisions} patch(es) of older revisions of the series skipped: the latest revision is reviewed`,
+    );
   }
   sharedParser ??= createCParser();
   const parser = await sharedParser;
@@ -358,7 +381,10 @@ function mapFix(fix: Fix, unit: CUnit, mapper: Mapper): Fix[] {
     if (e.range.start.line !== e.range.end.line || e.newText.includes('\n')) return [];
     const l = unit.rows[e.range.start.line];
     if (!l?.added || !l.added.src.exact || l.added.src.text !== l.text) return [];
-    edits.push({ range: mapRangeOnLine(mapper, l.added.src, e.range.start.column, e.range.end.column), newText: e.newText });
+    edits.push({
+      range: mapRangeOnLine(mapper, l.added.src, e.range.start.column, e.range.end.column),
+      newText: e.newText,
+    });
   }
   return edits.length ? [{ title: fix.title, edits }] : [];
 }

@@ -3,7 +3,14 @@ import { collectLoops } from '../matcher/loops.ts';
 import { rangeOf, squash } from '../matcher/syntax.ts';
 import type { Finding } from '../types.ts';
 import { parseReleaseLoop } from './release-loops.ts';
-import { acquisitionLabel, acquisitionRelated, finding, firstLineRange, line, type RuleContext } from './rule-context.ts';
+import {
+  acquisitionLabel,
+  acquisitionRelated,
+  finding,
+  firstLineRange,
+  line,
+  type RuleContext,
+} from './rule-context.ts';
 import type { RuleMeta } from './rule-meta.ts';
 
 export const batchRelease: RuleMeta = {
@@ -22,7 +29,10 @@ function check(ctx: RuleContext): Finding[] {
     const rl = parseReleaseLoop(loop);
     if (!rl) continue;
     const key = ctx.facts.info.aliases.resolve(squash(rl.array.text));
-    const af = ctx.facts.acquisitions.find((a) => a.site.key === key && a.expected && a.releases.some((i) => ctx.facts.releases[i]!.call.id === rl.release.id));
+    const af = ctx.facts.acquisitions.find(
+      (a) =>
+        a.site.key === key && a.expected && a.releases.some((i) => ctx.facts.releases[i]!.call.id === rl.release.id),
+    );
     if (!af?.expected) continue;
     const name = batchReleaseFor(counterpartKey(af.expected, ctx.model), rl.dirty !== undefined);
     if (!name) continue;
@@ -30,9 +40,14 @@ function check(ctx: RuleContext): Finding[] {
     const call = `${name}(${rl.array.text}, ${count}${rl.dirty !== undefined ? `, ${rl.dirty}` : ''});`;
     const message = `this loop releases ${rl.array.text}[${rl.index}] one page at a time${rl.dirty ? ', dirtying each' : ''}: one call does it — ${call} (pages from ${acquisitionLabel(af.site)}, line ${line(af.site.call)})`;
     out.push(
-      finding('batch-release', ctx, firstLineRange(loop), message, [acquisitionRelated(af.site)], [
-        { title: `Replace the loop with ${name}()`, edits: [{ range: rangeOf(loop), newText: call }] },
-      ]),
+      finding(
+        'batch-release',
+        ctx,
+        firstLineRange(loop),
+        message,
+        [acquisitionRelated(af.site)],
+        [{ title: `Replace the loop with ${name}()`, edits: [{ range: rangeOf(loop), newText: call }] }],
+      ),
     );
   }
   return out;

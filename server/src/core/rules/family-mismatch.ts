@@ -16,7 +16,10 @@ export interface Mismatch {
   elsewhere?: string;
 }
 
-export function findMismatches(ctx: RuleContext, expectedWrong: { expected: ReleaseClass; got: ReleaseClass }): Mismatch[] {
+export function findMismatches(
+  ctx: RuleContext,
+  expectedWrong: { expected: ReleaseClass; got: ReleaseClass },
+): Mismatch[] {
   const out: Mismatch[] = [];
   const seen = new Set<number>();
   for (const af of ctx.facts.acquisitions) {
@@ -26,7 +29,13 @@ export function findMismatches(ctx: RuleContext, expectedWrong: { expected: Rele
       if (rel.kind.cls !== expectedWrong.got || seen.has(rel.call.id)) continue;
       // A helper that drops some other reference on the page (its mapping, say) while the caller
       // still releases its own reference afterwards is not the release of this acquisition.
-      if (rel.kind.inner && af.releases.some((j) => !ctx.facts.releases[j]!.kind.inner && ctx.facts.releases[j]!.call.startIndex > rel.call.startIndex)) continue;
+      if (
+        rel.kind.inner &&
+        af.releases.some(
+          (j) => !ctx.facts.releases[j]!.kind.inner && ctx.facts.releases[j]!.call.startIndex > rel.call.startIndex,
+        )
+      )
+        continue;
       seen.add(rel.call.id);
       out.push({ release: rel, acquisition: af.site, expected: af.expected });
     }
@@ -57,7 +66,8 @@ export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
   // Only a page variable (`&page`, or the page a wrapper returns) has other sources; an array's
   // own assignment is its allocation.
   const pages = m.acquisition.pagesNode ? unwrap(m.acquisition.pagesNode) : undefined;
-  const byAddress = pages?.type === 'pointer_expression' && unwrap(pages.childForFieldName('argument')!).type === 'identifier';
+  const byAddress =
+    pages?.type === 'pointer_expression' && unwrap(pages.childForFieldName('argument')!).type === 'identifier';
   if (!byAddress && m.acquisition.kind.returns !== 'page') return false;
   const acq = m.acquisition.call;
   return ctx.facts.info.body.descendantsOfType(['assignment_expression', 'init_declarator']).some((a) => {
@@ -87,7 +97,12 @@ export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
  * struct-field and mixed-source parts of the message and the related locations are the same for
  * both rules.
  */
-export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, headline: (where: string) => string): Finding {
+export function mismatchFinding(
+  rule: RuleId,
+  m: Mismatch,
+  ctx: RuleContext,
+  headline: (where: string) => string,
+): Finding {
   const where = `line ${line(m.acquisition.call)}${m.elsewhere ? ` in ${m.elsewhere}()` : ''}`;
   const via = m.release.kind.inner
     ? `${m.release.kind.name}() releases them with ${m.release.kind.spec.name}() (line ${line(m.release.kind.inner)}); `
@@ -97,7 +112,10 @@ export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, hea
     : '';
   const related = [acquisitionRelated(m.acquisition)];
   if (m.release.kind.inner) {
-    related.push({ range: calleeRange(m.release.kind.inner), message: `the helper releases here with ${m.release.kind.spec.name}()` });
+    related.push({
+      range: calleeRange(m.release.kind.inner),
+      message: `the helper releases here with ${m.release.kind.spec.name}()`,
+    });
   }
   return finding(rule, ctx, calleeRange(m.release.call), via + headline(where) + mixed, related, renameFix(m, ctx));
 }

@@ -1,6 +1,13 @@
 import { rangeOf } from '../matcher/syntax.ts';
 import type { Finding } from '../types.ts';
-import { acquisitionLabel, acquisitionRelated, finding, firstLineRange, line, type RuleContext } from './rule-context.ts';
+import {
+  acquisitionLabel,
+  acquisitionRelated,
+  finding,
+  firstLineRange,
+  line,
+  type RuleContext,
+} from './rule-context.ts';
 import type { RuleMeta } from './rule-meta.ts';
 
 export const missingRelease: RuleMeta = {
@@ -22,7 +29,11 @@ function check(ctx: RuleContext): Finding[] {
       const isGoto = leak.at.type === 'goto_statement';
       const isEnd = leak.exit.type === '}';
       const leaves = isEnd ? `the end of ${ctx.facts.info.name}()` : `the return at line ${line(leak.exit)}`;
-      const how = isGoto ? `this goto leads to ${leaves}` : isEnd ? `${ctx.facts.info.name}() falls off its end here` : 'this return leaves';
+      const how = isGoto
+        ? `this goto leads to ${leaves}`
+        : isEnd
+          ? `${ctx.facts.info.name}() falls off its end here`
+          : 'this return leaves';
       const message = `pages ${verb} by ${acquisitionLabel(af.site)} (line ${line(af.site.call)}) are neither released nor handed off on this path: ${how} with them still held`;
       const related = [acquisitionRelated(af.site)];
       if (isGoto) related.push({ range: firstLineRange(leak.exit), message: 'the path leaves the function here' });

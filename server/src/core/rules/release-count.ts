@@ -33,11 +33,25 @@ function check(ctx: RuleContext): Finding[] {
       const result = site.resultVar;
       const fix =
         result && reach.resultAlive
-          ? [{ title: `Release the ${result} pages ${site.kind.name}() returned`, edits: [{ range: rangeOf(countNode), newText: result }] }]
+          ? [
+              {
+                title: `Release the ${result} pages ${site.kind.name}() returned`,
+                edits: [{ range: rangeOf(countNode), newText: result }],
+              },
+            ]
           : [];
       const what = rel.kind.batch ? `${rel.kind.name}() releases` : 'this loop releases';
       const message = `${what} ${requested} pages, but ${acquisitionLabel(site)} (line ${line(site.call)}) may have taken fewer (a partial pin): release the number it returned${result ? ` (${result})` : ''}`;
-      out.push(finding('release-count', ctx, rangeOf(countNode), message, [acquisitionRelated(site), { range: calleeRange(rel.call), message: 'the release' }], fix));
+      out.push(
+        finding(
+          'release-count',
+          ctx,
+          rangeOf(countNode),
+          message,
+          [acquisitionRelated(site), { range: calleeRange(rel.call), message: 'the release' }],
+          fix,
+        ),
+      );
     }
   }
   return out;

@@ -77,7 +77,10 @@ export function parseReleaseLoop(loop: Node): ReleaseLoop | undefined {
   if (!index || count === undefined) return undefined;
   const body = loop.childForFieldName('body');
   if (!body) return undefined;
-  const stmts = body.type === 'compound_statement' ? body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [body];
+  const stmts =
+    body.type === 'compound_statement'
+      ? body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+      : [body];
   let release: Node | undefined;
   let array: Node | undefined;
   let dirty: string | undefined;
@@ -107,7 +110,10 @@ export function parseReleaseLoop(loop: Node): ReleaseLoop | undefined {
       if (stmt.type === 'if_statement' && !stmt.childForFieldName('alternative')) {
         cond = unwrap(stmt.childForFieldName('condition')!).text;
         const cons = stmt.childForFieldName('consequence')!;
-        const list = cons.type === 'compound_statement' ? cons.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [cons];
+        const list =
+          cons.type === 'compound_statement'
+            ? cons.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')
+            : [cons];
         if (list.length !== 1) return undefined;
         inner = list[0]!;
       }

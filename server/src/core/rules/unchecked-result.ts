@@ -28,7 +28,13 @@ function check(ctx: RuleContext): Finding[] {
           ? 'it returns false when no page was taken'
           : 'it may take fewer pages than asked, or fail with -errno';
       out.push(
-        finding('unchecked-result', ctx, calleeRange(site.call), `the result of ${acquisitionLabel(site)} is ignored: ${what}`, [acquisitionRelated(site)]),
+        finding(
+          'unchecked-result',
+          ctx,
+          calleeRange(site.call),
+          `the result of ${acquisitionLabel(site)} is ignored: ${what}`,
+          [acquisitionRelated(site)],
+        ),
       );
       continue;
     }
@@ -56,6 +62,10 @@ function check(ctx: RuleContext): Finding[] {
 function declaredNull(ctx: RuleContext, name: string): boolean {
   return ctx.facts.info.body.descendantsOfType('init_declarator').some((d) => {
     const value = d?.childForFieldName('value');
-    return !!value && /^(NULL|0)$/.test(value.text.trim()) && /\b(\w+)\s*$/.exec(d!.childForFieldName('declarator')?.text ?? '')?.[1] === name;
+    return (
+      !!value &&
+      /^(NULL|0)$/.test(value.text.trim()) &&
+      /\b(\w+)\s*$/.exec(d!.childForFieldName('declarator')?.text ?? '')?.[1] === name
+    );
   });
 }
