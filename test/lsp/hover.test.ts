@@ -4,6 +4,8 @@
  * `refcount:N` / `count:N` decode in logs and C comments.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { fixture, LspSession, positionOfText } from './lsp-harness.ts';
@@ -177,4 +179,18 @@ test('a #define body decodes as a whole, or the number under the cursor', async 
   assert.match(md(await hoverAt(uri, text, '0xC00003', 2)), /12,288 pins, 3 refs/);
   assert.match(md(await hoverAt(uri, text, '1025', 1)), /1 pin, 1 ref/);
   assert.equal(await hoverAt(uri, text, 'DEMO_PAIR(x)', 0), null, 'the macro name is no value');
+});
+
+test('on a patch or mail line, an API call name explains its family and its release', async () => {
+  const uri = 'file:///tmp/hover/reply-call.eml';
+  const mail = readFileSync(join(__dirname, '..', 'fixtures', 'patches', 'reply-depth1.eml'), 'utf8');
+  s.open(uri, mail, 'patch-mail');
+  await s.diagnosticsFor(uri);
+  const acq = md(await hoverAt(uri, mail, 'pin_user_pages_fast(', 2));
+  assert.match(acq, /\*\*pin_user_pages_fast\(\)\*\* — FOLL_PIN acquisition/);
+  assert.match(acq, /Release with .*unpin_user_page/);
+  assert.doesNotMatch(acq, /No release of/, 'a hunk is not the whole function: no claim about missing releases');
+  const rel = md(await hoverAt(uri, mail, 'put_page(page)', 1));
+  assert.match(rel, /\*\*put_page\(\)\*\*/);
+  assert.equal(await hoverAt(uri, mail, 'Subject', 1), null, 'plain words are no API');
 });

@@ -11,9 +11,9 @@
 import { ErrorCodes, MarkupKind, ResponseError, type Hover, type Position } from 'vscode-languageserver';
 import { DecodeInputError } from '../core/decode.ts';
 import { findKernelTree } from '../core/api-model.ts';
-import { DEFAULT_GUP_PIN_COUNTING_BIAS } from '../core/api-table.ts';
+import { DEFAULT_GUP_PIN_COUNTING_BIAS, findAcquisition, findRelease } from '../core/api-table.ts';
 import { apiCallAt, describeCall, type CallInfo } from '../core/call-info.ts';
-import type { Node } from '../core/parser.ts';
+import { createCParser, parseKernelC, type Node } from '../core/parser.ts';
 import type { ApiModel, Finding } from '../core/types.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
@@ -161,6 +161,7 @@ export async function hover(
 ): Promise<Hover | null> {
   const line = doc.doc.getText({ start: { line: pos.line, character: 0 }, end: { line: pos.line + 1, character: 0 } });
   if (pos.line >= doc.doc.lineCount || pos.character > line.length) return null;
+  if (doc.kind === 'patch') return logHover(doc, line, pos) ?? (await patchCallHover(line, pos, modelOf(analysis)));
   if (doc.kind !== 'c') return logHover(doc, line, pos);
   const tree = doc.getTree();
   if (!tree) return null;
@@ -255,5 +256,40 @@ export function decodeRequest(params: DecodeParams, store: DocumentStore): Decod
   } catch (e) {
     if (e instanceof DecodeInputError) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
     throw e;
+  }
+}
+
+let snippetParser: ReturnType<typeof createCParser> | undefined;
+
+/**
+ * On a patch or mail line, a kernel API name under the cursor gets the same family and release
+ * advice as in C. Which lines release it is not said: the hunk is not the whole function.
+ */
+async function patchCallHover(line: string, pos: Position, model: ApiModel): Promise<Hover | null> {
+  let word: { text: string; start: number } | undefined;
+  for (const m of line.matchAll(/[A-Za-z_]\w*/g)) {
+    if (pos.character >= m.index && pos.character <= m.index + m[0].length) word = { text: m[0], start: m.index };
+  }
+  if (!word || (!findAcquisition(word.text) && !findRelease(word.text))) return null;
+  snippetParser ??= createCParser();
+  const parser = await snippetParser;
+  const tree = parseKernelC(parser, `void f(void) { ${word.text}(); }`);
+  try {
+    const call = tree.rootNode.descendantsOfType('call_expression')[0];
+    const info = call ? describeCall(call, model) : undefined;
+    if (!info) return null;
+    const value = callMarkdown(
+      { ...info, partners: [], functionName: undefined, site: { ...info.site, object: undefined } },
+      [],
+    );
+    return {
+      contents: { kind: MarkupKind.Markdown, value },
+      range: {
+        start: { line: pos.line, character: word.start },
+        end: { line: pos.line, character: word.start + word.text.length },
+      },
+    };
+  } finally {
+    tree.delete();
   }
 }
