@@ -33,6 +33,10 @@ function renderFinding(report: FileReport, f: Finding, ctx: FormatContext): stri
     `${where(ctx, report.file, f.range.start.line, f.range.start.column)} ${paint(ctx, SEVERITY_STYLE[f.severity], `${f.severity}:`)} ${f.message} ${paint(ctx, 'dim', `[gup/${f.rule}]`)}`,
   ];
   for (const r of f.related) {
+    // A note at the finding's own place (an ignored result is reported on the call) says nothing new.
+    const samePlace =
+      !r.file && r.range.start.line === f.range.start.line && r.range.start.column === f.range.start.column;
+    if (samePlace) continue;
     out.push(
       `${where(ctx, r.file ?? report.file, r.range.start.line, r.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${r.message}`,
     );
