@@ -15,6 +15,7 @@
  * a whole-file parse.
  */
 import { ACQUISITION_NAME_RE, RELEASES } from '../core/api-table.ts';
+import { lineStarts, positionAt } from '../core/text-edits.ts';
 
 export interface FocusRange {
   startIndex: number;
@@ -314,17 +315,10 @@ export function focusRanges(text: string): FocusRange[] | undefined {
   if (!fns) return undefined;
   const chosen = selectFunctions(text, fns);
   if (!chosen) return undefined;
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const starts = lineStarts(text);
   const pos = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - lineStarts[lo]! };
+    const p = positionAt(starts, offset);
+    return { row: p.line, column: p.column };
   };
   if (chosen.length === 0) return [{ startIndex: 0, endIndex: 0, startPosition: pos(0), endPosition: pos(0) }];
   return chosen.map((f) => ({

@@ -1,4 +1,4 @@
-import { rangeOf, squash, unwrap } from '../matcher/syntax.ts';
+import { declaratorName, rangeOf, squash, unwrap } from '../matcher/syntax.ts';
 import type { Finding } from '../types.ts';
 import { acquisitionLabel, acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
 import type { RuleMeta } from './rule-meta.ts';
@@ -63,9 +63,7 @@ function declaredNull(ctx: RuleContext, name: string): boolean {
   return ctx.facts.info.body.descendantsOfType('init_declarator').some((d) => {
     const value = d?.childForFieldName('value');
     return (
-      !!value &&
-      /^(NULL|0)$/.test(value.text.trim()) &&
-      /\b(\w+)\s*$/.exec(d!.childForFieldName('declarator')?.text ?? '')?.[1] === name
+      !!value && /^(NULL|0)$/.test(value.text.trim()) && declaratorName(d!.childForFieldName('declarator')) === name
     );
   });
 }
