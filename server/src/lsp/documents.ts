@@ -108,18 +108,8 @@ export class OpenDocument {
       this.doc = TextDocument.update(old, [change], version);
       if (!this.tree || this.believed === undefined) continue;
       const newEnd = start + change.text.length;
-      const newEndPos = this.doc.positionAt(newEnd);
-      const oldEndPos = old.positionAt(oldEnd);
-      const startPos = old.positionAt(start);
       this.tree.edit(
-        new Edit({
-          startIndex: start,
-          oldEndIndex: oldEnd,
-          newEndIndex: newEnd,
-          startPosition: { row: startPos.line, column: startPos.character },
-          oldEndPosition: { row: oldEndPos.line, column: oldEndPos.character },
-          newEndPosition: { row: newEndPos.line, column: newEndPos.character },
-        }),
+        treeEditOf(start, oldEnd, newEnd, old.positionAt(start), old.positionAt(oldEnd), this.doc.positionAt(newEnd)),
       );
       this.believed = this.believed.slice(0, start) + change.text + this.believed.slice(oldEnd);
       this.dirty = mergeDirty(this.dirty, start, oldEnd, newEnd);
@@ -142,18 +132,8 @@ export class OpenDocument {
     let j = blanked.length;
     while (j > i && believed.charCodeAt(j - 1) === blanked.charCodeAt(j - 1)) j--;
     this.dirty = mergeDirty(this.dirty, i, j, j);
-    const a = this.doc.positionAt(i);
     const b = this.doc.positionAt(j);
-    this.tree.edit(
-      new Edit({
-        startIndex: i,
-        oldEndIndex: j,
-        newEndIndex: j,
-        startPosition: { row: a.line, column: a.character },
-        oldEndPosition: { row: b.line, column: b.character },
-        newEndPosition: { row: b.line, column: b.character },
-      }),
-    );
+    this.tree.edit(treeEditOf(i, j, j, this.doc.positionAt(i), b, b));
   }
 
   /**
@@ -348,4 +328,24 @@ export class DocumentStore {
   dispose(): void {
     for (const uri of [...this.docs.keys()]) this.close(uri);
   }
+}
+
+/** A tree-sitter Edit from offsets and LSP positions (both in UTF-16 code units). */
+function treeEditOf(
+  startIndex: number,
+  oldEndIndex: number,
+  newEndIndex: number,
+  start: { line: number; character: number },
+  oldEnd: { line: number; character: number },
+  newEnd: { line: number; character: number },
+): Edit {
+  const point = (p: { line: number; character: number }) => ({ row: p.line, column: p.character });
+  return new Edit({
+    startIndex,
+    oldEndIndex,
+    newEndIndex,
+    startPosition: point(start),
+    oldEndPosition: point(oldEnd),
+    newEndPosition: point(newEnd),
+  });
 }
