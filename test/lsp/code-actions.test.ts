@@ -3,6 +3,7 @@
  * with overlapping fixes dropped, the source fix-all, the suppression comment's placement); then
  * over stdio: the quick fix's edit, applied, makes the diagnostic go; so does the suppression.
  */
+import { ruleMeta } from '../../server/src/core/rules/index.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,9 +31,17 @@ function finding(rule: Finding['rule'], line: number, col: number, len: number, 
   return {
     rule,
     severity: 'warning',
-    message: `${rule} on line ${line + 1}`,
+    messageId: Object.keys(ruleMeta(rule).messages)[0]!,
+    data: { acquisition: 'pin_user_pages_fast()', release: 'put_page' },
+    locations: {},
     range,
-    related: [{ range: { start: { line: 0, column: 0 }, end: { line: 0, column: 4 } }, message: 'acquired here' }],
+    related: [
+      {
+        range: { start: { line: 0, column: 0 }, end: { line: 0, column: 4 } },
+        messageId: 'taken',
+        data: { acquisition: 'pin_user_pages_fast()' },
+      },
+    ],
     fixes: [{ title: `Replace with ${newText}()`, edits: [{ range, newText }] }],
   };
 }

@@ -58,7 +58,19 @@ describe('gup-review check', () => {
     const f = json.findings[0]!;
     assert.deepEqual(
       Object.keys(f).sort(),
-      ['column', 'endColumn', 'endLine', 'file', 'fixes', 'line', 'message', 'related', 'rule', 'severity'].sort(),
+      [
+        'column',
+        'endColumn',
+        'endLine',
+        'file',
+        'fixes',
+        'line',
+        'message',
+        'messageId',
+        'related',
+        'rule',
+        'severity',
+      ].sort(),
     );
     assert.equal(f.file, 'drivers/demo/wrong.c');
     assert.equal(f.rule, 'wrong-release');

@@ -11,12 +11,15 @@ import type { Finding } from '../../server/src/core/types.ts';
 const finding: Finding = {
   rule: 'release-count',
   severity: 'error',
-  message: 'releases nr pages, may have taken fewer',
+  messageId: 'requestedCount',
+  data: { release: 'unpin_user_pages', requested: 'nr', acquisition: 'pin_user_pages_fast()', result: 'ret' },
+  locations: { acquisition: { range: { start: { line: 4, column: 7 }, end: { line: 4, column: 26 } } } },
   range: { start: { line: 9, column: 1 }, end: { line: 9, column: 17 } },
   related: [
     {
       range: { start: { line: 4, column: 7 }, end: { line: 4, column: 26 } },
-      message: 'pages taken here',
+      messageId: 'taken',
+      data: { acquisition: 'pin_user_pages_fast()' },
       file: 'other.c',
     },
   ],
@@ -32,7 +35,12 @@ const report: FileReport = {
   kind: 'c',
   findings: [finding],
   notes: [
-    { range: { start: { line: 2, column: 0 }, end: { line: 2, column: 1 } }, message: 'stayed quiet: pages escape' },
+    {
+      range: { start: { line: 2, column: 0 }, end: { line: 2, column: 1 } },
+      messageId: 'outlivesCall',
+      data: { acquisition: 'pin_user_pages_fast', key: 'ctx->pages' },
+      locations: {},
+    },
   ],
   problems: [],
   model: { model: 'unpin_user_page', reason: 'set by the user' },
@@ -56,8 +64,8 @@ describe('output formats', () => {
     const plain = textFormat.render([report], summary, ctx());
     assert.equal(
       plain,
-      'drv/x.c:10:2: error: releases nr pages, may have taken fewer [gup/release-count]\n' +
-        'other.c:5:8: note: pages taken here\n' +
+      'drv/x.c:10:2: error: unpin_user_pages() releases nr pages, but pin_user_pages_fast() (line 5) may have taken fewer (a partial pin): release the number it returned (ret) [gup/release-count]\n' +
+        'other.c:5:8: note: pages taken here by pin_user_pages_fast()\n' +
         'gup-review: 2 files checked (1 analysed), 1 finding: 1 error, 0 warnings, 0 info, 0 hints\n',
     );
     const coloured = textFormat.render([report], summary, ctx({ color: true }));
@@ -68,7 +76,10 @@ describe('output formats', () => {
   it('text --verbose: the model and the notes', () => {
     const out = textFormat.render([report], summary, ctx({ verbose: true }));
     assert.match(out, /^drv\/x\.c: note: API model unpin_user_page \(set by the user\)$/m);
-    assert.match(out, /^drv\/x\.c:3:1: note: stayed quiet: pages escape$/m);
+    assert.match(
+      out,
+      /^drv\/x\.c:3:1: note: pin_user_pages_fast\(\): no missing-release reported: pages live in ctx->pages, which outlives the call$/m,
+    );
   });
 
   it('json: 1-based positions, the related file, the fix edits', () => {
@@ -81,8 +92,10 @@ describe('output formats', () => {
       endColumn: 18,
       rule: 'release-count',
       severity: 'error',
-      message: 'releases nr pages, may have taken fewer',
-      related: [{ file: 'other.c', line: 5, column: 8, message: 'pages taken here' }],
+      messageId: 'requestedCount',
+      message:
+        'unpin_user_pages() releases nr pages, but pin_user_pages_fast() (line 5) may have taken fewer (a partial pin): release the number it returned (ret)',
+      related: [{ file: 'other.c', line: 5, column: 8, message: 'pages taken here by pin_user_pages_fast()' }],
       fixes: [
         { title: 'release ret pages', edits: [{ line: 10, column: 31, endLine: 10, endColumn: 33, newText: 'ret' }] },
       ],
@@ -95,7 +108,14 @@ describe('output formats', () => {
     assert.deepEqual(artifactLocation('/abs/x.c'), { uri: 'file:///abs/x.c' });
     assert.deepEqual(artifactLocation('-'), { uri: 'stdin' });
     const log = toSarifLog(
-      [report, { ...report, file: '-', findings: [{ ...finding, severity: 'hint', rule: 'batch-release' }] }],
+      [
+        report,
+        {
+          ...report,
+          file: '-',
+          findings: [{ ...finding, severity: 'hint', rule: 'batch-release', messageId: 'oneCall' }],
+        },
+      ],
       '9.9.9',
       '/work/x',
     );

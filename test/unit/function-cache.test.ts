@@ -2,6 +2,7 @@
  * The per-function cache must give exactly what a fresh analysis gives, after edits above a
  * function (its results move), inside it (recomputed) and to a helper it calls (invalidated).
  */
+import { findingMessage } from '../../server/src/core/messages/format-message.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,5 +53,5 @@ test('a shifted function keeps correct line numbers in its messages', async () =
   const [cached] = await both(`\n\n\n${fixture}`, cache);
   const f = cached.findings.find((x) => x.rule === 'mismatched-release')!;
   const acqLine = f.related[0]!.range.start.line + 1;
-  assert.match(f.message, new RegExp(`\\(line ${acqLine}\\)`));
+  assert.match(findingMessage(f), new RegExp(`\\(line ${acqLine}\\)`));
 });

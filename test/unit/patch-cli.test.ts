@@ -30,7 +30,11 @@ test('check x.patch: gcc-style line on the + line of the patch, exit 1', () => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(
     r.stdout,
-    new RegExp(`^plain\\.diff:${PUT_LINE('plain.diff')}:3: warning: .*\\(line 43\\).*\\[gup/wrong-release\\]$`, 'm'),
+    // "(line N)" names the acquisition's line in the input itself, not in the post-image
+    new RegExp(
+      `^plain\\.diff:${PUT_LINE('plain.diff')}:3: warning: .*\\(line ${PUT_LINE('plain.diff', '+\tret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);')}\\).*\\[gup/wrong-release\\]$`,
+      'm',
+    ),
   );
 });
 
@@ -88,7 +92,12 @@ test('--format reply on a reply mail: quoted hunk lines, the finding, the sugges
     '> > +\t*val = *(u32 *)page_address(page);',
   ]);
   assert.equal(out[put + 1], '');
-  assert.match(out[put + 2]!, /^pages pinned by pin_user_pages_fast\(\) \(line 30\) are released with$/);
+  // the mail's own line of the quoted acquisition
+  const acq = PUT_LINE('reply-depth1.eml', '> +\tret = pin_user_pages_fast(uaddr, 1, 0, &page);');
+  assert.match(
+    out[put + 2]!,
+    new RegExp(`^pages pinned by pin_user_pages_fast\\(\\) \\(line ${acq}\\) are released with$`),
+  );
   const sug = out.indexOf('\tunpin_user_page(page);');
   assert.equal(out[sug - 1], '');
   assert.equal(out[sug + 1], '');

@@ -31,7 +31,9 @@ function finding(line: number, severity: Finding['severity'], extra: object = {}
   return {
     rule: 'wrong-release',
     severity,
-    message: 'pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page()',
+    messageId: 'leavesPinRaised',
+    data: { acquisition: 'pin_user_pages_fast()', release: 'put_page', right: 'unpin_user_page' },
+    locations: {},
     range: { start: { line, column: 2 }, end: { line, column: 10 } },
     related: [],
     fixes: [
@@ -68,9 +70,9 @@ test('checkpatch: one terse line per finding, levels mapped, then the total', ()
     out,
     [
       '-: WARNING:GUP_PATCH_INPUT: hunk @@ -1 +1 @@ does not apply',
-      '-:7: ERROR:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page()',
-      '-:8: CHECK:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page()',
-      '-:10: WARNING:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page()',
+      '-:7: ERROR:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page() — put_page() leaves the pin count raised and the page stays "maybe DMA-pinned"',
+      '-:8: CHECK:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page() — put_page() leaves the pin count raised and the page stays "maybe DMA-pinned"',
+      '-:10: WARNING:GUP_WRONG_RELEASE: pages pinned by pin_user_pages_fast() are released with put_page(): use unpin_user_page() — put_page() leaves the pin count raised and the page stays "maybe DMA-pinned"',
       'total: 1 errors, 2 warnings, 1 checks, 12 lines checked',
       '',
     ].join('\n'),
@@ -94,7 +96,8 @@ test('reply: hunk header, up to 3 lines before the finding, then blank / comment
       '> +\tput_page(page);',
       '',
       'pages pinned by pin_user_pages_fast() are released with put_page(): use',
-      'unpin_user_page()',
+      'unpin_user_page() — put_page() leaves the pin count raised and the page',
+      'stays "maybe DMA-pinned"',
       '',
       '+\tunpin_user_page(page);',
       '',

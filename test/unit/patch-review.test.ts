@@ -4,6 +4,7 @@
  * applies); mails get review comments instead. Needs the matcher (wrong-release on
  * `put_page()` after `pin_user_pages_fast()`, missing-release for a pin never released).
  */
+import { findingMessage, relatedMessage } from '../../server/src/core/messages/format-message.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyPatch, parsePatch } from 'diff';
@@ -41,7 +42,10 @@ test('plain diff without a tree: wrong-release on the + line, the fix rewrites t
   assert.equal(f.file, 'drivers/misc/gupdemo/gupdemo-dma.c');
   assert.equal(f.postImageLine, 48);
   assert.equal(f.onAddedLine, true);
-  assert.match(f.message, /\(line 43\)/, "the acquisition named by its post-image line, not the rebuilt unit's row");
+  // Every line number a user reads is in the input's own numbering: the acquisition's + line.
+  const acqInputLine = lineOf(text, '+\tret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);') + 1;
+  assert.match(findingMessage(f), new RegExp(`\\(line ${acqInputLine}\\)`));
+  assert.doesNotMatch(findingMessage(f), /\(line 43\)/, 'not the post-image line');
   assert.deepEqual(f.suggestion, ['\tunpin_user_page(page);']);
   // the acquisition is related information, on its own + line
   assert.equal(
@@ -81,7 +85,7 @@ test('a tree gives the whole function: the pin outside the hunk is seen, the mod
     rel.range.start.line,
     lineOf(text, '@@ -24,7 +24,7 @@ static int gupdemo_touch(struct gupdemo_buf *buf, unsigned long uaddr)'),
   );
-  assert.match(rel.message, /gupdemo-core\.c:20, not shown in the patch/);
+  assert.match(relatedMessage(rel), /gupdemo-core\.c:20, not shown in the patch/);
 });
 
 test('a tree whose mm.h has no unpin_user_page selects the 2019 put_user_page model', async () => {
@@ -240,7 +244,7 @@ test('includeExisting: a problem in an unchanged function is reported only on re
       all.findings.map((f) => f.rule),
       ['wrong-release'],
     );
-    assert.match(all.findings[0]!.message, /gupdemo-core\.c:27, not shown in the patch/);
+    assert.match(findingMessage(all.findings[0]!), /gupdemo-core\.c:27, not shown in the patch/);
     assert.equal(all.findings[0]!.onAddedLine, false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

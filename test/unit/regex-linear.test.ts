@@ -76,7 +76,9 @@ function finding(line: number): Finding {
   return {
     rule: 'wrong-release',
     severity: 'warning',
-    message: 'm',
+    messageId: 'leavesPinRaised',
+    data: { acquisition: 'pin_user_pages()', release: 'put_page' },
+    locations: {},
     range: { start: at, end: at },
     related: [],
     fixes: [],

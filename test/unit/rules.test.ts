@@ -4,6 +4,7 @@
  * `// expect(2019): …` for one model; every other line must stay quiet. Every fix is applied and
  * the result re-checked: it parses with no new error nodes and the rule no longer fires there.
  */
+import { findingMessage, relatedMessage } from '../../server/src/core/messages/format-message.ts';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,9 +61,10 @@ for (const file of fixtures) {
         const { findings } = await analyzeText(text, { api: model });
         for (const f of findings) {
           assert.ok(f.related.length >= 1, `${f.rule} at ${f.range.start.line + 1} has no related location`);
-          assert.match(f.related[0]!.message, /taken here by/);
+          assert.match(relatedMessage(f.related[0]!), /taken here by/);
           // A finding away from the acquisition says which line took the pages.
-          if (JSON.stringify(f.related[0]!.range) !== JSON.stringify(f.range)) assert.match(f.message, /line \d+/);
+          if (JSON.stringify(f.related[0]!.range) !== JSON.stringify(f.range))
+            assert.match(findingMessage(f), /line \d+/);
         }
       });
 
@@ -136,5 +138,5 @@ test('a release of a variable that also holds other pages is reported without a 
   const f = findings.find((x) => x.rule === 'wrong-release');
   assert.ok(f, 'wrong-release expected');
   assert.equal(f.fixes.length, 0);
-  assert.match(f.message, /also holds pages from elsewhere/);
+  assert.match(findingMessage(f), /also holds pages from elsewhere/);
 });

@@ -3,6 +3,7 @@
  * for big ones), print the chosen format on stdout and input errors on stderr, and return the
  * exit code (0 no findings, 1 findings, 2 an input or usage error).
  */
+import { noteMessage } from '../core/messages/format-message.ts';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { isRuleId, SEVERITIES } from '../core/rules/index.ts';
@@ -192,7 +193,7 @@ function verboseLines(r: FileReport): string[] {
   const out: string[] = [];
   if (r.model) out.push(`${r.file}: note: API model ${r.model.model} (${r.model.reason})`);
   for (const n of r.notes)
-    out.push(`${r.file}:${n.range.start.line + 1}:${n.range.start.column + 1}: note: ${n.message}`);
+    out.push(`${r.file}:${n.range.start.line + 1}:${n.range.start.column + 1}: note: ${noteMessage(n)}`);
   return out;
 }
 

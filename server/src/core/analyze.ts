@@ -4,13 +4,13 @@
  */
 import { chooseModel } from './api-model.ts';
 import { createCParser, parseKernelC, type Tree } from './parser.ts';
-import { analyzeTranslationUnit, FunctionCache } from './matcher/analyze-unit.ts';
+import { analyzeTranslationUnit, FunctionCache } from './analyze-unit.ts';
 import { RULE_IDS, severityOf } from './rules/index.ts';
 import { applySuppressions } from './suppressions.ts';
 import type { AnalysisOptions, AnalysisResult } from './types.ts';
 import type { Parser } from 'web-tree-sitter';
 
-export { FunctionCache } from './matcher/analyze-unit.ts';
+export { FunctionCache } from './analyze-unit.ts';
 
 /**
  * Analyses one C file. Pass `tree` when the caller keeps one (the language server reparses
@@ -33,7 +33,20 @@ export function analyzeTree(
     return sev === 'off' ? f : { ...f, severity: sev };
   });
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
-  return { findings, model, notes: raw.notes, ...(raw.problems ? { problems: raw.problems } : {}) };
+  const skipped = raw.skipped ?? [];
+  return {
+    findings,
+    model,
+    notes: raw.notes,
+    ...(skipped.length
+      ? {
+          skipped,
+          problems: skipped.map(
+            (s) => `${s.functionName}() at line ${s.range.start.line + 1} not analysed: ${s.reason}`,
+          ),
+        }
+      : {}),
+  };
 }
 
 let shared: Promise<Parser> | undefined;

@@ -35,17 +35,48 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/** A place in a file; the file of the finding (or of the analysed text) when `file` is absent. */
+export interface Location {
+  file?: string;
+  range: Range;
+}
+
+/**
+ * The places a message names, by role (`acquisition`, `exit`, `helperRelease`, `leaks`, …). The
+ * "line N" a user reads is made from these at the edge (core/messages), so moving a cached result
+ * or mapping a patch back moves locations and never rewrites text.
+ */
+export type Locations = Record<string, Location | Location[]>;
+
+/** Plain values a message template fills in (names, counts, call texts): never line numbers. */
+export type MessageData = Record<string, string | number | boolean>;
+
+/** A place the finding's input does not show (a patch's post-image line outside its hunks). */
+export interface Unshown {
+  file: string;
+  /** 1-based line in that file, 0 when unknown. */
+  line: number;
+}
+
 export interface RelatedLocation {
   range: Range;
-  message: string;
+  /** Key into RELATED_MESSAGES (core/messages/related-messages.ts). */
+  messageId: RelatedMessageId;
+  data: MessageData;
   /** Absent: the same file as the finding. */
   file?: string;
+  unshown?: Unshown;
 }
+
+export type RelatedMessageId = 'taken' | 'released' | 'helperReleases' | 'pathLeaves' | 'theRelease';
 
 export interface Finding {
   rule: RuleId;
   severity: Exclude<Severity, 'off'>;
-  message: string;
+  /** Key into the rule's message table (`meta.messages`). */
+  messageId: string;
+  data: MessageData;
+  locations: Locations;
   range: Range;
   /** The acquisition first, then the other releases of the same pages. */
   related: RelatedLocation[];
@@ -53,6 +84,37 @@ export interface Finding {
   fixes: Fix[];
   /** Name of the enclosing function, when known. */
   functionName?: string;
+  /** Set when the finding's own place is not shown in the input (patch review). */
+  unshown?: Unshown;
+}
+
+/** Where the analysis chose to stay quiet and why (shown by --verbose and the server's trace). */
+export interface Note {
+  range: Range;
+  /** Key into NOTE_MESSAGES (core/messages/note-messages.ts). */
+  messageId: NoteMessageId;
+  data: MessageData;
+  locations: Locations;
+}
+
+export type NoteMessageId =
+  | 'probingOnly'
+  | 'pagesNotUnderstood'
+  | 'outlivesCall'
+  | 'callersArray'
+  | 'resultReturned'
+  | 'notAlwaysReference'
+  | 'resultNotTracked'
+  | 'notInControlFlow'
+  | 'tooManyPaths'
+  | 'handedOff'
+  | 'uncertainLeak';
+
+/** A function the analysis could not look at (shown to the user, not only in verbose output). */
+export interface SkippedFunction {
+  functionName: string;
+  range: Range;
+  reason: 'nesting too deep';
 }
 
 export interface AnalysisOptions {
@@ -73,11 +135,10 @@ export interface ModelChoice {
 export interface AnalysisResult {
   findings: Finding[];
   model: ModelChoice;
-  /**
-   * Where the analysis chose to stay quiet and why (data flow unknown, pages escape, …);
-   * shown by `--verbose` and the server's trace.
-   */
-  notes: Array<{ range: Range; message: string }>;
-  /** Functions that could not be analysed at all (shown to the user, not only in verbose output). */
+  /** Where the analysis chose to stay quiet and why (data flow unknown, pages escape, …). */
+  notes: Note[];
+  /** Functions that could not be analysed at all. */
+  skipped?: SkippedFunction[];
+  /** `skipped`, as the one line each that the CLI and the server's status show. */
   problems?: string[];
 }

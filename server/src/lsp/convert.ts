@@ -1,4 +1,5 @@
 /** Core ↔ LSP conversions: the only place core Finding/Range/TextEdit become LSP types. */
+import { findingMessage, relatedMessage } from '../core/messages/format-message.ts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,7 +89,7 @@ export interface DiagnosticData {
 export function toDiagnostic(f: Finding, documentUri: string, version: number): Diagnostic {
   const related: DiagnosticRelatedInformation[] = f.related.map((r) => ({
     location: { uri: r.file ? pathToFileURL(r.file).href : documentUri, range: toLspRange(r.range) },
-    message: r.message,
+    message: relatedMessage(r),
   }));
   const data: DiagnosticData = { key: findingKey(f), version };
   const diagnostic: Diagnostic = {
@@ -97,7 +98,7 @@ export function toDiagnostic(f: Finding, documentUri: string, version: number): 
     source: DIAGNOSTIC_SOURCE,
     code: f.rule,
     codeDescription: { href: ruleDocUri(f.rule) },
-    message: f.message,
+    message: findingMessage(f),
     data,
   };
   if (related.length > 0) diagnostic.relatedInformation = related;

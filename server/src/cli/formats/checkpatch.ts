@@ -10,6 +10,7 @@
  * them without --showfile. Severities: error → ERROR, warning → WARNING, info/hint → CHECK.
  * As with `checkpatch -q`, an input with nothing to report prints nothing (no total line).
  */
+import { findingMessage } from '../../core/messages/format-message.ts';
 import type { Finding, RuleId, Severity } from '../../core/types.ts';
 import type { FileReport, OutputFormat } from './format.ts';
 
@@ -45,7 +46,9 @@ function renderReport(report: FileReport): string[] {
     if (level === 'ERROR') errors++;
     else if (level === 'WARNING') warnings++;
     else checks++;
-    out.push(`${report.file}:${f.range.start.line + 1}: ${level}:${checkpatchType(f.rule)}: ${oneLine(f.message)}`);
+    out.push(
+      `${report.file}:${f.range.start.line + 1}: ${level}:${checkpatchType(f.rule)}: ${oneLine(findingMessage(f))}`,
+    );
   }
   const lines = report.text === undefined ? 0 : report.text.split('\n').length - (report.text.endsWith('\n') ? 1 : 0);
   out.push(

@@ -4,7 +4,7 @@
  * stdout; it never prints, reads files or decides the exit code.
  */
 import type { PatchInputKind } from '../../core/patch/index.ts';
-import type { Finding, ModelChoice, Range } from '../../core/types.ts';
+import type { Finding, ModelChoice, Note } from '../../core/types.ts';
 
 /** What `check` found in one input (a C file, a patch/mail, or stdin). */
 export interface FileReport {
@@ -15,7 +15,7 @@ export interface FileReport {
   /** Findings, 0-based ranges on the lines of `text` (for patches: the patch/mail's own lines). */
   findings: Finding[];
   /** Where the analysis stayed quiet and why (shown with --verbose). */
-  notes: Array<{ range: Range; message: string }>;
+  notes: Note[];
   /** The API model used for a C file. */
   model?: ModelChoice;
   /** Problems with the input itself (a patch hunk that does not apply, …), one line each. */

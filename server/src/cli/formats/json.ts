@@ -5,6 +5,7 @@
  *   "fixes":[{"title","edits":[{"line","column","endLine","endColumn","newText"}]}]}]}
  * Lines and columns are 1-based; `rule` is the bare rule id.
  */
+import { findingMessage, relatedMessage } from '../../core/messages/format-message.ts';
 import type { Finding } from '../../core/types.ts';
 import type { FileReport, OutputFormat } from './format.ts';
 
@@ -16,6 +17,8 @@ export interface JsonFinding {
   endColumn: number;
   rule: string;
   severity: string;
+  /** The rule's message id (stable, for scripts that filter); `message` is its text. */
+  messageId: string;
   message: string;
   related: Array<{ file: string; line: number; column: number; message: string }>;
   fixes: Array<{
@@ -33,12 +36,13 @@ export function toJsonFinding(report: FileReport, f: Finding): JsonFinding {
     endColumn: f.range.end.column + 1,
     rule: f.rule,
     severity: f.severity,
-    message: f.message,
+    messageId: f.messageId,
+    message: findingMessage(f),
     related: f.related.map((r) => ({
       file: r.file ?? report.file,
       line: r.range.start.line + 1,
       column: r.range.start.column + 1,
-      message: r.message,
+      message: relatedMessage(r),
     })),
     fixes: f.fixes.map((fix) => ({
       title: fix.title,

@@ -3,6 +3,7 @@
  * locations, the acquisition and other releases as relatedLocations, and the fixes as
  * artifactChanges. Validated against the SARIF 2.1.0 JSON schema in test/unit/cli-sarif.test.ts.
  */
+import { findingMessage, relatedMessage } from '../../core/messages/format-message.ts';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -66,11 +67,11 @@ export function toSarifLog(reports: readonly FileReport[], toolVersion: string, 
         ruleId: f.rule,
         ruleIndex: ruleIndex.get(f.rule),
         level: LEVEL[f.severity],
-        message: { text: f.message },
+        message: { text: findingMessage(f) },
         locations: [{ physicalLocation: { artifactLocation: location, region: region(f.range) } }],
         relatedLocations: f.related.map((r, i) => ({
           id: i + 1,
-          message: { text: r.message },
+          message: { text: relatedMessage(r) },
           physicalLocation: {
             artifactLocation: r.file ? artifactLocation(r.file) : location,
             region: region(r.range),

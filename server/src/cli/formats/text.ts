@@ -4,6 +4,7 @@
  *   file:line:col: note: related location
  * then one summary line. Lines and columns are 1-based.
  */
+import { findingMessage, noteMessage, relatedMessage } from '../../core/messages/format-message.ts';
 import type { Finding, Severity } from '../../core/types.ts';
 import type { CheckSummary, FileReport, FormatContext, OutputFormat } from './format.ts';
 
@@ -30,7 +31,7 @@ function where(ctx: FormatContext, file: string, line: number, column: number): 
 
 function renderFinding(report: FileReport, f: Finding, ctx: FormatContext): string[] {
   const out = [
-    `${where(ctx, report.file, f.range.start.line, f.range.start.column)} ${paint(ctx, SEVERITY_STYLE[f.severity], `${f.severity}:`)} ${f.message} ${paint(ctx, 'dim', `[gup/${f.rule}]`)}`,
+    `${where(ctx, report.file, f.range.start.line, f.range.start.column)} ${paint(ctx, SEVERITY_STYLE[f.severity], `${f.severity}:`)} ${findingMessage(f)} ${paint(ctx, 'dim', `[gup/${f.rule}]`)}`,
   ];
   for (const r of f.related) {
     // A note at the finding's own place (an ignored result is reported on the call) says nothing new.
@@ -38,7 +39,7 @@ function renderFinding(report: FileReport, f: Finding, ctx: FormatContext): stri
       !r.file && r.range.start.line === f.range.start.line && r.range.start.column === f.range.start.column;
     if (samePlace) continue;
     out.push(
-      `${where(ctx, r.file ?? report.file, r.range.start.line, r.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${r.message}`,
+      `${where(ctx, r.file ?? report.file, r.range.start.line, r.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${relatedMessage(r)}`,
     );
   }
   return out;
@@ -77,7 +78,7 @@ export const textFormat: OutputFormat = {
       if (ctx.verbose) {
         for (const n of report.notes) {
           lines.push(
-            `${where(ctx, report.file, n.range.start.line, n.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${n.message}`,
+            `${where(ctx, report.file, n.range.start.line, n.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${noteMessage(n)}`,
           );
         }
       }

@@ -5,7 +5,7 @@
  */
 import { expectedReleaseClass, findSink, isBorrower, type ReleaseClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
-import type { ApiModel } from '../types.ts';
+import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
 import { explore, type NodeEvent, type PathResult } from './paths.ts';
 import { acquisitionSite, releaseSite, type AcquisitionSite, type ReleaseSite } from './sites.ts';
@@ -18,6 +18,7 @@ import {
   declaratorName,
   isInside,
   localNames,
+  rangeOf,
   readsData,
   storageKey,
   unwrap,
@@ -33,7 +34,14 @@ export interface AcquisitionFacts {
   /** Whether this function owes a release (local storage, decidable family). */
   owesRelease: boolean;
   /** Why the analysis stays quiet about leaks here (verbose output). */
-  quiet?: string;
+  quiet?: Quiet;
+}
+
+/** A reason to stay quiet, as a note message id with its data and the lines it names. */
+export interface Quiet {
+  id: NoteMessageId;
+  data?: MessageData;
+  leaks?: Range[];
 }
 
 export interface FunctionFacts {
@@ -92,7 +100,7 @@ export function functionFacts(
     const af: AcquisitionFacts = { site, expected, releases: [], owesRelease: false };
     facts.acquisitions.push(af);
     if (!site.key || site.key === 'NULL') {
-      af.quiet = site.key === 'NULL' ? 'no pages array (probing only)' : 'pages argument not understood';
+      af.quiet = { id: site.key === 'NULL' ? 'probingOnly' : 'pagesNotUnderstood' };
       continue;
     }
     const plain = /^\w+$/.test(site.key);
@@ -105,20 +113,20 @@ export function functionFacts(
       (site.use === 'assigned' || site.use === 'condition' || site.use === 'ignored');
     if (!af.owesRelease) {
       af.quiet = !plain
-        ? `pages live in ${site.key}, which outlives the call`
+        ? { id: 'outlivesCall', data: { key: site.key } }
         : !locals.has(site.key) || info.params.includes(site.key)
-          ? `pages array ${site.key} belongs to the caller`
+          ? { id: 'callersArray', data: { key: site.key } }
           : site.use === 'returned'
-            ? 'the result is returned to the caller'
+            ? { id: 'resultReturned' }
             : !site.kind.trackLeaks
-              ? `${site.kind.name}() does not always take a reference`
-              : 'result not tracked';
+              ? { id: 'notAlwaysReference' }
+              : { id: 'resultNotTracked' };
     }
     cfg ??= buildCfg(info.body);
     const graph = cfg;
     const start = graph.nodeOf(site.call);
     if (!start) {
-      af.quiet = 'acquisition not placed in the control flow';
+      af.quiet = { id: 'notInControlFlow' };
       af.releases = releases.map((r, i) => (r.key === site.key ? i : -1)).filter((i) => i >= 0);
       continue;
     }
@@ -177,17 +185,16 @@ export function functionFacts(
       budget: PATH_BUDGET,
     });
     if (af.path.exhausted) {
-      af.quiet = 'too many paths to follow';
+      af.quiet = { id: 'tooManyPaths' };
       af.owesRelease = false;
       af.releases = releases.map((r, i) => (r.key === key ? i : -1)).filter((i) => i >= 0);
     } else {
       af.releases = [...af.path.releases.keys()].sort((a, b) => a - b);
       if (af.owesRelease && af.path.leaks.length === 0 && af.path.handoffs.length > 0 && af.releases.length === 0) {
-        af.quiet = `pages handed off: ${af.path.handoffs.join(', ')}`;
+        af.quiet = { id: 'handedOff', data: { handoffs: af.path.handoffs.join(', ') } };
       }
       if (af.owesRelease && af.path.uncertainLeaks.length > 0) {
-        const lines = af.path.uncertainLeaks.map((l) => l.at.startPosition.row + 1).join(', ');
-        af.quiet = `possible leak at line ${lines} not reported: it skips a release behind a condition that cannot be read`;
+        af.quiet = { id: 'uncertainLeak', leaks: af.path.uncertainLeaks.map((l) => rangeOf(l.at)) };
       }
     }
   }

@@ -4,12 +4,11 @@
  * code, a blank line. Used by the language server's "Insert review comment" and "Copy suggested
  * fix" actions and by the CLI's `--format reply`.
  */
+import { findingMessage } from '../messages/format-message.ts';
 import { applyEdits } from '../text-edits.ts';
-import type { TextEdit } from '../types.ts';
+import type { Finding, TextEdit } from '../types.ts';
 
-export interface CommentableFinding {
-  message: string;
-  range: { start: { line: number; column: number } };
+export interface CommentableFinding extends Finding {
   suggestion?: string[];
   /** On an encoded (quoted-printable/base64) line: no comment can be inserted there. */
   encoded?: boolean;
@@ -33,7 +32,7 @@ export function wrapText(text: string, width = 72): string[] {
 
 /** The comment lines (without the surrounding blank lines). */
 export function reviewComment(finding: CommentableFinding): string[] {
-  const lines = wrapText(finding.message);
+  const lines = wrapText(findingMessage(finding));
   if (finding.suggestion?.length) {
     lines.push('', ...finding.suggestion);
   }

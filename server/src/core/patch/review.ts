@@ -13,12 +13,14 @@ import type {
   AnalysisOptions,
   Finding,
   Fix,
+  Location,
   ModelChoice,
   Position,
   Range,
   RelatedLocation,
   TextEdit,
 } from '../types.ts';
+import { findingMessage, mapLocations } from '../messages/format-message.ts';
 import { cUnits, type CUnit } from './c-units.ts';
 import { suggestedLines } from './review-comment.ts';
 import type { FileDiff, Hunk } from './diff-parse.ts';
@@ -239,7 +241,7 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
   const loc = rowLocation(row, unit, fn);
   const patchIndex = here?.added?.patch ?? loc.line?.touchedBy?.patch ?? unit.hunk?.patch ?? 0;
   const pm = ctx.review.patches[patchIndex];
-  let message = relineMessage(f.message, unit);
+  let unshown: PatchFinding['unshown'];
   let range: Range;
   if (loc.src) {
     range = mapRangeOnLine(
@@ -253,27 +255,38 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
     const fd = ctx.state.headers.get(patchIndex) ?? [...ctx.state.headers.values()].pop();
     const anchor = loc.header ?? fd?.newHeader ?? fd?.header;
     range = wholeLine(mapper, anchor?.line ?? 0);
-    if (here) message += ` (${file}:${here.n}, not shown in the patch)`;
+    if (here) unshown = { file, line: here.n };
   }
   const related: RelatedLocation[] = f.related.map((r) => {
     const rr = r.range.start.line;
     const rl = rowLocation(rr, unit, enclosing(rr));
-    const relMessage = relineMessage(r.message, unit);
     if (rl.src) {
       const endCol = r.range.end.line === rr ? r.range.end.column : undefined;
-      return { ...r, message: relMessage, range: mapRangeOnLine(mapper, rl.src, r.range.start.column, endCol) };
+      return { ...r, range: mapRangeOnLine(mapper, rl.src, r.range.start.column, endCol) };
     }
-    const n = unit.rows[rr]?.n;
     return {
       ...r,
       range: rl.header ? wholeLine(mapper, rl.header.line) : range,
-      message: `${relMessage} (${file}${n ? `:${n}` : ''}, not shown in the patch)`,
+      unshown: { file, line: unit.rows[rr]?.n ?? 0 },
     };
   });
+  // The places the message names: the input line that shows each, else its post-image line
+  // (file:N), else (a line the unit wrapper added) left out of the text.
+  const locate = (l: Location): Location | undefined => {
+    const lr = l.range.start.line;
+    const ll = rowLocation(lr, unit, enclosing(lr));
+    if (ll.src) {
+      const endCol = l.range.end.line === lr ? l.range.end.column : undefined;
+      return { range: mapRangeOnLine(mapper, ll.src, l.range.start.column, endCol) };
+    }
+    const n = unit.rows[lr]?.n;
+    return n ? { file, range: { start: { line: n - 1, column: 0 }, end: { line: n - 1, column: 0 } } } : undefined;
+  };
   return {
     ...f,
-    message,
     range,
+    locations: mapLocations(f.locations, locate),
+    ...(unshown ? { unshown } : {}),
     related,
     fixes: ctx.fixable ? f.fixes.flatMap((fx) => mapFix(fx, unit, mapper)) : [],
     file,
@@ -349,21 +362,10 @@ export async function reviewPatchInput(
   return { findings: dedupe(findings), problems, notes, models };
 }
 
-/**
- * The matcher names lines as `(line N)` of the text it analysed; in a unit that is a row of the
- * rebuilt post-image, so say the post-image line instead (or nothing for a wrapper line).
- */
-function relineMessage(message: string, unit: CUnit): string {
-  return message.replace(/ ?\(line (\d+)\)/g, (_all, n: string) => {
-    const l = unit.rows[Number(n) - 1];
-    return l ? ` (line ${l.n})` : '';
-  });
-}
-
 function dedupe(findings: PatchFinding[]): PatchFinding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const k = `${f.rule}:${f.range.start.line}:${f.range.start.column}:${f.message}`;
+    const k = `${f.rule}:${f.range.start.line}:${f.range.start.column}:${findingMessage(f)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

@@ -1,17 +1,18 @@
 import { batchReleaseFor, counterpartKey } from '../api-table.ts';
 import { collectLoops } from '../matcher/loops.ts';
 import { rangeOf, squash } from '../matcher/syntax.ts';
+import { str } from '../messages/message-fn.ts';
 import type { Finding } from '../types.ts';
-import { parseReleaseLoop } from './release-loops.ts';
+import { parseReleaseLoop } from '../rule-support/release-loops.ts';
 import {
   acquisitionLabel,
   acquisitionRelated,
+  calleeRange,
   finding,
   firstLineRange,
-  line,
   type RuleContext,
-} from './rule-context.ts';
-import type { RuleMeta } from './rule-meta.ts';
+} from '../rule-support/rule-context.ts';
+import type { RuleMeta } from '../rule-support/rule-meta.ts';
 
 export const batchRelease: RuleMeta = {
   id: 'batch-release',
@@ -20,6 +21,11 @@ export const batchRelease: RuleMeta = {
     'A loop releases pages[i] one by one (optionally dirtying each with set_page_dirty_lock()): one batch call does the same, and the _dirty_lock variant folds the dirtying in.',
   defaultSeverity: 'hint',
   fixable: true,
+  messages: {
+    // Data: element (pages[i]), dirty, call, acquisition; locations: acquisition.
+    oneCall: ({ data, at }) =>
+      `this loop releases ${str(data, 'element')} one page at a time${data.dirty ? ', dirtying each' : ''}: one call does it — ${str(data, 'call')} (pages from ${str(data, 'acquisition')}${at('acquisition') ? `, ${at('acquisition')}` : ''})`,
+  },
   check,
 };
 
@@ -38,13 +44,22 @@ function check(ctx: RuleContext): Finding[] {
     if (!name) continue;
     const count = typeof rl.count === 'string' ? rl.count : rl.count.text;
     const call = `${name}(${rl.array.text}, ${count}${rl.dirty !== undefined ? `, ${rl.dirty}` : ''});`;
-    const message = `this loop releases ${rl.array.text}[${rl.index}] one page at a time${rl.dirty ? ', dirtying each' : ''}: one call does it — ${call} (pages from ${acquisitionLabel(af.site)}, line ${line(af.site.call)})`;
+    const text = {
+      messageId: 'oneCall',
+      data: {
+        element: `${rl.array.text}[${rl.index}]`,
+        dirty: !!rl.dirty,
+        call,
+        acquisition: acquisitionLabel(af.site),
+      },
+      locations: { acquisition: { range: calleeRange(af.site.call) } },
+    };
     out.push(
       finding(
         'batch-release',
         ctx,
         firstLineRange(loop),
-        message,
+        text,
         [acquisitionRelated(af.site)],
         [{ title: `Replace the loop with ${name}()`, edits: [{ range: rangeOf(loop), newText: call }] }],
       ),

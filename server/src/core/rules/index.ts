@@ -4,12 +4,12 @@ import { batchRelease } from './batch-release.ts';
 import { missingRelease } from './missing-release.ts';
 import { mismatchedRelease } from './mismatched-release.ts';
 import { releaseCount } from './release-count.ts';
-import type { RuleMeta } from './rule-meta.ts';
+import type { RuleMeta } from '../rule-support/rule-meta.ts';
 import { uncheckedResult } from './unchecked-result.ts';
 import { wrongRelease } from './wrong-release.ts';
 
-export type { RuleMeta } from './rule-meta.ts';
-export type { RuleContext } from './rule-context.ts';
+export type { RuleMeta } from '../rule-support/rule-meta.ts';
+export type { RuleContext } from '../rule-support/rule-context.ts';
 
 export const RULES: readonly RuleMeta[] = [
   wrongRelease,

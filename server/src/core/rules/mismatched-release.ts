@@ -1,7 +1,8 @@
+import { str } from '../messages/message-fn.ts';
 import type { Finding } from '../types.ts';
-import { findMismatches, mismatchFinding, replacementName } from './family-mismatch.ts';
-import { acquisitionLabel, type RuleContext } from './rule-context.ts';
-import type { RuleMeta } from './rule-meta.ts';
+import { findMismatches, mismatchFinding, mismatchMessage } from '../rule-support/family-mismatch.ts';
+import type { RuleContext } from '../rule-support/rule-context.ts';
+import type { RuleMeta } from '../rule-support/rule-meta.ts';
 
 export const mismatchedRelease: RuleMeta = {
   id: 'mismatched-release',
@@ -10,15 +11,19 @@ export const mismatchedRelease: RuleMeta = {
     'A page from get_user_pages* (FOLL_GET, upstream model) or iov_iter_get_pages* is released with unpin_user_page*() or put_user_page*(). The refcount drops by GUP_PIN_COUNTING_BIAS instead of 1: underflow and use-after-free.',
   defaultSeverity: 'error',
   fixable: true,
+  messages: {
+    refReleasedAsPin: mismatchMessage(({ data }, where) => {
+      const advice = data.right
+        ? `use ${str(data, 'right')}()`
+        : 'call set_page_dirty_lock() where needed, then put_page() on each page';
+      return `pages from ${str(data, 'acquisition')}${where} hold ordinary references, but ${str(data, 'release')}() drops a pin (GUP_PIN_COUNTING_BIAS = 1024 references): refcount underflow; ${advice}`;
+    }),
+  },
   check,
 };
 
 function check(ctx: RuleContext): Finding[] {
   return findMismatches(ctx, { expected: 'ref', got: 'pin' }).map((m) =>
-    mismatchFinding('mismatched-release', m, ctx, (where) => {
-      const right = replacementName(m, ctx);
-      const advice = right ? `use ${right}()` : 'call set_page_dirty_lock() where needed, then put_page() on each page';
-      return `pages from ${acquisitionLabel(m.acquisition)} (${where}) hold ordinary references, but ${m.release.kind.spec.name}() drops a pin (GUP_PIN_COUNTING_BIAS = 1024 references): refcount underflow; ${advice}`;
-    }),
+    mismatchFinding('mismatched-release', m, ctx, 'refReleasedAsPin'),
   );
 }

@@ -1,14 +1,21 @@
 import { rangeOf } from '../matcher/syntax.ts';
-import type { Finding } from '../types.ts';
+import { paren, str, type MessageFn } from '../messages/message-fn.ts';
+import type { Finding, Locations, RelatedLocation } from '../types.ts';
 import {
   acquisitionLabel,
   acquisitionRelated,
+  calleeRange,
   finding,
   firstLineRange,
-  line,
   type RuleContext,
-} from './rule-context.ts';
-import type { RuleMeta } from './rule-meta.ts';
+} from '../rule-support/rule-context.ts';
+import type { RuleMeta } from '../rule-support/rule-meta.ts';
+
+/** Data: verb (pinned/taken), acquisition, fn; locations: acquisition, exit. */
+const leak =
+  (how: MessageFn): MessageFn =>
+  (args) =>
+    `pages ${str(args.data, 'verb')} by ${str(args.data, 'acquisition')}${paren(args.at('acquisition'))} are neither released nor handed off on this path: ${how(args)} with them still held`;
 
 export const missingRelease: RuleMeta = {
   id: 'missing-release',
@@ -17,6 +24,15 @@ export const missingRelease: RuleMeta = {
     'On some path from a successful acquisition to a return, the pages are neither released nor handed off (stored, returned, added to a bio/sg table/skb, or passed to a helper).',
   defaultSeverity: 'warning',
   fixable: false,
+  messages: {
+    gotoToReturn: leak(({ at }) => {
+      const exit = at('exit');
+      return `this goto leads to ${exit ? `the return at ${exit}` : 'a return'}`;
+    }),
+    gotoToEnd: leak(({ data }) => `this goto leads to the end of ${str(data, 'fn')}()`),
+    returnLeaves: leak(() => 'this return leaves'),
+    fallsOffEnd: leak(({ data }) => `${str(data, 'fn')}() falls off its end here`),
+  },
   check,
 };
 
@@ -28,17 +44,16 @@ function check(ctx: RuleContext): Finding[] {
     for (const leak of af.path.leaks) {
       const isGoto = leak.at.type === 'goto_statement';
       const isEnd = leak.exit.type === '}';
-      const leaves = isEnd ? `the end of ${ctx.facts.info.name}()` : `the return at line ${line(leak.exit)}`;
-      const how = isGoto
-        ? `this goto leads to ${leaves}`
-        : isEnd
-          ? `${ctx.facts.info.name}() falls off its end here`
-          : 'this return leaves';
-      const message = `pages ${verb} by ${acquisitionLabel(af.site)} (line ${line(af.site.call)}) are neither released nor handed off on this path: ${how} with them still held`;
-      const related = [acquisitionRelated(af.site)];
-      if (isGoto) related.push({ range: firstLineRange(leak.exit), message: 'the path leaves the function here' });
+      const messageId = isGoto ? (isEnd ? 'gotoToEnd' : 'gotoToReturn') : isEnd ? 'fallsOffEnd' : 'returnLeaves';
+      const locations: Locations = {
+        acquisition: { range: calleeRange(af.site.call) },
+        exit: { range: rangeOf(leak.exit) },
+      };
+      const data = { verb, acquisition: acquisitionLabel(af.site), fn: ctx.facts.info.name };
+      const related: RelatedLocation[] = [acquisitionRelated(af.site)];
+      if (isGoto) related.push({ range: firstLineRange(leak.exit), messageId: 'pathLeaves', data: {} });
       const range = isEnd ? rangeOf(leak.exit) : firstLineRange(leak.at);
-      out.push(finding('missing-release', ctx, range, message, related));
+      out.push(finding('missing-release', ctx, range, { messageId, data, locations }, related));
     }
   }
   return out;

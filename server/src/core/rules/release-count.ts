@@ -1,8 +1,15 @@
 import { rangeOf, squash, unwrap } from '../matcher/syntax.ts';
-import type { Finding } from '../types.ts';
-import { acquisitionLabel, acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
-import type { RuleMeta } from './rule-meta.ts';
-import { releaseLoopBound } from './release-loops.ts';
+import { paren, str } from '../messages/message-fn.ts';
+import type { Finding, MessageData } from '../types.ts';
+import {
+  acquisitionLabel,
+  acquisitionRelated,
+  calleeRange,
+  finding,
+  type RuleContext,
+} from '../rule-support/rule-context.ts';
+import type { RuleMeta } from '../rule-support/rule-meta.ts';
+import { releaseLoopBound } from '../rule-support/release-loops.ts';
 
 export const releaseCount: RuleMeta = {
   id: 'release-count',
@@ -11,6 +18,11 @@ export const releaseCount: RuleMeta = {
     'The batch release (or release loop) uses the number of pages asked for, but the acquisition may return fewer (a partial pin): release the number it returned.',
   defaultSeverity: 'warning',
   fixable: true,
+  messages: {
+    // Data: release (a batch call's name; absent for a loop), requested, acquisition, result.
+    requestedCount: ({ data, at }) =>
+      `${data.release ? `${str(data, 'release')}() releases` : 'this loop releases'} ${str(data, 'requested')} pages, but ${str(data, 'acquisition')}${paren(at('acquisition'))} may have taken fewer (a partial pin): release the number it returned${data.result ? ` (${str(data, 'result')})` : ''}`,
+  },
   check,
 };
 
@@ -40,15 +52,21 @@ function check(ctx: RuleContext): Finding[] {
               },
             ]
           : [];
-      const what = rel.kind.batch ? `${rel.kind.name}() releases` : 'this loop releases';
-      const message = `${what} ${requested} pages, but ${acquisitionLabel(site)} (line ${line(site.call)}) may have taken fewer (a partial pin): release the number it returned${result ? ` (${result})` : ''}`;
+      const data: MessageData = { requested, acquisition: acquisitionLabel(site) };
+      if (rel.kind.batch) data.release = rel.kind.name;
+      if (result) data.result = result;
+      const text = {
+        messageId: 'requestedCount',
+        data,
+        locations: { acquisition: { range: calleeRange(site.call) } },
+      };
       out.push(
         finding(
           'release-count',
           ctx,
           rangeOf(countNode),
-          message,
-          [acquisitionRelated(site), { range: calleeRange(rel.call), message: 'the release' }],
+          text,
+          [acquisitionRelated(site), { range: calleeRange(rel.call), messageId: 'theRelease', data: {} }],
           fix,
         ),
       );

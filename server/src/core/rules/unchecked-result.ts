@@ -1,7 +1,14 @@
 import { declaratorName, rangeOf, squash, unwrap } from '../matcher/syntax.ts';
+import { paren, str } from '../messages/message-fn.ts';
 import type { Finding } from '../types.ts';
-import { acquisitionLabel, acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
-import type { RuleMeta } from './rule-meta.ts';
+import {
+  acquisitionLabel,
+  acquisitionRelated,
+  calleeRange,
+  finding,
+  type RuleContext,
+} from '../rule-support/rule-context.ts';
+import type { RuleMeta } from '../rule-support/rule-meta.ts';
 
 export const uncheckedResult: RuleMeta = {
   id: 'unchecked-result',
@@ -10,6 +17,14 @@ export const uncheckedResult: RuleMeta = {
     'The return value of the acquisition is ignored, or used as a page count before it is checked for a negative error code.',
   defaultSeverity: 'warning',
   fixable: false,
+  messages: {
+    // Data: acquisition, returnsBool.
+    ignored: ({ data }) =>
+      `the result of ${str(data, 'acquisition')} is ignored: ${data.returnsBool ? 'it returns false when no page was taken' : 'it may take fewer pages than asked, or fail with -errno'}`,
+    // Data: result, acquisition; locations: acquisition.
+    usedUnchecked: ({ data, at }) =>
+      `${str(data, 'result')} is used as a page count before it is checked: ${str(data, 'acquisition')}${paren(at('acquisition'))} returns -errno on failure`,
+  },
   check,
 };
 
@@ -23,18 +38,11 @@ function check(ctx: RuleContext): Finding[] {
     const probing = site.key === 'NULL';
     const nullTells = site.single && !!site.key && declaredNull(ctx, site.key);
     if (site.use === 'ignored' && !probing && !nullTells && (r === 'count' || r === 'bool' || r === 'bytes')) {
-      const what =
-        r === 'bool'
-          ? 'it returns false when no page was taken'
-          : 'it may take fewer pages than asked, or fail with -errno';
+      const data = { acquisition: acquisitionLabel(site), returnsBool: r === 'bool' };
       out.push(
-        finding(
-          'unchecked-result',
-          ctx,
-          calleeRange(site.call),
-          `the result of ${acquisitionLabel(site)} is ignored: ${what}`,
-          [acquisitionRelated(site)],
-        ),
+        finding('unchecked-result', ctx, calleeRange(site.call), { messageId: 'ignored', data, locations: {} }, [
+          acquisitionRelated(site),
+        ]),
       );
       continue;
     }
@@ -49,7 +57,11 @@ function check(ctx: RuleContext): Finding[] {
           'unchecked-result',
           ctx,
           rangeOf(rel.countNode),
-          `${site.resultVar} is used as a page count before it is checked: ${acquisitionLabel(site)} (line ${line(site.call)}) returns -errno on failure`,
+          {
+            messageId: 'usedUnchecked',
+            data: { result: site.resultVar, acquisition: acquisitionLabel(site) },
+            locations: { acquisition: { range: calleeRange(site.call) } },
+          },
           [acquisitionRelated(site)],
         ),
       );

@@ -1,7 +1,11 @@
+import { str } from '../messages/message-fn.ts';
 import type { Finding } from '../types.ts';
-import { findMismatches, mismatchFinding, replacementName } from './family-mismatch.ts';
-import { acquisitionLabel, type RuleContext } from './rule-context.ts';
-import type { RuleMeta } from './rule-meta.ts';
+import { findMismatches, mismatchFinding, mismatchMessage } from '../rule-support/family-mismatch.ts';
+import type { RuleContext } from '../rule-support/rule-context.ts';
+import type { RuleMeta } from '../rule-support/rule-meta.ts';
+
+const released = (data: Record<string, string | number | boolean>, where: string, fallback: string) =>
+  `pages pinned by ${str(data, 'acquisition')}${where} are released with ${str(data, 'release')}(): use ${data.right ? str(data, 'right') : fallback}()`;
 
 export const wrongRelease: RuleMeta = {
   id: 'wrong-release',
@@ -10,19 +14,20 @@ export const wrongRelease: RuleMeta = {
     'A page from a pinning acquisition (get_user_pages* in the 2019 put_user_page model, pin_user_pages* upstream) is released with put_page(), release_pages() or folio_put(). The pin is never dropped: the page stays "maybe DMA-pinned".',
   defaultSeverity: 'warning',
   fixable: true,
+  messages: {
+    needsPutUserPage: mismatchMessage(
+      ({ data }, where) =>
+        `${released(data, where, 'put_user_page*')} — pages from get_user_pages*() must be released with put_user_page*()`,
+    ),
+    leavesPinRaised: mismatchMessage(
+      ({ data }, where) =>
+        `${released(data, where, 'unpin_user_page*')} — ${str(data, 'release')}() leaves the pin count raised and the page stays "maybe DMA-pinned"`,
+    ),
+  },
   check,
 };
 
 function check(ctx: RuleContext): Finding[] {
-  return findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) =>
-    mismatchFinding('wrong-release', m, ctx, (where) => {
-      const used = m.release.kind.spec.name;
-      const right = replacementName(m, ctx) ?? (ctx.model === 'put_user_page' ? 'put_user_page*' : 'unpin_user_page*');
-      const why =
-        ctx.model === 'put_user_page'
-          ? 'pages from get_user_pages*() must be released with put_user_page*()'
-          : `${used}() leaves the pin count raised and the page stays "maybe DMA-pinned"`;
-      return `pages pinned by ${acquisitionLabel(m.acquisition)} (${where}) are released with ${used}(): use ${right}() — ${why}`;
-    }),
-  );
+  const id = ctx.model === 'put_user_page' ? 'needsPutUserPage' : 'leavesPinRaised';
+  return findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) => mismatchFinding('wrong-release', m, ctx, id));
 }

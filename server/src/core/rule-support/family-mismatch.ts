@@ -5,8 +5,9 @@
 import { counterpartKey, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
 import { calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
-import type { Finding, Fix, RuleId } from '../types.ts';
-import { acquisitionRelated, calleeRange, finding, line, type RuleContext } from './rule-context.ts';
+import { paren, str, type MessageArgs, type MessageFn } from '../messages/message-fn.ts';
+import type { Finding, Fix, Locations, MessageData, RuleId } from '../types.ts';
+import { acquisitionLabel, acquisitionRelated, calleeRange, finding, type RuleContext } from './rule-context.ts';
 
 export interface Mismatch {
   release: ReleaseSite;
@@ -93,29 +94,43 @@ export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
 }
 
 /**
- * The finding for a mismatch: `headline` says what is wrong with this release; the helper,
- * struct-field and mixed-source parts of the message and the related locations are the same for
- * both rules.
+ * A mismatch message: `headline(args, where)` says what is wrong with this release; the helper and
+ * mixed-source parts around it and `where` (" (line N in setup())") are the same for both rules.
+ * Data: acquisition, release (the releasing call), right (the replacement, if any), helper,
+ * elsewhere, mixedKey; locations: acquisition, helperRelease.
  */
-export function mismatchFinding(
-  rule: RuleId,
-  m: Mismatch,
-  ctx: RuleContext,
-  headline: (where: string) => string,
-): Finding {
-  const where = `line ${line(m.acquisition.call)}${m.elsewhere ? ` in ${m.elsewhere}()` : ''}`;
-  const via = m.release.kind.inner
-    ? `${m.release.kind.name}() releases them with ${m.release.kind.spec.name}() (line ${line(m.release.kind.inner)}); `
-    : '';
-  const mixed = mixedSource(m, ctx)
-    ? ` (${m.acquisition.key} also holds pages from elsewhere on other paths: release those separately)`
-    : '';
+export function mismatchMessage(headline: (args: MessageArgs, where: string) => string): MessageFn {
+  return (args) => {
+    const { data, at } = args;
+    const elsewhere = data.elsewhere ? ` in ${str(data, 'elsewhere')}()` : '';
+    const where = paren(at('acquisition'), elsewhere);
+    const via = data.helper
+      ? `${str(data, 'helper')}() releases them with ${str(data, 'release')}()${paren(at('helperRelease'))}; `
+      : '';
+    const mixed = data.mixedKey
+      ? ` (${str(data, 'mixedKey')} also holds pages from elsewhere on other paths: release those separately)`
+      : '';
+    return via + headline(args, where) + mixed;
+  };
+}
+
+/** The finding for a mismatch, with the message `messageId` of `rule` (see mismatchMessage). */
+export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, messageId: string): Finding {
+  const data: MessageData = { acquisition: acquisitionLabel(m.acquisition), release: m.release.kind.spec.name };
+  const right = replacementName(m, ctx);
+  if (right) data.right = right;
+  if (m.elsewhere) data.elsewhere = m.elsewhere;
+  if (mixedSource(m, ctx) && m.acquisition.key) data.mixedKey = m.acquisition.key;
+  const locations: Locations = { acquisition: { range: calleeRange(m.acquisition.call) } };
   const related = [acquisitionRelated(m.acquisition)];
   if (m.release.kind.inner) {
+    data.helper = m.release.kind.name;
+    locations.helperRelease = { range: calleeRange(m.release.kind.inner) };
     related.push({
       range: calleeRange(m.release.kind.inner),
-      message: `the helper releases here with ${m.release.kind.spec.name}()`,
+      messageId: 'helperReleases',
+      data: { release: m.release.kind.spec.name },
     });
   }
-  return finding(rule, ctx, calleeRange(m.release.call), via + headline(where) + mixed, related, renameFix(m, ctx));
+  return finding(rule, ctx, calleeRange(m.release.call), { messageId, data, locations }, related, renameFix(m, ctx));
 }

@@ -3,7 +3,7 @@ import type { Node } from '../parser.ts';
 import type { FunctionFacts } from '../matcher/function-facts.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
 import { calleeNode, rangeOf } from '../matcher/syntax.ts';
-import type { ApiModel, Finding, Range, RelatedLocation, RuleId } from '../types.ts';
+import type { ApiModel, Finding, Locations, MessageData, Range, RelatedLocation, RuleId } from '../types.ts';
 import type { ReleaseClass } from '../api-table.ts';
 
 export interface RuleContext {
@@ -12,10 +12,6 @@ export interface RuleContext {
 }
 
 export type RuleCheck = (ctx: RuleContext) => Finding[];
-
-export function line(node: Node): number {
-  return node.startPosition.row + 1;
-}
 
 /** `pin_user_pages_fast()`, or `foo_pin() (pin_user_pages_fast())` for wrappers. */
 export function acquisitionLabel(site: AcquisitionSite): string {
@@ -35,22 +31,29 @@ export function firstLineRange(node: Node): Range {
 }
 
 export function acquisitionRelated(site: AcquisitionSite): RelatedLocation {
-  return { range: calleeRange(site.call), message: `pages taken here by ${acquisitionLabel(site)}` };
+  return { range: calleeRange(site.call), messageId: 'taken', data: { acquisition: acquisitionLabel(site) } };
 }
 
-export function releaseRelated(rel: ReleaseSite, message?: string): RelatedLocation {
-  return { range: calleeRange(rel.call), message: message ?? `released here by ${rel.kind.name}()` };
+export function releaseRelated(rel: ReleaseSite): RelatedLocation {
+  return { range: calleeRange(rel.call), messageId: 'released', data: { release: rel.kind.name } };
+}
+
+/** What a finding says, by message id and data, and the places its message names. */
+export interface FindingText {
+  messageId: string;
+  data: MessageData;
+  locations: Locations;
 }
 
 export function finding(
   rule: RuleId,
   ctx: RuleContext,
   range: Range,
-  message: string,
+  text: FindingText,
   related: RelatedLocation[],
   fixes: Finding['fixes'] = [],
 ): Finding {
-  return { rule, severity: 'warning', message, range, related, fixes, functionName: ctx.facts.info.name };
+  return { rule, severity: 'warning', ...text, range, related, fixes, functionName: ctx.facts.info.name };
 }
 
 /** What kind of reference a release class drops, for messages. */

@@ -1,21 +1,23 @@
 /**
- * Analyses one translation unit: finds the functions that take or release user pages, computes
- * same-file summaries (helpers, wrappers, struct fields filled by an acquisition), builds each
- * function's facts and runs every rule on them. Results are cached per function.
+ * The unit driver: analyses one translation unit. Finds the functions that take or release user
+ * pages, computes same-file summaries (helpers, wrappers, struct fields filled by an acquisition)
+ * with the matcher, builds each function's facts and runs every rule beside it. Results are
+ * cached per function. analyze.ts is its only caller; the matcher never sees the rules.
  */
-import { ACQUISITIONS, RELEASES, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
-import type { Node } from '../parser.ts';
-import { RULES } from '../rules/index.ts';
-import type { ApiModel, Finding, Position, Range } from '../types.ts';
-import { collectSites, functionFacts, type FunctionFacts, type FunctionSites } from './function-facts.ts';
-import type { AcquisitionSite } from './sites.ts';
-import { computeSummaries, functionInfo, type FunctionInfo } from './summaries.ts';
-import { fieldOfKey, functionDefinitions, rangeOf } from './syntax.ts';
+import { ACQUISITIONS, RELEASES, expectedReleaseClass, type ReleaseClass } from './api-table.ts';
+import type { Node } from './parser.ts';
+import { RULES } from './rules/index.ts';
+import { mapLocations } from './messages/format-message.ts';
+import type { ApiModel, Finding, Location, Note, Position, Range, SkippedFunction } from './types.ts';
+import { collectSites, functionFacts, type FunctionFacts, type FunctionSites } from './matcher/function-facts.ts';
+import type { AcquisitionSite } from './matcher/sites.ts';
+import { computeSummaries, functionInfo, type FunctionInfo } from './matcher/summaries.ts';
+import { calleeNode, fieldOfKey, functionDefinitions, rangeOf } from './matcher/syntax.ts';
 
 export interface UnitResult {
   findings: Finding[];
-  notes: Array<{ range: Range; message: string }>;
-  problems?: string[];
+  notes: Note[];
+  skipped?: SkippedFunction[];
 }
 
 /** A cached function result, with the row it was computed at. */
@@ -108,8 +110,8 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
       )
       .join(',')}`;
   const findings: Finding[] = [];
-  const notes: UnitResult['notes'] = [];
-  const problems: string[] = [];
+  const notes: Note[] = [];
+  const skipped: SkippedFunction[] = [];
   for (const { info, sites } of units) {
     const fn = info.node;
     const row = fn.startPosition.row;
@@ -124,18 +126,24 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
         facts.fieldReleases = fieldReleasesOf(sites, fields, rightSomewhere, info.name);
         for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
         for (const af of facts.acquisitions) {
-          if (af.quiet)
-            result.notes.push({
-              range: rangeOf(af.site.call),
-              message: `${af.site.kind.name}(): no missing-release reported: ${af.quiet}`,
-            });
+          if (!af.quiet) continue;
+          const callee = calleeNode(af.site.call) ?? af.site.call;
+          result.notes.push({
+            range: rangeOf(af.site.call),
+            messageId: af.quiet.id,
+            data: { acquisition: af.site.kind.name, ...af.quiet.data },
+            locations: {
+              acquisition: { range: rangeOf(callee) },
+              ...(af.quiet.leaks ? { leaks: af.quiet.leaks.map((range) => ({ range })) } : {}),
+            },
+          });
         }
       } catch (e) {
         // A pathological function (thousands of nested blocks) is skipped; the others still count.
         if (!(e instanceof RangeError)) throw e;
         result.findings = [];
         result.notes = [];
-        result.problems = [`${info.name}() at line ${row + 1} not analysed: nesting too deep`];
+        result.skipped = [{ functionName: info.name, range: rangeOf(fn), reason: 'nesting too deep' }];
       }
       cached = { ...result, row };
       cache?.set(key, cached);
@@ -143,33 +151,34 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     const shifted = shiftResult(cached, row);
     findings.push(...shifted.findings);
     notes.push(...shifted.notes);
-    if (cached.problems)
-      problems.push(...cached.problems.map((p) => p.replace(/ at line \d+ /, ` at line ${row + 1} `)));
+    if (shifted.skipped) skipped.push(...shifted.skipped);
   }
   cache?.sweep();
-  return { findings, notes, ...(problems.length ? { problems } : {}) };
+  return { findings, notes, ...(skipped.length ? { skipped } : {}) };
 }
 
 /**
  * Moves a cached function's results to where the function now starts. Everything they point at
  * (its own lines, a helper's release, a field's acquisition) kept its place relative to the
- * function, or the cache key would differ: so every position and every "line N" moves alike.
+ * function, or the cache key would differ: so every range and location moves alike. Messages are
+ * made from the locations at the edge, so no text changes here.
  */
 function shiftResult(r: CachedUnit, row: number): UnitResult {
   const delta = row - r.row;
   if (delta === 0) return r;
   const pos = (p: Position): Position => ({ line: p.line + delta, column: p.column });
   const range = (x: Range): Range => ({ start: pos(x.start), end: pos(x.end) });
-  const text = (m: string) => m.replace(/\bline (\d+)/g, (_all, n: string) => `line ${Number(n) + delta}`);
+  const loc = (l: Location): Location => ({ ...l, range: range(l.range) });
   return {
     findings: r.findings.map((f) => ({
       ...f,
-      message: text(f.message),
       range: range(f.range),
-      related: f.related.map((rel) => ({ ...rel, message: text(rel.message), range: range(rel.range) })),
+      locations: mapLocations(f.locations, loc),
+      related: f.related.map((rel) => ({ ...rel, range: range(rel.range) })),
       fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: range(e.range) })) })),
     })),
-    notes: r.notes.map((n) => ({ ...n, message: text(n.message), range: range(n.range) })),
+    notes: r.notes.map((n) => ({ ...n, range: range(n.range), locations: mapLocations(n.locations, loc) })),
+    ...(r.skipped ? { skipped: r.skipped.map((s) => ({ ...s, range: range(s.range) })) } : {}),
   };
 }
 
