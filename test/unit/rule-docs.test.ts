@@ -15,14 +15,17 @@ test('every rule has a README anchor and a section', () => {
   }
 });
 
-test('one file per rule, named by its id, all registered', () => {
+test('one file per rule, named by its id, all registered (helpers live in rule-support/)', () => {
   const dir = join(root, 'server', 'src', 'core', 'rules');
-  const ids = new Set(RULES.map((r) => r.id));
+  // Every file but the registry is a rule: an unregistered rule file, or a helper left here, fails.
   const ruleFiles = readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.replace(/\.ts$/, ''))
-    .filter((f) => ids.has(f as never));
-  assert.deepEqual(ruleFiles.sort(), [...ids].sort());
+    .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+    .map((f) => f.replace(/\.ts$/, ''));
+  assert.deepEqual(ruleFiles.sort(), RULES.map((r) => r.id).sort());
+  for (const rule of RULES) {
+    const source = readFileSync(join(dir, `${rule.id}.ts`), 'utf8');
+    assert.match(source, new RegExp(`id: '${rule.id}'`), `${rule.id}.ts declares another rule`);
+  }
 });
 
 test('every rule is exercised by an example and by a test fixture', () => {

@@ -4,15 +4,15 @@
  * with the matcher, builds each function's facts and runs every rule beside it. Results are
  * cached per function. analyze.ts is its only caller; the matcher never sees the rules.
  */
-import { ACQUISITIONS, RELEASES, expectedReleaseClass, type ReleaseClass } from './api-table.ts';
+import { ACQUISITIONS, RELEASES } from './api-table.ts';
 import type { Node } from './parser.ts';
 import { RULES } from './rules/index.ts';
 import { mapLocations } from './messages/format-message.ts';
 import type { ApiModel, Finding, Location, Note, Position, Range, SkippedFunction } from './types.ts';
-import { collectSites, functionFacts, type FunctionFacts, type FunctionSites } from './matcher/function-facts.ts';
-import type { AcquisitionSite } from './matcher/sites.ts';
+import { fieldAcquisitions, fieldReleasesOf, fieldsReleasedRight } from './matcher/fields.ts';
+import { collectSites, functionFacts, type FunctionSites } from './matcher/function-facts.ts';
 import { computeSummaries, functionInfo, type FunctionInfo } from './matcher/summaries.ts';
-import { calleeNode, fieldOfKey, functionDefinitions, rangeOf } from './matcher/syntax.ts';
+import { calleeNode, functionDefinitions, rangeOf } from './matcher/syntax.ts';
 
 export interface UnitResult {
   findings: Finding[];
@@ -65,13 +65,6 @@ export class FunctionCache {
 const TABLE_NAMES = [...ACQUISITIONS.map((a) => a.name), ...RELEASES.map((r) => r.name)];
 const TABLE_RE = new RegExp(`\\b(?:${TABLE_NAMES.join('|')})\\b`);
 
-interface FieldInfo {
-  acquisition: AcquisitionSite;
-  functionName: string;
-  expected?: ReleaseClass;
-  conflict: boolean;
-}
-
 export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel, cache?: FunctionCache): UnitResult {
   if (!TABLE_RE.test(text)) return { findings: [], notes: [] };
   const all = functionDefinitions(root);
@@ -123,7 +116,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
       const result: UnitResult = { findings: [], notes: [] };
       try {
         const facts = functionFacts(info, summaries, model, sites);
-        facts.fieldReleases = fieldReleasesOf(sites, fields, rightSomewhere, info.name);
+        facts.fieldReleases = fieldReleasesOf({ info, sites }, fields, rightSomewhere);
         for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
         for (const af of facts.acquisitions) {
           if (!af.quiet) continue;
@@ -180,89 +173,4 @@ function shiftResult(r: CachedUnit, row: number): UnitResult {
     notes: r.notes.map((n) => ({ ...n, range: range(n.range), locations: mapLocations(n.locations, loc) })),
     ...(r.skipped ? { skipped: r.skipped.map((s) => ({ ...s, range: range(s.range) })) } : {}),
   };
-}
-
-/** Struct fields that hold pages from an acquisition, with whether anything else fills them. */
-function fieldAcquisitions(units: Unit[], text: string, model: ApiModel): Map<string, FieldInfo> {
-  const fields = new Map<string, FieldInfo>();
-  const acqVars = new Set<string>();
-  for (const { info, sites } of units) {
-    for (const site of sites.acquisitions) {
-      const key = site.key;
-      if (!key || key === 'NULL') continue;
-      if (/^\w+$/.test(key)) acqVars.add(key);
-      let field = fieldOfKey(key);
-      if (!field && /^\w+$/.test(key)) field = storedField(info, key);
-      if (!field) continue;
-      const expected = expectedReleaseClass(site.kind.family, model);
-      const prev = fields.get(field);
-      if (prev) {
-        if (prev.expected !== expected) prev.conflict = true;
-        continue;
-      }
-      fields.set(field, { acquisition: site, functionName: info.name, expected, conflict: false });
-    }
-  }
-  // Anything else assigned into the field (another source of pages) makes it ambiguous.
-  for (const [field, info] of fields) {
-    const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\]\\s*)?=(?!=)\\s*([^;]{0,200});`, 'g');
-    for (const m of text.matchAll(re)) {
-      // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
-      const rhs = m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
-      if (
-        /^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(
-          rhs,
-        )
-      )
-        continue;
-      if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
-      info.conflict = true;
-      break;
-    }
-  }
-  return fields;
-}
-
-/** `obj->pages = pages` in the acquiring function: the field the pages end up in. */
-function storedField(info: FunctionInfo, key: string): string | undefined {
-  for (const a of info.body.descendantsOfType('assignment_expression')) {
-    const left = a?.childForFieldName('left');
-    const right = a?.childForFieldName('right');
-    if (!left || !right || left.type !== 'field_expression') continue;
-    if (right.text.trim() === key) return left.childForFieldName('field')?.text;
-  }
-  return undefined;
-}
-
-/** Fields released with the right kind somewhere (user or kernel pages both handled: quiet). */
-function fieldsReleasedRight(units: Unit[], fields: Map<string, FieldInfo>): Set<string> {
-  const out = new Set<string>();
-  for (const { sites } of units) {
-    for (const rel of sites.releases) {
-      const field = rel.key ? fieldOfKey(rel.key) : undefined;
-      const info = field ? fields.get(field) : undefined;
-      if (field && info && rel.kind.cls === info.expected) out.add(field);
-    }
-  }
-  return out;
-}
-
-/** Releases in one function of a field that an acquisition elsewhere in the file filled. */
-function fieldReleasesOf(
-  sites: FunctionSites,
-  fields: Map<string, FieldInfo>,
-  rightSomewhere: Set<string>,
-  functionName: string,
-): FunctionFacts['fieldReleases'] {
-  const out: FunctionFacts['fieldReleases'] = [];
-  const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
-  sites.releases.forEach((rel, index) => {
-    const field = rel.key ? fieldOfKey(rel.key) : undefined;
-    const info = field ? fields.get(field) : undefined;
-    if (!field || !info || info.conflict || !info.expected || rightSomewhere.has(field)) return;
-    if (rel.kind.cls === info.expected || ownKeys.has(rel.key)) return;
-    if (info.functionName === functionName && info.acquisition.key === rel.key) return;
-    out.push({ release: index, acquisition: info.acquisition, functionName: info.functionName });
-  });
-  return out;
 }

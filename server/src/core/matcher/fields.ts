@@ -1,0 +1,175 @@
+/**
+ * Struct fields that hold pages across the functions of one file: a pin into `ctx->pages` in
+ * setup() and a put_page(c->pages[i]) in teardown() are the same pages only when `ctx` and `c`
+ * are the same struct type. A field is keyed by {struct, path}: the type its base variable is
+ * declared with (`struct demo_ctx *ctx` → demo_ctx; a typedef name counts too) and the path
+ * after the base (`pages`, `buf.pages`). A base whose type cannot be read (a macro result, a
+ * global, an expression) has an unknown struct, which matches nothing: the analysis stays quiet
+ * rather than pairing one struct's release with another struct's pin. Asked by the unit driver
+ * (analyze-unit.ts), whose fieldReleases reach the rules through FunctionFacts.
+ */
+import { expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
+import type { Node } from '../parser.ts';
+import type { ApiModel } from '../types.ts';
+import type { FunctionFacts, FunctionSites } from './function-facts.ts';
+import type { AcquisitionSite } from './sites.ts';
+import type { FunctionInfo } from './summaries.ts';
+import { declaratorName, fieldOfKey, findFunctionDeclarator, squash } from './syntax.ts';
+
+/** Which field of which struct: `struct` undefined when the base's type is not known. */
+export interface FieldKey {
+  struct?: string;
+  /** The access path after the base variable: `pages`, `buf.pages`. */
+  path: string;
+}
+
+/** The map key of a field whose struct is known; undefined for an unknown struct (matches nothing). */
+export function fieldKeyText(k: FieldKey): string | undefined {
+  return k.struct === undefined ? undefined : `${k.struct}::${k.path}`;
+}
+
+export interface FieldInfo {
+  acquisition: AcquisitionSite;
+  functionName: string;
+  expected?: ReleaseClass;
+  conflict: boolean;
+}
+
+export interface FieldUnit {
+  info: FunctionInfo;
+  sites: FunctionSites;
+}
+
+const typeCache = new WeakMap<FunctionInfo, Map<string, string | undefined>>();
+
+/** The type name a parameter or local is declared with (`struct foo *x` → foo, `foo_t *x` → foo_t). */
+export function declaredTypeOf(info: FunctionInfo, name: string): string | undefined {
+  let types = typeCache.get(info);
+  if (!types) {
+    types = new Map();
+    const decls: Node[] = [];
+    const params = findFunctionDeclarator(info.node)?.childForFieldName('parameters');
+    for (const p of params?.namedChildren ?? []) if (p?.type === 'parameter_declaration') decls.push(p);
+    for (const d of info.body.descendantsOfType('declaration')) if (d) decls.push(d);
+    for (const d of decls) {
+      const typeName = typeNameOf(d.childForFieldName('type'));
+      for (const c of d.childrenForFieldName('declarator')) {
+        const n = c ? declaratorName(c) : undefined;
+        if (!n) continue;
+        // Two declarations of one name with different types (shadowing in blocks): unknown.
+        if (types.has(n) && types.get(n) !== typeName) types.set(n, undefined);
+        else types.set(n, typeName);
+      }
+    }
+    typeCache.set(info, types);
+  }
+  return types.get(name);
+}
+
+function typeNameOf(t: Node | null): string | undefined {
+  if (!t) return undefined;
+  if (t.type === 'struct_specifier' || t.type === 'union_specifier') return t.childForFieldName('name')?.text;
+  if (t.type === 'type_identifier') return t.text;
+  return undefined;
+}
+
+/** The field a storage key designates (`ctx->pages` → {demo_ctx, pages}), if it is a field. */
+export function fieldKeyOf(info: FunctionInfo, key: string): FieldKey | undefined {
+  const m = /^(\w+)(?:->|\.)(.+)$/.exec(squash(key));
+  if (!m) return undefined;
+  const [, base, path] = m;
+  if (!base || !path || !/^\w+(?:(?:->|\.)\w+)*$/.test(path)) return undefined;
+  return { struct: declaredTypeOf(info, base), path };
+}
+
+/** Struct fields that hold pages from an acquisition, with whether anything else fills them. */
+export function fieldAcquisitions(units: FieldUnit[], text: string, model: ApiModel): Map<string, FieldInfo> {
+  const fields = new Map<string, FieldInfo>();
+  const acqVars = new Set<string>();
+  for (const { info, sites } of units) {
+    for (const site of sites.acquisitions) {
+      const key = site.key;
+      if (!key || key === 'NULL') continue;
+      if (/^\w+$/.test(key)) acqVars.add(key);
+      const field = /^\w+$/.test(key) ? storedField(info, key) : fieldKeyOf(info, key);
+      const k = field ? fieldKeyText(field) : undefined;
+      if (!k) continue;
+      const expected = expectedReleaseClass(site.kind.family, model);
+      const prev = fields.get(k);
+      if (prev) {
+        if (prev.expected !== expected) prev.conflict = true;
+        continue;
+      }
+      fields.set(k, { acquisition: site, functionName: info.name, expected, conflict: false });
+    }
+  }
+  // Anything else assigned into a field of that name (another source of pages) makes it ambiguous.
+  for (const [k, info] of fields) {
+    const field = fieldOfKey(`x.${k.slice(k.indexOf('::') + 2)}`);
+    if (!field) continue;
+    const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\]\\s*)?=(?!=)\\s*([^;]{0,200});`, 'g');
+    for (const m of text.matchAll(re)) {
+      // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
+      const rhs = m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
+      if (
+        /^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(
+          rhs,
+        )
+      )
+        continue;
+      if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
+      info.conflict = true;
+      break;
+    }
+  }
+  return fields;
+}
+
+/** `obj->pages = pages` in the acquiring function: the field the pages end up in. */
+function storedField(info: FunctionInfo, key: string): FieldKey | undefined {
+  for (const a of info.body.descendantsOfType('assignment_expression')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!left || !right || left.type !== 'field_expression') continue;
+    if (right.text.trim() === key) return fieldKeyOf(info, left.text);
+  }
+  return undefined;
+}
+
+function releaseField(info: FunctionInfo, relKey: string | undefined): string | undefined {
+  const f = relKey ? fieldKeyOf(info, relKey) : undefined;
+  return f ? fieldKeyText(f) : undefined;
+}
+
+/** Fields released with the right kind somewhere (user or kernel pages both handled: quiet). */
+export function fieldsReleasedRight(units: FieldUnit[], fields: Map<string, FieldInfo>): Set<string> {
+  const out = new Set<string>();
+  for (const { info, sites } of units) {
+    for (const rel of sites.releases) {
+      const k = releaseField(info, rel.key);
+      const fi = k ? fields.get(k) : undefined;
+      if (k && fi && rel.kind.cls === fi.expected) out.add(k);
+    }
+  }
+  return out;
+}
+
+/** Releases in one function of a field that an acquisition elsewhere in the file filled. */
+export function fieldReleasesOf(
+  unit: FieldUnit,
+  fields: Map<string, FieldInfo>,
+  rightSomewhere: Set<string>,
+): FunctionFacts['fieldReleases'] {
+  const { info, sites } = unit;
+  const out: FunctionFacts['fieldReleases'] = [];
+  const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
+  sites.releases.forEach((rel, index) => {
+    const k = releaseField(info, rel.key);
+    const fi = k ? fields.get(k) : undefined;
+    if (!k || !fi || fi.conflict || !fi.expected || rightSomewhere.has(k)) return;
+    if (rel.kind.cls === fi.expected || ownKeys.has(rel.key)) return;
+    if (fi.functionName === info.name && fi.acquisition.key === rel.key) return;
+    out.push({ release: index, acquisition: fi.acquisition, functionName: fi.functionName });
+  });
+  return out;
+}
