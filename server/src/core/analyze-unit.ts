@@ -25,11 +25,6 @@ interface CachedUnit extends UnitResult {
   row: number;
 }
 
-interface Unit {
-  info: FunctionInfo;
-  sites: FunctionSites;
-}
-
 /** Per-document cache of per-function results (the language server keeps one per document). */
 export class FunctionCache {
   private entries = new Map<string, CachedUnit>();
