@@ -10,7 +10,7 @@ import { RULES } from './rules/index.ts';
 import { mapLocations } from './messages/format-message.ts';
 import type { ApiModel, Finding, Location, Note, Position, Range, SkippedFunction } from './types.ts';
 import { fieldAcquisitions, fieldReleasesOf, fieldsReleasedRight } from './matcher/fields.ts';
-import { collectSites, functionFacts, type FunctionSites } from './matcher/function-facts.ts';
+import { collectSites, functionFacts } from './matcher/function-facts.ts';
 import { computeSummaries, functionInfo, type FunctionInfo } from './matcher/summaries.ts';
 import { calleeNode, functionDefinitions, rangeOf } from './matcher/syntax.ts';
 
