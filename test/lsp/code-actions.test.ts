@@ -51,6 +51,7 @@ function analysisOf(findings: Finding[]): DocumentAnalysis {
     uri: URI,
     version: 1,
     findings,
+    pairings: [],
     diagnostics: findings.map((f) => toDiagnostic(f, URI, 1)),
     model: { model: 'unpin_user_page', reason: 'test' },
     problems: [],

@@ -8,8 +8,9 @@ import { ACQUISITIONS, RELEASES } from './api-table.ts';
 import type { Node } from './parser.ts';
 import { RULES } from './rules/index.ts';
 import { mapLocations } from './messages/format-message.ts';
-import type { ApiModel, Finding, Location, Note, Position, Range, SkippedFunction } from './types.ts';
-import { fieldAcquisitions, fieldReleasesOf, fieldsReleasedRight } from './matcher/fields.ts';
+import type { ApiModel, CallRef, Finding, Location, Note, Pairing, Position, Range, SkippedFunction } from './types.ts';
+import { fieldAcquisitions, fieldPartnersOf, fieldReleasesOf, fieldsReleasedRight } from './matcher/fields.ts';
+import { pairingsOf } from './matcher/pairings.ts';
 import { collectSites, functionFacts } from './matcher/function-facts.ts';
 import { computeSummaries, functionInfo, type FunctionInfo } from './matcher/summaries.ts';
 import { calleeNode, functionDefinitions, rangeOf } from './matcher/syntax.ts';
@@ -17,6 +18,7 @@ import { calleeNode, functionDefinitions, rangeOf } from './matcher/syntax.ts';
 export interface UnitResult {
   findings: Finding[];
   notes: Note[];
+  pairings: Pairing[];
   skipped?: SkippedFunction[];
 }
 
@@ -61,7 +63,7 @@ const TABLE_NAMES = [...ACQUISITIONS.map((a) => a.name), ...RELEASES.map((r) => 
 const TABLE_RE = new RegExp(`\\b(?:${TABLE_NAMES.join('|')})\\b`);
 
 export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel, cache?: FunctionCache): UnitResult {
-  if (!TABLE_RE.test(text)) return { findings: [], notes: [] };
+  if (!TABLE_RE.test(text)) return { findings: [], notes: [], pairings: [] };
   const all = functionDefinitions(root);
 
   // Functions worth a look: those naming a table function, then those naming a helper or wrapper.
@@ -99,6 +101,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
       .join(',')}`;
   const findings: Finding[] = [];
   const notes: Note[] = [];
+  const pairings: Pairing[] = [];
   const skipped: SkippedFunction[] = [];
   for (const { info, sites } of units) {
     const fn = info.node;
@@ -108,11 +111,12 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     const key = `${fn.startPosition.column}|${signature(row)}|${fn.text}`;
     let cached = cache?.get(key);
     if (!cached) {
-      const result: UnitResult = { findings: [], notes: [] };
+      const result: UnitResult = { findings: [], notes: [], pairings: [] };
       try {
         const facts = functionFacts(info, summaries, model, sites);
         facts.fieldReleases = fieldReleasesOf({ info, sites }, fields, rightSomewhere);
         for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
+        result.pairings = pairingsOf(facts, model, fieldPartnersOf({ info, sites }, fields));
         for (const af of facts.acquisitions) {
           if (!af.quiet) continue;
           const callee = calleeNode(af.site.call) ?? af.site.call;
@@ -131,6 +135,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
         if (!(e instanceof RangeError)) throw e;
         result.findings = [];
         result.notes = [];
+        result.pairings = [];
         result.skipped = [{ functionName: info.name, range: rangeOf(fn), reason: 'nesting too deep' }];
       }
       cached = { ...result, row };
@@ -139,10 +144,11 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     const shifted = shiftResult(cached, row);
     findings.push(...shifted.findings);
     notes.push(...shifted.notes);
+    pairings.push(...shifted.pairings);
     if (shifted.skipped) skipped.push(...shifted.skipped);
   }
   cache?.sweep();
-  return { findings, notes, ...(skipped.length ? { skipped } : {}) };
+  return { findings, notes, pairings, ...(skipped.length ? { skipped } : {}) };
 }
 
 /**
@@ -157,6 +163,7 @@ function shiftResult(r: CachedUnit, row: number): UnitResult {
   const pos = (p: Position): Position => ({ line: p.line + delta, column: p.column });
   const range = (x: Range): Range => ({ start: pos(x.start), end: pos(x.end) });
   const loc = (l: Location): Location => ({ ...l, range: range(l.range) });
+  const call = <T extends CallRef>(c: T): T => ({ ...c, nameRange: range(c.nameRange), callRange: range(c.callRange) });
   return {
     findings: r.findings.map((f) => ({
       ...f,
@@ -166,6 +173,10 @@ function shiftResult(r: CachedUnit, row: number): UnitResult {
       fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: range(e.range) })) })),
     })),
     notes: r.notes.map((n) => ({ ...n, range: range(n.range), locations: mapLocations(n.locations, loc) })),
+    pairings: r.pairings.map((p) => ({
+      acquisition: call(p.acquisition),
+      releases: p.releases.map((rel) => call(rel)),
+    })),
     ...(r.skipped ? { skipped: r.skipped.map((s) => ({ ...s, range: range(s.range) })) } : {}),
   };
 }

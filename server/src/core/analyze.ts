@@ -38,6 +38,7 @@ export function analyzeTree(
     findings,
     model,
     notes: raw.notes,
+    pairings: raw.pairings,
     ...(skipped.length
       ? {
           skipped,

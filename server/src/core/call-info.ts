@@ -1,11 +1,7 @@
 /**
- * What an acquisition or release call is in the active API model, and, inside its function, the
- * calls that pair with it (the releases of an acquisition's pages, the acquisitions a release
- * gives back). Used by the language server's hover and document highlight.
- *
- * Pairing here is by name, not by the matcher's data flow: the pages expression is reduced to its
- * base (`&pages[i]`, `pages + done`, `*pages` → `pages`; `ctx->pages` stays whole) and simple
- * aliases (`p = pages[i]`) are followed. It is a reading aid; findings come from the matcher.
+ * What an acquisition or release call is in the active API model: its family, what releases it,
+ * what it gives back. Used by the language server's hover (in C, patches and mails). Which calls
+ * pair with it is not decided here: that is the matcher's data flow (pairing-query.ts).
  */
 import {
   ACQUISITIONS,
@@ -46,8 +42,6 @@ export interface CallInfo {
   releasedWith: string[];
   /** For releases: whether a page from each family may be given back with it in this model. */
   pairsWith: string[];
-  /** The paired calls in the same function (releases of an acquisition, or its acquisitions). */
-  partners: CallSite[];
   /** Name of the enclosing function, when there is one. */
   functionName?: string;
 }
@@ -174,50 +168,11 @@ function functionNameOf(fn: Node): string | undefined {
   return undefined;
 }
 
-/** The simple assignments of a function, `left ← base of right` (for alias following). */
-function assignmentsOf(fn: Node): Array<[string, string | undefined]> {
-  const assigns: Array<[string, string | undefined]> = [];
-  for (const n of fn.descendantsOfType(['init_declarator', 'assignment_expression'])) {
-    if (!n) continue;
-    const left = n.type === 'init_declarator' ? n.childForFieldName('declarator') : n.childForFieldName('left');
-    const right = n.type === 'init_declarator' ? n.childForFieldName('value') : n.childForFieldName('right');
-    const l = left
-      ? objectBase(left.type === 'pointer_declarator' ? left.childForFieldName('declarator') : left)
-      : undefined;
-    if (l) assigns.push([l, objectBase(right)]);
-  }
-  return assigns;
-}
-
-/** Aliases of `base`: `p = pages[i]`, `struct page *p = *pages`, followed twice. */
-function aliasesOf(assigns: ReadonlyArray<[string, string | undefined]>, base: string): Set<string> {
-  const names = new Set([base]);
-  for (let pass = 0; pass < 2; pass++) {
-    for (const [l, r] of assigns) if (r && names.has(r)) names.add(l);
-  }
-  return names;
-}
-
-/** Describes the API call `call` in `model` and finds its partners in the enclosing function. */
+/** Describes the API call `call` in `model`. */
 export function describeCall(call: Node, model: ApiModel): CallInfo | undefined {
   const site = callSiteOf(call);
   if (!site) return undefined;
   const fn = enclosingFunction(call);
-  const partners: CallSite[] = [];
-  if (fn && site.object) {
-    const assigns = assignmentsOf(fn);
-    const names = aliasesOf(assigns, site.object);
-    for (const c of fn.descendantsOfType('call_expression')) {
-      if (!c || c.id === call.id) continue;
-      const name = c.childForFieldName('function');
-      if (!name || (!findAcquisition(name.text) && !findRelease(name.text))) continue;
-      const other = callSiteOf(c);
-      if (!other || other.role === site.role || !other.object) continue;
-      const match =
-        site.role === 'acquisition' ? names.has(other.object) : aliasesOf(assigns, other.object).has(site.object);
-      if (match) partners.push(other);
-    }
-  }
   const functionName = fn ? functionNameOf(fn) : undefined;
   if (site.role === 'acquisition') {
     const acquisition = findAcquisition(site.name)!;
@@ -228,7 +183,6 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
       summary: `${FAMILY_TEXT[acquisition.family](model)}. Model: ${modelName(model)}. Exists: ${acquisition.era}.`,
       releasedWith: cls ? releasesFor(cls, model) : [],
       pairsWith: [],
-      partners,
       functionName,
     };
   }
@@ -246,7 +200,6 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
     summary: `Release: ${CLASS_TEXT[release.cls]}${release.batch ? ' (batch)' : ''}. Model: ${modelName(model)}. Exists: ${release.era}.`,
     releasedWith: [],
     pairsWith: examples.map((e) => `${e}*`),
-    partners,
     functionName,
   };
 }

@@ -132,6 +132,36 @@ export interface ModelChoice {
   reason: string;
 }
 
+/** One API call named in a pairing: where it is and what it is. */
+export interface CallRef {
+  /** The called function (a helper or wrapper name when the call goes through one). */
+  name: string;
+  /** The called function's name in the call. */
+  nameRange: Range;
+  /** The whole call expression. */
+  callRange: Range;
+  /** The function the call is in. */
+  functionName: string;
+}
+
+/** What the pages of one acquisition are released with, as the matcher's data flow found it. */
+export interface Pairing {
+  acquisition: CallRef & {
+    family: 'gup' | 'pin' | 'ref' | 'extract';
+    /** The release class these pages need in the model; undefined when undecidable. */
+    expected?: 'ref' | 'pin';
+  };
+  releases: Array<
+    CallRef & {
+      cls: 'ref' | 'pin';
+      /** The release is of the class the acquisition needs (undefined: undecidable). */
+      right?: boolean;
+      /** For a helper: the table release it calls. */
+      releasesWith?: string;
+    }
+  >;
+}
+
 export interface AnalysisResult {
   findings: Finding[];
   model: ModelChoice;
@@ -141,4 +171,9 @@ export interface AnalysisResult {
   skipped?: SkippedFunction[];
   /** `skipped`, as the one line each that the CLI and the server's status show. */
   problems?: string[];
+  /**
+   * Each acquisition with the releases the data flow reaches (including releases of a struct field
+   * in another function of the file): what hover, highlights and references read.
+   */
+  pairings: Pairing[];
 }

@@ -10,7 +10,7 @@ import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { analyzeTree } from '../core/analyze.ts';
 import { chooseModel } from '../core/api-model.ts';
 import { detectPatchInput, reviewPatch, type PatchInputKind } from '../core/patch/index.ts';
-import type { Finding, ModelChoice } from '../core/types.ts';
+import type { Finding, ModelChoice, Pairing } from '../core/types.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
@@ -22,6 +22,8 @@ export interface DocumentAnalysis {
   uri: string;
   version: number;
   findings: Finding[];
+  /** C documents: each acquisition with the releases its pages reach (hover, highlights). */
+  pairings: Pairing[];
   diagnostics: Diagnostic[];
   model: ModelChoice;
   problems: string[];
@@ -93,6 +95,7 @@ export class DiagnosticsService {
     if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
     const options = analysisOptions(settings, doc.filePath);
     let findings: Finding[];
+    let pairings: Pairing[] = [];
     let model: ModelChoice;
     const problems = [...settings.problems];
     // Over the size limit, or paused after an analysis over the time budget: skipped, and said so.
@@ -102,6 +105,7 @@ export class DiagnosticsService {
         uri,
         version,
         findings: [],
+        pairings: [],
         diagnostics: [],
         model: chooseModel(options.api, doc.text, doc.filePath),
         problems: [...problems, skipped],
@@ -111,6 +115,7 @@ export class DiagnosticsService {
       const tree = doc.getTree()!;
       const result = analyzeTree(doc.text, tree, options, doc.cache);
       findings = result.findings;
+      pairings = result.pairings;
       model = result.model;
       problems.push(...(result.problems ?? []));
     } else {
@@ -130,7 +135,7 @@ export class DiagnosticsService {
       problems.push(overBudget);
     }
     const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
-    return this.publish({ uri, version, findings, diagnostics, model, problems });
+    return this.publish({ uri, version, findings, pairings, diagnostics, model, problems });
   }
 
   private publish(analysis: DocumentAnalysis): DocumentAnalysis {

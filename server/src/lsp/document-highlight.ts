@@ -1,29 +1,15 @@
 /**
  * documentHighlight: on an acquisition, highlight the releases of its pages (and the call itself);
- * on a release, its acquisitions. Partners come from the findings' related information (the
- * matcher's data flow) and from core/call-info (pairing by name inside the function).
+ * on a release, its acquisitions. Partners come from the matcher's pairings (core/pairing-query),
+ * the same data flow the findings come from; a call the matcher did not pair highlights alone.
  */
 import { DocumentHighlightKind, type DocumentHighlight, type Position } from 'vscode-languageserver';
-import { apiCallAt, describeCall } from '../core/call-info.ts';
-import type { Range, RuleId } from '../core/types.ts';
+import { apiCallAt } from '../core/call-info.ts';
+import { partnersAt } from '../core/pairing-query.ts';
+import type { Range } from '../core/types.ts';
 import { toLspRange } from './convert.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
 import type { OpenDocument } from './documents.ts';
-
-/** Rules whose finding range is the release call itself (others point at a loop, a return, …). */
-const RELEASE_RANGE_RULES = new Set<RuleId>(['wrong-release', 'mismatched-release']);
-
-const contains = (r: Range, line: number, column: number) =>
-  (line > r.start.line || (line === r.start.line && column >= r.start.column)) &&
-  (line < r.end.line || (line === r.end.line && column <= r.end.column));
-
-const overlaps = (a: Range, b: Range) =>
-  !(
-    a.end.line < b.start.line ||
-    (a.end.line === b.start.line && a.end.column <= b.start.column) ||
-    b.end.line < a.start.line ||
-    (b.end.line === a.start.line && b.end.column <= a.start.column)
-  );
 
 export function documentHighlights(
   doc: OpenDocument,
@@ -31,31 +17,31 @@ export function documentHighlights(
   pos: Position,
 ): DocumentHighlight[] | null {
   const tree = doc.getTree();
-  if (!tree) return null;
+  if (!tree || !analysis) return null;
   const call = apiCallAt(tree.rootNode, pos.line, pos.character);
-  if (!call || !analysis) return null;
-  const info = describeCall(call, analysis.model.model);
-  if (!info) return null;
+  const pairing = partnersAt(analysis.pairings, pos.line, pos.character);
+  if (!call && !pairing) return null;
   const out = new Map<string, DocumentHighlight>();
   const add = (r: Range, kind: DocumentHighlightKind) => {
     const key = `${r.start.line}:${r.start.column}`;
     if (!out.has(key)) out.set(key, { range: toLspRange(r), kind });
   };
-  const selfKind = info.site.role === 'acquisition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read;
-  add(info.site.nameRange, selfKind);
-  for (const p of info.partners)
-    add(p.nameRange, p.role === 'acquisition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read);
-  // Findings: the finding's range and its related locations in this file belong together.
-  for (const f of analysis.findings) {
-    const local = f.related.filter((r) => !r.file);
-    const group = [f.range, ...local.map((r) => r.range)];
-    if (!group.some((r) => overlaps(r, info.site.callRange) || contains(r, pos.line, pos.character))) continue;
-    // Only API calls are highlighted (a missing-release's related "leaves here" is a return).
-    const isCall = (r: Range) => apiCallAt(tree.rootNode, r.start.line, r.start.column) !== undefined;
-    f.related.forEach((r, i) => {
-      if (!r.file && isCall(r.range)) add(r.range, i === 0 ? DocumentHighlightKind.Write : DocumentHighlightKind.Read);
-    });
-    if (RELEASE_RANGE_RULES.has(f.rule) && isCall(f.range)) add(f.range, DocumentHighlightKind.Read);
+  // The acquisition writes the pages array; a release reads it.
+  const kindOf = (role: 'acquisition' | 'release') =>
+    role === 'acquisition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read;
+  if (pairing) {
+    add(pairing.self.nameRange, kindOf(pairing.role));
+    // Only partners in this document's view: all pairings are of this file.
+    for (const p of pairing.partners) add(p.nameRange, kindOf(p.role));
+  } else if (call) {
+    const name = call.childForFieldName('function')!;
+    add(
+      {
+        start: { line: name.startPosition.row, column: name.startPosition.column },
+        end: { line: name.endPosition.row, column: name.endPosition.column },
+      },
+      DocumentHighlightKind.Text,
+    );
   }
   return [...out.values()];
 }

@@ -13,6 +13,7 @@ import { DecodeInputError } from '../core/decode.ts';
 import { findKernelTree } from '../core/api-model.ts';
 import { DEFAULT_GUP_PIN_COUNTING_BIAS, findAcquisition, findRelease } from '../core/api-table.ts';
 import { apiCallAt, describeCall, type CallInfo } from '../core/call-info.ts';
+import { partnersAt, type CallPartners, type Partner } from '../core/pairing-query.ts';
 import { createCParser, parseKernelC, type Node } from '../core/parser.ts';
 import type { ApiModel, Finding } from '../core/types.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
@@ -74,7 +75,6 @@ function rangeOf(n: Node) {
 }
 
 const code = (s: string) => `\`${s}\``;
-const lineList = (lines: number[]) => lines.map((l) => l + 1).join(', ');
 
 function modelOf(analysis: DocumentAnalysis | undefined): ApiModel {
   return analysis?.model.model ?? 'unpin_user_page';
@@ -101,26 +101,40 @@ export function biasMarkdown(bias: number, from: string, model: ApiModel): strin
   return lines.join('\n');
 }
 
-export function callMarkdown(info: CallInfo, findings: readonly Finding[]): string {
+/** "line 12", or "line 12 in `setup()`" for a partner in another function than `fn`. */
+function partnerPlace(p: Partner, fn: string | undefined): string {
+  return `line ${p.nameRange.start.line + 1}${p.functionName !== fn ? ` in ${code(`${p.functionName}()`)}` : ''}`;
+}
+
+/**
+ * The hover on an API call: what it is in the model (call-info) and, from the matcher's pairings,
+ * the calls its pages pair with, each marked when it is the wrong kind of release.
+ */
+export function callMarkdown(info: CallInfo, findings: readonly Finding[], pairing?: CallPartners): string {
   const s = info.site;
   const lines = [`**${s.name}()** — ${info.summary}`, ''];
-  const where = info.functionName ? ` in \`${info.functionName}()\`` : '';
+  const fn = info.functionName;
+  const partners = pairing?.partners ?? [];
   if (s.role === 'acquisition') {
     if (info.releasedWith.length > 0) lines.push(`Release with ${info.releasedWith.map(code).join(', ')}.`);
     else lines.push('Whether a release is owed cannot be decided here.');
-    const rel = info.partners.filter((p) => p.role === 'release');
-    if (rel.length > 0) {
-      lines.push(
-        `Released${where} on line${rel.length > 1 ? 's' : ''} ${lineList(rel.map((p) => p.nameRange.start.line))} (${[...new Set(rel.map((p) => p.name))].map(code).join(', ')}).`,
+    if (partners.length > 0) {
+      const list = partners.map(
+        (p) => `${partnerPlace(p, fn)} (${code(p.name)}${p.right === false ? ': the wrong kind of release' : ''})`,
       );
-    } else if (s.object) lines.push(`No release of \`${s.object}\` found${where} by name (it may be handed off).`);
+      lines.push(`Released on ${list.join(', ')}.`);
+    } else if (s.object) {
+      lines.push(
+        `No release of \`${s.object}\` reached from here${fn ? ` in \`${fn}()\`` : ''} (it may be handed off).`,
+      );
+    }
   } else {
     if (info.pairsWith.length > 0)
       lines.push(`Gives back pages from ${info.pairsWith.map(code).join(', ')} in this model.`);
-    const acq = info.partners.filter((p) => p.role === 'acquisition');
-    if (acq.length > 0) {
+    if (partners.length > 0) {
+      const wrong = partners.some((p) => p.right === false);
       lines.push(
-        `Releases the pages taken${where} on line${acq.length > 1 ? 's' : ''} ${lineList(acq.map((p) => p.nameRange.start.line))} (${[...new Set(acq.map((p) => p.name))].map(code).join(', ')}).`,
+        `Releases the pages taken on ${partners.map((p) => `${partnerPlace(p, fn)} (${code(p.name)})`).join(', ')}${wrong ? ', with the wrong kind of release for them' : ''}.`,
       );
     }
   }
@@ -173,7 +187,14 @@ export async function hover(
     const info = describeCall(call, modelOf(analysis));
     if (info) {
       return {
-        contents: { kind: MarkupKind.Markdown, value: callMarkdown(info, analysis?.findings ?? []) },
+        contents: {
+          kind: MarkupKind.Markdown,
+          value: callMarkdown(
+            info,
+            analysis?.findings ?? [],
+            partnersAt(analysis?.pairings ?? [], pos.line, pos.character),
+          ),
+        },
         range: rangeOf(call.childForFieldName('function')!),
       };
     }
@@ -278,10 +299,7 @@ async function patchCallHover(line: string, pos: Position, model: ApiModel): Pro
     const call = tree.rootNode.descendantsOfType('call_expression')[0];
     const info = call ? describeCall(call, model) : undefined;
     if (!info) return null;
-    const value = callMarkdown(
-      { ...info, partners: [], functionName: undefined, site: { ...info.site, object: undefined } },
-      [],
-    );
+    const value = callMarkdown({ ...info, functionName: undefined, site: { ...info.site, object: undefined } }, []);
     return {
       contents: { kind: MarkupKind.Markdown, value },
       range: {

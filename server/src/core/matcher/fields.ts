@@ -173,3 +173,21 @@ export function fieldReleasesOf(
   });
   return out;
 }
+
+/**
+ * Every release in one function of a field an acquisition elsewhere in the file filled, right or
+ * wrong (for pairings: hover and highlights show the teardown's release of the setup's pins).
+ */
+export function fieldPartnersOf(unit: FieldUnit, fields: Map<string, FieldInfo>): FunctionFacts['fieldReleases'] {
+  const { info, sites } = unit;
+  const out: FunctionFacts['fieldReleases'] = [];
+  const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
+  sites.releases.forEach((rel, index) => {
+    const k = releaseField(info, rel.key);
+    const fi = k ? fields.get(k) : undefined;
+    if (!fi || fi.conflict || ownKeys.has(rel.key)) return;
+    if (fi.functionName === info.name && fi.acquisition.key === rel.key) return;
+    out.push({ release: index, acquisition: fi.acquisition, functionName: fi.functionName });
+  });
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * Pairings: each acquisition of a function with the releases its pages reach, as plain data
+ * (names and ranges, no tree nodes). The one pairing engine: hover, document highlights and
+ * references read these, so they say what the findings say. Built from a function's facts by
+ * the unit driver (analyze-unit.ts) and cached with its findings.
+ */
+import type { CallRef, Pairing } from '../types.ts';
+import type { Node } from '../parser.ts';
+import type { FunctionFacts } from './function-facts.ts';
+import type { AcquisitionSite, ReleaseSite } from './sites.ts';
+import { calleeNode, rangeOf } from './syntax.ts';
+import { expectedReleaseClass } from '../api-table.ts';
+import type { ApiModel } from '../types.ts';
+
+function callRef(call: Node, name: string, functionName: string): CallRef {
+  return { name, nameRange: rangeOf(calleeNode(call) ?? call), callRange: rangeOf(call), functionName };
+}
+
+function acquisitionRef(site: AcquisitionSite, functionName: string, model: ApiModel): Pairing['acquisition'] {
+  const expected = expectedReleaseClass(site.kind.family, model);
+  return {
+    ...callRef(site.call, site.kind.name, functionName),
+    family: site.kind.family,
+    ...(expected ? { expected } : {}),
+  };
+}
+
+function releaseRef(rel: ReleaseSite, expected: Pairing['acquisition']['expected'], fn: string) {
+  return {
+    ...callRef(rel.call, rel.kind.name, fn),
+    cls: rel.kind.cls,
+    ...(expected ? { right: rel.kind.cls === expected } : {}),
+    ...(rel.kind.inner ? { releasesWith: rel.kind.spec.name } : {}),
+  };
+}
+
+/**
+ * The pairings of one function: its own acquisitions, then `fieldPartners`, its releases of struct
+ * fields filled by an acquisition in another function (fields.ts fieldPartnersOf).
+ */
+export function pairingsOf(
+  facts: FunctionFacts,
+  model: ApiModel,
+  fieldPartners: FunctionFacts['fieldReleases'],
+): Pairing[] {
+  const fn = facts.info.name;
+  const out: Pairing[] = facts.acquisitions.map((af) => ({
+    acquisition: acquisitionRef(af.site, fn, model),
+    releases: af.releases.flatMap((i) => {
+      const rel = facts.releases[i];
+      return rel ? [releaseRef(rel, af.expected, fn)] : [];
+    }),
+  }));
+  for (const fr of fieldPartners) {
+    const rel = facts.releases[fr.release];
+    if (!rel) continue;
+    const acquisition = acquisitionRef(fr.acquisition, fr.functionName, model);
+    out.push({ acquisition, releases: [releaseRef(rel, acquisition.expected, fn)] });
+  }
+  return out;
+}
