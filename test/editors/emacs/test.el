@@ -1,4 +1,4 @@
-;;; test.el --- batch Emacs 28 + Eglot 1.9 driving gup-review-server -*- lexical-binding: t -*-
+;;; test.el --- batch Emacs 28 + Eglot 1.9 driving gup-review-server -*- lexical-binding: t; coding: utf-8 -*-
 ;;
 ;;   GUP_EDITORS_WS=<scratch copy of test/editors/workspace> \
 ;;   GUP_EDITORS_SNIPPET=<README snippet emacs-eglot, as a file> \
@@ -23,6 +23,8 @@
 (defvar gup-patch-file (expand-file-name "0001-frame-release-the-staging-page.patch" gup-ws))
 (defvar gup-first-diagnostics-s 20)
 (defvar gup-step-s 10)
+;; The release line; the comment in front of the call has non-ASCII text (UTF-16 columns).
+(defvar gup-fixed-line "\t/* Zoë’s review: the pin ends here */ unpin_user_page(page);")
 (defvar gup-failures 0)
 
 (load (or (getenv "GUP_EDITORS_SNIPPET") (error "GUP_EDITORS_SNIPPET is not set")) nil t)
@@ -54,6 +56,13 @@
   (when (search-forward needle nil t)
     (goto-char (match-beginning 0))
     (line-number-at-pos)))
+
+(defun gup-line-text (line)
+  "The text of LINE (1-based) of the current buffer."
+  (save-excursion
+    (goto-char (point-min))
+    (forward-line (1- line))
+    (buffer-substring-no-properties (line-beginning-position) (line-end-position))))
 
 (defun gup-diagnostic-on (line rule)
   "The Flymake diagnostic of RULE on LINE (1-based) of the current buffer, if any."
@@ -87,6 +96,8 @@
                           (lambda () (gup-diagnostic-on put-line "wrong-release")))))
     (when (gup-check wrong "wrong-release diagnostic on put_page(page)")
       (gup-say "     %s" (gup-show wrong))
+      (let ((under (buffer-substring-no-properties (flymake-diagnostic-beg wrong) (flymake-diagnostic-end wrong))))
+        (gup-check (equal under "put_page") "the diagnostic covers put_page after the non-ASCII comment" under))
       (gup-check (gup-wait gup-step-s
                            (lambda () (eq (flymake-diagnostic-type (gup-diagnostic-on put-line "wrong-release"))
                                           'eglot-error)))
@@ -119,16 +130,13 @@
       (dolist (title offered) (gup-say "     action %s" title))
       (gup-check (gup-wait gup-step-s
                            (lambda ()
-                             (save-excursion
-                               (goto-char (point-min))
-                               (forward-line (1- put-line))
-                               (looking-at-p "\tunpin_user_page(page);"))))
-                 "quick fix rewrites the line to unpin_user_page(page);"
-                 (string-join offered " | ")))
+                             (equal (gup-line-text put-line) gup-fixed-line)))
+                 (concat "quick fix rewrites the line to " (string-trim gup-fixed-line))
+                 (concat (gup-line-text put-line) " | " (string-join offered " | "))))
     (save-buffer)
     (let ((disk (with-temp-buffer (insert-file-contents gup-c-file) (buffer-string))))
-      (gup-check (string-match-p (regexp-quote "\tunpin_user_page(page);\n") disk)
-                 "file on disk has unpin_user_page(page);")
+      (gup-check (string-match-p (regexp-quote (concat gup-fixed-line "\n")) disk)
+                 "file on disk has the fixed line")
       (gup-check (not (string-match-p (regexp-quote "\tput_page(page);") disk))
                  "file on disk has no put_page(page); left"))
     (gup-check (and wrong (gup-wait gup-step-s

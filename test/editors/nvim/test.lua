@@ -12,6 +12,8 @@ local C_FILE = ws .. '/frame-pin.c'
 local PATCH_FILE = ws .. '/0001-frame-release-the-staging-page.patch'
 local FIRST_DIAGNOSTICS_MS = 20000
 local STEP_MS = 10000
+-- The release line; the comment in front of the call has non-ASCII text (UTF-16 columns).
+local FIXED_LINE = '\t/* Zoë’s review: the pin ends here */ unpin_user_page(page);'
 
 local failures = 0
 
@@ -80,6 +82,9 @@ local function run()
   end)
   if check(wrong ~= nil, 'wrong-release diagnostic on put_page(page)') then
     say('     %s', show(wrong))
+    local text = vim.api.nvim_buf_get_lines(c_buf, wrong.lnum, wrong.lnum + 1, false)[1]
+    local under = text:sub(wrong.col + 1, wrong.end_col)
+    check(under == 'put_page', 'the diagnostic covers put_page after the non-ASCII comment', under)
     local as_error = wait_diagnostic(c_buf, STEP_MS, function(d)
       return d.lnum == put_line - 1 and d.code == 'wrong-release' and d.severity == vim.diagnostic.severity.ERROR
     end)
@@ -124,17 +129,20 @@ local function run()
   end
   vim.lsp.buf.code_action()
   local applied = vim.wait(STEP_MS, function()
-    return (vim.api.nvim_buf_get_lines(c_buf, put_line - 1, put_line, false)[1] or ''):find('unpin_user_page(page);', 1, true)
-      ~= nil
+    return vim.api.nvim_buf_get_lines(c_buf, put_line - 1, put_line, false)[1] == FIXED_LINE
   end, 20)
   vim.ui.select = original_select
   for _, title in ipairs(offered) do
     say('     action %s', title)
   end
-  check(applied, 'quick fix rewrites the line to unpin_user_page(page);', table.concat(offered, ' | '))
+  check(
+    applied,
+    'quick fix rewrites the line to ' .. FIXED_LINE:gsub('^\t', ''),
+    vim.api.nvim_buf_get_lines(c_buf, put_line - 1, put_line, false)[1] .. ' | ' .. table.concat(offered, ' | ')
+  )
   vim.cmd('write')
   local disk = read_disk(C_FILE)
-  check(disk:find('\tunpin_user_page(page);\n', 1, true) ~= nil, 'file on disk has unpin_user_page(page);')
+  check(disk:find(FIXED_LINE .. '\n', 1, true) ~= nil, 'file on disk has the fixed line')
   check(disk:find('\tput_page(page);', 1, true) == nil, 'file on disk has no put_page(page); left')
   local cleared = applied and vim.wait(STEP_MS, function()
     for _, d in ipairs(vim.diagnostic.get(c_buf)) do

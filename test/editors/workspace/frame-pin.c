@@ -4,6 +4,9 @@
  *
  * frame_fill_user_page() pins one page of the caller's buffer, fills it and
  * drops the pin with put_page(): the wrong release for pin_user_pages*().
+ * The comment in front of that call holds non-ASCII text on purpose: LSP columns
+ * count UTF-16 code units, and a client or server counting bytes would put the
+ * diagnostic and the fix in the wrong place.
  */
 #include <linux/mm.h>
 #include <linux/highmem.h>
@@ -25,6 +28,6 @@ static int frame_fill_user_page(unsigned long uaddr, u8 pattern)
 	memset(kaddr, pattern, PAGE_SIZE);
 	kunmap_local(kaddr);
 
-	put_page(page);
+	/* Zoë’s review: the pin ends here */ put_page(page);
 	return 0;
 }
