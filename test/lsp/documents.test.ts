@@ -35,6 +35,7 @@ test('language ids map to what the server does with them', () => {
   assert.equal(documentKind('log'), 'text');
   assert.equal(documentKind('plaintext'), 'text');
   assert.equal(documentKind('mail'), 'patch', 'Neovim filetype');
+  assert.equal(documentKind('gitsendemail'), 'patch', 'Neovim filetype of a git format-patch file');
   assert.equal(documentKind('text'), 'text', 'Neovim filetype');
   assert.equal(documentKind('python'), undefined);
 });

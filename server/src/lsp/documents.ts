@@ -29,6 +29,8 @@ export function documentKind(languageId: string): DocumentKind | undefined {
     case 'patch':
     case 'patch-mail':
     case 'mail':
+    // Neovim's filetype for a `git format-patch` file (first line `From <sha> Mon Sep 17 …`).
+    case 'gitsendemail':
       return 'patch';
     case 'plaintext':
     case 'text':
