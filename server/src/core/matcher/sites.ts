@@ -12,15 +12,45 @@ import {
   type ReturnKind,
 } from '../api-table.ts';
 import type { Node } from '../parser.ts';
+import type { Range } from '../types.ts';
 import type { Aliases } from './aliases.ts';
-import { callArguments, calleeName, declaratorName, squash, storageKey, unwrap } from './syntax.ts';
+import {
+  callArguments,
+  calleeName,
+  calleeNode,
+  declaratorName,
+  rangeOf,
+  squash,
+  storageKey,
+  unwrap,
+} from './syntax.ts';
+
+/**
+ * Where an argument is: by the call's argument count (a table row: signatures changed across
+ * kernel eras), at one index (a same-file wrapper), or nowhere. Plain data, so kinds can be kept,
+ * compared and sent anywhere.
+ */
+export type ArgIndex = { byArgc: Readonly<Record<number, number>> } | { at: number } | { none: true };
+
+export function argAt(a: ArgIndex, argc: number): number | undefined {
+  if ('byArgc' in a) return a.byArgc[argc];
+  if ('at' in a) return a.at;
+  return undefined;
+}
+
+/** A release call inside a same-file helper: where it is, in plain ranges (no tree node). */
+export interface HelperRelease {
+  /** The called release's name in the helper (`put_page`). */
+  nameRange: Range;
+  callRange: Range;
+}
 
 /** An acquisition as the analysis sees it: a table row, or a same-file wrapper around one. */
 export interface AcquisitionKind {
   name: string;
   family: AcquisitionFamily;
-  pagesIndex(argc: number): number | undefined;
-  countIndex(argc: number): number | undefined;
+  pagesArg: ArgIndex;
+  countArg: ArgIndex;
   single: boolean;
   pagesByReference: boolean;
   returns: ReturnKind;
@@ -40,7 +70,7 @@ export interface ReleaseKind {
   /** The table row of the call that really releases (inside the helper for helpers). */
   spec: ReleaseSpec;
   /** For same-file helpers: the release call inside the helper. */
-  inner?: Node;
+  inner?: HelperRelease;
 }
 
 export type ResultUse = 'assigned' | 'condition' | 'returned' | 'ignored' | 'other';
@@ -72,8 +102,8 @@ export function acquisitionKindFromTable(name: string): AcquisitionKind | undefi
   return {
     name,
     family: spec.family,
-    pagesIndex: (argc) => spec.pagesArg[argc],
-    countIndex: (argc) => spec.countArg?.[argc],
+    pagesArg: { byArgc: spec.pagesArg },
+    countArg: spec.countArg ? { byArgc: spec.countArg } : { none: true },
     single: spec.single ?? false,
     pagesByReference: spec.pagesByReference ?? false,
     returns: spec.returns,
@@ -145,8 +175,8 @@ function isInCondition(node: Node): boolean {
 
 export function acquisitionSite(call: Node, kind: AcquisitionKind, aliases: Aliases): AcquisitionSite {
   const args = callArguments(call);
-  const pi = kind.pagesIndex(args.length);
-  const ci = kind.countIndex(args.length);
+  const pi = argAt(kind.pagesArg, args.length);
+  const ci = argAt(kind.countArg, args.length);
   const pagesNode = pi !== undefined ? args[pi] : undefined;
   const countNode = ci !== undefined ? args[ci] : undefined;
   const { use, variable } = resultUse(call);
@@ -176,6 +206,11 @@ export function releaseSite(call: Node, kind: ReleaseKind, aliases: Aliases): Re
   let key = storageKey(objectNode);
   if (key && key !== 'NULL') key = aliases.resolve(key);
   return { call, kind, key, objectNode, countNode };
+}
+
+/** The plain location of a release call, for a helper's summary. */
+export function helperReleaseOf(call: Node): HelperRelease {
+  return { nameRange: rangeOf(calleeNode(call) ?? call), callRange: rangeOf(call) };
 }
 
 export { calleeName };

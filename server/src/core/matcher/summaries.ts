@@ -9,9 +9,12 @@ import { Aliases } from './aliases.ts';
 import {
   acquisitionKindFromTable,
   acquisitionSite,
+  argAt,
+  helperReleaseOf,
   releaseKindFromTable,
   releaseSite,
   type AcquisitionKind,
+  type HelperRelease,
   type ReleaseKind,
 } from './sites.ts';
 import { calleeName, collectCalls, functionName, parameterNames, storageKey, unwrap } from './syntax.ts';
@@ -50,13 +53,13 @@ export class FileSummaries {
    * function being cached), so moving the whole file region keeps the key.
    */
   signature(row: number): string {
-    const at = (n?: Node) => (n ? `${n.startPosition.row - row}.${n.startPosition.column}` : '');
+    const at = (r?: HelperRelease) => (r ? `${r.nameRange.start.line - row}.${r.nameRange.start.column}` : '');
     const h = [...this.helperReleases].map(
       ([n, m]) => `${n}:${[...m].map(([i, k]) => `${i}${k.cls}${at(k.inner)}`).join(',')}`,
     );
     const w = [...this.wrappers].map(
       ([n, k]) =>
-        `${n}:${k.family}${k.returns}${k.pagesIndex(99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`,
+        `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`,
     );
     return [...h, ...w].sort().join('|');
   }
@@ -64,6 +67,8 @@ export class FileSummaries {
 
 export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
   const s = new FileSummaries();
+  /** Helper parameters released both ways (e.g. per a flag): not helpers we can judge. */
+  const mixed = new Set<string>();
   for (let round = 0; round < 4; round++) {
     let changed = false;
     for (const fn of functions) {
@@ -73,13 +78,13 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
         const name = fn.callNames[ci]!;
         if (!name || name === fn.name) continue;
         const table = releaseKindFromTable(name);
-        const kinds: Array<[ReleaseKind, number]> = [];
-        if (table) kinds.push([table, table.objectIndex]);
+        const kinds: Array<[ReleaseKind, number, boolean]> = [];
+        if (table) kinds.push([table, table.objectIndex, false]);
         else {
           const helper = s.helperReleases.get(name);
-          if (helper) for (const [idx, k] of helper) kinds.push([k, idx]);
+          if (helper) for (const [idx, k] of helper) kinds.push([k, idx, mixed.has(`${name}#${idx}`)]);
         }
-        for (const [kind, argIndex] of kinds) {
+        for (const [kind, argIndex, kindMixed] of kinds) {
           const site = releaseSite(call, { ...kind, objectIndex: argIndex }, fn.aliases);
           const p = site.key ? fn.params.indexOf(site.key) : -1;
           if (p < 0) continue;
@@ -93,14 +98,16 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             countIndex: undefined,
             batch: true,
             spec: kind.spec,
-            inner: kind.inner ?? call,
+            inner: kind.inner ?? helperReleaseOf(call),
           };
+          const key = `${fn.name}#${p}`;
           if (!prev) {
             m.set(p, next);
             changed = true;
-          } else if (prev.cls !== kind.cls && prev.cls !== ('mixed' as never)) {
-            // Released both ways (e.g. per a flag): not a helper we can judge.
-            m.set(p, { ...prev, cls: 'mixed' as never });
+          }
+          // Released both ways (here, or by a helper that does): mixed, and so is every caller.
+          if ((kindMixed || (prev && prev.cls !== kind.cls)) && !mixed.has(key)) {
+            mixed.add(key);
             changed = true;
           }
         }
@@ -136,8 +143,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             allOrNothing: releasesOwn || kind.allOrNothing,
             name: fn.name,
             family: kind.family,
-            pagesIndex: () => p,
-            countIndex: () => (countParam >= 0 ? countParam : undefined),
+            pagesArg: { at: p },
+            countArg: countParam >= 0 ? { at: countParam } : { none: true },
             single: site.single,
             pagesByReference: kind.pagesByReference,
             returns: kind.returns,
@@ -157,8 +164,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           s.wrappers.set(fn.name, {
             name: fn.name,
             family: kind.family,
-            pagesIndex: () => undefined,
-            countIndex: () => undefined,
+            pagesArg: { none: true },
+            countArg: { none: true },
             single: true,
             pagesByReference: false,
             returns: 'page',
@@ -174,7 +181,7 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
   }
   // Drop helpers that release a parameter both ways.
   for (const [name, m] of s.helperReleases) {
-    for (const [i, k] of m) if ((k.cls as string) === 'mixed') m.delete(i);
+    for (const i of m.keys()) if (mixed.has(`${name}#${i}`)) m.delete(i);
     if (m.size === 0) s.helperReleases.delete(name);
   }
   return s;

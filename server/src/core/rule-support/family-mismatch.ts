@@ -87,10 +87,12 @@ export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
 export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
   const name = replacementName(m, ctx);
   if (!name || mixedSource(m, ctx)) return [];
-  const call = m.release.kind.inner ?? m.release.call;
-  const callee = calleeNode(call);
-  if (!callee) return [];
-  return [{ title: `Replace ${callee.text}() with ${name}()`, edits: [{ range: rangeOf(callee), newText: name }] }];
+  const inner = m.release.kind.inner;
+  const callee = inner ? undefined : calleeNode(m.release.call);
+  const range = inner ? inner.nameRange : callee ? rangeOf(callee) : undefined;
+  if (!range) return [];
+  const was = inner ? m.release.kind.spec.name : callee!.text;
+  return [{ title: `Replace ${was}() with ${name}()`, edits: [{ range, newText: name }] }];
 }
 
 /**
@@ -125,9 +127,9 @@ export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, mes
   const related = [acquisitionRelated(m.acquisition)];
   if (m.release.kind.inner) {
     data.helper = m.release.kind.name;
-    locations.helperRelease = { range: calleeRange(m.release.kind.inner) };
+    locations.helperRelease = { range: m.release.kind.inner.nameRange };
     related.push({
-      range: calleeRange(m.release.kind.inner),
+      range: m.release.kind.inner.nameRange,
       messageId: 'helperReleases',
       data: { release: m.release.kind.spec.name },
     });
