@@ -55,3 +55,40 @@ test('a shifted function keeps correct line numbers in its messages', async () =
   const acqLine = f.related[0]!.range.start.line + 1;
   assert.match(findingMessage(f), new RegExp(`\\(line ${acqLine}\\)`));
 });
+
+const FIELDS = [
+  'struct demo_pin_ctx { struct page **pages; int nr; };',
+  'static int demo_setup(struct demo_pin_ctx *ctx, unsigned long uaddr, int nr)',
+  '{',
+  '\tint ret = pin_user_pages_fast(uaddr, nr, FOLL_WRITE, ctx->pages);',
+  '\tif (ret < 0)',
+  '\t\treturn ret;',
+  '\tctx->nr = ret;',
+  '\treturn 0;',
+  '}',
+  'static void demo_teardown(struct demo_pin_ctx *ctx)',
+  '{',
+  '\tput_page(ctx->pages[0]);',
+  '}',
+  'static void demo_reset(struct demo_pin_ctx *ctx)',
+  '{',
+  '\tctx->nr = 0;',
+  '}',
+  '',
+].join('\n');
+
+test('a field released right in another function invalidates the cached result of the wrong one', async () => {
+  const cache = new FunctionCache();
+  const [first] = await both(FIELDS, cache);
+  assert.deepEqual(
+    first.findings.map((f) => `${f.rule}@${f.range.start.line + 1}`),
+    ['wrong-release@12'],
+  );
+  // demo_teardown's text is unchanged; demo_reset now releases the field right, which makes the
+  // field's pages ambiguous (kernel and user pages both handled): the fresh analysis is quiet.
+  const edited = FIELDS.replace('\tctx->nr = 0;', '\tunpin_user_pages(ctx->pages, ctx->nr);\n\tctx->nr = 0;');
+  const [cached, fresh] = await both(edited, cache);
+  assert.deepEqual(fresh.findings, []);
+  assert.deepEqual(cached.findings, fresh.findings);
+  assert.deepEqual(cached.pairings, fresh.pairings);
+});

@@ -9,9 +9,15 @@ import type { Node } from './parser.ts';
 import { RULES } from './rules/index.ts';
 import { mapLocations } from './messages/format-message.ts';
 import type { ApiModel, CallRef, Finding, Location, Note, Pairing, Position, Range, SkippedFunction } from './types.ts';
-import { fieldAcquisitions, fieldPartnersOf, fieldReleasesOf, fieldsReleasedRight } from './matcher/fields.ts';
+import {
+  fieldAcquisitions,
+  fieldPartnersOf,
+  fieldReleasesOf,
+  fieldSignature,
+  fieldsReleasedRight,
+} from './matcher/fields.ts';
 import { pairingsOf } from './matcher/pairings.ts';
-import { collectSites, functionFacts } from './matcher/function-facts.ts';
+import { collectSites, functionFacts, type FunctionSites } from './matcher/function-facts.ts';
 import { computeSummaries, functionInfo, type FunctionInfo } from './matcher/summaries.ts';
 import { calleeNode, functionDefinitions, rangeOf } from './matcher/syntax.ts';
 
@@ -91,14 +97,10 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
   const fields = fieldAcquisitions(units, text, model);
   const rightSomewhere = fieldsReleasedRight(units, fields);
 
-  // File-wide facts a function's result depends on, with positions relative to that function.
-  const signature = (row: number) =>
-    `${model}|${summaries.signature(row)}|${[...fields]
-      .map(
-        ([f, i]) =>
-          `${f}:${i.acquisition.call.startPosition.row - row}.${i.acquisition.call.startPosition.column}${i.conflict}`,
-      )
-      .join(',')}`;
+  // What a function's result depends on besides its own text: the summaries of what it calls and
+  // the fields its releases touch, with positions relative to the function.
+  const signature = (info: FunctionInfo, sites: FunctionSites, row: number) =>
+    `${model}|${summaries.signatureFor(info.callNames, row)}|${fieldSignature(info, sites, fields, rightSomewhere, row)}`;
   const findings: Finding[] = [];
   const notes: Note[] = [];
   const pairings: Pairing[] = [];
@@ -108,7 +110,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     const row = fn.startPosition.row;
     // Keyed by the function's own text and what it depends on relative to it, not by its place:
     // edits above it only shift its results.
-    const key = `${fn.startPosition.column}|${signature(row)}|${fn.text}`;
+    const key = `${fn.startPosition.column}|${signature(info, sites, row)}|${fn.text}`;
     let cached = cache?.get(key);
     if (!cached) {
       const result: UnitResult = { findings: [], notes: [], pairings: [] };

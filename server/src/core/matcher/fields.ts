@@ -104,25 +104,38 @@ export function fieldAcquisitions(units: FieldUnit[], text: string, model: ApiMo
     }
   }
   // Anything else assigned into a field of that name (another source of pages) makes it ambiguous.
+  // One scan of the text per field name, however many structs have a field of that name.
+  const byName = new Map<string, boolean>();
   for (const [k, info] of fields) {
     const field = fieldOfKey(`x.${k.slice(k.indexOf('::') + 2)}`);
     if (!field) continue;
-    const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\]\\s*)?=(?!=)\\s*([^;]{0,200});`, 'g');
-    for (const m of text.matchAll(re)) {
-      // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
-      const rhs = m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
-      if (
-        /^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(
-          rhs,
-        )
-      )
-        continue;
-      if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
-      info.conflict = true;
-      break;
+    const known = byName.get(field);
+    if (known !== undefined) {
+      if (known) info.conflict = true;
+      continue;
     }
+    byName.set(field, otherSource(field, text, acqVars));
+    if (byName.get(field)) info.conflict = true;
   }
   return fields;
+}
+
+/** Whether `field` is assigned anything but an allocation, NULL or an acquired pages variable. */
+function otherSource(field: string, text: string, acqVars: ReadonlySet<string>): boolean {
+  const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\]\\s*)?=(?!=)\\s*([^;]{0,200});`, 'g');
+  for (const m of text.matchAll(re)) {
+    // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
+    const rhs = m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
+    if (
+      /^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(
+        rhs,
+      )
+    )
+      continue;
+    if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
+    return true;
+  }
+  return false;
 }
 
 /** `obj->pages = pages` in the acquiring function: the field the pages end up in. */
@@ -190,4 +203,29 @@ export function fieldPartnersOf(unit: FieldUnit, fields: Map<string, FieldInfo>)
     out.push({ release: index, acquisition: fi.acquisition, functionName: fi.functionName });
   });
   return out;
+}
+
+/**
+ * The field facts one function's result depends on, for its cache key: for each field its
+ * releases touch, where the filling acquisition is (rows relative to `row`), whether the field is
+ * ambiguous and whether it is released right somewhere in the file.
+ */
+export function fieldSignature(
+  info: FunctionInfo,
+  sites: FunctionSites,
+  fields: Map<string, FieldInfo>,
+  rightSomewhere: Set<string>,
+  row: number,
+): string {
+  const out = new Set<string>();
+  for (const rel of sites.releases) {
+    const k = releaseField(info, rel.key);
+    const fi = k ? fields.get(k) : undefined;
+    if (!k || !fi) continue;
+    const at = fi.acquisition.call.startPosition;
+    out.add(
+      `${k}:${at.row - row}.${at.column}${fi.conflict ? 'C' : ''}${rightSomewhere.has(k) ? 'R' : ''}${fi.expected ?? ''}`,
+    );
+  }
+  return [...out].sort().join(',');
 }

@@ -49,19 +49,24 @@ export class FileSummaries {
   }
 
   /**
-   * A stable text of the summaries, for cache keys. Positions are rows relative to `row` (the
-   * function being cached), so moving the whole file region keeps the key.
+   * A stable text of the summaries of the functions `names` (the callees of one function), for
+   * its cache key: a function's result depends on what the helpers and wrappers it calls do, not
+   * on the rest of the file. Positions are rows relative to `row` (the function being cached), so
+   * moving the whole file region keeps the key. Linear in the calls, not in the file.
    */
-  signature(row: number): string {
+  signatureFor(names: Iterable<string>, row: number): string {
     const at = (r?: HelperRelease) => (r ? `${r.nameRange.start.line - row}.${r.nameRange.start.column}` : '');
-    const h = [...this.helperReleases].map(
-      ([n, m]) => `${n}:${[...m].map(([i, k]) => `${i}${k.cls}${at(k.inner)}`).join(',')}`,
-    );
-    const w = [...this.wrappers].map(
-      ([n, k]) =>
-        `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`,
-    );
-    return [...h, ...w].sort().join('|');
+    const out = new Set<string>();
+    for (const n of names) {
+      const h = this.helperReleases.get(n);
+      if (h) out.add(`${n}:${[...h].map(([i, k]) => `${i}${k.cls}${at(k.inner)}`).join(',')}`);
+      const k = this.wrappers.get(n);
+      if (k)
+        out.add(
+          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`,
+        );
+    }
+    return [...out].sort().join('|');
   }
 }
 
