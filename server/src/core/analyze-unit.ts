@@ -15,10 +15,11 @@ import {
   fieldReleasesOf,
   fieldSignature,
   fieldsReleasedRight,
+  type FieldInfo,
 } from './matcher/fields.ts';
 import { pairingsOf } from './matcher/pairings.ts';
 import { collectSites, functionFacts, type FunctionSites } from './matcher/function-facts.ts';
-import { computeSummaries, functionInfo, type FunctionInfo } from './matcher/summaries.ts';
+import { computeSummaries, functionInfo, type FileSummaries, type FunctionInfo } from './matcher/summaries.ts';
 import { calleeNode, functionDefinitions, rangeOf } from './matcher/syntax.ts';
 
 export interface UnitResult {
@@ -68,8 +69,17 @@ export class FunctionCache {
 const TABLE_NAMES = [...ACQUISITIONS.map((a) => a.name), ...RELEASES.map((r) => r.name)];
 const TABLE_RE = new RegExp(`\\b(?:${TABLE_NAMES.join('|')})\\b`);
 
-export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel, cache?: FunctionCache): UnitResult {
-  if (!TABLE_RE.test(text)) return { findings: [], notes: [], pairings: [] };
+/** The file-wide part of an analysis: the functions that matter, their summaries and sites, the fields. */
+export interface PreparedUnit {
+  units: Array<{ info: FunctionInfo; sites: FunctionSites }>;
+  summaries: FileSummaries;
+  fields: Map<string, FieldInfo>;
+  rightSomewhere: Set<string>;
+}
+
+/** Finds the functions worth a look and computes what they share; undefined when none can be. */
+export function prepareUnit(root: Node, text: string, model: ApiModel): PreparedUnit | undefined {
+  if (!TABLE_RE.test(text)) return undefined;
   const all = functionDefinitions(root);
 
   // Functions worth a look: those naming a table function, then those naming a helper or wrapper.
@@ -96,6 +106,13 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
   const units = [...infos.values()].map((info) => ({ info, sites: collectSites(info, summaries) }));
   const fields = fieldAcquisitions(units, text, model);
   const rightSomewhere = fieldsReleasedRight(units, fields);
+  return { units, summaries, fields, rightSomewhere };
+}
+
+export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel, cache?: FunctionCache): UnitResult {
+  const prepared = prepareUnit(root, text, model);
+  if (!prepared) return { findings: [], notes: [], pairings: [] };
+  const { units, summaries, fields, rightSomewhere } = prepared;
 
   // What a function's result depends on besides its own text: the summaries of what it calls and
   // the fields its releases touch, with positions relative to the function.

@@ -4,13 +4,26 @@
  */
 import { chooseModel } from './api-model.ts';
 import { createCParser, parseKernelC, type Tree } from './parser.ts';
-import { analyzeTranslationUnit, FunctionCache } from './analyze-unit.ts';
+import { analyzeTranslationUnit, FunctionCache, prepareUnit } from './analyze-unit.ts';
+import { fileFactsOf } from './facts/extract-facts.ts';
+import type { FileFacts } from './facts/file-facts.ts';
 import { RULE_IDS, severityOf } from './rules/index.ts';
 import { applySuppressions } from './suppressions.ts';
 import type { AnalysisOptions, AnalysisResult } from './types.ts';
 import type { Parser } from 'web-tree-sitter';
 
 export { FunctionCache } from './analyze-unit.ts';
+export type { FileFacts } from './facts/file-facts.ts';
+
+/**
+ * The plain-data facts of one C file (facts/file-facts.ts), for the ownership index and tools:
+ * JSON that outlives `tree`. Undefined when the file names no acquisition or release.
+ */
+export function extractFileFacts(text: string, tree: Tree, options: AnalysisOptions = {}): FileFacts | undefined {
+  const model = chooseModel(options.api, text, options.filePath);
+  const prepared = prepareUnit(tree.rootNode, text, model.model);
+  return prepared ? fileFactsOf(prepared, model.model) : undefined;
+}
 
 /**
  * Analyses one C file. Pass `tree` when the caller keeps one (the language server reparses

@@ -1,0 +1,148 @@
+/**
+ * Builds a file's FileFacts (file-facts.ts) from the unit driver's prepared unit, and rebuilds the
+ * same-file summaries from FileFacts alone: the round trip shows the facts carry everything the
+ * summaries need, with no tree behind them.
+ */
+import { expectedReleaseClass, findRelease } from '../api-table.ts';
+import type { PreparedUnit } from '../analyze-unit.ts';
+import { fieldKeyOf } from '../matcher/fields.ts';
+import type { AcquisitionKind, ReleaseKind } from '../matcher/sites.ts';
+import { argAt } from '../matcher/sites.ts';
+import { FileSummaries, type FunctionInfo } from '../matcher/summaries.ts';
+import { calleeNode, rangeOf } from '../matcher/syntax.ts';
+import type { Node } from '../parser.ts';
+import type { ApiModel, Location } from '../types.ts';
+import type { AcquiresFor, FieldEvent, FileFacts, FunctionFactsJson, StorageKey } from './file-facts.ts';
+
+const at = (n: Node): Location => ({ range: rangeOf(calleeNode(n) ?? n) });
+
+/** A matcher storage key (a string) as a typed key, read in the function it appears in. */
+export function typedKey(info: FunctionInfo, key: string | undefined): StorageKey {
+  if (key === undefined) return { kind: 'unknown' };
+  if (key === 'NULL') return { kind: 'null' };
+  if (/^\w+$/.test(key)) {
+    const param = info.params.indexOf(key);
+    return param >= 0 ? { kind: 'variable', name: key, param } : { kind: 'variable', name: key };
+  }
+  const field = fieldKeyOf(info, key);
+  if (field) return { kind: 'field', field, base: /^\w+/.exec(key)?.[0] ?? key };
+  return { kind: 'unknown' };
+}
+
+function acquiresFor(k: AcquisitionKind): AcquiresFor {
+  const pagesParam = argAt(k.pagesArg, 0);
+  const countParam = argAt(k.countArg, 0);
+  return {
+    family: k.family,
+    returns: k.returns,
+    ...(pagesParam === undefined ? {} : { pagesParam }),
+    ...(countParam === undefined ? {} : { countParam }),
+    single: k.single,
+    pagesByReference: k.pagesByReference,
+    allOrNothing: !!k.allOrNothing,
+    trackLeaks: k.trackLeaks,
+    wraps: k.wraps ?? k.name,
+  };
+}
+
+export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts {
+  const { units, summaries } = prepared;
+  const functions: FunctionFactsJson[] = [];
+  const fields: FieldEvent[] = [];
+  for (const { info, sites } of units) {
+    const helper = summaries.helperReleases.get(info.name);
+    const wrapper = summaries.wrappers.get(info.name);
+    const fn: FunctionFactsJson = {
+      name: info.name,
+      at: { range: rangeOf(info.node) },
+      releasesParams: helper
+        ? [...helper].map(([param, k]) => ({
+            param,
+            cls: k.cls,
+            release: k.spec.name,
+            at: { range: k.inner?.nameRange ?? rangeOf(info.node) },
+            callAt: { range: k.inner?.callRange ?? rangeOf(info.node) },
+          }))
+        : [],
+      ...(wrapper ? { acquiresFor: acquiresFor(wrapper) } : {}),
+      acquisitions: [],
+      releases: [],
+    };
+    for (const a of sites.acquisitions) {
+      const into = typedKey(info, a.key);
+      const expected = expectedReleaseClass(a.kind.family, model);
+      fn.acquisitions.push({
+        call: a.kind.name,
+        family: a.kind.family,
+        at: at(a.call),
+        into,
+        ...(expected ? { expected } : {}),
+        use: a.use,
+      });
+      if (into.kind === 'field')
+        fields.push({
+          field: into.field,
+          event: 'acquire',
+          functionName: info.name,
+          call: a.kind.name,
+          at: at(a.call),
+          family: a.kind.family,
+        });
+    }
+    for (const r of sites.releases) {
+      const of = typedKey(info, r.key);
+      fn.releases.push({ call: r.kind.name, cls: r.kind.cls, release: r.kind.spec.name, at: at(r.call), of });
+      if (of.kind === 'field')
+        fields.push({
+          field: of.field,
+          event: 'release',
+          functionName: info.name,
+          call: r.kind.name,
+          at: at(r.call),
+          cls: r.kind.cls,
+        });
+    }
+    functions.push(fn);
+  }
+  return { format: 1, model, functions, fields };
+}
+
+/** The same-file summaries, from FileFacts alone (no tree). */
+export function summariesFromFacts(facts: FileFacts): FileSummaries {
+  const s = new FileSummaries();
+  for (const fn of facts.functions) {
+    if (fn.releasesParams.length > 0) {
+      const m = new Map<number, ReleaseKind>();
+      for (const p of fn.releasesParams) {
+        const spec = findRelease(p.release);
+        if (!spec) continue;
+        m.set(p.param, {
+          name: fn.name,
+          cls: p.cls,
+          objectIndex: p.param,
+          countIndex: undefined,
+          batch: true,
+          spec,
+          inner: { nameRange: p.at.range, callRange: p.callAt.range },
+        });
+      }
+      if (m.size) s.helperReleases.set(fn.name, m);
+    }
+    const w = fn.acquiresFor;
+    if (w) {
+      s.wrappers.set(fn.name, {
+        name: fn.name,
+        family: w.family,
+        pagesArg: w.pagesParam === undefined ? { none: true } : { at: w.pagesParam },
+        countArg: w.countParam === undefined ? { none: true } : { at: w.countParam },
+        single: w.single,
+        pagesByReference: w.pagesByReference,
+        returns: w.returns,
+        trackLeaks: w.trackLeaks,
+        wraps: w.wraps,
+        ...(w.allOrNothing ? { allOrNothing: true } : {}),
+      });
+    }
+  }
+  return s;
+}
