@@ -17,7 +17,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package
 function luaList(code: string, key: string): string[] {
   const m = new RegExp(`${key} = \\{([^}]*)\\}`).exec(code);
   assert.ok(m, `no ${key} list`);
-  return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
+  return [...(m[1] ?? '').matchAll(/'([^']+)'/g)].map((x) => x[1] ?? '');
 }
 
 test('the Neovim 0.7 and Emacs snippets are found by their markers and start the package bin', () => {
@@ -34,7 +34,7 @@ test("the untested Neovim 0.11 snippet has the tested one's command, filetypes a
   const tested = readmeSnippet('nvim-0.7', readme);
   const block = /```lua\n(vim\.lsp\.config\('gup_review'[\s\S]*?)\n```/.exec(readme);
   assert.ok(block, 'README has the vim.lsp.config snippet');
-  const v011 = block[1];
+  const v011 = block[1] ?? '';
   assert.deepEqual(luaList(v011, 'cmd'), luaList(tested, 'cmd'));
   assert.deepEqual(luaList(v011, 'filetypes'), luaList(tested, 'pattern'));
   const settings = (code: string) => /settings = (\{.*\}),?\n/.exec(code)?.[1];
