@@ -58,6 +58,7 @@ const IDIOMS: ReadonlyArray<[string, RegExp]> = [
   ['a switch choosing the call', /switch/i],
   ['while (i--) and batch loops', /while \(i--\)/],
   ['struct fields across functions', /struct fields across functions/i],
+  ['freeing instead of releasing', /freeing instead of releasing/i],
 ];
 
 test('there is a fixture for every idiom, and every fixture names its idiom and expects something', () => {

@@ -42,9 +42,14 @@ export interface AcquisitionSpec {
 /**
  * What a release gives back:
  * - `ref`: drops ordinary references (put_page, release_pages, folio_put);
- * - `pin`: drops pins (unpin_user_page*, and the 2019/5.2–5.5 put_user_page*).
+ * - `pin`: drops pins (unpin_user_page*, and the 2019/5.2–5.5 put_user_page*);
+ * - `free`: frees the page as the kernel's own (__free_page, free_page): never right for pages
+ *   from an acquisition, which the user still maps (domain.md §5).
  */
-export type ReleaseClass = 'ref' | 'pin';
+export type ReleaseClass = NeededClass | 'free';
+
+/** The release kinds pages from an acquisition can need. */
+export type NeededClass = 'ref' | 'pin';
 
 export interface ReleaseSpec {
   name: string;
@@ -123,6 +128,11 @@ export const RELEASES: readonly ReleaseSpec[] = [
   R({ name: 'unpin_user_page_range_dirty_lock', cls: 'pin', objectArg: 0, countArg: 1, batch: true, dirties: 'flag', dirtyArg: 2, object: 'page', era: '5.12+', counterpart: {} }),
   R({ name: 'unpin_folio', cls: 'pin', objectArg: 0, batch: false, object: 'folio', era: '6.11+', counterpart: { ref: 'folio_put' } }),
   R({ name: 'unpin_folios', cls: 'pin', objectArg: 0, countArg: 1, batch: true, object: 'folio', era: '6.11+', counterpart: {} }),
+  // Frees a page the kernel allocated; on pages from an acquisition, wrong in every model. free_page() and free_pages() take the address.
+  R({ name: '__free_page', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: { 'pin-2019': 'put_user_page', pin: 'unpin_user_page', ref: 'put_page' } }),
+  R({ name: '__free_pages', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
+  R({ name: 'free_page', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
+  R({ name: 'free_pages', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
   R({ name: 'unpin_user_folio', cls: 'pin', objectArg: 0, countArg: 1, batch: false, object: 'folio', era: '6.12+', counterpart: {} }),
 ];
 
@@ -260,7 +270,7 @@ export const isBorrower = (name: string): boolean =>
   borrowers.has(name) || /^(Page|folio_test_|trace_|pr_|dev_(dbg|info|warn|err)|WARN|BUG|VM_)/.test(name);
 
 /** Release kind a page from this family needs, in this model; undefined when undecidable. */
-export function expectedReleaseClass(family: AcquisitionFamily, model: ApiModel): ReleaseClass | undefined {
+export function expectedReleaseClass(family: AcquisitionFamily, model: ApiModel): NeededClass | undefined {
   switch (family) {
     case 'gup':
       return model === 'put_user_page' ? 'pin' : 'ref';
@@ -274,7 +284,7 @@ export function expectedReleaseClass(family: AcquisitionFamily, model: ApiModel)
 }
 
 /** Key under which `ReleaseSpec.counterpart` names the right call. */
-export function counterpartKey(cls: ReleaseClass, model: ApiModel): 'pin-2019' | 'pin' | 'ref' {
+export function counterpartKey(cls: NeededClass, model: ApiModel): 'pin-2019' | 'pin' | 'ref' {
   if (cls === 'ref') return 'ref';
   return model === 'put_user_page' ? 'pin-2019' : 'pin';
 }

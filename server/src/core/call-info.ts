@@ -13,6 +13,7 @@ import {
   findRelease,
   type AcquisitionFamily,
   type AcquisitionSpec,
+  type NeededClass,
   type ReleaseClass,
   type ReleaseSpec,
 } from './api-table.ts';
@@ -60,6 +61,7 @@ const FAMILY_TEXT: Record<AcquisitionFamily, (m: ApiModel) => string> = {
 const CLASS_TEXT: Record<ReleaseClass, string> = {
   ref: 'drops ordinary page references',
   pin: 'drops pins',
+  free: 'frees a page the kernel allocated (never right for pages from get_user_pages*/pin_user_pages*, which the user still maps)',
 };
 
 const modelName = (m: ApiModel) => (m === 'put_user_page' ? 'put_user_page (2019)' : 'unpin_user_page (upstream)');
@@ -72,7 +74,7 @@ function range(n: Node): Range {
 }
 
 /** Release calls that match a wanted release class in a model (single, batch, dirtying). */
-function releasesFor(cls: ReleaseClass, model: ApiModel): string[] {
+function releasesFor(cls: NeededClass, model: ApiModel): string[] {
   if (cls === 'ref') {
     return RELEASES.filter((r) => r.cls === 'ref' && r.object === 'page' && r.era === 'all').map((r) => r.name);
   }

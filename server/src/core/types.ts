@@ -153,7 +153,7 @@ export interface Pairing {
   };
   releases: Array<
     CallRef & {
-      cls: 'ref' | 'pin';
+      cls: 'ref' | 'pin' | 'free';
       /** The release is of the class the acquisition needs (undefined: undecidable). */
       right?: boolean;
       /** For a helper: the table release it calls. */

@@ -6,7 +6,7 @@
  * (ownership across functions and files) merges the FileFacts of a module. Who asks: the unit
  * driver's callers through analyze.ts `extractFileFacts`, tests, and the index.
  */
-import type { AcquisitionFamily, ReleaseClass, ReturnKind } from '../api-table.ts';
+import type { AcquisitionFamily, NeededClass, ReleaseClass, ReturnKind } from '../api-table.ts';
 import type { FieldKey } from '../matcher/fields.ts';
 import type { ResultUse } from '../matcher/sites.ts';
 import type { ApiModel, Location } from '../types.ts';
@@ -56,7 +56,7 @@ export interface AcquisitionFact {
   at: Location;
   into: StorageKey;
   /** The release class these pages need in the file's model; absent when undecidable. */
-  expected?: ReleaseClass;
+  expected?: NeededClass;
   use: ResultUse;
 }
 

@@ -8,7 +8,7 @@
  * rather than pairing one struct's release with another struct's pin. Asked by the unit driver
  * (analyze-unit.ts), whose fieldReleases reach the rules through FunctionFacts.
  */
-import { expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
+import { expectedReleaseClass, type NeededClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel } from '../types.ts';
 import type { FunctionFacts, FunctionSites } from './function-facts.ts';
@@ -31,7 +31,7 @@ export function fieldKeyText(k: FieldKey): string | undefined {
 export interface FieldInfo {
   acquisition: AcquisitionSite;
   functionName: string;
-  expected?: ReleaseClass;
+  expected?: NeededClass;
   conflict: boolean;
 }
 
@@ -149,8 +149,9 @@ function storedField(info: FunctionInfo, key: string): FieldKey | undefined {
   return undefined;
 }
 
-function releaseField(info: FunctionInfo, relKey: string | undefined): string | undefined {
-  const f = relKey ? fieldKeyOf(info, relKey) : undefined;
+function releaseField(info: FunctionInfo, relKey: string | undefined, freesStorage = false): string | undefined {
+  // Freeing a field's array (`free_page((unsigned long)ctx->pages)`) releases no page in it.
+  const f = relKey && !freesStorage ? fieldKeyOf(info, relKey) : undefined;
   return f ? fieldKeyText(f) : undefined;
 }
 
@@ -159,7 +160,7 @@ export function fieldsReleasedRight(units: FieldUnit[], fields: Map<string, Fiel
   const out = new Set<string>();
   for (const { info, sites } of units) {
     for (const rel of sites.releases) {
-      const k = releaseField(info, rel.key);
+      const k = releaseField(info, rel.key, rel.freesStorage);
       const fi = k ? fields.get(k) : undefined;
       if (k && fi && rel.kind.cls === fi.expected) out.add(k);
     }
@@ -177,7 +178,7 @@ export function fieldReleasesOf(
   const out: FunctionFacts['fieldReleases'] = [];
   const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
   sites.releases.forEach((rel, index) => {
-    const k = releaseField(info, rel.key);
+    const k = releaseField(info, rel.key, rel.freesStorage);
     const fi = k ? fields.get(k) : undefined;
     if (!k || !fi || fi.conflict || !fi.expected || rightSomewhere.has(k)) return;
     if (rel.kind.cls === fi.expected || ownKeys.has(rel.key)) return;
@@ -196,7 +197,7 @@ export function fieldPartnersOf(unit: FieldUnit, fields: Map<string, FieldInfo>)
   const out: FunctionFacts['fieldReleases'] = [];
   const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
   sites.releases.forEach((rel, index) => {
-    const k = releaseField(info, rel.key);
+    const k = releaseField(info, rel.key, rel.freesStorage);
     const fi = k ? fields.get(k) : undefined;
     if (!fi || fi.conflict || ownKeys.has(rel.key)) return;
     if (fi.functionName === info.name && fi.acquisition.key === rel.key) return;
@@ -219,7 +220,7 @@ export function fieldSignature(
 ): string {
   const out = new Set<string>();
   for (const rel of sites.releases) {
-    const k = releaseField(info, rel.key);
+    const k = releaseField(info, rel.key, rel.freesStorage);
     const fi = k ? fields.get(k) : undefined;
     if (!k || !fi) continue;
     const at = fi.acquisition.call.startPosition;

@@ -3,7 +3,7 @@
  * reach each one (directly, through aliases, helpers, loops), the paths that leak, and loops of
  * single releases. Rules (core/rules/*.ts) turn these facts into findings.
  */
-import { expectedReleaseClass, findSink, isBorrower, type ReleaseClass } from '../api-table.ts';
+import { expectedReleaseClass, findSink, isBorrower, type NeededClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
@@ -27,7 +27,7 @@ import {
 export interface AcquisitionFacts {
   site: AcquisitionSite;
   /** Release kind these pages need in the model; undefined when undecidable. */
-  expected?: ReleaseClass;
+  expected?: NeededClass;
   /** Releases of these pages reached from the acquisition (indices into FunctionFacts.releases). */
   releases: number[];
   path?: PathResult;
@@ -127,7 +127,9 @@ export function functionFacts(
     const start = graph.nodeOf(site.call);
     if (!start) {
       af.quiet = { id: 'notInControlFlow' };
-      af.releases = releases.map((r, i) => (r.key === site.key ? i : -1)).filter((i) => i >= 0);
+      af.releases = releases
+        .map((r, i) => (r.key === site.key && (!r.freesStorage || site.single) ? i : -1))
+        .filter((i) => i >= 0);
       continue;
     }
     const key = site.key;
@@ -171,7 +173,8 @@ export function functionFacts(
     const guardedRelease = (node: CfgNode): 'true' | 'false' | undefined => {
       const ifs = node.ast?.parent;
       if (!ifs || ifs.type !== 'if_statement') return undefined;
-      const side = (branch: Node | null) => !!branch && releases.some((r) => r.key === key && isInside(r.call, branch));
+      const side = (branch: Node | null) =>
+        !!branch && releases.some((r) => r.key === key && (!r.freesStorage || site.single) && isInside(r.call, branch));
       if (side(ifs.childForFieldName('consequence'))) return 'true';
       if (side(ifs.childForFieldName('alternative'))) return 'false';
       return undefined;
@@ -187,7 +190,9 @@ export function functionFacts(
     if (af.path.exhausted) {
       af.quiet = { id: 'tooManyPaths' };
       af.owesRelease = false;
-      af.releases = releases.map((r, i) => (r.key === key ? i : -1)).filter((i) => i >= 0);
+      af.releases = releases
+        .map((r, i) => (r.key === key && (!r.freesStorage || site.single) ? i : -1))
+        .filter((i) => i >= 0);
     } else {
       af.releases = [...af.path.releases.keys()].sort((a, b) => a - b);
       if (af.owesRelease && af.path.leaks.length === 0 && af.path.handoffs.length > 0 && af.releases.length === 0) {
@@ -212,7 +217,9 @@ function nodeEvents(
   aliases: Aliases,
   acquisitionCalls: ReadonlySet<number>,
 ): NodeEvent[] {
-  const releasesItself = releases.some((r) => r.key === key);
+  // Freeing the pages array is not a release of the pages in it (a single page is its storage).
+  const releasesPages = (r: ReleaseSite) => r.key === key && (!r.freesStorage || site.single);
+  const releasesItself = releases.some(releasesPages);
   const resolvesTo = (arg: Node | undefined, k: string): boolean => {
     if (!arg) return false;
     const sk = storageKey(arg);
@@ -237,7 +244,7 @@ function nodeEvents(
     if (acquisitionCalls.has(call.id)) continue; // another acquisition into the same storage
     const rel = releaseByCall.get(call.id);
     if (rel) {
-      const hit = rel.find((i) => releases[i]!.key === key);
+      const hit = rel.find((i) => releasesPages(releases[i]!));
       if (hit !== undefined) out.push({ type: 'release', site: hit });
       continue;
     }

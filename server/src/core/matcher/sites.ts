@@ -92,6 +92,11 @@ export interface ReleaseSite {
   call: Node;
   kind: ReleaseKind;
   key?: string;
+  /**
+   * A `free` release of the storage itself, not of a page in it (`free_page((unsigned long)pages)`
+   * frees the pages array): a release of the pages only when the storage is one page (`&page`).
+   */
+  freesStorage?: boolean;
   objectNode?: Node;
   countNode?: Node;
 }
@@ -205,7 +210,12 @@ export function releaseSite(call: Node, kind: ReleaseKind, aliases: Aliases): Re
   const countNode = kind.countIndex !== undefined ? args[kind.countIndex] : undefined;
   let key = storageKey(objectNode);
   if (key && key !== 'NULL') key = aliases.resolve(key);
-  return { call, kind, key, objectNode, countNode };
+  const site: ReleaseSite = { call, kind, key, objectNode, countNode };
+  if (kind.cls === 'free' && objectNode) {
+    const u = unwrap(objectNode);
+    if (u.type === 'identifier' || u.type === 'field_expression') site.freesStorage = true;
+  }
+  return site;
 }
 
 /** The plain location of a release call, for a helper's summary. */

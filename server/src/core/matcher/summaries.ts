@@ -106,12 +106,15 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             inner: kind.inner ?? helperReleaseOf(call),
           };
           const key = `${fn.name}#${p}`;
-          if (!prev) {
+          // `if (user) unpin_user_page(p); else __free_page(p);`: the free is for the kernel's
+          // own pages, the other release for user pages: the helper releases user pages that way.
+          const freeAndOther = !!prev && prev.cls !== kind.cls && (prev.cls === 'free' || kind.cls === 'free');
+          if (!prev || (freeAndOther && prev.cls === 'free')) {
             m.set(p, next);
             changed = true;
           }
           // Released both ways (here, or by a helper that does): mixed, and so is every caller.
-          if ((kindMixed || (prev && prev.cls !== kind.cls)) && !mixed.has(key)) {
+          if ((kindMixed || (prev && prev.cls !== kind.cls && !freeAndOther)) && !mixed.has(key)) {
             mixed.add(key);
             changed = true;
           }

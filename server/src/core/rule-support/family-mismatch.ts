@@ -2,7 +2,7 @@
  * Shared by wrong-release and mismatched-release: releases reached from an acquisition whose
  * release kind is not the one the acquisition's family needs in the active model.
  */
-import { counterpartKey, expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
+import { counterpartKey, expectedReleaseClass, type NeededClass, type ReleaseClass } from '../api-table.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
 import { calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
 import { paren, str, type MessageArgs, type MessageFn } from '../messages/message-fn.ts';
@@ -12,19 +12,19 @@ import { acquisitionLabel, acquisitionRelated, calleeRange, finding, type RuleCo
 export interface Mismatch {
   release: ReleaseSite;
   acquisition: AcquisitionSite;
-  expected: ReleaseClass;
+  expected: NeededClass;
   /** The acquisition lives in another function (struct field filled there). */
   elsewhere?: string;
 }
 
 export function findMismatches(
   ctx: RuleContext,
-  expectedWrong: { expected: ReleaseClass; got: ReleaseClass },
+  expectedWrong: { expected: NeededClass | 'any'; got: ReleaseClass },
 ): Mismatch[] {
   const out: Mismatch[] = [];
   const seen = new Set<number>();
   for (const af of ctx.facts.acquisitions) {
-    if (af.expected !== expectedWrong.expected) continue;
+    if (!af.expected || (expectedWrong.expected !== 'any' && af.expected !== expectedWrong.expected)) continue;
     for (const i of af.releases) {
       const rel = ctx.facts.releases[i]!;
       if (rel.kind.cls !== expectedWrong.got || seen.has(rel.call.id)) continue;
@@ -45,7 +45,12 @@ export function findMismatches(
     const rel = ctx.facts.releases[fr.release]!;
     if (seen.has(rel.call.id)) continue;
     const exp = expectedReleaseClass(fr.acquisition.kind.family, ctx.model);
-    if (exp !== expectedWrong.expected || rel.kind.cls !== expectedWrong.got) continue;
+    if (
+      !exp ||
+      (expectedWrong.expected !== 'any' && exp !== expectedWrong.expected) ||
+      rel.kind.cls !== expectedWrong.got
+    )
+      continue;
     seen.add(rel.call.id);
     out.push({ release: rel, acquisition: fr.acquisition, expected: exp, elsewhere: fr.functionName });
   }

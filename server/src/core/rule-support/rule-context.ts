@@ -59,5 +59,6 @@ export function finding(
 /** What kind of reference a release class drops, for messages. */
 export function describeClass(cls: ReleaseClass, model: ApiModel): string {
   if (cls === 'ref') return 'an ordinary page reference';
+  if (cls === 'free') return 'the page itself (freed)';
   return model === 'put_user_page' ? 'a GUP pin (put_user_page)' : 'a FOLL_PIN pin';
 }

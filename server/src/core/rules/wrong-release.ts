@@ -11,10 +11,15 @@ export const wrongRelease: RuleMeta = {
   id: 'wrong-release',
   title: 'Pinned pages released with a plain reference drop',
   description:
-    'A page from a pinning acquisition (get_user_pages* in the 2019 put_user_page model, pin_user_pages* upstream) is released with put_page(), release_pages() or folio_put(). The pin is never dropped: the page stays "maybe DMA-pinned".',
+    'A page from a pinning acquisition (get_user_pages* in the 2019 put_user_page model, pin_user_pages* upstream) is released with put_page(), release_pages() or folio_put(). The pin is never dropped: the page stays "maybe DMA-pinned". Also any page from an acquisition freed with __free_page()/free_page(): it frees a page the user still maps.',
   defaultSeverity: 'warning',
   fixable: true,
   messages: {
+    // Data as for every mismatch, plus verb (pinned/taken) and needs (the single release these pages need).
+    freesUserPage: mismatchMessage(
+      ({ data }, where) =>
+        `pages ${str(data, 'verb')} by ${str(data, 'acquisition')}${where} are freed with ${str(data, 'release')}(): the user still maps them — use ${data.right ? str(data, 'right') : str(data, 'needs')}() instead`,
+    ),
     needsPutUserPage: mismatchMessage(
       ({ data }, where) =>
         `${released(data, where, 'put_user_page*')} — pages from get_user_pages*() must be released with put_user_page*()`,
@@ -29,5 +34,15 @@ export const wrongRelease: RuleMeta = {
 
 function check(ctx: RuleContext): Finding[] {
   const id = ctx.model === 'put_user_page' ? 'needsPutUserPage' : 'leavesPinRaised';
-  return findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) => mismatchFinding('wrong-release', m, ctx, id));
+  const wrong = findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) =>
+    mismatchFinding('wrong-release', m, ctx, id),
+  );
+  // __free_page()/free_page() on pages from an acquisition, whatever they need.
+  const freed = findMismatches(ctx, { expected: 'any', got: 'free' }).map((m) => {
+    const f = mismatchFinding('wrong-release', m, ctx, 'freesUserPage');
+    const needs =
+      m.expected === 'ref' ? 'put_page' : ctx.model === 'put_user_page' ? 'put_user_page' : 'unpin_user_page';
+    return { ...f, data: { ...f.data, verb: m.expected === 'pin' ? 'pinned' : 'taken', needs } };
+  });
+  return [...wrong, ...freed];
 }
