@@ -140,3 +140,28 @@ test('Open Example opens an untitled copy of a bundled example; Restart Server r
   await vscode.fake.commands.get('gupReview.restartServer')!();
   assert.equal(restarts, 1);
 });
+
+test('the VS Code client declares its copy command, and only then does the server name it in a code action', async () => {
+  const { clientCommandsFeature } = await import('../../client/src/client-commands-feature.ts');
+  const capabilities: Record<string, unknown> = { experimental: { other: true } };
+  clientCommandsFeature.fillClientCapabilities(capabilities as never);
+  assert.deepEqual(capabilities.experimental, {
+    other: true,
+    gupReview: { clientCommands: ['gupReview.copyToClipboard'] },
+  });
+  const declared = await LspSession.start({ capabilities: capabilities as never });
+  try {
+    const uri = 'file:///tmp/client-copy/reply.eml';
+    const mail = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'patches', 'reply-depth1.eml'), 'utf8');
+    declared.open(uri, mail, 'patch-mail');
+    const [d] = (await declared.diagnosticsFor(uri)).filter((x) => x.code === 'wrong-release');
+    const actions = (await declared.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d!.range,
+      context: { diagnostics: [d] },
+    })) as Array<{ title: string; command?: { command: string } }>;
+    assert.equal(actions.find((a) => a.title === 'Copy suggested fix')?.command?.command, 'gupReview.copyToClipboard');
+  } finally {
+    await declared.stop();
+  }
+});
