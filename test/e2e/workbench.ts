@@ -219,10 +219,9 @@ export async function overflowOf(page: Page, selector = '.monaco-hover:not(.hidd
     for (const el of [root, ...Array.from(root.querySelectorAll('*'))] as HTMLElement[]) {
       if (el.clientHeight > 0 && el.scrollHeight > el.clientHeight + 2)
         out.push(`${el.className || el.tagName}: ${el.scrollHeight}px of content in ${el.clientHeight}px`);
-      const style = getComputedStyle(el);
-      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 2 && style.textOverflow === 'ellipsis')
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 2)
         out.push(
-          `${el.className || el.tagName}: text cut off (${el.scrollWidth}px in ${el.clientWidth}px): ${el.innerText.slice(0, 80)}`,
+          `${el.className || el.tagName}: ${el.scrollWidth}px wide in ${el.clientWidth}px: ${el.innerText.slice(0, 80)}`,
         );
     }
     return out;
