@@ -219,7 +219,9 @@ export async function overflowOf(page: Page, selector = '.monaco-hover:not(.hidd
     for (const el of [root, ...Array.from(root.querySelectorAll('*'))] as HTMLElement[]) {
       if (el.clientHeight > 0 && el.scrollHeight > el.clientHeight + 2)
         out.push(`${el.className || el.tagName}: ${el.scrollHeight}px of content in ${el.clientHeight}px`);
-      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 2)
+      // Sideways, a few pixels are margins of rules and code spans (nothing the eye misses); a
+      // cut-off word or link is more.
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 16)
         out.push(
           `${el.className || el.tagName}: ${el.scrollWidth}px wide in ${el.clientWidth}px: ${el.innerText.slice(0, 80)}`,
         );
