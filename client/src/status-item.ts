@@ -6,7 +6,7 @@
  * limit, a patch that does not apply): the first problem in short, with a command that shows the
  * output, where the server's window/logMessage lines say each one in full.
  *
- * The language status popup is narrow (about 80 characters for text, detail and the command
+ * The language status popup is narrow (about 75 characters for text, detail and the command
  * title together, at 1280 pixels wide): each row keeps its text and detail to ROW_BUDGET.
  */
 import * as vscode from 'vscode';
@@ -16,7 +16,7 @@ import { STATUS_NOTIFICATION, STATUS_REQUEST, type DocumentStatus } from '../../
 const SELECTOR: vscode.DocumentSelector = [{ language: 'c' }, { language: 'diff' }, { language: 'patch-mail' }];
 
 /** Characters of text + detail per popup row (the command title comes on top). */
-export const ROW_BUDGET = 58;
+export const ROW_BUDGET = 56;
 
 /** Cuts `s` to `max` characters with an ellipsis. */
 export function fit(s: string, max: number): string {
@@ -28,16 +28,17 @@ function fullReason(reason: string): string {
   return reason.replace(/from (\S+)$/, (_m, p: string) => `from ${vscode.workspace.asRelativePath(p, false)}`);
 }
 
-/** The reason in a few words: "auto: …/include/linux/mm.h", "auto: pin_user_pages used", "set in settings". */
+/** The reason in a few words: "auto: …/include/linux/mm.h", "auto: file uses pin API", "set in settings". */
 export function shortReason(reason: string, max: number): string {
   const from = /^auto, from (\S+)$/.exec(reason);
   if (from) {
     const p = from[1]!;
-    const tail = p.length + 6 <= max ? p : `…/${p.split(/[\\/]/).slice(-3).join('/')}`;
-    return fit(`auto: ${tail}`, max);
+    const parts = p.split(/[\\/]/);
+    const tails = [p, `…/${parts.slice(-3).join('/')}`, `…/${parts.slice(-2).join('/')}`];
+    return fit(`auto: ${tails.find((t) => t.length + 6 <= max) ?? tails[2]}`, max);
   }
   if (reason === 'set by the user') return 'set in settings';
-  if (/uses the pin_user_pages API/.test(reason)) return fit('auto: pin_user_pages used', max);
+  if (/uses the pin_user_pages API/.test(reason)) return fit('auto: file uses pin API', max);
   if (/no kernel tree/.test(reason)) return fit('auto: no kernel tree', max);
   return fit(reason.replace(/^auto, /, 'auto: '), max);
 }
@@ -52,7 +53,7 @@ export class StatusItem implements vscode.Disposable {
   constructor(private readonly client: LanguageClient) {
     this.item.name = 'gup-review';
     this.item.text = 'GUP: starting…';
-    this.item.command = { title: 'Select API Model', command: 'gupReview.selectApiModel' };
+    this.item.command = { title: 'Select Model', command: 'gupReview.selectApiModel' };
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       vscode.workspace.onDidCloseTextDocument((d) => this.byUri.delete(d.uri.toString())),
@@ -96,7 +97,7 @@ export class StatusItem implements vscode.Disposable {
     const room = ROW_BUDGET - this.item.text.length - count.length - 3;
     this.item.detail = `${shortReason(s.reason, room)} · ${count}`;
     this.item.command = {
-      title: 'Select API Model',
+      title: 'Select Model',
       command: 'gupReview.selectApiModel',
       tooltip: `${s.model}: ${fullReason(s.reason)}`,
     };
