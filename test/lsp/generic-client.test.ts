@@ -218,3 +218,30 @@ test('the workspace check reports $/progress: on a token the server creates, or 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a pulling client: the workspace check publishes for closed files only, and clears them when the file opens', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gup-review-pullcheck-'));
+  fs.writeFileSync(path.join(dir, 'a.c'), fixture('pin-one-put-page.c'));
+  const uri = pathToFileURL(path.join(dir, 'a.c')).href;
+  const s = await LspSession.start({
+    workspaceFolders: [pathToFileURL(dir).href],
+    capabilities: { textDocument: { diagnostic: {} } },
+  });
+  try {
+    await s.conn.sendRequest('gupReview/checkWorkspace', {});
+    await waitFor(() => (s.diagnostics.get(uri)?.diagnostics.length ?? 0) > 0 || undefined, 5000, 'checked file');
+    s.open(uri, fixture('pin-one-put-page.c'));
+    await waitFor(() => s.diagnostics.get(uri)?.diagnostics.length === 0 || undefined, 5000, 'pushed ones cleared');
+    const report = (await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as {
+      items: Diagnostic[];
+    };
+    assert.deepEqual(
+      report.items.map((d) => d.code),
+      ['wrong-release'],
+      'the open file is pulled, not shown twice',
+    );
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
