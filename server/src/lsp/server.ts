@@ -16,10 +16,17 @@ import {
   type CancellationToken,
   type CodeActionParams,
   type Connection,
+  type DidChangeConfigurationParams,
+  type DidChangeTextDocumentParams,
+  type DidChangeWatchedFilesParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
   type DocumentDiagnosticParams,
   type Diagnostic,
   type DocumentDiagnosticReport,
   type InitializeResult,
+  type TextDocumentPositionParams,
+  type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { clearKernelTreeCache } from '../core/api-model.ts';
 import { createCParser } from '../core/parser.ts';
@@ -46,7 +53,7 @@ import {
   type DecodeParams,
   type DocumentStatus,
 } from './protocol.ts';
-import { safeNotification, safeRequest } from './safe-handler.ts';
+import { safeNotification, safeRequest, type Handler } from './safe-handler.ts';
 
 export const SERVER_NAME = 'gup-review';
 
@@ -71,7 +78,7 @@ function folderOf(folders: readonly string[], uri: string): string | undefined {
 
 export function startServer(connection: Connection, version: string): void {
   const lifecycle = new Lifecycle();
-  const request = <P, R>(name: string, handler: Parameters<typeof safeRequest<P, R>>[2]) =>
+  const request = <P, R>(name: string, handler: Handler<P, R>) =>
     safeRequest<P, R>(connection, name, handler, lifecycle);
   const notification = <P>(name: string, handler: (params: P) => void | Promise<void>) =>
     safeNotification<P>(connection, name, handler, lifecycle);
@@ -178,7 +185,7 @@ export function startServer(connection: Connection, version: string): void {
     }
     if (foldersSupported) {
       connection.workspace.onDidChangeWorkspaceFolders(
-        notification('didChangeWorkspaceFolders', (e: { added: { uri: string }[]; removed: { uri: string }[] }) => {
+        notification('didChangeWorkspaceFolders', (e: WorkspaceFoldersChangeEvent) => {
           const removed = new Set(e.removed.map((f) => f.uri));
           workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
         }),
@@ -187,7 +194,7 @@ export function startServer(connection: Connection, version: string): void {
   });
 
   connection.onDidOpenTextDocument(
-    notification('didOpen', (params: Parameters<Parameters<Connection['onDidOpenTextDocument']>[0]>[0]) => {
+    notification('didOpen', (params: DidOpenTextDocumentParams) => {
       const { store, diagnostics, checker } = ready();
       const doc = store.open(params);
       if (!doc) return;
@@ -196,14 +203,14 @@ export function startServer(connection: Connection, version: string): void {
     }),
   );
   connection.onDidChangeTextDocument(
-    notification('didChange', (params: Parameters<Parameters<Connection['onDidChangeTextDocument']>[0]>[0]) => {
+    notification('didChange', (params: DidChangeTextDocumentParams) => {
       const { store, diagnostics } = ready();
       const doc = store.change(params);
       if (doc) diagnostics.schedule(doc.uri);
     }),
   );
   connection.onDidCloseTextDocument(
-    notification('didClose', (params: Parameters<Parameters<Connection['onDidCloseTextDocument']>[0]>[0]) => {
+    notification('didClose', (params: DidCloseTextDocumentParams) => {
       const { store, diagnostics } = ready();
       const uri = params.textDocument.uri;
       if (store.close(uri)) diagnostics.closed(uri);
@@ -211,48 +218,39 @@ export function startServer(connection: Connection, version: string): void {
     }),
   );
   connection.onDidChangeConfiguration(
-    notification(
-      'didChangeConfiguration',
-      (params: Parameters<Parameters<Connection['onDidChangeConfiguration']>[0]>[0]) => {
-        configuration.changed(params.settings);
-        reanalyseAll();
-      },
-    ),
+    notification('didChangeConfiguration', (params: DidChangeConfigurationParams) => {
+      configuration.changed(params.settings);
+      reanalyseAll();
+    }),
   );
   connection.onDidChangeWatchedFiles(
-    notification(
-      'didChangeWatchedFiles',
-      (params: Parameters<Parameters<Connection['onDidChangeWatchedFiles']>[0]>[0]) => {
-        // An include/linux/mm.h changed: the `auto` model of every file may change.
-        if (params.changes.some((c) => c.uri.endsWith('/include/linux/mm.h'))) {
-          clearKernelTreeCache();
-          reanalyseAll();
-        }
-      },
-    ),
+    notification('didChangeWatchedFiles', (params: DidChangeWatchedFilesParams) => {
+      // An include/linux/mm.h changed: the `auto` model of every file may change.
+      if (params.changes.some((c) => c.uri.endsWith('/include/linux/mm.h'))) {
+        clearKernelTreeCache();
+        reanalyseAll();
+      }
+    }),
   );
 
   // Positions arrive and leave in the client's encoding (codec); the features work in UTF-16.
   connection.onHover(
-    request(
-      'hover',
-      async (params: { textDocument: { uri: string }; position: { line: number; character: number } }) => {
-        const { store, diagnostics } = ready();
-        const doc = store.get(params.textDocument.uri);
-        if (!doc) return null;
-        const lines = linesOfDocument(doc.doc);
-        const position = codec().positionFromClient(lines, params.position);
-        // Plain text and logs need no grammar; C and patches need trees and findings.
-        let result;
-        if (doc.kind === 'text') result = await hover(doc, undefined, position);
-        else {
-          await parserReady;
-          result = await hover(doc, await diagnostics.current(doc.uri), position);
-        }
-        if (result?.range) result = { ...result, range: codec().rangeToClient(lines, result.range) };
-        return hoverInFormat(result, client!.hoverFormat);
-      },
-    ),
+    request('hover', async (params: TextDocumentPositionParams) => {
+      const { store, diagnostics } = ready();
+      const doc = store.get(params.textDocument.uri);
+      if (!doc) return null;
+      const lines = linesOfDocument(doc.doc);
+      const position = codec().positionFromClient(lines, params.position);
+      // Plain text and logs need no grammar; C and patches need trees and findings.
+      let result;
+      if (doc.kind === 'text') result = await hover(doc, undefined, position);
+      else {
+        await parserReady;
+        result = await hover(doc, await diagnostics.current(doc.uri), position);
+      }
+      if (result?.range) result = { ...result, range: codec().rangeToClient(lines, result.range) };
+      return hoverInFormat(result, client!.hoverFormat);
+    }),
   );
   connection.onCodeAction(
     request('codeAction', async (params: CodeActionParams) => {
@@ -276,18 +274,15 @@ export function startServer(connection: Connection, version: string): void {
     }),
   );
   connection.onDocumentHighlight(
-    request(
-      'documentHighlight',
-      async (params: { textDocument: { uri: string }; position: { line: number; character: number } }) => {
-        const { store, diagnostics } = ready();
-        const doc = store.get(params.textDocument.uri);
-        if (!doc || doc.kind !== 'c') return null;
-        const lines = linesOfDocument(doc.doc);
-        const position = codec().positionFromClient(lines, params.position);
-        const highlights = documentHighlights(doc, await diagnostics.current(doc.uri), position);
-        return highlights ? codec().highlightsToClient(highlights, lines) : null;
-      },
-    ),
+    request('documentHighlight', async (params: TextDocumentPositionParams) => {
+      const { store, diagnostics } = ready();
+      const doc = store.get(params.textDocument.uri);
+      if (!doc || doc.kind !== 'c') return null;
+      const lines = linesOfDocument(doc.doc);
+      const position = codec().positionFromClient(lines, params.position);
+      const highlights = documentHighlights(doc, await diagnostics.current(doc.uri), position);
+      return highlights ? codec().highlightsToClient(highlights, lines) : null;
+    }),
   );
   // Pull diagnostics (only declared to clients that declare textDocument.diagnostic).
   connection.languages.diagnostics.on(
