@@ -7,6 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   CHECK_WORKSPACE_PROGRESS,
   CHECK_WORKSPACE_REQUEST,
+  COPY_COMMAND,
   DECODE_REQUEST,
   type CheckWorkspaceProgress,
   type CheckWorkspaceResult,
@@ -45,7 +46,7 @@ export function registerCommands(
 
   // The server's "Copy suggested fix" code action on a finding in a mail.
   context.subscriptions.push(
-    vscode.commands.registerCommand('gupReview.copyToClipboard', async (text: unknown) => {
+    vscode.commands.registerCommand(COPY_COMMAND, async (text: unknown) => {
       if (typeof text !== 'string') return;
       await vscode.env.clipboard.writeText(text);
       void vscode.window.setStatusBarMessage('gup-review: suggested fix copied', 3000);

@@ -11,6 +11,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { clientCommandsFeature } from './client-commands-feature.ts';
 import { registerCommands } from './commands.ts';
 import { StatusItem } from './status-item.ts';
 
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   client = new LanguageClient(CLIENT_ID, 'gup-review', serverOptions, clientOptions);
+  client.registerFeature(clientCommandsFeature);
   const status = new StatusItem(client);
   context.subscriptions.push(status);
   registerCommands(context, () => client!, output, status);

@@ -145,7 +145,17 @@ export interface StartOptions {
   extensionsDir: string;
   workspace: string;
   logFile: string;
+  /** Workspace trust on (Restricted Mode for the untrusted test folder) instead of disabled. */
+  restricted?: boolean;
 }
+
+/** User settings for a run in Restricted Mode: trust on, no prompt, the folder stays untrusted. */
+export const RESTRICTED_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.untrustedFiles': 'open',
+};
 
 /**
  * Starts code-server on 127.0.0.1 and a free port, in a new session (`detached` runs setsid(2):
@@ -163,7 +173,7 @@ export async function startCodeServer(install: CodeServerInstall, opts: StartOpt
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.restricted ? [] : ['--disable-workspace-trust']),
       '--user-data-dir',
       opts.userDataDir,
       '--extensions-dir',

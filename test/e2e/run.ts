@@ -2,7 +2,7 @@
  * End-to-end test in a real VS Code (code-server + playwright-core + Debian's chromium).
  *
  *   npm run e2e                       # setup.sh (cached install), then this runner
- *   node --import tsx test/e2e/run.ts [--vsix FILE] [--keep] [--update-images]
+ *   node --import tsx test/e2e/run.ts [--vsix FILE] [--keep] [--update-images] [--restricted]
  *
  * Packages the VSIX (npm run package), installs it into a fresh extensions dir, starts
  * code-server on a free local port in its own process group, opens a copy of
@@ -11,7 +11,10 @@
  * go, undo/redo bringing it back and removing it while the file stays unsaved, and the quoted-patch reply (.eml) opening in our mail language with the finding on the quoted
  * line and a refcount in the prose decoded on hover. Screenshots, logs and summary.json go to
  * test-results/e2e/. --update-images copies the README crops to client/images/ after a run where
- * every check passed. Exit 0: all passed; 1: a check failed; 2: the test could not run (setup).
+ * every check passed. --restricted runs the same checks with workspace trust on, the folder
+ * untrusted (Restricted Mode; the manifest declares untrusted workspaces supported), and writes
+ * to test-results/e2e-restricted/. Exit 0: all passed; 1: a check failed; 2: the test could not
+ * run (setup).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +24,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import {
   installExtension,
   locateCodeServer,
+  RESTRICTED_SETTINGS,
   startCodeServer,
   UserError,
   writeUserSettings,
@@ -37,6 +41,7 @@ import {
   openFromExplorer,
   openQuickFix,
   openWorkbench,
+  overflowOf,
   rowTexts,
   squiggleCount,
   squiggleOn,
@@ -45,7 +50,8 @@ import {
 } from './workbench.ts';
 
 const root = path.join(__dirname, '..', '..');
-const resultsDir = path.join(root, 'test-results', 'e2e');
+const restrictedRun = process.argv.includes('--restricted');
+const resultsDir = path.join(root, 'test-results', restrictedRun ? 'e2e-restricted' : 'e2e');
 const fixtureDir = path.join(__dirname, 'workspace');
 
 /** What the fixture contains and what the server must say about it. */
@@ -79,6 +85,10 @@ interface Summary {
   expressionHover?: string;
   diagnosticHover?: string;
   quickFixes?: string[];
+  biasHover?: string;
+  releaseHover?: string;
+  languageStatus?: string;
+  restrictedMode?: boolean;
   mailLanguageMode?: string;
   mailHover?: string;
   screenshots: string[];
@@ -90,19 +100,24 @@ interface Args {
   vsix?: string;
   keep: boolean;
   updateImages: boolean;
+  restricted: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { keep: false, updateImages: false };
+  const out: Args = { keep: false, updateImages: false, restricted: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--keep') out.keep = true;
     else if (a === '--update-images') out.updateImages = true;
+    else if (a === '--restricted') out.restricted = true;
     else if (a === '--vsix') {
       const v = argv[++i];
       if (!v || !fs.existsSync(v)) throw new UserError(`--vsix needs an existing .vsix file, got ${v ?? 'nothing'}`);
       out.vsix = path.resolve(v);
-    } else throw new UserError(`unknown argument ${a} (usage: run.ts [--vsix FILE] [--keep] [--update-images])`);
+    } else
+      throw new UserError(
+        `unknown argument ${a} (usage: run.ts [--vsix FILE] [--keep] [--update-images] [--restricted])`,
+      );
   }
   return out;
 }
@@ -231,19 +246,29 @@ async function main(): Promise<number> {
       return JSON.parse(fs.readFileSync(path.join(extensionsDir, dir, 'package.json'), 'utf8')) as Manifest;
     });
     fs.cpSync(fixtureDir, workspace, { recursive: true });
-    writeUserSettings(userDataDir);
+    writeUserSettings(userDataDir, args.restricted ? RESTRICTED_SETTINGS : {});
     server = await step('start code-server', () =>
       startCodeServer(install, {
         userDataDir,
         extensionsDir,
         workspace,
         logFile: path.join(resultsDir, 'code-server.log'),
+        restricted: args.restricted,
       }),
     );
     console.log(`# code-server ${server.url} (pid/pgid ${server.pid})`);
     browser = await step('launch chromium', () => launchBrowser(path.join(tmp, 'browser')));
     const p = (page = await step('open the workbench', () => openWorkbench(browser!, server!.url, workspace)));
     await shot(p, '01-workbench');
+    if (args.restricted) {
+      await step('the window is in Restricted Mode', async () => {
+        await waitFor(async () => (await p.getByText('Restricted Mode').count()) > 0, {
+          what: 'the Restricted Mode indicator',
+          timeoutMs: 30_000,
+        });
+        summary.restrictedMode = true;
+      });
+    }
 
     await step(`open ${C_FILE}`, () => openFromExplorer(p, C_FILE));
     await shot(p, '02-c-file-open');
@@ -276,6 +301,8 @@ async function main(): Promise<number> {
       const text = await hoverText(p, lit, DECODE_EXPECT);
       summary.hover = text;
       check(/\b3 refs?\b/.test(text), `decode hover does not show the 3 ordinary references:\n${text}`);
+      const cut = await overflowOf(p);
+      check(cut.length === 0, `the decode hover does not fit:\n${cut.join('\n')}`);
       await shot(p, '05-refcount-hover');
       await shot(
         p,
@@ -292,6 +319,32 @@ async function main(): Promise<number> {
       const text = await hoverText(p, lit, EXPRESSION_DECODE_EXPECT);
       summary.expressionHover = text;
       check(/\b3 pins\b/.test(text) && /\b1 ref\b/.test(text), `expression hover is not "3 pins, 1 ref":\n${text}`);
+    });
+
+    await step('hover GUP_PIN_COUNTING_BIAS inside an expression shows the bias model first', async () => {
+      await p.mouse.move(5, 5);
+      const text = await hoverText(p, token(p, 'GUP_PIN_COUNTING_BIAS'), /GUP_PIN_COUNTING_BIAS = 1024/);
+      summary.biasHover = text;
+      const model = text.indexOf('GUP_PIN_COUNTING_BIAS = 1024');
+      const expr = text.indexOf('2 * GUP_PIN_COUNTING_BIAS');
+      check(expr < 0 || model < expr, `the expression comes before the bias model:\n${text}`);
+      const cut = await overflowOf(p);
+      check(cut.length === 0, `the bias hover does not fit:\n${cut.join('\n')}`);
+      await shot(p, '05b-bias-hover');
+    });
+
+    await step('the language status popup fits the window', async () => {
+      await p.mouse.move(5, 5);
+      const item = p.locator('[id="status.languageStatus"]');
+      await item.waitFor({ state: 'visible', timeout: 15_000 });
+      await item.click();
+      const popup = p.locator('.monaco-hover:not(.hidden)', { hasText: 'GUP' });
+      await popup.waitFor({ state: 'visible', timeout: 10_000 });
+      summary.languageStatus = await popup.innerText();
+      await shot(p, '05c-language-status');
+      const cut = await overflowOf(p, '.monaco-hover:not(.hidden)');
+      await p.keyboard.press('Escape');
+      check(cut.length === 0, `the language status popup is cut off:\n${cut.join('\n')}`);
     });
 
     await step('quick fix with Ctrl+. removes the squiggle', async () => {
@@ -346,6 +399,17 @@ async function main(): Promise<number> {
         (await p.locator('.tabs-container .tab.active.dirty').count()) === 1,
         `${C_FILE} should be modified and unsaved`,
       );
+    });
+
+    await step('hover unpin_user_pages names pin_user_pages* and its era in words', async () => {
+      await line(p, FIXED_LINE).click();
+      await p.keyboard.press('Control+End');
+      const text = await hoverText(p, token(p, 'unpin_user_pages'), /Gives back pages from/);
+      summary.releaseHover = text;
+      check(/pin_user_pages\*/.test(text) && !/folio_add_pin/.test(text), `wrong family named:\n${text}`);
+      check(!/Exists:/.test(text) && /Since Linux 5\.6\./.test(text), `era not in words:\n${text}`);
+      await shot(p, '07b-release-hover');
+      await p.mouse.move(5, 5);
     });
 
     await step(`open ${MAIL_FILE} in the mail language`, async () => {

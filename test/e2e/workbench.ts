@@ -201,3 +201,31 @@ export async function hoverBoxText(
     { what: `a hover matching ${expect}`, timeoutMs, intervalMs: 250 },
   );
 }
+
+/**
+ * Parts of the visible hover (or popup) whose content is cut off: an element with more content
+ * than room, vertically (a scrollbar) or horizontally (text cut off at the edge), and whether the
+ * box itself reaches past the viewport.
+ */
+export async function overflowOf(page: Page, selector = '.monaco-hover:not(.hidden)'): Promise<string[]> {
+  const box = page.locator(selector).last();
+  return box.evaluate((root) => {
+    const out: string[] = [];
+    const r = root.getBoundingClientRect();
+    if (r.right > window.innerWidth + 1 || r.bottom > window.innerHeight + 1 || r.left < -1 || r.top < -1)
+      out.push(
+        `box ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} leaves the ${window.innerWidth}×${window.innerHeight} viewport`,
+      );
+    for (const el of [root, ...Array.from(root.querySelectorAll('*'))] as HTMLElement[]) {
+      if (el.clientHeight > 0 && el.scrollHeight > el.clientHeight + 2)
+        out.push(`${el.className || el.tagName}: ${el.scrollHeight}px of content in ${el.clientHeight}px`);
+      // Sideways, a few pixels are margins of rules and code spans (nothing the eye misses); a
+      // cut-off word or link is more.
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 16)
+        out.push(
+          `${el.className || el.tagName}: ${el.scrollWidth}px wide in ${el.clientWidth}px: ${el.innerText.slice(0, 80)}`,
+        );
+    }
+    return out;
+  });
+}

@@ -75,24 +75,42 @@ after(async () => {
 
 const item = () => vscode.fake.statusItems[0]!;
 
-test('the status item shows the model in force, why, and the finding count of the active file', async () => {
+test('the status item shows the model in force, why, and the finding count of the active file, in one short row', async () => {
   assert.equal(vscode.fake.statusItems.length, 1);
   assert.deepEqual(item().selector, [{ language: 'c' }, { language: 'diff' }, { language: 'patch-mail' }]);
-  assert.deepEqual(item().command, { title: 'Select API Model', command: 'gupReview.selectApiModel' });
+  assert.deepEqual(item().command, { title: 'Select Model', command: 'gupReview.selectApiModel' });
+  const rowFits = (it: Record<string, unknown>) =>
+    assert.ok(
+      `${String(it.text)}${String(it.detail ?? '')}`.length <= 56,
+      `the popup row "${String(it.text)} – ${String(it.detail)}" is cut off at 1280 px`,
+    );
   const file = path.join(dir, 'drivers', 'a.c');
   const uri = vscode.Uri.file(file);
   vscode.window.activeTextEditor = { document: { uri, languageId: 'c', text: '' }, selection: { isEmpty: true } };
   vscode.fake.activeEditorChanged.fire(undefined);
   s.open(uri.toString(), fixture('pin-one-put-page.c'));
   // The workspace root is /ws in the fake; the tree here is elsewhere, so the path stays absolute.
-  await waitFor(
-    () => String(item().text).startsWith('GUP: unpin_user_page (auto, from ') || undefined,
-    10_000,
-    'status text',
+  await waitFor(() => item().text === 'GUP: unpin_user_page' || undefined, 10_000, 'status text');
+  // The reason in short in the row, in full in the command's tooltip.
+  assert.match(String(item().detail), /^auto: …\/(include\/)?linux\/mm\.h · [1-9]\d* findings?$/);
+  assert.equal(
+    (item().command as { tooltip?: string }).tooltip,
+    `unpin_user_page: auto, from ${path.join(dir, 'include', 'linux', 'mm.h')}`,
   );
-  assert.equal(item().text, `GUP: unpin_user_page (auto, from ${path.join(dir, 'include', 'linux', 'mm.h')})`);
-  assert.match(String(item().detail), /^[1-9]\d* findings?$/);
   assert.equal(item().severity, vscode.LanguageStatusSeverity.Information);
+  rowFits(item());
+  assert.equal(vscode.fake.statusItems.length, 1, 'no problems item without problems');
+  // A problem (over the size limit) gets its own short row, with the whole text in its tooltip.
+  s.settings = { maxFileSize: 0.0001 };
+  await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  const problems = await waitFor(() => vscode.fake.statusItems[1], 10_000, 'the problems item');
+  await waitFor(() => String(problems.text).startsWith('GUP: not analysed') || undefined, 10_000, 'problem text');
+  rowFits(problems);
+  assert.equal(problems.severity, vscode.LanguageStatusSeverity.Warning);
+  assert.match(String((problems.command as { tooltip?: string }).tooltip), /over gupReview\.maxFileSize/);
+  s.settings = {};
+  await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await waitFor(() => (problems as { disposed?: boolean }).disposed || undefined, 10_000, 'problems item gone');
   s.close(uri.toString());
 });
 
@@ -139,4 +157,29 @@ test('Open Example opens an untitled copy of a bundled example; Restart Server r
   assert.equal(vscode.fake.opened.at(-1)!.content, fixture('pin-loop.c'));
   await vscode.fake.commands.get('gupReview.restartServer')!();
   assert.equal(restarts, 1);
+});
+
+test('the VS Code client declares its copy command, and only then does the server name it in a code action', async () => {
+  const { clientCommandsFeature } = await import('../../client/src/client-commands-feature.ts');
+  const capabilities: Record<string, unknown> = { experimental: { other: true } };
+  clientCommandsFeature.fillClientCapabilities(capabilities as never);
+  assert.deepEqual(capabilities.experimental, {
+    other: true,
+    gupReview: { clientCommands: ['gupReview.copyToClipboard'] },
+  });
+  const declared = await LspSession.start({ capabilities: capabilities as never });
+  try {
+    const uri = 'file:///tmp/client-copy/reply.eml';
+    const mail = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'patches', 'reply-depth1.eml'), 'utf8');
+    declared.open(uri, mail, 'patch-mail');
+    const [d] = (await declared.diagnosticsFor(uri)).filter((x) => x.code === 'wrong-release');
+    const actions = (await declared.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d!.range,
+      context: { diagnostics: [d] },
+    })) as Array<{ title: string; command?: { command: string } }>;
+    assert.equal(actions.find((a) => a.title === 'Copy suggested fix')?.command?.command, 'gupReview.copyToClipboard');
+  } finally {
+    await declared.stop();
+  }
 });

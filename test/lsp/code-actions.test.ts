@@ -263,7 +263,7 @@ test('over stdio: documentHighlight links an acquisition and its release both wa
   s.close(loopUri);
 });
 
-test('over stdio: in a received mail, "Insert review comment" writes under the quoted line and "Copy suggested fix" carries the line', async () => {
+test('over stdio: in a received mail, "Insert review comment" writes under the quoted line and "Show suggested fix" (a server command) carries the line', async () => {
   const uri = 'file:///tmp/actions/reply.eml';
   const text = readFileSync(join(__dirname, '..', 'fixtures', 'patches', 'reply-depth1.eml'), 'utf8');
   s.open(uri, text, 'patch-mail');
@@ -277,9 +277,11 @@ test('over stdio: in a received mail, "Insert review comment" writes under the q
   assert.equal(edit.range.start.line, wrong[0]!.range.start.line + 1, 'under the quoted line');
   assert.match(edit.newText, /^\n.*put_page\(\)/s);
   assert.match(edit.newText, /unpin_user_page\(page\);/);
-  const copy = actions.find((a) => a.title === 'Copy suggested fix')!;
-  assert.equal(copy.command?.command, 'gupReview.copyToClipboard');
-  assert.match(String(copy.command?.arguments?.[0]), /unpin_user_page\(page\);/);
+  // This client declared no client commands: the action names a command the server executes.
+  assert.ok(!titles.includes('Copy suggested fix'), `no client-only command: ${titles}`);
+  const show = actions.find((a) => a.title === 'Show suggested fix')!;
+  assert.equal(show.command?.command, 'gupReview.server.showSuggestedFix');
+  assert.match(String(show.command?.arguments?.[0]), /unpin_user_page\(page\);/);
 });
 
 test('over stdio: in a patch, the fix edits the + line and no suppression comment is offered', async () => {

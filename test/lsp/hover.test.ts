@@ -86,9 +86,14 @@ test('constant expressions decode as a whole, whichever literal is hovered', asy
 
 test('GUP_PIN_COUNTING_BIAS explains the bias model with the value in force', async () => {
   const text = fixture('pin-one-put-page.c');
+  // The name inside `3 * GUP_PIN_COUNTING_BIAS + 1`: the model comes first, the expression after.
   const h = await hoverAt(C_URI, text, 'GUP_PIN_COUNTING_BIAS', 3);
   const v = md(h);
-  assert.match(v, /\*\*GUP_PIN_COUNTING_BIAS\*\* = 1024/);
+  assert.match(v, /^\*\*GUP_PIN_COUNTING_BIAS\*\* = 1024/, `the bias model first:\n${v}`);
+  const [model, expression] = v.split('\n\n---\n\n');
+  assert.match(expression ?? '', /^`3 \* GUP_PIN_COUNTING_BIAS \+ 1` = 3,073: 3 pins, 1 ref/);
+  assert.ok(!/\| pins \|/.test(v), 'not the whole decode table of the expression');
+  assert.ok(model!.split('\n').length <= 6, `short enough not to scroll:\n${model}`);
   assert.match(v, /adds 1024/);
   assert.match(v, /2,097,151/);
   assert.match(v, /Large folios/);
@@ -115,6 +120,36 @@ test('an acquisition whose pages leak on a path points at the problem', async ()
   assert.match(v, new RegExp(`Problems with these pages: \`missing-release\` on line ${leak.range.start.line + 1}`));
   assert.match(v, /Released on line 18 \(`unpin_user_pages`\)\./);
   s.close(uri);
+});
+
+test('unpin_user_page names the family it gives back (pin_user_pages*), and when it exists in words', async () => {
+  const uri = 'file:///tmp/hover/loop.c';
+  const text = fixture('pin-loop.c');
+  s.open(uri, text);
+  const v = md(await hoverAt(uri, text, 'unpin_user_page(', 2));
+  assert.match(v, /Gives back pages from `pin_user_pages\*` in this model\./);
+  assert.doesNotMatch(v, /folio_add_pin/);
+  assert.match(v, /Since Linux 5\.6\./);
+  assert.doesNotMatch(v, /Exists:/);
+  const acq = md(await hoverAt(uri, text, 'pin_user_pages_fast', 2));
+  assert.match(acq, /Since Linux 5\.6\./);
+  const get = md(await hoverAt(C_URI, fixture('pin-one-put-page.c'), 'put_page(page)', 2));
+  assert.match(get, /Gives back pages from `get_user_pages\*`, `iov_iter_get_pages\*` in this model\./);
+  assert.match(get, /In every kernel version\./);
+  s.close(uri);
+});
+
+test('decode hovers fit without scrolling: the standard notes are one short line each', async () => {
+  for (const [needle, delta] of [
+    ['0xC00003', 3],
+    ['1025', 0],
+  ] as const) {
+    const v = md(await hoverAt(EXPR_URI, EXPR, needle, delta));
+    const notes = v.split('\n').filter((l) => l.startsWith('- '));
+    assert.ok(notes.length > 0 && notes.length <= 3, `${needle}: ${notes.length} notes:\n${v}`);
+    for (const n of notes) assert.ok(n.length <= 90, `${needle}: a note of ${n.length} characters: ${n}`);
+    assert.ok(v.length <= 800, `${needle}: ${v.length} characters:\n${v}`);
+  }
 });
 
 test('a release call tells what it gives back, and shows the finding on it', async () => {

@@ -12,6 +12,7 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import type {
+  ClientCapabilities,
   Diagnostic,
   InitializeResult,
   PublishDiagnosticsParams,
@@ -47,8 +48,18 @@ export class LspSession {
     readonly conn: ProtocolConnection,
   ) {}
 
+  /**
+   * `capabilities`: extra client capabilities, merged over the defaults (a VS Code-like push
+   * client that takes Markdown hovers). `initialize: false` leaves the session uninitialized.
+   */
   static async start(
-    options: { workspaceFolders?: string[]; pullConfiguration?: boolean; server?: string } = {},
+    options: {
+      workspaceFolders?: string[];
+      pullConfiguration?: boolean;
+      server?: string;
+      capabilities?: ClientCapabilities;
+      initialize?: boolean;
+    } = {},
   ): Promise<LspSession> {
     const proc = spawn(process.execPath, [options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -72,17 +83,43 @@ export class LspSession {
       return p.items.map((item) => (typeof s.settings === 'function' ? s.settings(item.scopeUri) : s.settings));
     });
     conn.onRequest('client/registerCapability', () => null);
+    conn.onNotification('window/showMessage', (params: unknown) => {
+      s.notifications.push({ method: 'window/showMessage', params });
+    });
+    conn.onNotification('$/progress', (params: unknown) => {
+      s.notifications.push({ method: '$/progress', params });
+    });
+    conn.onRequest('window/workDoneProgress/create', (params: unknown) => {
+      s.notifications.push({ method: 'window/workDoneProgress/create', params });
+      return null;
+    });
+    conn.onRequest('workspace/diagnostic/refresh', () => {
+      s.notifications.push({ method: 'workspace/diagnostic/refresh', params: null });
+      return null;
+    });
     conn.listen();
+    if (options.initialize === false) return s;
+    await s.initialize(options);
+    return s;
+  }
+
+  async initialize(
+    options: { workspaceFolders?: string[]; pullConfiguration?: boolean; capabilities?: ClientCapabilities } = {},
+  ): Promise<void> {
+    const conn = this.conn;
     const pull = options.pullConfiguration ?? true;
+    const extra = options.capabilities ?? {};
     const t0 = performance.now();
-    s.initializeResult = await conn.sendRequest('initialize', {
+    this.initializeResult = await conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
       capabilities: {
+        ...extra,
         workspace: {
           configuration: pull,
           didChangeConfiguration: { dynamicRegistration: true },
           workspaceFolders: true,
+          ...extra.workspace,
         },
         textDocument: {
           publishDiagnostics: {
@@ -91,13 +128,14 @@ export class LspSession {
             codeDescriptionSupport: true,
             dataSupport: true,
           },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          ...extra.textDocument,
         },
       },
       workspaceFolders: (options.workspaceFolders ?? []).map((uri) => ({ uri, name: path.basename(uri) })),
     });
-    s.initializeMs = performance.now() - t0;
+    this.initializeMs = performance.now() - t0;
     await conn.sendNotification('initialized', {});
-    return s;
   }
 
   open(uri: string, text: string, languageId = 'c'): void {

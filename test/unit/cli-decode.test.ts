@@ -10,9 +10,20 @@ describe('gup-review decode', () => {
     assert.match(r.stdout, /^1027: 1 pin, 3 refs/);
     assert.match(r.stdout, /^\s+value\s+1,027 = 0x00000403, signed 1,027$/m);
     assert.match(r.stdout, /^\s+bias\s+1,024 \(GUP_PIN_COUNTING_BIAS\)$/m);
-    assert.match(r.stdout, /^\s+pins\s+1 \(≤ 1: an upper bound\)$/m);
+    assert.match(r.stdout, /^\s+pins\s+1 \(an upper bound\)$/m, 'said once, not "1 (≤ 1: an upper bound)"');
     assert.match(r.stdout, /^\s+refs\s+3$/m);
     assert.match(r.stdout, /^\s+ambiguous\s+yes$/m);
+  });
+
+  it('a value that does not fit the 32-bit counter is an error (non-zero exit), not a "free page"', () => {
+    for (const v of ['4294967296', '0x100000003', '-2147483649']) {
+      const r = runCli(['decode', v]);
+      assert.notEqual(r.code, 0, `${v}: exit ${r.code}`);
+      assert.match(r.stderr, /does not fit page->_refcount: it is a 32-bit atomic_t/);
+      assert.doesNotMatch(r.stdout, /free page/);
+    }
+    const max = runCli(['decode', '4294967295']);
+    assert.equal(max.code, 0, 'the largest 32-bit value still decodes');
   });
 
   it('--json has value, bias, pins, refs, ambiguous and notes', () => {

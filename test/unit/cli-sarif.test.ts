@@ -63,7 +63,11 @@ describe('gup-review check --format sarif', () => {
     for (const rule of rules) {
       assert.ok(rule.shortDescription?.text, rule.id);
       assert.match(rule.helpUri ?? '', new RegExp(`#rule-${rule.id}$`));
+      // The project's README (package.json homepage), never a file: path of the machine that ran it.
+      assert.ok(rule.helpUri!.startsWith('https://github.com/gup-review/gup-review#'), rule.helpUri);
     }
+    assert.equal(run.tool.driver.informationUri, 'https://github.com/gup-review/gup-review');
+    assert.doesNotMatch(JSON.stringify(run.tool), /file:/);
     assert.equal(run.results!.length, 1);
     const result = run.results![0]!;
     assert.equal(result.ruleId, 'wrong-release');

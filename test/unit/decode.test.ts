@@ -82,11 +82,19 @@ describe('decodeRefcount', () => {
     has(r.notes, /above 2\^31 − 1/);
   });
 
-  it('2^32: does not fit a 32-bit atomic_t', () => {
-    const r = d(String(2 ** 32));
-    assert.equal(r.fits32, false);
-    assert.equal(r.value, 2 ** 32);
-    has(r.notes, /does not fit page->_refcount: it is a 32-bit atomic_t/);
+  it('2^32 and beyond: does not fit a 32-bit atomic_t, an input error (not "free page")', () => {
+    for (const v of [String(2 ** 32), '0x100000400', '1UL << 40', String(-(2 ** 31) - 1)]) {
+      assert.throws(
+        () => d(v),
+        (e: Error) => {
+          assert.ok(e instanceof DecodeInputError, `${v}: ${e.name}`);
+          assert.match(e.message, /does not fit page->_refcount: it is a 32-bit atomic_t/);
+          return true;
+        },
+      );
+    }
+    assert.throws(() => decodeRefcount(2 ** 32), DecodeInputError);
+    assert.equal(d(String(2 ** 32 - 1)).fits32, true);
   });
 
   it('reads refcount:N and the old count:N', () => {

@@ -19,14 +19,16 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 /** The compact table for one value. */
 export function renderDecode(d: RefcountDecode): string {
   const rows: Array<[string, string]> = [
-    ['value', `${fmt(d.value)}${d.fits32 ? '' : ' (does not fit 32 bits)'} = ${d.hex32}, signed ${fmt(d.signed32)}`],
+    ['value', `${fmt(d.value)} = ${d.hex32}, signed ${fmt(d.signed32)}`],
     ['bias', `${fmt(d.bias)} (GUP_PIN_COUNTING_BIAS)`],
     [
       'pins',
       d.signed32 < 0 && d.pincount === undefined
         ? `${fmt(d.pins)} if read unsigned (the value is negative: see the notes)`
         : d.ambiguous
-          ? `${fmt(d.pins)} (≤ ${fmt(d.pinsAtMost)}: an upper bound)`
+          ? d.pinsAtMost < d.pins
+            ? `≤ ${fmt(d.pinsAtMost)} (not ${fmt(d.pins)}: see the notes)`
+            : `${fmt(d.pins)} (an upper bound)`
           : fmt(d.pins),
     ],
     ['refs', fmt(d.refs)],

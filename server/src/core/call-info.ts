@@ -64,6 +64,32 @@ const CLASS_TEXT: Record<ReleaseClass, string> = {
   free: 'frees a page the kernel allocated (never right for pages from get_user_pages*/pin_user_pages*, which the user still maps)',
 };
 
+/**
+ * How each family is named where a release says what it gives back: by its entry point, not by
+ * its shortest member (which for pins is folio_add_pin(), a 6.5 helper, not what callers use).
+ */
+const FAMILY_NAME: Record<AcquisitionFamily, string> = {
+  gup: 'get_user_pages*',
+  pin: 'pin_user_pages*',
+  ref: 'iov_iter_get_pages*',
+  extract: 'iov_iter_extract_pages',
+};
+
+/** An api-table era ('all', '5.6+', '≤5.7', '5.8–5.17', 'RFC 2019, 5.2–5.5') as a sentence. */
+export function eraText(era: string): string {
+  const m = /^(all|≤\s*[\d.]+|[\d.]+\+|[\d.]+–[\d.]+|RFC 2019, [\d.]+–[\d.]+)(.*)$/.exec(era);
+  if (!m) return `Kernels: ${era}.`;
+  const [, span, rest] = m as unknown as [string, string, string];
+  const tail = rest.trim();
+  let text: string;
+  if (span === 'all') text = 'In every kernel version';
+  else if (span.startsWith('≤')) text = `Until Linux ${span.slice(1).trim()}`;
+  else if (span.endsWith('+')) text = `Since Linux ${span.slice(0, -1)}`;
+  else if (span.startsWith('RFC')) text = `In the 2019 RFC and Linux ${span.slice('RFC 2019, '.length)}`;
+  else text = `In Linux ${span}`;
+  return `${text}${tail ? ` ${tail}` : ''}.`;
+}
+
 const modelName = (m: ApiModel) => (m === 'put_user_page' ? 'put_user_page (2019)' : 'unpin_user_page (upstream)');
 
 function range(n: Node): Range {
@@ -182,7 +208,7 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
     return {
       site,
       acquisition,
-      summary: `${FAMILY_TEXT[acquisition.family](model)}. Model: ${modelName(model)}. Exists: ${acquisition.era}.`,
+      summary: `${FAMILY_TEXT[acquisition.family](model)}. Model: ${modelName(model)}. ${eraText(acquisition.era)}`,
       releasedWith: cls ? releasesFor(cls, model) : [],
       pairsWith: [],
       functionName,
@@ -192,16 +218,12 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
   const families = [...new Set(ACQUISITIONS.map((a) => a.family))].filter(
     (f) => expectedReleaseClass(f, model) === release.cls,
   );
-  // Each family by its shortest member: get_user_pages*, pin_user_pages*, iov_iter_get_pages*.
-  const examples = families.map(
-    (f) => ACQUISITIONS.filter((a) => a.family === f).reduce((a, b) => (b.name.length < a.name.length ? b : a)).name,
-  );
   return {
     site,
     release,
-    summary: `Release: ${CLASS_TEXT[release.cls]}${release.batch ? ' (batch)' : ''}. Model: ${modelName(model)}. Exists: ${release.era}.`,
+    summary: `Release: ${CLASS_TEXT[release.cls]}${release.batch ? ' (batch)' : ''}. Model: ${modelName(model)}. ${eraText(release.era)}`,
     releasedWith: [],
-    pairsWith: examples.map((e) => `${e}*`),
+    pairsWith: families.map((f) => FAMILY_NAME[f]),
     functionName,
   };
 }

@@ -159,10 +159,12 @@ export function decodeRefcount(input: string | number | bigint, options: DecodeO
   let shownPins = pins;
   let shownRefs = refs;
 
+  // Decoding the low 32 bits of a wider value would headline whatever they happen to be (2^32 →
+  // "free page"): a value page->_refcount cannot hold is an input error.
   if (!fits32) {
-    notes.push(
-      `${fmt(v)} does not fit page->_refcount: it is a 32-bit atomic_t on every architecture, 64-bit included; ` +
-        `truncated to 32 bits it reads ${fmt(unsigned)} (0x${unsigned.toString(16).padStart(8, '0')}), decoded here`,
+    throw new DecodeInputError(
+      `${fmt(v)} does not fit page->_refcount: it is a 32-bit atomic_t on every architecture, 64-bit included ` +
+        `(values from ${fmt(-TWO_31)} to ${fmt(TWO_32 - 1n)}; its low 32 bits would read ${fmt(unsigned)})`,
     );
   }
 

@@ -1,18 +1,28 @@
 /**
  * "Check Workspace": every *.c file under the workspace folders that names an acquisition is
  * analysed and its findings published, so they show in Problems. Open documents keep their live
- * diagnostics. Reports progress with a notification and stops between files when cancelled.
+ * diagnostics. Reports progress with a notification (gupReview/checkWorkspaceProgress) and, for
+ * clients that declare it, with $/progress; stops between files when cancelled; the summary goes
+ * to window/logMessage too.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
+import {
+  ErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type ProgressToken,
+} from 'vscode-languageserver';
 import { analyzeText } from '../core/analyze.ts';
 import { ACQUISITION_NAME_RE } from '../core/api-table.ts';
 import { sizeLimitProblem } from './analysis-limits.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
 import type { DocumentStore } from './documents.ts';
+import { beginProgress, type Progress } from './progress.ts';
 import {
   CHECK_WORKSPACE_PROGRESS,
   type CheckWorkspaceParams,
@@ -51,9 +61,20 @@ export class WorkspaceChecker {
     private readonly documents: DocumentStore,
     private readonly configuration: ConfigurationProvider,
     private readonly defaultFolders: () => string[],
+    private readonly options: {
+      /** The client declared window.workDoneProgress. */
+      workDoneProgress?: boolean;
+      /** Converts a checked file's diagnostics to the client's position encoding. */
+      toClient?: (uri: string, text: string, diagnostics: Diagnostic[]) => Diagnostic[];
+      /** The client pulls diagnostics for open documents: a checked file's pushed ones go when it opens. */
+      clearOnOpen?: boolean;
+    } = {},
   ) {}
 
-  async check(params: CheckWorkspaceParams | undefined, token: CancellationToken): Promise<CheckWorkspaceResult> {
+  async check(
+    params: (CheckWorkspaceParams & { workDoneToken?: ProgressToken }) | undefined,
+    requestToken: CancellationToken,
+  ): Promise<CheckWorkspaceResult> {
     if (
       params?.folders !== undefined &&
       (!Array.isArray(params.folders) || !params.folders.every((f) => typeof f === 'string'))
@@ -85,6 +106,41 @@ export class WorkspaceChecker {
       problems,
     };
     const stale = new Set(this.published);
+    const progress = await beginProgress(
+      this.connection,
+      !!this.options.workDoneProgress,
+      'gup-review: checking C files',
+      requestToken,
+      params?.workDoneToken,
+    );
+    let done = 0;
+    try {
+      done = await this.checkFiles(files, result, stale, progress);
+    } finally {
+      progress.done();
+    }
+    if (!result.cancelled) for (const uri of stale) this.clear(uri);
+    void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, {
+      done,
+      total: files.length,
+    } satisfies CheckWorkspaceProgress);
+    const { filesChecked, findingCount, filesWithFindings } = result;
+    this.connection.console.info(
+      `gup-review: ${result.cancelled ? 'workspace check cancelled after ' : 'workspace check: '}${filesChecked} C file${filesChecked === 1 ? '' : 's'} checked, ` +
+        `${findingCount} finding${findingCount === 1 ? '' : 's'} in ${filesWithFindings} file${filesWithFindings === 1 ? '' : 's'}` +
+        `${problems.length > 0 ? `; ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}` : ''}`,
+    );
+    return result;
+  }
+
+  private async checkFiles(
+    files: string[],
+    result: CheckWorkspaceResult,
+    stale: Set<string>,
+    progressUi: Progress,
+  ): Promise<number> {
+    const token = progressUi.token;
+    const problems = result.problems;
     let i = 0;
     for (; i < files.length; i++) {
       if (token.isCancellationRequested) {
@@ -94,6 +150,7 @@ export class WorkspaceChecker {
       const file = files[i]!;
       const progress: CheckWorkspaceProgress = { done: i, total: files.length, file };
       void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, progress);
+      progressUi.report(`${i}/${files.length} ${path.basename(file)}`, (i / files.length) * 100);
       const uri = pathToFileURL(file).href;
       let text: string;
       try {
@@ -131,20 +188,16 @@ export class WorkspaceChecker {
       if (!this.documents.get(uri)) {
         if (analysis.findings.length > 0) {
           this.published.add(uri);
+          const diagnostics = analysis.findings.map((f) => toDiagnostic(f, uri, 0));
           void this.connection.sendDiagnostics({
             uri,
-            diagnostics: analysis.findings.map((f) => toDiagnostic(f, uri, 0)),
+            diagnostics: this.options.toClient ? this.options.toClient(uri, text, diagnostics) : diagnostics,
           });
         } else this.clear(uri);
       }
       await nextTurn();
     }
-    if (!result.cancelled) for (const uri of stale) this.clear(uri);
-    void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, {
-      done: i,
-      total: files.length,
-    } satisfies CheckWorkspaceProgress);
-    return result;
+    return i;
   }
 
   private clear(uri: string): void {
@@ -152,8 +205,12 @@ export class WorkspaceChecker {
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
-  /** When a checked file is opened, its live diagnostics replace the checked ones. */
+  /**
+   * When a checked file is opened, its live diagnostics replace the checked ones: published over
+   * them (push), or pulled, when the pushed ones are cleared so that the file does not show both.
+   */
   opened(uri: string): void {
-    this.published.delete(uri);
+    if (this.published.delete(uri) && this.options.clearOnOpen)
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 }

@@ -14,9 +14,9 @@ import {
 import { selectFixes } from '../core/text-edits.ts';
 import { suppressionComment } from '../core/suppressions.ts';
 import type { Finding, RuleId } from '../core/types.ts';
-import { DIAGNOSTIC_SOURCE, findingKey, toLspTextEdit, type DiagnosticData } from './convert.ts';
+import { DIAGNOSTIC_SOURCE, findingKey, toLspRange, toLspTextEdit, type DiagnosticData } from './convert.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
-import { FIX_ALL_KIND } from './protocol.ts';
+import { COPY_COMMAND, FIX_ALL_KIND, SHOW_SUGGESTED_FIX_COMMAND } from './protocol.ts';
 import type { PatchInputKind } from '../core/patch/index.ts';
 import { reviewCommentEdit, suggestedFixText, type CommentableFinding } from '../core/patch/review-comment.ts';
 
@@ -59,8 +59,10 @@ export function suppressionEdit(text: string, line: number, rule: RuleId): LspTe
   };
 }
 
-/** Client command that puts text on the clipboard (the "Copy suggested fix" action). */
-export const COPY_COMMAND = 'gupReview.copyToClipboard';
+export interface CodeActionOptions {
+  /** Client-side commands the client declared it executes (experimental `gupReview.clientCommands`). */
+  clientCommands?: ReadonlySet<string>;
+}
 
 /**
  * `inputKind`: what the document is when it is not C: a patch being prepared ('diff': its `+`
@@ -72,6 +74,7 @@ export function codeActions(
   analysis: DocumentAnalysis | undefined,
   text: string,
   inputKind: 'c' | PatchInputKind = 'c',
+  options: CodeActionOptions = {},
 ): CodeAction[] {
   if (!analysis) return [];
   const mail = inputKind === 'mail' || inputKind === 'mbox';
@@ -83,12 +86,9 @@ export function codeActions(
   if (wants(only, CodeActionKind.QuickFix)) {
     const rulesDone = new Set<RuleId>();
     const linesDone = new Set<string>();
-    for (const diagnostic of params.context.diagnostics) {
-      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-      const finding = findingFor(diagnostic, byKey);
-      if (!finding) continue;
+    for (const [diagnostic, finding] of targets(params, analysis, byKey)) {
       if (mail) {
-        out.push(...reviewActions(uri, text, finding, diagnostic));
+        out.push(...reviewActions(uri, text, finding, diagnostic, options.clientCommands));
         continue;
       }
       const fix = finding.fixes[0];
@@ -137,14 +137,59 @@ export function codeActions(
   return out;
 }
 
-function findingFor(d: Diagnostic, byKey: Map<string, Finding>): Finding | undefined {
-  const data = d.data as Partial<DiagnosticData> | undefined;
-  if (data && typeof data.key === 'string') return byKey.get(data.key);
-  return undefined;
+/**
+ * The diagnostics to act on, each with its finding. A diagnostic the client sent back is matched
+ * by its `data` key when it kept it, else by range and code (clients need not keep `data`); when
+ * the client sent no diagnostics at all, the findings whose range meets the requested range are
+ * the targets, with the diagnostics the server made for them. Another tool's diagnostic, or one
+ * from an older analysis (its key no longer matches), gets nothing.
+ */
+function targets(
+  params: CodeActionParams,
+  analysis: DocumentAnalysis,
+  byKey: Map<string, Finding>,
+): Array<[Diagnostic, Finding]> {
+  const sent = params.context.diagnostics ?? [];
+  if (sent.length > 0) {
+    return sent
+      .filter((d) => d.source === DIAGNOSTIC_SOURCE || (d.source === undefined && typeof d.code === 'string'))
+      .map((d): [Diagnostic, Finding | undefined] => [d, findingFor(d, byKey, analysis.findings)])
+      .filter((p): p is [Diagnostic, Finding] => p[1] !== undefined);
+  }
+  const out: Array<[Diagnostic, Finding]> = [];
+  analysis.findings.forEach((f, i) => {
+    const d = analysis.diagnostics[i];
+    if (d && meets(toLspRange(f.range), params.range)) out.push([d, f]);
+  });
+  return out;
 }
 
-/** The reviewer's actions on a finding in received mail: write the review, or copy the fix. */
-function reviewActions(uri: string, text: string, finding: Finding, diagnostic: Diagnostic): CodeAction[] {
+function findingFor(d: Diagnostic, byKey: Map<string, Finding>, findings: readonly Finding[]): Finding | undefined {
+  const data = d.data as Partial<DiagnosticData> | undefined;
+  if (data && typeof data.key === 'string') return byKey.get(data.key);
+  return findings.find((f) => f.rule === d.code && sameRange(toLspRange(f.range), d.range));
+}
+
+type LspRange = CodeActionParams['range'];
+const before = (a: LspRange['start'], b: LspRange['start']) =>
+  a.line < b.line || (a.line === b.line && a.character < b.character);
+const samePos = (a: LspRange['start'], b: LspRange['start']) => a.line === b.line && a.character === b.character;
+const sameRange = (a: LspRange, b: LspRange) => samePos(a.start, b.start) && samePos(a.end, b.end);
+/** Whether two ranges share a position (touching counts: a cursor at a finding's end is on it). */
+const meets = (a: LspRange, b: LspRange) => !before(a.end, b.start) && !before(b.end, a.start);
+
+/**
+ * The reviewer's actions on a finding in received mail: write the review, or see the suggested
+ * fix: copied to the clipboard by a client that declared the copy command, else shown by the
+ * server (window/showMessage) through a command it executes itself.
+ */
+function reviewActions(
+  uri: string,
+  text: string,
+  finding: Finding,
+  diagnostic: Diagnostic,
+  clientCommands: ReadonlySet<string> = new Set(),
+): CodeAction[] {
   const out: CodeAction[] = [];
   const commentable = finding as Finding & CommentableFinding;
   const edit = reviewCommentEdit(text, commentable);
@@ -159,11 +204,13 @@ function reviewActions(uri: string, text: string, finding: Finding, diagnostic: 
   }
   const suggested = suggestedFixText(commentable);
   if (suggested) {
+    const copy = clientCommands.has(COPY_COMMAND);
+    const title = copy ? 'Copy suggested fix' : 'Show suggested fix';
     out.push({
-      title: 'Copy suggested fix',
+      title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
-      command: { title: 'Copy suggested fix', command: COPY_COMMAND, arguments: [suggested] },
+      command: { title, command: copy ? COPY_COMMAND : SHOW_SUGGESTED_FIX_COMMAND, arguments: [suggested] },
     });
   }
   return out;

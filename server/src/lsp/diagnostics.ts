@@ -29,8 +29,24 @@ export interface DocumentAnalysis {
   problems: string[];
 }
 
+/**
+ * How diagnostics reach the client: published (push), or answered to textDocument/diagnostic
+ * (pull) when the client declares `textDocument.diagnostic`; never both to one client.
+ */
+export type DiagnosticsMode = 'push' | 'pull';
+
+export interface DiagnosticsServiceOptions {
+  mode?: DiagnosticsMode;
+  /** Converts a document's diagnostics to the client's position encoding. */
+  toClient?: (uri: string, diagnostics: Diagnostic[]) => Diagnostic[];
+}
+
 export class DiagnosticsService {
   private readonly results = new Map<string, DocumentAnalysis>();
+  /** Last status problems said in window/logMessage per document (said again only when they change). */
+  private readonly logged = new Map<string, string>();
+  readonly mode: DiagnosticsMode;
+  private readonly toClient: (uri: string, diagnostics: Diagnostic[]) => Diagnostic[];
   private readonly scheduled = new Map<string, NodeJS.Immediate>();
   private readonly running = new Map<string, Promise<DocumentAnalysis | undefined>>();
   /** Document version each running analysis started from. */
@@ -46,7 +62,18 @@ export class DiagnosticsService {
     private readonly folderOf: (uri: string) => string | undefined = () => undefined,
     /** Resolves when documents can have trees (the grammar is loaded). */
     private readonly parserReady: Promise<unknown> = Promise.resolve(),
-  ) {}
+    options: DiagnosticsServiceOptions = {},
+  ) {
+    this.mode = options.mode ?? 'push';
+    this.toClient = options.toClient ?? ((_uri, d) => d);
+  }
+
+  /** The document's diagnostics for its current version, in the client's encoding (pull). */
+  async clientDiagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> {
+    const analysis = await this.current(uri);
+    if (!analysis) return undefined;
+    return { version: analysis.version, diagnostics: this.toClient(uri, analysis.diagnostics) };
+  }
 
   /** Analyse soon (after the messages already queued), then publish. */
   schedule(uri: string): void {
@@ -141,9 +168,24 @@ export class DiagnosticsService {
   private publish(analysis: DocumentAnalysis): DocumentAnalysis {
     const { uri, version, diagnostics } = analysis;
     this.results.set(uri, analysis);
-    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+    if (this.mode === 'push')
+      void this.connection.sendDiagnostics({ uri, version, diagnostics: this.toClient(uri, diagnostics) });
     void this.connection.sendNotification(STATUS_NOTIFICATION, statusOf(analysis));
+    this.logProblems(uri, analysis.problems);
     return analysis;
+  }
+
+  /**
+   * What the status item shows (not analysed over the size limit, paused over the time budget, a
+   * bad setting, a patch that does not apply) also goes to window/logMessage, which every client
+   * shows somewhere; once per change, not at every keystroke.
+   */
+  private logProblems(uri: string, problems: readonly string[]): void {
+    const said = problems.join('\n');
+    if ((this.logged.get(uri) ?? '') === said) return;
+    this.logged.set(uri, said);
+    if (problems.length > 0) this.connection.console.warn(`gup-review: ${uri}: ${problems.join('; ')}`);
+    else this.connection.console.info(`gup-review: ${uri}: analysed again, no problems left`);
   }
 
   /** An analysis threw: log it, and say so in the status item (the last diagnostics stay). */
@@ -163,6 +205,7 @@ export class DiagnosticsService {
       problems: [`analysis failed: ${err instanceof Error ? err.message : String(err)} (details in the output)`],
     };
     void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+    this.logged.set(uri, status.problems.join('\n'));
   }
 
   /** On close: forget results and clear the document's diagnostics. */
@@ -174,7 +217,9 @@ export class DiagnosticsService {
     this.results.delete(uri);
     this.running.delete(uri);
     this.runningVersion.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.logged.delete(uri);
+    // A pulling client drops a closed document's diagnostics itself.
+    if (this.mode === 'push') void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 }
 

@@ -16,6 +16,9 @@ import type {
 } from 'vscode-languageserver';
 import { FunctionCache } from '../core/analyze.ts';
 import { blankAttributes, Edit, parseKernelC, type Tree } from '../core/parser.ts';
+import { linesOfDocument, PositionCodec } from './position-encoding.ts';
+
+const UTF16 = new PositionCodec('utf-16');
 
 /** What the server does with a document, from its language id. */
 export type DocumentKind = 'c' | 'patch' | 'text';
@@ -74,6 +77,8 @@ export class OpenDocument {
     readonly kind: DocumentKind,
     private readonly parserOf: () => Parser | undefined,
     private readonly onTreeUsed: (doc: OpenDocument) => void = () => {},
+    /** The connection's position encoding: change ranges arrive in it. */
+    private readonly codecOf: () => PositionCodec = () => UTF16,
   ) {}
 
   get uri(): string {
@@ -96,14 +101,20 @@ export class OpenDocument {
     }
   }
 
-  /** Applies one notification's changes in order: text first, then the matching tree edit. */
+  /**
+   * Applies one notification's changes in order: text first, then the matching tree edit. Each
+   * change's range is in the client's position encoding, against the text as the changes before
+   * it left it.
+   */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
-    for (const change of changes) {
-      if (!('range' in change) || change.range === undefined) {
-        this.doc = TextDocument.update(this.doc, [change], version);
+    const codec = this.codecOf();
+    for (const raw of changes) {
+      if (!('range' in raw) || raw.range === undefined) {
+        this.doc = TextDocument.update(this.doc, [raw], version);
         this.dropTree();
         continue;
       }
+      const change = { range: codec.rangeFromClient(linesOfDocument(this.doc), raw.range), text: raw.text };
       const old = this.doc;
       const start = old.offsetAt(change.range.start);
       const oldEnd = old.offsetAt(change.range.end);
@@ -267,6 +278,8 @@ export const MAX_TREES = 8;
 
 /** All open documents the server handles, by URI. */
 export class DocumentStore {
+  /** Set in initialize from the negotiated position encoding. */
+  codec: PositionCodec = UTF16;
   private readonly docs = new Map<string, OpenDocument>();
   /** URIs of documents holding a tree, least recently used first. */
   private readonly treeOrder = new Set<string>();
@@ -284,6 +297,7 @@ export class DocumentStore {
       kind,
       () => this.parser,
       (d) => this.treeUsed(d),
+      () => this.codec,
     );
     this.docs.set(uri, doc);
     return doc;

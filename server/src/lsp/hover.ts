@@ -21,6 +21,7 @@ import type { DocumentStore, OpenDocument } from './documents.ts';
 import type { DecodeParams, DecodeResult } from './protocol.ts';
 import {
   BIAS_NAME,
+  decodeExpressionLine,
   decodeExpressionMarkdown,
   decodeForCommand,
   decodeLogMarkdown,
@@ -80,17 +81,21 @@ function modelOf(analysis: DocumentAnalysis | undefined): ApiModel {
   return analysis?.model.model ?? 'unpin_user_page';
 }
 
+/**
+ * The bias model in three short paragraphs (a hover must fit without scrolling): what a pin adds,
+ * how a value splits, the 32-bit limits and the large-folio exception.
+ */
 export function biasMarkdown(bias: number, from: string, model: ApiModel): string {
+  const fmt = (n: number) => n.toLocaleString('en-US');
   const lines = [
     `**${BIAS_NAME}** = ${bias} (${from})`,
     '',
-    `Pinning a small (order-0) page adds ${bias} to \`page->_refcount\`; an ordinary \`get_page()\` adds 1. ` +
-      `For a refcount V: pins = V / ${bias}, references = V % ${bias}, while fewer than ${bias} ordinary references are held ` +
-      `(beyond that the split is ambiguous). \`folio_maybe_dma_pinned()\` on a small folio is \`refcount >= ${bias}\`.`,
+    `A pin on a small (order-0) page adds ${bias} to \`page->_refcount\`; \`get_page()\` adds 1. ` +
+      `So pins = V / ${bias}, refs = V % ${bias} while fewer than ${bias} ordinary references are held; ` +
+      `\`folio_maybe_dma_pinned()\` is \`refcount >= ${bias}\`.`,
     '',
-    `\`_refcount\` is a 32-bit \`atomic_t\` on every architecture: ${Math.floor(2 ** 32 / bias).toLocaleString('en-US')} pins fit if read unsigned, ` +
-      `${Math.floor((2 ** 31 - 1) / bias).toLocaleString('en-US')} before the signed counter turns negative. Large folios count pins separately ` +
-      '(`_pincount`) and a pin adds 1 to their refcount, so the bias does not apply to them.',
+    `32-bit \`atomic_t\` on every architecture: ${fmt(Math.floor((2 ** 31 - 1) / bias))} pins before it turns negative ` +
+      `(${fmt(Math.floor(2 ** 32 / bias))} read unsigned). Large folios count pins in \`_pincount\` and a pin adds 1: no bias there.`,
   ];
   if (model === 'put_user_page') {
     lines.push(
@@ -201,16 +206,15 @@ export async function hover(
   }
   const { bias, from } = biasFor(doc);
   if (node.type === 'identifier' && node.text === BIAS_NAME) {
+    // The name itself is what the reader asked about: the bias model first; the expression it
+    // sits in, decoded on one line below (hovering a literal of it gives the full decode).
     const expr = constantExpressionAround(node);
     const value = biasMarkdown(bias, from, modelOf(analysis));
-    if (expr && expr.id !== node.id) {
-      const decoded = decodeExpressionMarkdown(expr.text, bias, modelOf(analysis));
-      return {
-        contents: { kind: MarkupKind.Markdown, value: decoded ? `${decoded}\n\n---\n\n${value}` : value },
-        range: rangeOf(node),
-      };
-    }
-    return { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(node) };
+    const decoded = expr && expr.id !== node.id ? decodeExpressionLine(expr.text, bias, modelOf(analysis)) : undefined;
+    return {
+      contents: { kind: MarkupKind.Markdown, value: decoded ? `${value}\n\n---\n\n${decoded}` : value },
+      range: rangeOf(node),
+    };
   }
   if (node.type === 'preproc_arg') return defineHover(node, pos, bias, modelOf(analysis));
   if (node.type === 'number_literal') {

@@ -57,3 +57,23 @@ export interface CheckWorkspaceProgress {
 
 /** Code action kind of "fix all gup-review problems" (fix on save). */
 export const FIX_ALL_KIND = 'source.fixAll.gupReview';
+
+/**
+ * Commands the server executes (`workspace/executeCommand`, declared in executeCommandProvider),
+ * so that any client can run what a code action names.
+ */
+export const SHOW_SUGGESTED_FIX_COMMAND = 'gupReview.server.showSuggestedFix';
+export const CHECK_WORKSPACE_COMMAND = 'gupReview.server.checkWorkspace';
+export const SERVER_COMMANDS = [SHOW_SUGGESTED_FIX_COMMAND, CHECK_WORKSPACE_COMMAND];
+
+/** Client command that puts text on the clipboard (the VS Code client's "Copy suggested fix"). */
+export const COPY_COMMAND = 'gupReview.copyToClipboard';
+
+/**
+ * The client's experimental capability `gupReview`: the client-side commands it executes itself.
+ * Code actions name a client command only when the client lists it here (the VS Code client
+ * lists COPY_COMMAND); other clients get server commands or edits.
+ */
+export interface GupReviewClientCapabilities {
+  clientCommands?: string[];
+}

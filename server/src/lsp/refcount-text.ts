@@ -10,7 +10,24 @@ export { BIAS_NAME } from '../core/decode.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export function decodeTable(d: RefcountDecode): string {
+/**
+ * The decode's notes for a hover, which must fit without scrolling: the notes every biased decode
+ * carries (and the put_user_page model's) are said in one line each; the CLI and the Decode
+ * command keep them whole.
+ */
+export function hoverNotes(d: RefcountDecode): string[] {
+  return d.notes.map((n) => {
+    if (n.startsWith('the split assumes fewer than'))
+      return `upper bound: each ${fmt(d.bias)} ordinary references look like one more pin`;
+    if (n.startsWith('small (order-0) pages only'))
+      return 'order-0 pages only: large folios count pins in `_pincount` (a pin adds 1)';
+    if (n.startsWith('put_user_page model:'))
+      return 'put_user_page model: in Linux 5.2–5.6 a GUP reference adds 1, no bias';
+    return n;
+  });
+}
+
+export function decodeTable(d: RefcountDecode, notesOf: (d: RefcountDecode) => string[] = hoverNotes): string {
   const rows: Array<[string, string]> = [];
   const valueText =
     d.source === 'number' || d.source === 'dump_page' ? fmt(d.signed32) : `\`${d.input}\` = ${fmt(d.value)}`;
@@ -32,7 +49,9 @@ export function decodeTable(d: RefcountDecode): string {
   rows.push(['bias', `${fmt(d.bias)}${d.model === 'put_user_page' ? ' (put_user_page model)' : ''}`]);
   if (d.mapcount !== undefined) rows.push(['mapcount', fmt(d.mapcount)]);
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-  const notes = d.notes.map((n) => `- ${n}`).join('\n');
+  const notes = notesOf(d)
+    .map((n) => `- ${n}`)
+    .join('\n');
   return `**page refcount**: ${d.summary}\n\n${table}${notes ? `\n\n${notes}` : ''}`;
 }
 
@@ -40,6 +59,17 @@ export function decodeTable(d: RefcountDecode): string {
 export function decodeExpressionMarkdown(expression: string, bias: number, model: ApiModel): string | undefined {
   try {
     return decodeTable(decodeRefcount(expression, { bias, model }));
+  } catch (e) {
+    if (e instanceof DecodeInputError) return undefined;
+    throw e;
+  }
+}
+
+/** One line for a constant expression (`3 * GUP_PIN_COUNTING_BIAS + 1` = 3,073: 3 pins, 1 ref). */
+export function decodeExpressionLine(expression: string, bias: number, model: ApiModel): string | undefined {
+  try {
+    const d = decodeRefcount(expression, { bias, model });
+    return `\`${d.input}\` = ${fmt(d.value)}: ${d.summary}`;
   } catch (e) {
     if (e instanceof DecodeInputError) return undefined;
     throw e;
@@ -73,7 +103,7 @@ export function findLogValueAt(line: string, column: number): { start: number; e
 export function decodeForCommand(text: string, bias: number): DecodeResult {
   const d = decodeRefcount(text, { bias });
   return {
-    markdown: decodeTable(d),
+    markdown: decodeTable(d, (x) => x.notes),
     summary: `${d.input} → ${d.summary} (refcount ${fmt(d.signed32)}, ${d.hex32}, bias ${fmt(d.bias)})`,
   };
 }

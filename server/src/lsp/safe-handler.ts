@@ -9,6 +9,7 @@ import {
   type CancellationToken,
   type Connection,
 } from 'vscode-languageserver';
+import type { Lifecycle } from './lifecycle.ts';
 
 export type Handler<P, R> = (params: P, token: CancellationToken) => R | Promise<R>;
 
@@ -16,8 +17,11 @@ export function safeRequest<P, R>(
   connection: Connection,
   name: string,
   handler: Handler<P, R>,
+  lifecycle?: Lifecycle,
 ): (params: P, token: CancellationToken) => Promise<R | ResponseError<void>> {
   return async (params, token) => {
+    const refused = lifecycle?.requestError(name);
+    if (refused) return refused;
     if (token.isCancellationRequested) return cancelled();
     try {
       const result = await handler(params, token);
@@ -39,8 +43,10 @@ export function safeNotification<P>(
   connection: Connection,
   name: string,
   handler: (params: P) => void | Promise<void>,
+  lifecycle?: Lifecycle,
 ): (params: P) => void {
   return (params) => {
+    if (lifecycle && !lifecycle.accepts()) return;
     try {
       const r = handler(params);
       if (r instanceof Promise) r.catch((err: unknown) => logFailure(connection, name, err));

@@ -8,9 +8,25 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  ErrorCodes,
+  MessageType,
+  ResponseError,
   TextDocumentSyncKind,
+  type CancellationToken,
+  type CodeActionParams,
   type Connection,
+  type DidChangeConfigurationParams,
+  type DidChangeTextDocumentParams,
+  type DidChangeWatchedFilesParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
+  type DocumentDiagnosticParams,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
   type InitializeResult,
+  type TextDocumentPositionParams,
+  type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { clearKernelTreeCache } from '../core/api-model.ts';
 import { createCParser } from '../core/parser.ts';
@@ -18,19 +34,26 @@ import { WorkspaceChecker } from './check-workspace.ts';
 import { codeActions } from './code-actions.ts';
 import { ConfigurationProvider } from './configuration.ts';
 import { DiagnosticsService, patchInputKind, statusOf } from './diagnostics.ts';
+import { clientConventions, type ClientConventions } from './client-conventions.ts';
 import { documentHighlights } from './document-highlight.ts';
 import { DocumentStore } from './documents.ts';
 import { decodeRequest, hover } from './hover.ts';
+import { hoverInFormat } from './hover-format.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
 import {
+  CHECK_WORKSPACE_COMMAND,
   CHECK_WORKSPACE_REQUEST,
   DECODE_REQUEST,
   FIX_ALL_KIND,
+  SERVER_COMMANDS,
+  SHOW_SUGGESTED_FIX_COMMAND,
   STATUS_REQUEST,
   type CheckWorkspaceParams,
   type DecodeParams,
   type DocumentStatus,
 } from './protocol.ts';
-import { safeNotification, safeRequest } from './safe-handler.ts';
+import { safeNotification, safeRequest, type Handler } from './safe-handler.ts';
 
 export const SERVER_NAME = 'gup-review';
 
@@ -54,6 +77,11 @@ function folderOf(folders: readonly string[], uri: string): string | undefined {
 }
 
 export function startServer(connection: Connection, version: string): void {
+  const lifecycle = new Lifecycle();
+  const request = <P, R>(name: string, handler: Handler<P, R>) =>
+    safeRequest<P, R>(connection, name, handler, lifecycle);
+  const notification = <P>(name: string, handler: (params: P) => void | Promise<void>) =>
+    safeNotification<P>(connection, name, handler, lifecycle);
   const configuration = new ConfigurationProvider(connection);
   let workspaceFolders: string[] = [];
   let dynamicConfiguration = false;
@@ -74,13 +102,32 @@ export function startServer(connection: Connection, version: string): void {
   );
   let diagnostics: DiagnosticsService | undefined;
   let checker: WorkspaceChecker | undefined;
+  let client: ClientConventions | undefined;
+  /** Bumped when settings or a kernel tree change: a pull's resultId then no longer matches. */
+  let generation = 0;
+  const codec = () => store.codec;
+  /** Lines of a document in the server's (UTF-16) view, for converting positions to the client's. */
+  const linesOf = (uri: string): LineSource | undefined => {
+    const doc = store.get(uri);
+    return doc ? linesOfDocument(doc.doc) : linesOfFile(uri);
+  };
+  const diagnosticsToClient = (uri: string, lines: LineSource | undefined, d: Diagnostic[]) =>
+    lines ? codec().diagnosticsToClient(d, uri, lines, linesOf) : d;
   const ready = () => {
     if (!diagnostics || !checker) throw new Error('server not initialized');
     return { store, diagnostics, checker };
   };
 
   connection.onInitialize((params): InitializeResult => {
+    // A second initialize is an invalid request (the library passes a ResponseError through).
+    if (lifecycle.phase !== 'starting')
+      return new ResponseError(
+        ErrorCodes.InvalidRequest,
+        'gup-review: initialize was already sent',
+      ) as unknown as InitializeResult;
     const caps = params.capabilities;
+    client = clientConventions(caps);
+    store.codec = new PositionCodec(client.positionEncoding);
     configuration.pull = !!caps.workspace?.configuration;
     dynamicConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     foldersSupported = !!caps.workspace?.workspaceFolders;
@@ -92,21 +139,45 @@ export function startServer(connection: Connection, version: string): void {
       configuration,
       (uri) => folderOf(workspaceFolders, uri),
       parserReady,
+      { mode: client.diagnostics, toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d) },
     );
-    checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders);
+    checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders, {
+      workDoneProgress: client.workDoneProgress,
+      toClient: (uri, text, d) => diagnosticsToClient(uri, linesOfText(text), d),
+      clearOnOpen: client.diagnostics === 'pull',
+    });
+    lifecycle.phase = 'running';
     // Load the grammar right after the initialize response is on its way.
     setImmediate(() => startParser?.());
     return {
       capabilities: {
+        positionEncoding: client.positionEncoding,
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         documentHighlightProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        executeCommandProvider: { commands: [...SERVER_COMMANDS] },
+        ...(client.diagnostics === 'pull'
+          ? {
+              diagnosticProvider: {
+                identifier: SERVER_NAME,
+                interFileDependencies: false,
+                workspaceDiagnostics: false,
+              },
+            }
+          : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: SERVER_NAME, version },
     };
   });
+
+  /** Settings or a kernel tree changed: analyse again, and ask a pulling client to pull again. */
+  const reanalyseAll = () => {
+    generation++;
+    ready().diagnostics.scheduleAll();
+    if (client?.diagnosticRefresh) void connection.languages.diagnostics.refresh();
+  };
 
   connection.onInitialized(() => {
     if (dynamicConfiguration) {
@@ -114,7 +185,7 @@ export function startServer(connection: Connection, version: string): void {
     }
     if (foldersSupported) {
       connection.workspace.onDidChangeWorkspaceFolders(
-        safeNotification(connection, 'didChangeWorkspaceFolders', (e) => {
+        notification('didChangeWorkspaceFolders', (e: WorkspaceFoldersChangeEvent) => {
           const removed = new Set(e.removed.map((f) => f.uri));
           workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
         }),
@@ -123,7 +194,7 @@ export function startServer(connection: Connection, version: string): void {
   });
 
   connection.onDidOpenTextDocument(
-    safeNotification(connection, 'didOpen', (params) => {
+    notification('didOpen', (params: DidOpenTextDocumentParams) => {
       const { store, diagnostics, checker } = ready();
       const doc = store.open(params);
       if (!doc) return;
@@ -132,14 +203,14 @@ export function startServer(connection: Connection, version: string): void {
     }),
   );
   connection.onDidChangeTextDocument(
-    safeNotification(connection, 'didChange', (params) => {
+    notification('didChange', (params: DidChangeTextDocumentParams) => {
       const { store, diagnostics } = ready();
       const doc = store.change(params);
       if (doc) diagnostics.schedule(doc.uri);
     }),
   );
   connection.onDidCloseTextDocument(
-    safeNotification(connection, 'didClose', (params) => {
+    notification('didClose', (params: DidCloseTextDocumentParams) => {
       const { store, diagnostics } = ready();
       const uri = params.textDocument.uri;
       if (store.close(uri)) diagnostics.closed(uri);
@@ -147,53 +218,112 @@ export function startServer(connection: Connection, version: string): void {
     }),
   );
   connection.onDidChangeConfiguration(
-    safeNotification(connection, 'didChangeConfiguration', (params) => {
+    notification('didChangeConfiguration', (params: DidChangeConfigurationParams) => {
       configuration.changed(params.settings);
-      ready().diagnostics.scheduleAll();
+      reanalyseAll();
     }),
   );
   connection.onDidChangeWatchedFiles(
-    safeNotification(connection, 'didChangeWatchedFiles', (params) => {
+    notification('didChangeWatchedFiles', (params: DidChangeWatchedFilesParams) => {
       // An include/linux/mm.h changed: the `auto` model of every file may change.
       if (params.changes.some((c) => c.uri.endsWith('/include/linux/mm.h'))) {
         clearKernelTreeCache();
-        ready().diagnostics.scheduleAll();
+        reanalyseAll();
       }
     }),
   );
 
+  // Positions arrive and leave in the client's encoding (codec); the features work in UTF-16.
   connection.onHover(
-    safeRequest(connection, 'hover', async (params) => {
+    request('hover', async (params: TextDocumentPositionParams) => {
       const { store, diagnostics } = ready();
       const doc = store.get(params.textDocument.uri);
       if (!doc) return null;
+      const lines = linesOfDocument(doc.doc);
+      const position = codec().positionFromClient(lines, params.position);
       // Plain text and logs need no grammar; C and patches need trees and findings.
-      if (doc.kind === 'text') return hover(doc, undefined, params.position);
-      await parserReady;
-      return hover(doc, await diagnostics.current(doc.uri), params.position);
+      let result;
+      if (doc.kind === 'text') result = await hover(doc, undefined, position);
+      else {
+        await parserReady;
+        result = await hover(doc, await diagnostics.current(doc.uri), position);
+      }
+      if (result?.range) result = { ...result, range: codec().rangeToClient(lines, result.range) };
+      return hoverInFormat(result, client!.hoverFormat);
     }),
   );
   connection.onCodeAction(
-    safeRequest(connection, 'codeAction', async (params) => {
+    request('codeAction', async (params: CodeActionParams) => {
       const { store, diagnostics } = ready();
       const doc = store.get(params.textDocument.uri);
       if (!doc) return null;
+      const lines = linesOfDocument(doc.doc);
+      const inUtf16: CodeActionParams = {
+        ...params,
+        range: codec().rangeFromClient(lines, params.range),
+        context: {
+          ...params.context,
+          diagnostics: (params.context.diagnostics ?? []).map((d) => codec().diagnosticFromClient(d, lines)),
+        },
+      };
       const inputKind = doc.kind === 'patch' ? patchInputKind(doc) : 'c';
-      return codeActions(params, await diagnostics.current(doc.uri), doc.text, inputKind);
+      const actions = codeActions(inUtf16, await diagnostics.current(doc.uri), doc.text, inputKind, {
+        clientCommands: client!.clientCommands,
+      });
+      return codec().codeActionsToClient(actions, doc.uri, lines, linesOf);
     }),
   );
   connection.onDocumentHighlight(
-    safeRequest(connection, 'documentHighlight', async (params) => {
+    request('documentHighlight', async (params: TextDocumentPositionParams) => {
       const { store, diagnostics } = ready();
       const doc = store.get(params.textDocument.uri);
       if (!doc || doc.kind !== 'c') return null;
-      return documentHighlights(doc, await diagnostics.current(doc.uri), params.position);
+      const lines = linesOfDocument(doc.doc);
+      const position = codec().positionFromClient(lines, params.position);
+      const highlights = documentHighlights(doc, await diagnostics.current(doc.uri), position);
+      return highlights ? codec().highlightsToClient(highlights, lines) : null;
+    }),
+  );
+  // Pull diagnostics (only declared to clients that declare textDocument.diagnostic).
+  connection.languages.diagnostics.on(
+    request<DocumentDiagnosticParams, DocumentDiagnosticReport>('textDocument/diagnostic', async (params) => {
+      const { diagnostics } = ready();
+      const got = await diagnostics.clientDiagnostics(params.textDocument.uri);
+      if (!got) return { kind: DocumentDiagnosticReportKind.Full, items: [] } satisfies DocumentDiagnosticReport;
+      const resultId = `${got.version}@${generation}`;
+      if (params.previousResultId === resultId)
+        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId } satisfies DocumentDiagnosticReport;
+      return {
+        kind: DocumentDiagnosticReportKind.Full,
+        resultId,
+        items: got.diagnostics,
+      } satisfies DocumentDiagnosticReport;
+    }) as (params: DocumentDiagnosticParams, token: CancellationToken) => Promise<DocumentDiagnosticReport>,
+  );
+  connection.onExecuteCommand(
+    request('workspace/executeCommand', async (params: { command: string; arguments?: unknown[] }, token) => {
+      if (params.command === SHOW_SUGGESTED_FIX_COMMAND) {
+        const text = params.arguments?.[0];
+        if (typeof text !== 'string')
+          throw new ResponseError(ErrorCodes.InvalidParams, `${SHOW_SUGGESTED_FIX_COMMAND} needs the fix text`);
+        void connection.sendNotification('window/showMessage', {
+          type: MessageType.Info,
+          message: `Suggested fix:\n${text}`,
+        });
+        connection.console.log(`gup-review: suggested fix:\n${text}`);
+        return null;
+      }
+      if (params.command === CHECK_WORKSPACE_COMMAND) {
+        const folders = params.arguments?.[0] as CheckWorkspaceParams | undefined;
+        return ready().checker.check(folders ?? undefined, token);
+      }
+      throw new ResponseError(ErrorCodes.InvalidParams, `gup-review: unknown command ${params.command}`);
     }),
   );
 
   connection.onRequest(
     STATUS_REQUEST,
-    safeRequest(connection, STATUS_REQUEST, async (params: { uri: string }): Promise<DocumentStatus | null> => {
+    request(STATUS_REQUEST, async (params: { uri: string }): Promise<DocumentStatus | null> => {
       const { diagnostics } = ready();
       const analysis = await diagnostics.current(params.uri);
       return analysis ? statusOf(analysis) : null;
@@ -201,17 +331,24 @@ export function startServer(connection: Connection, version: string): void {
   );
   connection.onRequest(
     DECODE_REQUEST,
-    safeRequest(connection, DECODE_REQUEST, (params: DecodeParams) => decodeRequest(params, ready().store)),
+    request(DECODE_REQUEST, (params: DecodeParams) => decodeRequest(params, ready().store)),
   );
   connection.onRequest(
     CHECK_WORKSPACE_REQUEST,
-    safeRequest(connection, CHECK_WORKSPACE_REQUEST, (params: CheckWorkspaceParams | undefined, token) =>
+    request(CHECK_WORKSPACE_REQUEST, (params: CheckWorkspaceParams | undefined, token) =>
       ready().checker.check(params, token),
     ),
   );
 
   connection.onShutdown(() => {
+    const refused = lifecycle.requestError('shutdown');
+    if (refused) return refused;
+    lifecycle.phase = 'shutdown';
     store.dispose();
+  });
+  // Any other request: not initialized / shut down before "no such method".
+  connection.onRequest((method) => {
+    return lifecycle.requestError(method) ?? new ResponseError(ErrorCodes.MethodNotFound, `unhandled method ${method}`);
   });
   connection.listen();
 }

@@ -12,6 +12,7 @@
 /* Refcounts seen in testing: 12288 pins + 3 references, and 3 pins + 1 reference. */
 static atomic_t demo_busy_refcount = ATOMIC_INIT(0xC00003);
 static atomic_t demo_idle_refcount = ATOMIC_INIT(3 * 1024 + 1);
+static atomic_t demo_two_pins = ATOMIC_INIT(2 * GUP_PIN_COUNTING_BIAS);
 
 static int demo_clear_user_page(unsigned long uaddr)
 {
@@ -29,4 +30,9 @@ static int demo_clear_user_page(unsigned long uaddr)
 
 	put_page(page);
 	return 0;
+}
+
+static void demo_unpin_all(struct page **pages, unsigned long npages)
+{
+	unpin_user_pages(pages, npages);
 }

@@ -121,7 +121,13 @@ export const window = {
 
 export const languages = {
   createLanguageStatusItem: (id: string, selector: unknown) => {
-    const item: Record<string, unknown> = { id, selector, dispose() {} };
+    const item: Record<string, unknown> = {
+      id,
+      selector,
+      dispose() {
+        item.disposed = true;
+      },
+    };
     fake.statusItems.push(item);
     return item;
   },
