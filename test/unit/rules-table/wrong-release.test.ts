@@ -527,4 +527,33 @@ static int demo_mixed(unsigned long uaddr, unsigned long pfn, bool user)
 }
 `,
   },
+  {
+    name: 'an alias p = pages[i] that later takes alloc_page(): put_page(p) drops the new page, valid',
+    model: 'unpin_user_page',
+    todo: 'aliases.ts skips assignments from calls ("fresh storage"), so p stays an alias of pages after p = alloc_page(): a false wrong-release whose fix would unpin a page never pinned',
+    code: c`
+static int demo_bounce(unsigned long uaddr, int n)
+{
+	struct page *pages[8];
+	struct page *p;
+	int i, got;
+
+	got = pin_user_pages_fast(uaddr, n, 0, pages);
+	if (got <= 0)
+		return -EFAULT;
+	for (i = 0; i < got; i++) {
+		p = pages[i];
+		flush_dcache_page(p);
+	}
+	p = alloc_page(GFP_KERNEL);
+	if (p) {
+		demo_fill(p);
+		put_page(p);
+	}
+	unpin_user_pages(pages, got);
+	return 0;
+}
+`,
+    expected: [],
+  },
 ]);
