@@ -544,4 +544,156 @@ unwind:
 `,
     expected: [{ messageId: 'gotoToReturn', line: 12 }],
   },
+  {
+    name: 'handed off to a bio on the success path, unpinned through a goto on the other',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_bio_add(struct bio *bio, unsigned long uaddr)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	if (bio_full(bio, PAGE_SIZE))
+		goto err_unpin;
+	__bio_add_page(bio, page, PAGE_SIZE, 0);
+	return 0;
+err_unpin:
+	unpin_user_page(page);
+	return -EIO;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'handed off to an skb fragment on one path, put on the other',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_frag(struct sk_buff *skb, unsigned long uaddr, int len)
+{
+	struct page *page;
+
+	if (get_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	if (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
+		goto err_put;
+	skb_fill_page_desc(skb, skb_shinfo(skb)->nr_frags, page, 0, len);
+	return 0;
+err_put:
+	put_page(page);
+	return -EMSGSIZE;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'the kmalloc()ed array returned to the caller: valid',
+    model: 'unpin_user_page',
+    code: c`
+static struct page **demo_pin_array(unsigned long uaddr, int n, int *nr)
+{
+	struct page **pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	int got;
+
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return ERR_PTR(-EFAULT);
+	}
+	*nr = got;
+	return pages;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'get_user_page_vma_remote returns the page: IS_ERR is the failure, a missing put_page leaks',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_vma_page(struct mm_struct *mm, unsigned long addr, u8 *out)
+{
+	struct vm_area_struct *vma;
+	struct page *page;
+
+	page = get_user_page_vma_remote(mm, addr, 0, &vma);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!(vma->vm_flags & VM_READ))
+		return -EPERM;
+	*out = *(u8 *)page_address(page);
+	put_page(page);
+	return 0;
+}
+`,
+    expected: [{ messageId: 'returnLeaves', line: 10 }],
+  },
+  {
+    name: 'pinned in one switch case, unpinned under the same case value later: valid',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_switch_pin(int cmd, unsigned long uaddr, struct page *kpage)
+{
+	struct page *page = kpage;
+
+	switch (cmd) {
+	case DEMO_USER:
+		if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+			return -EFAULT;
+		break;
+	case DEMO_KERNEL:
+		break;
+	default:
+		return -EINVAL;
+	}
+	flush_dcache_page(page);
+	if (cmd != DEMO_USER)
+		goto out;
+	unpin_user_page(page);
+out:
+	return 0;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'likely(ret == nr) full path and a partial path that unpins what it got: valid',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_all_or_back(unsigned long uaddr, int nr)
+{
+	struct page *pages[16];
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, nr, 0, pages);
+	if (likely(ret == nr)) {
+		demo_consume(pages, nr);
+		unpin_user_pages(pages, nr);
+		return 0;
+	}
+	if (ret > 0)
+		unpin_user_pages(pages, ret);
+	return -EFAULT;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'put_page(*pages) releases the only page',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_first(unsigned long uaddr)
+{
+	struct page *pages[1];
+
+	if (get_user_pages_fast(uaddr, 1, 0, pages) != 1)
+		return -EFAULT;
+	flush_dcache_page(*pages);
+	put_page(*pages);
+	return 0;
+}
+`,
+    expected: [],
+  },
 ]);
