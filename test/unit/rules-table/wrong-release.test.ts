@@ -556,4 +556,134 @@ static int demo_bounce(unsigned long uaddr, int n)
 `,
     expected: [],
   },
+  {
+    name: 'an extra get_page() on a pinned page balanced by put_page(), then unpin_user_page: valid',
+    model: 'unpin_user_page',
+    todo: 'get_page() is not tracked: the put_page() that drops the extra reference is reported as the release of the pin, and its fix (unpin_user_page) would unpin twice',
+    code: c`
+static int demo_extra_ref(unsigned long uaddr)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	get_page(page);
+	demo_async_read(page);
+	put_page(page);
+	unpin_user_page(page);
+	return 0;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'pages pinned into the caller\'s array (a parameter), released with put_page',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_fill(unsigned long uaddr, int n, struct page **pages)
+{
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (ret < 0)
+		return ret;
+	if (ret < n) {
+		release_pages(pages, ret);
+		return -EFAULT;
+	}
+	return 0;
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 9 }],
+  },
+  {
+    name: 'a helper of a helper releases with put_page: reported at the outer call',
+    model: 'unpin_user_page',
+    code: c`
+static void demo_put_one(struct page *page)
+{
+	put_page(page);
+}
+
+static void demo_put_all(struct page **pages, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		demo_put_one(pages[i]);
+}
+
+static int demo_pin(unsigned long uaddr, int n)
+{
+	struct page *pages[8];
+	int got;
+
+	got = pin_user_pages_fast(uaddr, n, 0, pages);
+	if (got <= 0)
+		return -EFAULT;
+	demo_put_all(pages, got);
+	return 0;
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 22 }],
+  },
+  {
+    name: 'the 2019 two-argument put_user_pages_dirty_lock is a right release',
+    model: 'put_user_page',
+    code: c`
+static int demo_old_dirty(unsigned long uaddr, int n)
+{
+	struct page *pages[8];
+	int got;
+
+	got = get_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0)
+		return -EFAULT;
+	demo_fill_pages(pages, got);
+	put_user_pages_dirty_lock(pages, got);
+	return 0;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'an mm-internal acquisition with FOLL_PIN in its flags, released with put_page',
+    model: 'unpin_user_page',
+    todo: 'domain.md §5: any call passing FOLL_PIN in its gup flags is an acquisition; __get_user_pages_locked() is not in the table, so the put_page() is not seen',
+    code: c`
+static long demo_internal(struct mm_struct *mm, unsigned long start, unsigned long nr, struct page **pages)
+{
+	int locked = 1;
+	long ret, i;
+
+	ret = __get_user_pages_locked(mm, start, nr, pages, NULL, &locked, FOLL_WRITE | FOLL_PIN);
+	if (ret <= 0)
+		return ret;
+	for (i = 0; i < ret; i++)
+		put_page(pages[i]);
+	return 0;
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 10 }],
+  },
+  {
+    name: 'unmap_and_put_page() on a pinned page drops a plain reference',
+    model: 'unpin_user_page',
+    todo: 'domain.md §5 lists unmap_and_put_page() among the releases; it is not in the release table, so it is taken as a hand-off',
+    code: c`
+static int demo_kmap(unsigned long uaddr, u32 *out)
+{
+	struct page *page;
+	void *kaddr;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	kaddr = kmap_local_page(page);
+	*out = *(u32 *)kaddr;
+	unmap_and_put_page(page, kaddr);
+	return 0;
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 10 }],
+  },
 ]);
