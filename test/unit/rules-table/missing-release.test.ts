@@ -696,4 +696,27 @@ static int demo_first(unsigned long uaddr)
 `,
     expected: [],
   },
+  {
+    name: 'a cleanup label that unpins under if (page): valid',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_cleanup(unsigned long uaddr)
+{
+	struct page *page = NULL;
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, 1, 0, &page);
+	if (ret != 1) {
+		ret = -EFAULT;
+		goto out;
+	}
+	ret = demo_check(page);
+out:
+	if (page)
+		unpin_user_page(page);
+	return ret;
+}
+`,
+    expected: [],
+  },
 ]);

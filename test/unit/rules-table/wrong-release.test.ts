@@ -577,7 +577,7 @@ static int demo_extra_ref(unsigned long uaddr)
     expected: [],
   },
   {
-    name: 'pages pinned into the caller\'s array (a parameter), released with put_page',
+    name: "pages pinned into the caller's array (a parameter), released with put_page",
     model: 'unpin_user_page',
     code: c`
 static int demo_fill(unsigned long uaddr, int n, struct page **pages)
