@@ -719,4 +719,90 @@ out:
 `,
     expected: [],
   },
+  {
+    name: 'a continue inside a per-page loop skips the unpin: reported at the return after the loop',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_skip_loop(unsigned long *addrs, int n)
+{
+	struct page *page;
+	int j, ret, done = 0;
+
+	for (j = 0; j < n; j++) {
+		ret = pin_user_pages_fast(addrs[j], 1, 0, &page);
+		if (ret != 1)
+			continue;
+		if (PageHighMem(page))
+			continue;
+		flush_dcache_page(page);
+		unpin_user_page(page);
+		done++;
+	}
+	return done;
+}
+`,
+    expected: [{ messageId: 'returnLeaves', line: 16 }],
+  },
+  {
+    name: 'a retry goto back to the pin: -EAGAIN retried, nothing held yet, valid',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_retry(unsigned long uaddr)
+{
+	struct page *page;
+	int ret, tries = 0;
+
+retry:
+	ret = pin_user_pages_fast(uaddr, 1, 0, &page);
+	if (ret == -EAGAIN && tries++ < 3)
+		goto retry;
+	if (ret != 1)
+		return -EFAULT;
+	flush_dcache_page(page);
+	unpin_user_page(page);
+	return 0;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'a goto back to the pin while the first page is still held',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_retry_leak(unsigned long uaddr)
+{
+	struct page *page;
+	int ret;
+
+again:
+	ret = pin_user_pages_fast(uaddr, 1, 0, &page);
+	if (ret != 1)
+		return -EFAULT;
+	if (PageHighMem(page))
+		goto again;
+	unpin_user_page(page);
+	return 0;
+}
+`,
+    expected: [{ messageId: 'gotoToReturn', line: 11 }],
+  },
+  {
+    name: 'do { … } while (0) around the unpin: valid',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_do_while(unsigned long uaddr)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	do {
+		flush_dcache_page(page);
+		unpin_user_page(page);
+	} while (0);
+	return 0;
+}
+`,
+    expected: [],
+  },
 ]);
