@@ -183,4 +183,18 @@ static void demo_drop(struct page **kpages, int n)
 `,
     expected: [],
   },
+  {
+    name: 'while (--i >= 0) unwinding',
+    model: 'unpin_user_page',
+    code: withLoop('pin_user_pages_fast', '\ti = ret;\n\twhile (--i >= 0)\n\t\tunpin_user_page(pages[i]);'),
+    expected: [{ messageId: 'oneCall', line: LOOP_LINE + 1 }],
+    output: withLoop('pin_user_pages_fast', '\ti = ret;\n\tunpin_user_pages(pages, i);'),
+  },
+  {
+    name: 'a C99 loop variable: for (int j = 0; j < ret; j++)',
+    model: 'put_user_page',
+    code: withLoop('get_user_pages_fast', '\tfor (int j = 0; j < ret; j++)\n\t\tput_user_page(pages[j]);'),
+    expected: [{ messageId: 'oneCall', line: LOOP_LINE }],
+    output: withLoop('get_user_pages_fast', '\tput_user_pages(pages, ret);'),
+  },
 ]);

@@ -1,11 +1,14 @@
 /** missing-release: a path from a successful acquisition to a return that neither releases nor hands off. */
-import { c, ruleTable } from './rule-tester.ts';
+import { c, inBothModels, ruleTable } from './rule-tester.ts';
 
-ruleTable('missing-release', [
-  {
-    name: 'goto unwinding that unpins on every error path: valid',
-    model: 'unpin_user_page',
-    code: c`
+// A leak, a count, a check: the same in both models, so every case runs in both.
+ruleTable(
+  'missing-release',
+  inBothModels([
+    {
+      name: 'goto unwinding that unpins on every error path: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_map(struct demo_buf *buf, unsigned long uaddr, int n)
 {
 	struct page **pages;
@@ -36,12 +39,12 @@ err_free:
 	return ret;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a goto that jumps past the unpin to the return',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a goto that jumps past the unpin to the return',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_check_pages(unsigned long uaddr, int n)
 {
 	struct page *pages[16];
@@ -58,13 +61,13 @@ out:
 	return ret;
 }
 `,
-    expected: [{ messageId: 'gotoToReturn', line: 11 }],
-  },
-  {
-    name: 'a goto to a label at the end of a void function is reported at the goto',
-    model: 'unpin_user_page',
-    todo: 'gotoToEnd findings are placed on the closing brace (line 15) while the message says "this goto leads to the end": every other goto leak is placed on its goto',
-    code: c`
+      expected: [{ messageId: 'gotoToReturn', line: 11 }],
+    },
+    {
+      name: 'a goto to a label at the end of a void function is reported at the goto',
+      model: 'unpin_user_page',
+      todo: 'gotoToEnd findings are placed on the closing brace (line 15) while the message says "this goto leads to the end": every other goto leak is placed on its goto',
+      code: c`
 static void demo_touch_user(unsigned long uaddr, int n)
 {
 	struct page *pages[16];
@@ -81,12 +84,12 @@ out:
 	;
 }
 `,
-    expected: [{ messageId: 'gotoToEnd', line: 10 }],
-  },
-  {
-    name: 'an early return after the pin',
-    model: 'put_user_page',
-    code: c`
+      expected: [{ messageId: 'gotoToEnd', line: 10 }],
+    },
+    {
+      name: 'an early return after the pin',
+      model: 'put_user_page',
+      code: c`
 static int demo_early(unsigned long uaddr)
 {
 	struct page *page;
@@ -102,12 +105,12 @@ static int demo_early(unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 10 }],
-  },
-  {
-    name: 'a void function that falls off its end holding the pin',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 10 }],
+    },
+    {
+      name: 'a void function that falls off its end holding the pin',
+      model: 'unpin_user_page',
+      code: c`
 static void demo_forget(unsigned long uaddr)
 {
 	struct page *page;
@@ -117,12 +120,12 @@ static void demo_forget(unsigned long uaddr)
 	flush_dcache_page(page);
 }
 `,
-    expected: [{ messageId: 'fallsOffEnd', line: 8 }],
-  },
-  {
-    name: 'if (ret < 0) return ret; is the failure path, not a leak',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'fallsOffEnd', line: 8 }],
+    },
+    {
+      name: 'if (ret < 0) return ret; is the failure path, not a leak',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_fail(unsigned long uaddr, int n)
 {
 	struct page *pages[8];
@@ -136,12 +139,12 @@ static int demo_fail(unsigned long uaddr, int n)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'handed off: stored in a struct that outlives the call',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'handed off: stored in a struct that outlives the call',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_keep(struct demo_ctx *ctx, unsigned long uaddr, int n)
 {
 	struct page **pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
@@ -159,12 +162,12 @@ static int demo_keep(struct demo_ctx *ctx, unsigned long uaddr, int n)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'handed off: page_address(page) returned',
-    model: 'put_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'handed off: page_address(page) returned',
+      model: 'put_user_page',
+      code: c`
 static void *demo_vaddr(unsigned long uaddr)
 {
 	struct page *page;
@@ -174,12 +177,12 @@ static void *demo_vaddr(unsigned long uaddr)
 	return page_address(page);
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'handed off: the page goes into a bio, unpinned when bio_add_page fails',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'handed off: the page goes into a bio, unpinned when bio_add_page fails',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_bio(struct bio *bio, unsigned long uaddr)
 {
 	struct page *page;
@@ -193,13 +196,13 @@ static int demo_bio(struct bio *bio, unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'bio_add_page failed and the page is not unpinned',
-    model: 'unpin_user_page',
-    todo: 'a failed bio_add_page() is taken as a hand-off on both branches (domain.md §5: the hand-off holds only where the receiver took the page)',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'bio_add_page failed and the page is not unpinned',
+      model: 'unpin_user_page',
+      todo: 'a failed bio_add_page() is taken as a hand-off on both branches (domain.md §5: the hand-off holds only where the receiver took the page)',
+      code: c`
 static int demo_bio_leaky(struct bio *bio, unsigned long uaddr)
 {
 	struct page *page;
@@ -211,12 +214,12 @@ static int demo_bio_leaky(struct bio *bio, unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 8 }],
-  },
-  {
-    name: 'handed off: every page set into a scatterlist',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 8 }],
+    },
+    {
+      name: 'handed off: every page set into a scatterlist',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_sg(struct sg_table *sgt, unsigned long uaddr, int n)
 {
 	struct page *pages[4];
@@ -230,12 +233,12 @@ static int demo_sg(struct sg_table *sgt, unsigned long uaddr, int n)
 	return got;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'handed off: the page becomes an skb fragment',
-    model: 'put_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'handed off: the page becomes an skb fragment',
+      model: 'put_user_page',
+      code: c`
 static int demo_skb(struct sk_buff *skb, unsigned long uaddr, int len)
 {
 	struct page *page;
@@ -246,12 +249,12 @@ static int demo_skb(struct sk_buff *skb, unsigned long uaddr, int len)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a same-file helper releases the pages on the way out: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a same-file helper releases the pages on the way out: valid',
+      model: 'unpin_user_page',
+      code: c`
 static void demo_unpin_all(struct page **p, int n)
 {
 	int i;
@@ -273,12 +276,12 @@ static int demo_helper(unsigned long uaddr, int n)
 	return ret;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'probing with a NULL pages array takes nothing to release',
-    model: 'put_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'probing with a NULL pages array takes nothing to release',
+      model: 'put_user_page',
+      code: c`
 static int demo_fault_in(unsigned long start, int n)
 {
 	long ret;
@@ -289,12 +292,12 @@ static int demo_fault_in(unsigned long start, int n)
 	return ret == n ? 0 : -EFAULT;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'get_user_page_fast_only (bool): the page taken on true is leaked',
-    model: 'put_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'get_user_page_fast_only (bool): the page taken on true is leaked',
+      model: 'put_user_page',
+      code: c`
 static int demo_peek(unsigned long addr, u32 *val)
 {
 	struct page *page;
@@ -305,12 +308,12 @@ static int demo_peek(unsigned long addr, u32 *val)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 8 }],
-  },
-  {
-    name: 'get_user_page_fast_only (bool) with put_page on the success path: valid upstream',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 8 }],
+    },
+    {
+      name: 'get_user_page_fast_only (bool) with put_page on the success path: valid upstream',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_peek(unsigned long addr, u32 *val)
 {
 	struct page *page;
@@ -322,12 +325,12 @@ static int demo_peek(unsigned long addr, u32 *val)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a chunked pin loop that returns from inside the loop without the chunks pinned so far',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a chunked pin loop that returns from inside the loop without the chunks pinned so far',
+      model: 'unpin_user_page',
+      code: c`
 static long demo_chunked(unsigned long addr, long nr_pages)
 {
 	struct page **pages = kvcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
@@ -347,12 +350,12 @@ static long demo_chunked(unsigned long addr, long nr_pages)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 12 }],
-  },
-  {
-    name: 'switch: one case pins and unpins, the default case returns before any pin',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 12 }],
+    },
+    {
+      name: 'switch: one case pins and unpins, the default case returns before any pin',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_cmd(int cmd, unsigned long uaddr)
 {
 	struct page *page;
@@ -373,12 +376,12 @@ static int demo_cmd(int cmd, unsigned long uaddr)
 	return ret;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'switch fall-through: the pinning case falls into a case that returns',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'switch fall-through: the pinning case falls into a case that returns',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_cmd(int cmd, unsigned long uaddr)
 {
 	struct page *page;
@@ -396,12 +399,12 @@ static int demo_cmd(int cmd, unsigned long uaddr)
 	}
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 12 }],
-  },
-  {
-    name: 'a correlated flag: unpinned under the same test that pinned',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 12 }],
+    },
+    {
+      name: 'a correlated flag: unpinned under the same test that pinned',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_maybe(unsigned long uaddr, bool user, struct page *kpage)
 {
 	struct page *page = kpage;
@@ -416,12 +419,12 @@ static int demo_maybe(unsigned long uaddr, bool user, struct page *kpage)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: '#ifdef around the pin and around the release take the same side',
-    model: 'put_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: '#ifdef around the pin and around the release take the same side',
+      model: 'put_user_page',
+      code: c`
 static int demo_cfg(unsigned long uaddr)
 {
 	struct page *page;
@@ -439,13 +442,13 @@ static int demo_cfg(unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a struct local to the function that the error path kfree()s is no hand-off',
-    model: 'unpin_user_page',
-    todo: 'storing the pages into a struct is taken as a hand-off even when the same error path kfree()s that struct (domain.md §5)',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a struct local to the function that the error path kfree()s is no hand-off',
+      model: 'unpin_user_page',
+      todo: 'storing the pages into a struct is taken as a hand-off even when the same error path kfree()s that struct (domain.md §5)',
+      code: c`
 static struct demo_req *demo_req_new(unsigned long uaddr, int n)
 {
 	struct demo_req *req;
@@ -470,12 +473,12 @@ err_free:
 	return NULL;
 }
 `,
-    expected: [{ messageId: 'gotoToReturn', line: 17 }],
-  },
-  {
-    name: 'the pfn copied to a local is no hand-off',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'gotoToReturn', line: 17 }],
+    },
+    {
+      name: 'the pfn copied to a local is no hand-off',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_pfn(unsigned long uaddr, unsigned long *out)
 {
 	struct page *page;
@@ -488,12 +491,12 @@ static int demo_pfn(unsigned long uaddr, unsigned long *out)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 10 }],
-  },
-  {
-    name: 'a wrapper that pins and returns the count: the caller leaks on an early return',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 10 }],
+    },
+    {
+      name: 'a wrapper that pins and returns the count: the caller leaks on an early return',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_grab(unsigned long uaddr, int n, struct page **pages)
 {
 	return pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
@@ -513,13 +516,13 @@ static int demo_caller(unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 15 }],
-  },
-  {
-    name: 'the page stored into pages[nr] before nr++: the unwinding loop misses it',
-    model: 'unpin_user_page',
-    todo: 'the store into a local array is an alias, and the unwinding loop counts as releasing every element: the last page (stored, nr not advanced yet) leaks unseen (domain.md §5)',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 15 }],
+    },
+    {
+      name: 'the page stored into pages[nr] before nr++: the unwinding loop misses it',
+      model: 'unpin_user_page',
+      todo: 'the store into a local array is an alias, and the unwinding loop counts as releasing every element: the last page (stored, nr not advanced yet) leaks unseen (domain.md §5)',
+      code: c`
 static int demo_collect(unsigned long *addrs, int n)
 {
 	struct page *pages[8];
@@ -542,12 +545,12 @@ unwind:
 	return ret;
 }
 `,
-    expected: [{ messageId: 'gotoToReturn', line: 12 }],
-  },
-  {
-    name: 'handed off to a bio on the success path, unpinned through a goto on the other',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'gotoToReturn', line: 12 }],
+    },
+    {
+      name: 'handed off to a bio on the success path, unpinned through a goto on the other',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_bio_add(struct bio *bio, unsigned long uaddr)
 {
 	struct page *page;
@@ -563,12 +566,12 @@ err_unpin:
 	return -EIO;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'handed off to an skb fragment on one path, put on the other',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'handed off to an skb fragment on one path, put on the other',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_frag(struct sk_buff *skb, unsigned long uaddr, int len)
 {
 	struct page *page;
@@ -584,12 +587,12 @@ err_put:
 	return -EMSGSIZE;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'the kmalloc()ed array returned to the caller: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'the kmalloc()ed array returned to the caller: valid',
+      model: 'unpin_user_page',
+      code: c`
 static struct page **demo_pin_array(unsigned long uaddr, int n, int *nr)
 {
 	struct page **pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
@@ -606,12 +609,12 @@ static struct page **demo_pin_array(unsigned long uaddr, int n, int *nr)
 	return pages;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'get_user_page_vma_remote returns the page: IS_ERR is the failure, a missing put_page leaks',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'get_user_page_vma_remote returns the page: IS_ERR is the failure, a missing put_page leaks',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_vma_page(struct mm_struct *mm, unsigned long addr, u8 *out)
 {
 	struct vm_area_struct *vma;
@@ -627,12 +630,12 @@ static int demo_vma_page(struct mm_struct *mm, unsigned long addr, u8 *out)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 10 }],
-  },
-  {
-    name: 'pinned in one switch case, unpinned under the same case value later: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 10 }],
+    },
+    {
+      name: 'pinned in one switch case, unpinned under the same case value later: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_switch_pin(int cmd, unsigned long uaddr, struct page *kpage)
 {
 	struct page *page = kpage;
@@ -655,12 +658,12 @@ out:
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'likely(ret == nr) full path and a partial path that unpins what it got: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'likely(ret == nr) full path and a partial path that unpins what it got: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_all_or_back(unsigned long uaddr, int nr)
 {
 	struct page *pages[16];
@@ -677,12 +680,12 @@ static int demo_all_or_back(unsigned long uaddr, int nr)
 	return -EFAULT;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'put_page(*pages) releases the only page',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'put_page(*pages) releases the only page',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_first(unsigned long uaddr)
 {
 	struct page *pages[1];
@@ -694,12 +697,12 @@ static int demo_first(unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a cleanup label that unpins under if (page): valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a cleanup label that unpins under if (page): valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_cleanup(unsigned long uaddr)
 {
 	struct page *page = NULL;
@@ -717,12 +720,12 @@ out:
 	return ret;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a continue inside a per-page loop skips the unpin: reported at the return after the loop',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a continue inside a per-page loop skips the unpin: reported at the return after the loop',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_skip_loop(unsigned long *addrs, int n)
 {
 	struct page *page;
@@ -741,12 +744,12 @@ static int demo_skip_loop(unsigned long *addrs, int n)
 	return done;
 }
 `,
-    expected: [{ messageId: 'returnLeaves', line: 16 }],
-  },
-  {
-    name: 'a retry goto back to the pin: -EAGAIN retried, nothing held yet, valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'returnLeaves', line: 16 }],
+    },
+    {
+      name: 'a retry goto back to the pin: -EAGAIN retried, nothing held yet, valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_retry(unsigned long uaddr)
 {
 	struct page *page;
@@ -763,12 +766,12 @@ retry:
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a goto back to the pin while the first page is still held',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a goto back to the pin while the first page is still held',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_retry_leak(unsigned long uaddr)
 {
 	struct page *page;
@@ -784,12 +787,12 @@ again:
 	return 0;
 }
 `,
-    expected: [{ messageId: 'gotoToReturn', line: 11 }],
-  },
-  {
-    name: 'do { … } while (0) around the unpin: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'gotoToReturn', line: 11 }],
+    },
+    {
+      name: 'do { … } while (0) around the unpin: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_do_while(unsigned long uaddr)
 {
 	struct page *page;
@@ -803,6 +806,7 @@ static int demo_do_while(unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [],
-  },
-]);
+      expected: [],
+    },
+  ]),
+);

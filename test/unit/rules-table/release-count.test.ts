@@ -1,5 +1,5 @@
 /** release-count: the batch release (or release loop) uses the requested count, not the returned one. */
-import { c, ruleTable } from './rule-tester.ts';
+import { c, inBothModels, ruleTable } from './rule-tester.ts';
 
 const requested = c`
 static int demo_partial(unsigned long uaddr, int nr_pages)
@@ -16,24 +16,27 @@ static int demo_partial(unsigned long uaddr, int nr_pages)
 }
 `;
 
-ruleTable('release-count', [
-  {
-    name: 'unpin_user_pages(pages, nr_pages) after a possibly partial pin: fixed to ret',
-    model: 'unpin_user_page',
-    code: requested,
-    expected: [{ messageId: 'requestedCount', line: 10 }],
-    output: requested.replace('unpin_user_pages(pages, nr_pages)', 'unpin_user_pages(pages, ret)'),
-  },
-  {
-    name: 'releasing the returned count: valid',
-    model: 'unpin_user_page',
-    code: requested.replace('unpin_user_pages(pages, nr_pages)', 'unpin_user_pages(pages, ret)'),
-    expected: [],
-  },
-  {
-    name: 'a partial pin is unwound first (ret != nr_pages), then nr_pages is the count: valid',
-    model: 'unpin_user_page',
-    code: c`
+// A leak, a count, a check: the same in both models, so every case runs in both.
+ruleTable(
+  'release-count',
+  inBothModels([
+    {
+      name: 'unpin_user_pages(pages, nr_pages) after a possibly partial pin: fixed to ret',
+      model: 'unpin_user_page',
+      code: requested,
+      expected: [{ messageId: 'requestedCount', line: 10 }],
+      output: requested.replace('unpin_user_pages(pages, nr_pages)', 'unpin_user_pages(pages, ret)'),
+    },
+    {
+      name: 'releasing the returned count: valid',
+      model: 'unpin_user_page',
+      code: requested.replace('unpin_user_pages(pages, nr_pages)', 'unpin_user_pages(pages, ret)'),
+      expected: [],
+    },
+    {
+      name: 'a partial pin is unwound first (ret != nr_pages), then nr_pages is the count: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_all(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -51,12 +54,12 @@ static int demo_all(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'if (ret < nr_pages) goto err: the later release of nr_pages is full',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'if (ret < nr_pages) goto err: the later release of nr_pages is full',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_all(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -75,12 +78,12 @@ err:
 	return -EFAULT;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'if (ret == nr_pages) proves the count on its true side only',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'if (ret == nr_pages) proves the count on its true side only',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_eq(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -98,12 +101,12 @@ static int demo_eq(unsigned long uaddr, int nr_pages)
 	return -EAGAIN;
 }
 `,
-    expected: [{ messageId: 'requestedCount', line: 14 }],
-  },
-  {
-    name: 'a release loop bounded by the requested count: the bound is fixed',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'requestedCount', line: 14 }],
+    },
+    {
+      name: 'a release loop bounded by the requested count: the bound is fixed',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_loop(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -118,8 +121,8 @@ static int demo_loop(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'requestedCount', line: 10 }],
-    output: c`
+      expected: [{ messageId: 'requestedCount', line: 10 }],
+      output: c`
 static int demo_loop(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -134,11 +137,11 @@ static int demo_loop(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-  },
-  {
-    name: 'release_pages(pages, nr) after get_user_pages upstream',
-    model: 'unpin_user_page',
-    code: c`
+    },
+    {
+      name: 'release_pages(pages, nr) after get_user_pages upstream',
+      model: 'unpin_user_page',
+      code: c`
 static long demo_get(unsigned long start, unsigned long nr)
 {
 	struct page *pages[16];
@@ -152,12 +155,12 @@ static long demo_get(unsigned long start, unsigned long nr)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'requestedCount', line: 10 }],
-  },
-  {
-    name: 'put_user_pages(pages, nr_pages) in the 2019 model',
-    model: 'put_user_page',
-    code: c`
+      expected: [{ messageId: 'requestedCount', line: 10 }],
+    },
+    {
+      name: 'put_user_pages(pages, nr_pages) in the 2019 model',
+      model: 'put_user_page',
+      code: c`
 static int demo_old(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -171,12 +174,12 @@ static int demo_old(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'requestedCount', line: 10 }],
-  },
-  {
-    name: 'nr_pages = ret on the partial path makes nr_pages the returned count: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [{ messageId: 'requestedCount', line: 10 }],
+    },
+    {
+      name: 'nr_pages = ret on the partial path makes nr_pages the returned count: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_shrink(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -192,12 +195,12 @@ static int demo_shrink(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'a constant count of one, or a single &page: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'a constant count of one, or a single &page: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_single(unsigned long uaddr)
 {
 	struct page *pages[1];
@@ -210,12 +213,12 @@ static int demo_single(unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'the result variable reused before the release: reported without a fix',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'the result variable reused before the release: reported without a fix',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_reuse(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -229,8 +232,8 @@ static int demo_reuse(unsigned long uaddr, int nr_pages)
 	return ret;
 }
 `,
-    expected: [{ messageId: 'requestedCount', line: 10 }],
-    output: c`
+      expected: [{ messageId: 'requestedCount', line: 10 }],
+      output: c`
 static int demo_reuse(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -244,11 +247,11 @@ static int demo_reuse(unsigned long uaddr, int nr_pages)
 	return ret;
 }
 `,
-  },
-  {
-    name: 'an all-or-nothing wrapper (unpins a partial pin itself): the caller may release nr_pages',
-    model: 'unpin_user_page',
-    code: c`
+    },
+    {
+      name: 'an all-or-nothing wrapper (unpins a partial pin itself): the caller may release nr_pages',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_pin_all(unsigned long uaddr, int nr_pages, struct page **pages)
 {
 	int ret;
@@ -274,12 +277,12 @@ static int demo_caller(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'while (i--) unwinding counts what was pinned: valid',
-    model: 'unpin_user_page',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'while (i--) unwinding counts what was pinned: valid',
+      model: 'unpin_user_page',
+      code: c`
 static int demo_each(unsigned long uaddr, int nr_pages)
 {
 	struct page *pages[16];
@@ -296,13 +299,13 @@ static int demo_each(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-    expected: [],
-  },
-  {
-    name: 'the requested count passed to a same-file helper that unpins',
-    model: 'unpin_user_page',
-    todo: 'release-count only looks at table batch releases and loops: a helper that unpins its (pages, n) arguments hides the requested count',
-    code: c`
+      expected: [],
+    },
+    {
+      name: 'the requested count passed to a same-file helper that unpins',
+      model: 'unpin_user_page',
+      todo: 'release-count only looks at table batch releases and loops: a helper that unpins its (pages, n) arguments hides the requested count',
+      code: c`
 static void demo_unpin(struct page **p, int n)
 {
 	unpin_user_pages(p, n);
@@ -321,6 +324,7 @@ static int demo_partial(unsigned long uaddr, int nr_pages)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'requestedCount', line: 15 }],
-  },
-]);
+      expected: [{ messageId: 'requestedCount', line: 15 }],
+    },
+  ]),
+);
