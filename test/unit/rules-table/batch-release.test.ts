@@ -34,6 +34,9 @@ ruleTable('batch-release', [
       '\tfor (i = 0; i < ret; i++) {\n\t\tset_page_dirty_lock(pages[i]);\n\t\tunpin_user_page(pages[i]);\n\t}',
     ),
     expected: [{ messageId: 'oneCall', line: LOOP_LINE }],
+    messages: [
+      /^this loop releases pages\[i\] one page at a time, dirtying each: one call does it — unpin_user_pages_dirty_lock\(pages, ret, true\);/,
+    ],
     output: withLoop('pin_user_pages_fast', '\tunpin_user_pages_dirty_lock(pages, ret, true);'),
   },
   {

@@ -22,6 +22,7 @@ ruleTable('mismatched-release', [
     model: 'unpin_user_page',
     code: getThenUnpin,
     expected: [{ messageId: 'refReleasedAsPin', line: 10 }],
+    messages: [/get_user_pages_fast\(\) \(line 6\) hold ordinary references, .*refcount underflow; use put_page\(\)$/],
     output: getThenUnpin.replace('\tunpin_user_page(page);', '\tput_page(page);'),
   },
   {
@@ -71,6 +72,7 @@ static long demo_many(unsigned long start, int n)
   },
   {
     name: 'unpin_user_pages_dirty_lock on GET pages: reported, no one-call replacement',
+    messages: [/call set_page_dirty_lock\(\) where needed, then put_page\(\) on each page$/],
     model: 'unpin_user_page',
     code: c`
 static long demo_dirty(unsigned long start, int n)
@@ -192,6 +194,7 @@ static int demo_get_many(unsigned long uaddr, int n)
 }
 `,
     expected: [{ messageId: 'refReleasedAsPin', line: 14 }],
+    messages: [/^demo_drop\(\) releases them with unpin_user_pages\(\) \(line 3\); /],
     output: c`
 static void demo_drop(struct page **pages, int n)
 {
@@ -283,6 +286,7 @@ static void demo_detach(struct demo_dev *dev)
 }
 `,
     expected: [{ messageId: 'refReleasedAsPin', line: 19 }],
+    messages: [/get_user_pages_fast\(\) \(line 10 in demo_attach\(\)\)/],
   },
   {
     name: 'a wrapper that returns the GET count is an acquisition: its pages unpinned',

@@ -25,6 +25,9 @@ ruleTable(
       model: 'unpin_user_page',
       code: requested,
       expected: [{ messageId: 'requestedCount', line: 10 }],
+      messages: [
+        /^unpin_user_pages\(\) releases nr_pages pages, but pin_user_pages_fast\(\) \(line 6\) may have taken fewer .*\(ret\)$/,
+      ],
       output: requested.replace('unpin_user_pages(pages, nr_pages)', 'unpin_user_pages(pages, ret)'),
     },
     {
@@ -122,6 +125,7 @@ static int demo_loop(unsigned long uaddr, int nr_pages)
 }
 `,
       expected: [{ messageId: 'requestedCount', line: 10 }],
+      messages: [/^this loop releases nr_pages pages, but pin_user_pages_fast\(\) \(line 6\)/],
       output: c`
 static int demo_loop(unsigned long uaddr, int nr_pages)
 {

@@ -23,6 +23,8 @@ export interface RuleCase {
   code: string;
   model: ApiModel;
   expected: Expected[];
+  /** Patterns the findings' texts must match, in the order of `expected` (by line). */
+  messages?: RegExp[];
   /** The text after applying this rule's preferred fixes (fixable cases only). */
   output?: string;
   /** A known engine bug: why the engine gets this case wrong today. */
@@ -74,6 +76,11 @@ export function ruleTable(rule: RuleId, cases: readonly RuleCase[]): void {
         assert.deepEqual(got, k.expected.map(show).sort());
         // Every finding's message can be made from its data (no missing key, no unknown id).
         for (const f of found) assert.ok(findingMessage(f).length > 0);
+        const texts = found
+          .slice()
+          .sort((a, b) => a.range.start.line - b.range.start.line)
+          .map((f) => findingMessage(f));
+        k.messages?.forEach((re, i) => assert.match(texts[i] ?? '', re));
         if (k.output !== undefined) {
           const { findings } = await analyzeText(k.code, { api: k.model });
           assert.equal(applyFixes(k.code, findings, rule), k.output);

@@ -42,6 +42,7 @@ static void demo_peek(unsigned long addr, struct page **out)
 }
 `,
       expected: [{ messageId: 'ignored', line: 5 }],
+      messages: [/ignored: it returns false when no page was taken$/],
     },
     {
       name: 'iov_iter_get_pages2 byte count ignored',
@@ -98,6 +99,9 @@ static int demo_nocheck(unsigned long uaddr, int n)
 }
 `,
       expected: [{ messageId: 'usedUnchecked', line: 8 }],
+      messages: [
+        /^ret is used as a page count before it is checked: pin_user_pages_fast\(\) \(line 6\) returns -errno/,
+      ],
     },
     {
       name: 'release_pages(pages, got) unchecked after get_user_pages upstream',

@@ -39,6 +39,9 @@ static int demo_one(unsigned long uaddr)
 }
 `,
     expected: [{ messageId: 'leavesPinRaised', line: 10 }],
+    messages: [
+      /^pages pinned by pin_user_pages_fast\(\) \(line 6\) are released with put_page\(\): use unpin_user_page\(\)/,
+    ],
     output: c`
 static int demo_one(unsigned long uaddr)
 {
@@ -270,6 +273,7 @@ static int demo_get(unsigned long uaddr)
 }
 `,
     expected: [{ messageId: 'needsPutUserPage', line: 8 }],
+    messages: [/use put_user_page\(\) — pages from get_user_pages\*\(\) must be released with put_user_page\*\(\)$/],
     output: c`
 static int demo_get(unsigned long uaddr)
 {
@@ -509,6 +513,7 @@ static int demo_mixed(unsigned long uaddr, unsigned long pfn, bool user)
 }
 `,
     expected: [{ messageId: 'leavesPinRaised', line: 13 }],
+    messages: [/page also holds pages from elsewhere on other paths: release those separately\)$/],
     output: c`
 static int demo_mixed(unsigned long uaddr, unsigned long pfn, bool user)
 {
