@@ -138,6 +138,23 @@ describe('evaluate: the pages pointer is non-NULL and no error pointer', () => {
   }
 });
 
+describe('evaluate: ret != nr with and without a prior ret < 0 check', () => {
+  test('without: ret != nr is unknown (a partial pin), ret < 0 is false in the success world', () => {
+    assert.equal(ev('ret != nr'), undefined);
+    assert.equal(ev('ret < 0'), false);
+  });
+  test('with ret < 0 assumed false on the path: ret != nr is still unknown, ret < 0 still false', () => {
+    const assumed = { 'ret<0': false };
+    assert.equal(ev('ret != nr', { assumed }), undefined);
+    assert.equal(ev('ret < 0', { assumed }), false);
+    assert.equal(ev('ret < 0 || ret != nr', { assumed }), undefined);
+  });
+  test('an assumption on ret != nr itself decides it (the same test seen earlier on the path)', () => {
+    assert.equal(ev('ret != nr', { assumed: { 'ret!=nr': false } }), false);
+    assert.equal(ev('ret == nr', { assumed: { 'ret!=nr': false } }), undefined);
+  });
+});
+
 describe('evaluate: once the result is dead, nothing is known about it', () => {
   test('ret < 0 with no live result names → undefined', () => {
     assert.equal(ev('ret < 0', { results: [] }), undefined);
