@@ -834,5 +834,52 @@ static int demo_do_while(unsigned long uaddr)
 `,
       expected: [],
     },
+    {
+      name: 'a partial pin (ret != nr) sent to the label that only frees the array',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_partial_leak(unsigned long uaddr, int nr)
+{
+	struct page **pages;
+	int ret;
+
+	pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	ret = pin_user_pages_fast(uaddr, nr, 0, pages);
+	if (ret != nr) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	demo_consume(pages, nr);
+	unpin_user_pages(pages, nr);
+	ret = 0;
+out_free:
+	kvfree(pages);
+	return ret;
+}
+`,
+      expected: [{ messageId: 'gotoToReturn', line: 12 }],
+    },
+    {
+      name: 'iov_iter_get_pages_alloc2 references: the array is kvfree()d, the references are not dropped',
+      model: 'unpin_user_page',
+      code: c`
+static ssize_t demo_iter_alloc(struct iov_iter *iter, size_t maxsize)
+{
+	struct page **pages;
+	size_t start;
+	ssize_t bytes;
+
+	bytes = iov_iter_get_pages_alloc2(iter, &pages, maxsize, &start);
+	if (bytes <= 0)
+		return bytes;
+	flush_dcache_page(pages[0]);
+	kvfree(pages);
+	return bytes;
+}
+`,
+      expected: [{ messageId: 'returnLeaves', line: 12 }],
+    },
   ]),
 );

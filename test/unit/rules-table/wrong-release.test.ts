@@ -740,4 +740,23 @@ static int demo_pin_2019(unsigned long uaddr)
 }
 `,
   },
+  {
+    name: 'folio = page_folio(page) of a pinned page, folio_put(folio)',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_folio_alias(unsigned long uaddr)
+{
+	struct page *page;
+	struct folio *folio;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	folio = page_folio(page);
+	folio_mark_dirty(folio);
+	folio_put(folio);
+	return 0;
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 10 }],
+  },
 ]);
