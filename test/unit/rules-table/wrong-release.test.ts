@@ -477,7 +477,6 @@ static void demo_cache_drop(struct demo_cache *c)
   {
     name: '__free_page() on a pinned page is a wrong release',
     model: 'unpin_user_page',
-    todo: 'domain.md §5: __free_page()/free_page() on a GUP page is a wrong release; not in the release table, so nothing is reported',
     code: c`
 static int demo_free(unsigned long uaddr)
 {
@@ -490,7 +489,7 @@ static int demo_free(unsigned long uaddr)
 	return 0;
 }
 `,
-    expected: [{ messageId: 'leavesPinRaised', line: 8 }],
+    expected: [{ messageId: 'freesUserPage', line: 8 }],
   },
   {
     name: 'a page variable that also takes pfn_to_page() on another path: reported without a rename fix',
