@@ -128,6 +128,8 @@ export const RELEASES: readonly ReleaseSpec[] = [
   R({ name: 'unpin_user_page_range_dirty_lock', cls: 'pin', objectArg: 0, countArg: 1, batch: true, dirties: 'flag', dirtyArg: 2, object: 'page', era: '5.12+', counterpart: {} }),
   R({ name: 'unpin_folio', cls: 'pin', objectArg: 0, batch: false, object: 'folio', era: '6.11+', counterpart: { ref: 'folio_put' } }),
   R({ name: 'unpin_folios', cls: 'pin', objectArg: 0, countArg: 1, batch: true, object: 'folio', era: '6.11+', counterpart: {} }),
+  // kunmap_local(addr) then put_page(page): a plain reference drop (no pin counterpart: kunmap_local + unpin_user_page).
+  R({ name: 'unmap_and_put_page', cls: 'ref', objectArg: 0, batch: false, object: 'page', era: '6.4+', counterpart: {} }),
   // Frees a page the kernel allocated; on pages from an acquisition, wrong in every model. free_page() and free_pages() take the address.
   R({ name: '__free_page', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: { 'pin-2019': 'put_user_page', pin: 'unpin_user_page', ref: 'put_page' } }),
   R({ name: '__free_pages', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),

@@ -673,7 +673,6 @@ static long demo_internal(struct mm_struct *mm, unsigned long start, unsigned lo
   {
     name: 'unmap_and_put_page() on a pinned page drops a plain reference',
     model: 'unpin_user_page',
-    todo: 'domain.md §5 lists unmap_and_put_page() among the releases; it is not in the release table, so it is taken as a hand-off',
     code: c`
 static int demo_kmap(unsigned long uaddr, u32 *out)
 {
