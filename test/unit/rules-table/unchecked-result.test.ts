@@ -159,7 +159,6 @@ static int demo_likely(unsigned long uaddr, int n)
     {
       name: 'ret != n sends -errno to unpin_user_pages(pages, ret)',
       model: 'unpin_user_page',
-      todo: 'any test that mentions the result counts as its check: `ret != n` lets ret < 0 reach unpin_user_pages(pages, ret) (domain.md §5)',
       code: c`
 static int demo_neq(unsigned long uaddr, int n)
 {
@@ -232,7 +231,6 @@ static int demo_loop(unsigned long uaddr, int n)
     {
       name: 'if (!ret) lets -errno through to release_pages(pages, ret)',
       model: 'unpin_user_page',
-      todo: 'same root cause as ret != n: a test of !ret counts as the check, though ret < 0 passes it',
       code: c`
 static int demo_not_zero(unsigned long uaddr, int n)
 {

@@ -4,6 +4,7 @@
  * alive and was checked, and whether a branch proved that every requested page was taken.
  * Correlated branches (the same pure condition tested twice) take the same direction.
  */
+import { signCheck, type SignCheck } from './sign-checks.ts';
 import type { Node } from '../parser.ts';
 import { preprocKey, type Cfg, type CfgNode } from './cfg.ts';
 import { evaluate, isPure, provesFull, type ConditionWorld } from './conditions.ts';
@@ -196,7 +197,7 @@ export function explore(q: PathQuery): PathResult {
   }
   const branchCache = new Map<
     number,
-    { text: string; remember: boolean; mentionsResult: boolean; usesAssumptions: boolean }
+    { text: string; remember: boolean; mentionsResult: boolean; usesAssumptions: boolean; sign?: SignCheck }
   >();
   const evalMemo = new Map<string, { v: boolean | undefined; full: { onTrue: boolean; onFalse: boolean } }>();
   const branchInfo = (node: CfgNode) => {
@@ -211,6 +212,9 @@ export function explore(q: PathQuery): PathResult {
         usesAssumptions: (textCount.get(text) ?? 0) > 1 || /&&|\|\||!/.test(text),
         mentionsResult: [...q.world.resultNames].some((n) => ids.has(n)) || text.includes(squash(q.world.call.text)),
       };
+      // Which side lets the result be used as a count: undefined (unread test) checks both.
+      const sign = b.mentionsResult ? signCheck(node.ast!, q.world.resultNames) : undefined;
+      if (sign) b.sign = sign;
       branchCache.set(node.id, b);
     }
     return b;
@@ -230,7 +234,8 @@ export function explore(q: PathQuery): PathResult {
     if (node.kind === 'branch' && !node.opaque && node.ast) {
       const world = worldFor(st);
       const info = branchInfo(node);
-      const checked = st.checked || (st.alive && info.mentionsResult);
+      const checkedOn = (side: 'onTrue' | 'onFalse') =>
+        st.checked || (st.alive && info.mentionsResult && (info.sign ? info.sign[side] : true));
       const memoKey = `${node.id}|${+st.alive}|${info.usesAssumptions ? st.assumptions.map(([t, x]) => `${t}=${+x}`).join(';') : ''}`;
       let memo = evalMemo.get(memoKey);
       if (!memo) {
@@ -246,7 +251,7 @@ export function explore(q: PathQuery): PathResult {
         push({
           ...st,
           node: t,
-          checked,
+          checked: checkedOn('onTrue'),
           dodged: st.dodged || guarded === 'false',
           full: st.full || full.onTrue,
           assumptions: remember ? assume(st.assumptions, text, true) : st.assumptions,
@@ -255,7 +260,7 @@ export function explore(q: PathQuery): PathResult {
         push({
           ...st,
           node: f,
-          checked,
+          checked: checkedOn('onFalse'),
           dodged: st.dodged || guarded === 'true',
           full: st.full || full.onFalse,
           assumptions: remember ? assume(st.assumptions, text, false) : st.assumptions,
