@@ -286,8 +286,14 @@ export function expectedReleaseClass(family: AcquisitionFamily, model: ApiModel)
 }
 
 /** Key under which `ReleaseSpec.counterpart` names the right call. */
-export function counterpartKey(cls: NeededClass, model: ApiModel): 'pin-2019' | 'pin' | 'ref' {
+export function counterpartKey(
+  cls: NeededClass,
+  model: ApiModel,
+  family?: AcquisitionFamily,
+): 'pin-2019' | 'pin' | 'ref' {
   if (cls === 'ref') return 'ref';
+  // pin_user_pages* exist from 5.6 on, where they pair with unpin_user_page* whatever the model.
+  if (family === 'pin') return 'pin';
   return model === 'put_user_page' ? 'pin-2019' : 'pin';
 }
 

@@ -711,7 +711,7 @@ static int demo_ctx_alias(struct demo_ctx *ctx, unsigned long uaddr)
   {
     name: 'pin_user_pages pages put_page()d in the 2019 model: unpin_user_page, as the README table says',
     model: 'put_user_page',
-    todo: 'in the put_user_page model the message and fix follow the model, not the family: pin_user_pages_fast pages get "use put_user_page() — pages from get_user_pages*()…" and a put_user_page fix (README: pin_user_pages* pages → unpin_user_page* in both models); batch-release suggests put_user_pages for them too',
+
     code: c`
 static int demo_pin_2019(unsigned long uaddr)
 {

@@ -59,7 +59,7 @@ export function findMismatches(
 
 /** The call to use instead, if there is a one-to-one replacement. */
 export function replacementName(m: Mismatch, ctx: RuleContext): string | undefined {
-  return m.release.kind.spec.counterpart[counterpartKey(m.expected, ctx.model)];
+  return m.release.kind.spec.counterpart[counterpartKey(m.expected, ctx.model, m.acquisition.kind.family)];
 }
 
 /**

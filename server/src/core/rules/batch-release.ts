@@ -40,7 +40,7 @@ function check(ctx: RuleContext): Finding[] {
         a.site.key === key && a.expected && a.releases.some((i) => ctx.facts.releases[i]!.call.id === rl.release.id),
     );
     if (!af?.expected) continue;
-    const name = batchReleaseFor(counterpartKey(af.expected, ctx.model), rl.dirty !== undefined);
+    const name = batchReleaseFor(counterpartKey(af.expected, ctx.model, af.site.kind.family), rl.dirty !== undefined);
     if (!name) continue;
     const count = typeof rl.count === 'string' ? rl.count : rl.count.text;
     const call = `${name}(${rl.array.text}, ${count}${rl.dirty !== undefined ? `, ${rl.dirty}` : ''});`;

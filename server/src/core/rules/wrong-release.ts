@@ -33,9 +33,12 @@ export const wrongRelease: RuleMeta = {
 };
 
 function check(ctx: RuleContext): Finding[] {
-  const id = ctx.model === 'put_user_page' ? 'needsPutUserPage' : 'leavesPinRaised';
+  // In the 2019 model get_user_pages* pages need put_user_page*; pin_user_pages* pages (5.6+)
+  // need unpin_user_page* in every model.
+  const idOf = (m: { acquisition: { kind: { family: string } } }) =>
+    ctx.model === 'put_user_page' && m.acquisition.kind.family !== 'pin' ? 'needsPutUserPage' : 'leavesPinRaised';
   const wrong = findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) =>
-    mismatchFinding('wrong-release', m, ctx, id),
+    mismatchFinding('wrong-release', m, ctx, idOf(m)),
   );
   // __free_page()/free_page() on pages from an acquisition, whatever they need.
   const freed = findMismatches(ctx, { expected: 'any', got: 'free' }).map((m) => {
