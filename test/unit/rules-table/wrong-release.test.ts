@@ -534,7 +534,6 @@ static int demo_mixed(unsigned long uaddr, unsigned long pfn, bool user)
   {
     name: 'an alias p = pages[i] that later takes alloc_page(): put_page(p) drops the new page, valid',
     model: 'unpin_user_page',
-    todo: 'aliases.ts skips assignments from calls ("fresh storage"), so p stays an alias of pages after p = alloc_page(): a false wrong-release whose fix would unpin a page never pinned',
     code: c`
 static int demo_bounce(unsigned long uaddr, int n)
 {

@@ -4,7 +4,17 @@
  * assigned from two different storages is no alias at all.
  */
 import type { Node } from '../parser.ts';
-import { declaratorName, storageKey, unwrap } from './syntax.ts';
+import { calleeName, declaratorName, storageKey, unwrap } from './syntax.ts';
+
+/** Memory allocations: a pages array allocated here is fresh storage, no second source of pages. */
+const ALLOCATION_RE =
+  /^(?:k[mvz]?alloc\w*|kv?calloc|kv?[mz]alloc\w*|v[mz]alloc\w*|k[mv]?alloc_array\w*|krealloc\w*|devm_k\w*alloc\w*)$/;
+
+/** A call that only allocates memory (`kcalloc(…)`): other calls (`alloc_page()`) bring another page. */
+function isAllocation(call: Node): boolean {
+  const name = calleeName(call);
+  return !!name && ALLOCATION_RE.test(name);
+}
 
 export class Aliases {
   private readonly map = new Map<string, string>();
@@ -24,7 +34,8 @@ export class Aliases {
       if (!left || !right) continue;
       const l = unwrap(left);
       const r = unwrap(right);
-      if (r.type === 'call_expression' && storageKey(r) === undefined) continue; // fresh storage (kmalloc…)
+      // Fresh storage (kmalloc…); a call that returns some other page (alloc_page()) is a second source.
+      if (r.type === 'call_expression' && storageKey(r) === undefined && isAllocation(r)) continue;
       if (l.type === 'identifier') note(l.text, storageKey(r) ?? `?${a.id}`);
       else if (l.type === 'subscript_expression') {
         const base = unwrap(l.childForFieldName('argument')!);
@@ -37,7 +48,7 @@ export class Aliases {
       const value = d.childForFieldName('value');
       if (!name || !value) continue;
       const v = unwrap(value);
-      if (v.type === 'call_expression' && storageKey(v) === undefined) continue;
+      if (v.type === 'call_expression' && storageKey(v) === undefined && isAllocation(v)) continue;
       if (v.type === 'initializer_list') {
         // `struct bio_vec bv = { .bv_page = pages[i], … }`: bv carries the page.
         const inner = v
