@@ -562,7 +562,7 @@ static int demo_bounce(unsigned long uaddr, int n)
   {
     name: 'an extra get_page() on a pinned page balanced by put_page(), then unpin_user_page: valid',
     model: 'unpin_user_page',
-    todo: 'get_page() is not tracked: the put_page() that drops the extra reference is reported as the release of the pin, and its fix (unpin_user_page) would unpin twice',
+
     code: c`
 static int demo_extra_ref(unsigned long uaddr)
 {

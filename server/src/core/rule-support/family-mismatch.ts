@@ -3,8 +3,9 @@
  * release kind is not the one the acquisition's family needs in the active model.
  */
 import { counterpartKey, expectedReleaseClass, type NeededClass, type ReleaseClass } from '../api-table.ts';
+import type { AcquisitionFacts } from '../matcher/function-facts.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
-import { calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
+import { callArguments, calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
 import { paren, str, type MessageArgs, type MessageFn } from '../messages/message-fn.ts';
 import type { Finding, Fix, Locations, MessageData, RuleId } from '../types.ts';
 import { acquisitionLabel, acquisitionRelated, calleeRange, finding, type RuleContext } from './rule-context.ts';
@@ -15,6 +16,37 @@ export interface Mismatch {
   expected: NeededClass;
   /** The acquisition lives in another function (struct field filled there). */
   elsewhere?: string;
+}
+
+/** Calls that take an extra ordinary reference on a page (balanced by a later put_page()). */
+const EXTRA_REF_CALLS = new Set(['get_page', 'folio_get', 'try_get_page', 'get_page_unless_zero', 'folio_try_get']);
+
+/** Source offsets of the calls that take an extra ordinary reference on `key` (`get_page(page)`). */
+function extraRefsOn(ctx: RuleContext, key: string): number[] {
+  const out: number[] = [];
+  const { info } = ctx.facts;
+  info.calls.forEach((call, i) => {
+    if (!EXTRA_REF_CALLS.has(info.callNames[i] ?? '')) return;
+    const arg = callArguments(call)[0];
+    const k = arg ? storageKey(arg) : undefined;
+    if (k && k !== 'NULL' && info.aliases.resolve(k) === key) out.push(call.startIndex);
+  });
+  return out;
+}
+
+/**
+ * `get_page(page); …; put_page(page); unpin_user_page(page);`: the put_page() drops the extra
+ * reference taken after the pin, and the pin is released right afterwards on the same path.
+ */
+function balancesExtraRef(ctx: RuleContext, af: AcquisitionFacts, rel: ReleaseSite): boolean {
+  if (!rel.key || !af.expected) return false;
+  const at = rel.call.startIndex;
+  const pinnedAfter = af.releases.some((j) => {
+    const r = ctx.facts.releases[j]!;
+    return r.kind.cls === af.expected && r.key === rel.key && r.call.startIndex > at;
+  });
+  if (!pinnedAfter) return false;
+  return extraRefsOn(ctx, rel.key).some((g) => g > af.site.call.startIndex && g < at);
 }
 
 export function findMismatches(
@@ -28,6 +60,7 @@ export function findMismatches(
     for (const i of af.releases) {
       const rel = ctx.facts.releases[i]!;
       if (rel.kind.cls !== expectedWrong.got || seen.has(rel.call.id)) continue;
+      if (expectedWrong.got === 'ref' && balancesExtraRef(ctx, af, rel)) continue;
       // A helper that drops some other reference on the page (its mapping, say) while the caller
       // still releases its own reference afterwards is not the release of this acquisition.
       if (
