@@ -473,7 +473,6 @@ static int demo_cfg(unsigned long uaddr)
     {
       name: 'a struct local to the function that the error path kfree()s is no hand-off',
       model: 'unpin_user_page',
-      todo: 'storing the pages into a struct is taken as a hand-off even when the same error path kfree()s that struct (domain.md §5)',
       code: c`
 static struct demo_req *demo_req_new(unsigned long uaddr, int n)
 {
@@ -500,6 +499,38 @@ err_free:
 }
 `,
       expected: [{ messageId: 'gotoToReturn', line: 17 }],
+    },
+    {
+      name: 'the same struct, the error path unpins before it kfree()s it: valid',
+      model: 'unpin_user_page',
+      code: c`
+static struct demo_req *demo_req_new(unsigned long uaddr, int n)
+{
+	struct demo_req *req;
+	struct page **pages;
+	int got;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!req || !pages)
+		goto err_free;
+	got = pin_user_pages_fast(uaddr, n, 0, pages);
+	if (got <= 0)
+		goto err_free;
+	req->pages = pages;
+	req->nr = got;
+	if (demo_req_submit(req)) {
+		unpin_user_pages(pages, got);
+		goto err_free;
+	}
+	return req;
+err_free:
+	kfree(pages);
+	kfree(req);
+	return NULL;
+}
+`,
+      expected: [],
     },
     {
       name: 'the pfn copied to a local is no hand-off',

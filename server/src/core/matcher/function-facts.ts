@@ -53,6 +53,9 @@ export interface FunctionFacts {
   fieldReleases: Array<{ release: number; acquisition: AcquisitionSite; functionName: string }>;
 }
 
+/** Frees of a kernel object: pages stored into a local object freed this way were never handed off. */
+const OBJECT_FREES = new Set(['kfree', 'kvfree', 'kfree_sensitive', 'kzfree', 'vfree']);
+
 const PATH_BUDGET = 8000;
 
 export interface FunctionSites {
@@ -251,6 +254,11 @@ function nodeEvents(
     const name = calleeName(call);
     if (!name) continue;
     const args = callArguments(call);
+    if (OBJECT_FREES.has(name)) {
+      const obj = args[0] ? unwrap(args[0]) : undefined;
+      if (obj?.type === 'identifier' && locals.has(obj.text)) out.push({ type: 'free-object', name: obj.text });
+      continue;
+    }
     const sink = findSink(name);
     if (sink) {
       if (resolvesTo(args[sink.arg], key)) out.push({ type: 'handoff', why: `added to ${sink.what} by ${name}()` });
@@ -293,7 +301,10 @@ function nodeEvents(
     if (resolvesTo(right, key) || mentionsStorage(right)) {
       const target = l.type === 'subscript_expression' ? unwrap(l.childForFieldName('argument')!) : l;
       if (target.type === 'identifier' && locals.has(target.text)) continue; // local alias
-      out.push({ type: 'handoff', why: `stored in ${l.text.replace(/\s+/g, '')}` });
+      // Into a field of a local object (`req->pages = pages`): held by it while it lives.
+      const base = /^(\w+)\s*(?:->|\.)/.exec(l.text)?.[1];
+      const into = base && locals.has(base) ? base : undefined;
+      out.push({ type: 'handoff', why: `stored in ${l.text.replace(/\s+/g, '')}`, ...(into ? { into } : {}) });
     }
   }
   const e = node.kind === 'return' ? ast.namedChildren.find((c) => c?.type !== 'comment') : undefined;

@@ -16,7 +16,10 @@ const condKey = (n: Node): string => squash(unwrap(n).text);
 export type NodeEvent =
   | { type: 'acquire' }
   | { type: 'release'; site: number }
-  | { type: 'handoff'; why: string }
+  /** `into`: the local variable whose object now holds the pages (`req->pages = pages`). */
+  | { type: 'handoff'; why: string; into?: string }
+  /** `kfree(req)`: a local object is freed; pages handed to it are held again. */
+  | { type: 'free-object'; name: string }
   | { type: 'kill'; why: string }
   | { type: 'result-dead' }
   | { type: 'assigns'; names: string[] };
@@ -71,6 +74,8 @@ interface State {
   dodged?: boolean;
   /** Re-entering the acquisition (a loop) on the path where it fails this time. */
   failing?: boolean;
+  /** The pages were handed to this local object: freeing it gives them back to us. */
+  handedTo?: string;
 }
 
 export function explore(q: PathQuery): PathResult {
@@ -132,16 +137,22 @@ export function explore(q: PathQuery): PathResult {
           if (!s.checked) r.unchecked = true;
           if (s.alive) r.resultAlive = true;
           releases.set(ev.site, r);
-          s = { ...s, held: false };
+          s = { ...s, held: false, handedTo: undefined };
           break;
         }
         case 'handoff':
-          if (s.held) handoffs.add(ev.why);
-          s = { ...s, held: false };
+          if (s.held) {
+            handoffs.add(ev.why);
+            s = ev.into ? { ...s, held: false, handedTo: ev.into } : { ...s, held: false, handedTo: undefined };
+          }
+          break;
+        case 'free-object':
+          // The struct the pages went into is freed on this path: they are ours again (domain.md §5).
+          if (!s.held && s.handedTo === ev.name) s = { ...s, held: true, handedTo: undefined };
           break;
         case 'kill':
           if (s.held) handoffs.add(ev.why);
-          s = { ...s, held: false };
+          s = { ...s, held: false, handedTo: undefined };
           break;
         case 'result-dead':
           if (!first) s = { ...s, alive: false };
@@ -163,7 +174,7 @@ export function explore(q: PathQuery): PathResult {
 
   const push = (input: State) => {
     const st = input;
-    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
+    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}${st.handedTo ?? ''}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
     if (visited.has(key)) return;
     visited.add(key);
     stack.push(st);
