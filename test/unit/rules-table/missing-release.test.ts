@@ -65,34 +65,8 @@ out:
       messages: [/pages pinned by pin_user_pages_fast\(\) \(line 6\) .*this goto leads to the return at line 14/],
     },
     {
-      name: 'a goto to a label at the end of a void function: gotoToEnd (on the closing brace today, see the todo case next)',
-      model: 'unpin_user_page',
-      code: c`
-static void demo_touch_user(unsigned long uaddr, int n)
-{
-	struct page *pages[16];
-	int got;
-
-	got = pin_user_pages_fast(uaddr, n, 0, pages);
-	if (got <= 0)
-		return;
-	if (demo_busy())
-		goto out;
-	demo_touch(pages, got);
-	unpin_user_pages(pages, got);
-out:
-	;
-}
-`,
-      expected: [{ messageId: 'gotoToEnd', line: 15 }],
-      messages: [
-        /^pages pinned by pin_user_pages_fast\(\) \(line 6\) .*this goto leads to the end of demo_touch_user\(\)/,
-      ],
-    },
-    {
       name: 'a goto to a label at the end of a void function is reported at the goto',
       model: 'unpin_user_page',
-      todo: 'gotoToEnd findings are placed on the closing brace (line 15) while the message says "this goto leads to the end": every other goto leak is placed on its goto',
       code: c`
 static void demo_touch_user(unsigned long uaddr, int n)
 {
@@ -111,6 +85,9 @@ out:
 }
 `,
       expected: [{ messageId: 'gotoToEnd', line: 10 }],
+      messages: [
+        /^pages pinned by pin_user_pages_fast\(\) \(line 6\) .*this goto leads to the end of demo_touch_user\(\)/,
+      ],
     },
     {
       name: 'an early return after the pin',

@@ -52,7 +52,7 @@ function check(ctx: RuleContext): Finding[] {
       const data = { verb, acquisition: acquisitionLabel(af.site), fn: ctx.facts.info.name };
       const related: RelatedLocation[] = [acquisitionRelated(af.site)];
       if (isGoto) related.push({ range: firstLineRange(leak.exit), messageId: 'pathLeaves', data: {} });
-      const range = isEnd ? rangeOf(leak.exit) : firstLineRange(leak.at);
+      const range = isEnd && !isGoto ? rangeOf(leak.exit) : firstLineRange(leak.at);
       out.push(finding('missing-release', ctx, range, { messageId, data, locations }, related));
     }
   }
