@@ -37,6 +37,12 @@ export interface AcquisitionSpec {
   era: string;
   /** Whether a missing release can be decided (false: pins only sometimes, or adds to a caller's object). */
   trackLeaks?: boolean;
+  /**
+   * mm-internal calls that take the gup flags as an argument (by argument count): the family is
+   * the call's own, `pin` when the flags passed name FOLL_PIN, `gup` when they name FOLL_GET, and
+   * undecidable (quiet) when they are a variable passed through.
+   */
+  flagsArg?: Record<number, number>;
 }
 
 /**
@@ -105,6 +111,13 @@ export const ACQUISITIONS: readonly AcquisitionSpec[] = [
   A({ name: 'iov_iter_get_pages_alloc2', family: 'ref', pagesArg: { 4: 1 }, pagesByReference: true, returns: 'bytes', era: '6.0+' }),
   // (i, &pages, maxsize, maxpages, flags, &offset): pins only when iov_iter_extract_will_pin()
   A({ name: 'iov_iter_extract_pages', family: 'extract', pagesArg: { 6: 1 }, pagesByReference: true, returns: 'bytes', era: '6.3+', trackLeaks: false }),
+  // mm-internal (mm/gup.c 5.x–6.x): FOLL_PIN or FOLL_GET in the flags argument decides the family.
+  // (mm, start, nr, pages, vmas, locked, flags); 6.5+: (mm, start, nr, pages, locked, flags)
+  A({ name: '__get_user_pages_locked', family: 'gup', pagesArg: { 7: 3, 6: 3 }, countArg: { 7: 2, 6: 2 }, flagsArg: { 7: 6, 6: 5 }, returns: 'count', era: 'all (mm-internal: FOLL_PIN or FOLL_GET in its flags decides)' }),
+  // (mm, start, nr, pages, vmas, flags); 6.5+: (mm, start, nr, pages, locked, flags)
+  A({ name: '__gup_longterm_locked', family: 'gup', pagesArg: { 6: 3 }, countArg: { 6: 2 }, flagsArg: { 6: 5 }, returns: 'count', era: '5.2+ (mm-internal: FOLL_PIN or FOLL_GET in its flags decides)' }),
+  // (start, nr, flags, pages)
+  A({ name: 'internal_get_user_pages_fast', family: 'gup', pagesArg: { 4: 3 }, countArg: { 4: 1 }, flagsArg: { 4: 2 }, returns: 'count', era: '5.6+ (mm-internal: FOLL_PIN or FOLL_GET in its flags decides)' }),
   // Adds a pin to a folio the caller already holds: no new object to follow.
   A({ name: 'folio_add_pin', family: 'pin', pagesArg: { 1: 0 }, single: true, returns: 'void', era: '6.5+', trackLeaks: false }),
 ];

@@ -652,7 +652,7 @@ static int demo_old_dirty(unsigned long uaddr, int n)
   {
     name: 'an mm-internal acquisition with FOLL_PIN in its flags, released with put_page',
     model: 'unpin_user_page',
-    todo: 'domain.md §5: any call passing FOLL_PIN in its gup flags is an acquisition; __get_user_pages_locked() is not in the table, so the put_page() is not seen',
+
     code: c`
 static long demo_internal(struct mm_struct *mm, unsigned long start, unsigned long nr, struct page **pages)
 {
@@ -668,6 +668,26 @@ static long demo_internal(struct mm_struct *mm, unsigned long start, unsigned lo
 }
 `,
     expected: [{ messageId: 'leavesPinRaised', line: 10 }],
+  },
+  {
+    name: 'an mm-internal acquisition whose flags are passed through: undecidable, quiet',
+    model: 'unpin_user_page',
+    code: c`
+static long demo_internal_pass(struct mm_struct *mm, unsigned long start, unsigned long nr,
+			       struct page **pages, unsigned int gup_flags)
+{
+	int locked = 1;
+	long ret, i;
+
+	ret = __get_user_pages_locked(mm, start, nr, pages, NULL, &locked, gup_flags);
+	if (ret <= 0)
+		return ret;
+	for (i = 0; i < ret; i++)
+		put_page(pages[i]);
+	return 0;
+}
+`,
+    expected: [],
   },
   {
     name: 'unmap_and_put_page() on a pinned page drops a plain reference',

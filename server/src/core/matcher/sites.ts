@@ -178,8 +178,23 @@ function isInCondition(node: Node): boolean {
   return false;
 }
 
-export function acquisitionSite(call: Node, kind: AcquisitionKind, aliases: Aliases): AcquisitionSite {
+/**
+ * The family of a flags-decided (mm-internal) acquisition at one call: pin when the flags argument
+ * names FOLL_PIN, gup when it names FOLL_GET, else undecidable ('extract': not tracked).
+ */
+function familyAtCall(kind: AcquisitionKind, args: readonly Node[]): AcquisitionKind {
+  const spec = findAcquisition(kind.wraps ?? kind.name);
+  const fi = spec?.flagsArg?.[args.length];
+  if (!spec?.flagsArg || kind.wraps) return kind;
+  const flags = fi !== undefined ? (args[fi]?.text ?? '') : '';
+  if (/\bFOLL_PIN\b/.test(flags)) return { ...kind, family: 'pin' };
+  if (/\bFOLL_GET\b/.test(flags)) return { ...kind, family: 'gup' };
+  return { ...kind, family: 'extract', trackLeaks: false };
+}
+
+export function acquisitionSite(call: Node, callKind: AcquisitionKind, aliases: Aliases): AcquisitionSite {
   const args = callArguments(call);
+  const kind = familyAtCall(callKind, args);
   const pi = argAt(kind.pagesArg, args.length);
   const ci = argAt(kind.countArg, args.length);
   const pagesNode = pi !== undefined ? args[pi] : undefined;
