@@ -43,7 +43,7 @@ function analysisOf(findings: Finding[]): DocumentAnalysis {
     version: 1,
     findings,
     diagnostics: findings.map((f) => toDiagnostic(f, URI, 1)),
-    model: { model: 'unpin_user_page', reason: 'test' },
+    model: { model: 'unpin_user_page', reason: 'test', evidence: { kind: 'setting' } },
     problems: [],
   };
 }

@@ -35,7 +35,7 @@ const report: FileReport = {
     { range: { start: { line: 2, column: 0 }, end: { line: 2, column: 1 } }, message: 'stayed quiet: pages escape' },
   ],
   problems: [],
-  model: { model: 'unpin_user_page', reason: 'set by the user' },
+  model: { model: 'unpin_user_page', reason: 'set by the user', evidence: { kind: 'setting' } },
 };
 const summary: CheckSummary = { filesChecked: 2, filesAnalyzed: 1, filesFailed: 0, fixesApplied: 0 };
 const ctx = (over: Partial<FormatContext> = {}): FormatContext => ({

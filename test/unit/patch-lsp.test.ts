@@ -78,7 +78,7 @@ test('base64 mail in the server: the status item names the model the diagnostic 
   session.open(uri, text, 'patch-mail');
   const diags = (await session.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release');
   assert.equal(diags.length, 1);
-  assert.match(diags[0]!.message, /use unpin_user_page\(\)/);
+  assert.match(String(diags[0]!.message), /use unpin_user_page\(\)/);
   const deadline = Date.now() + 5000;
   while (!session.statuses.has(uri) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const status = session.statuses.get(uri);

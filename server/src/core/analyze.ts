@@ -1,14 +1,15 @@
 /**
- * Entry point of the analysis core: text (+ optional tree and cache) → findings.
- * Shared by the CLI, the language server, the patch reviewer and the tests.
+ * Entry point of the analysis core: text + its tree (+ optional cache and the decided API model)
+ * → findings. Pure: the project layer (server/src/project) reads files, decides the model and
+ * parses; the CLI, the language server, the patch reviewer and the tests reach the core through
+ * it or hand it a tree.
  */
-import { chooseModel } from './api-model.ts';
-import { createCParser, parseKernelC, type Tree } from './parser.ts';
+import { decideModel } from './api-model.ts';
+import type { Tree } from './parser.ts';
 import { analyzeTranslationUnit, FunctionCache } from './matcher/analyze-unit.ts';
 import { RULE_IDS, severityOf } from './rules/index.ts';
 import { applySuppressions } from './suppressions.ts';
 import type { AnalysisOptions, AnalysisResult } from './types.ts';
-import type { Parser } from 'web-tree-sitter';
 
 export { FunctionCache } from './matcher/analyze-unit.ts';
 
@@ -22,7 +23,7 @@ export function analyzeTree(
   options: AnalysisOptions = {},
   cache?: FunctionCache,
 ): AnalysisResult {
-  const model = chooseModel(options.api, text, options.filePath);
+  const model = options.model ?? decideModel(options.api, options.kernelTree, text);
   const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache);
   const enabled = new Set(RULE_IDS.filter((id) => severityOf(id, options.rules) !== 'off'));
   const findings = applySuppressions(
@@ -34,18 +35,4 @@ export function analyzeTree(
   });
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   return { findings, model, notes: raw.notes, ...(raw.problems ? { problems: raw.problems } : {}) };
-}
-
-let shared: Promise<Parser> | undefined;
-
-/** Parses and analyses `text` with a shared parser; the tree is freed before returning. */
-export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<AnalysisResult> {
-  shared ??= createCParser();
-  const parser = await shared;
-  const tree = parseKernelC(parser, text);
-  try {
-    return analyzeTree(text, tree, options);
-  } finally {
-    tree.delete();
-  }
 }

@@ -3,14 +3,16 @@
  * document (coalesced: a burst of changes queued before it runs costs one analysis); C documents
  * go through core analyzeTree with the document's incremental tree and FunctionCache, patch and
  * mail documents through core/patch reviewPatch. Results are kept per document version so hover,
- * code actions and highlights answer from the same findings the user sees.
+ * code actions and highlights answer from the same findings the user sees. The API model of a
+ * document version is decided once, in modelOf() (through the project layer): the findings are
+ * made in it and the status item shows it.
  */
-import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { analyzeTree } from '../core/analyze.ts';
-import { chooseModel } from '../core/api-model.ts';
-import { detectPatchInput, reviewPatch, type PatchInputKind } from '../core/patch/index.ts';
-import type { Finding, ModelChoice } from '../core/types.ts';
+import { detectPatchInput, readPatchInput, type PatchInput, type PatchInputKind } from '../core/patch/index.ts';
+import { decideFileModel, decidePatchModel, ModelDecisions } from '../project/api-model.ts';
+import { patchModel, reviewPatch } from '../project/review-patch.ts';
+import type { ApiModelSetting, Finding, ModelChoice } from '../core/types.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
@@ -35,6 +37,8 @@ export class DiagnosticsService {
   private readonly runningVersion = new Map<string, number>();
   /** Documents not analysed as they change, with the reason (an analysis went over the time budget). */
   private readonly paused = new Map<string, string>();
+  /** The API model of each document version: decided once, used by the analysis and the status. */
+  private readonly decisions = new ModelDecisions();
 
   constructor(
     private readonly connection: Connection,
@@ -60,6 +64,7 @@ export class DiagnosticsService {
 
   scheduleAll(): void {
     this.paused.clear(); // settings changed: a paused document gets another try
+    this.decisions.clear(); // settings or an mm.h changed: every model is decided again
     for (const doc of this.documents.all()) this.schedule(doc.uri);
   }
 
@@ -91,7 +96,6 @@ export class DiagnosticsService {
     await this.parserReady;
     const settings = await this.configuration.get(uri);
     if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
-    const options = analysisOptions(settings, doc.filePath);
     let findings: Finding[];
     let model: ModelChoice;
     const problems = [...settings.problems];
@@ -103,26 +107,36 @@ export class DiagnosticsService {
         version,
         findings: [],
         diagnostics: [],
-        model: chooseModel(options.api, doc.text, doc.filePath),
+        // Not read as a patch (too big to analyse): the model its text and tree would give.
+        model:
+          doc.kind === 'c'
+            ? this.modelOf(doc, settings.apiModel)
+            : decidePatchModel(settings.apiModel, [doc.text], this.folderOf(uri)),
         problems: [...problems, skipped],
       });
     const started = performance.now();
     if (doc.kind === 'c') {
       const tree = doc.getTree()!;
-      const result = analyzeTree(doc.text, tree, options, doc.cache);
+      model = this.modelOf(doc, settings.apiModel);
+      const result = analyzeTree(doc.text, tree, analysisOptions(settings, model), doc.cache);
       findings = result.findings;
-      model = result.model;
       problems.push(...(result.problems ?? []));
     } else {
       const text = doc.text;
       const kind = patchInputKind(doc);
-      const tree = this.folderOf(uri);
-      const result = await reviewPatch(text, kind, tree ? { ...options, tree } : options);
+      const folder = this.folderOf(uri);
+      const input = await readPatchInput(text, kind);
+      if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
+      model = this.modelOf(doc, settings.apiModel, input, folder);
+      const result = await reviewPatch(text, kind, {
+        model,
+        input,
+        rules: settings.rules,
+        ...(folder ? { tree: folder } : {}),
+      });
       if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
       findings = result.findings;
       problems.push(...result.problems);
-      // Same choice as the reviewer: the workspace's kernel tree, else the patch text itself.
-      model = chooseModel(options.api, text, tree ? path.join(tree, 'include', 'x') : undefined);
     }
     const overBudget = timeBudgetProblem(performance.now() - started, settings);
     if (overBudget) {
@@ -131,6 +145,19 @@ export class DiagnosticsService {
     }
     const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
     return this.publish({ uri, version, findings, diagnostics, model, problems });
+  }
+
+  /**
+   * The one place the server decides a document's model, once per version: a C document by its
+   * file's kernel tree, else its text; a patch by its workspace folder's tree, else the patch as
+   * given and as decoded (`input`).
+   */
+  private modelOf(doc: OpenDocument, setting: ApiModelSetting, input?: PatchInput, folder?: string): ModelChoice {
+    return this.decisions.decide(doc.uri, doc.version, setting, () =>
+      input
+        ? patchModel(input, { api: setting, ...(folder ? { tree: folder } : {}) })
+        : decideFileModel(setting, doc.text, doc.filePath),
+    );
   }
 
   private publish(analysis: DocumentAnalysis): DocumentAnalysis {
@@ -163,6 +190,7 @@ export class DiagnosticsService {
   /** On close: forget results and clear the document's diagnostics. */
   closed(uri: string): void {
     this.paused.delete(uri);
+    this.decisions.forget(uri);
     const timer = this.scheduled.get(uri);
     if (timer) clearImmediate(timer);
     this.scheduled.delete(uri);
