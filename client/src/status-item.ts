@@ -1,7 +1,8 @@
 /**
  * The language status item on C, patch and mail files: the API model in force for the active
- * file and why ("GUP: unpin_user_page (auto, from include/linux/mm.h)"), the finding count, and
- * server problems (a bad setting, a patch that does not apply). Its command picks the model.
+ * file and the evidence that chose it ("GUP: unpin_user_page (auto, from include/linux/mm.h)";
+ * the whole reason in the detail), the finding count, and server problems (a bad setting, a
+ * patch that does not apply). Its command picks the model.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -9,9 +10,28 @@ import { STATUS_NOTIFICATION, STATUS_REQUEST, type DocumentStatus } from '../../
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'c' }, { language: 'diff' }, { language: 'patch-mail' }];
 
-/** "auto, from /src/linux/include/linux/mm.h" → "auto, from include/linux/mm.h" (relative to the workspace). */
-function shortReason(reason: string): string {
-  return reason.replace(/from (\S+)$/, (_m, p: string) => `from ${vscode.workspace.asRelativePath(p, false)}`);
+/** The evidence in a few words, paths relative to the workspace ("auto, from include/linux/mm.h"). */
+function shortReason(s: DocumentStatus): string {
+  const e = s.evidence;
+  switch (e?.kind) {
+    case 'setting':
+      return 'set by the user';
+    case 'kernel-tree':
+      return `auto, from ${vscode.workspace.asRelativePath(e.mmHeader, false)}`;
+    case 'text':
+      return `auto, no kernel tree: it calls ${e.call}()`;
+    case 'default':
+      return 'auto, no kernel tree: upstream';
+    default:
+      return s.reason;
+  }
+}
+
+/** The whole reason, with its paths relative to the workspace. */
+function longReason(s: DocumentStatus): string {
+  return s.evidence?.kind === 'kernel-tree'
+    ? s.reason.replace(s.evidence.mmHeader, vscode.workspace.asRelativePath(s.evidence.mmHeader, false))
+    : s.reason;
 }
 
 export class StatusItem implements vscode.Disposable {
@@ -60,9 +80,10 @@ export class StatusItem implements vscode.Disposable {
       this.item.severity = vscode.LanguageStatusSeverity.Information;
       return;
     }
-    this.item.text = `GUP: ${s.model} (${shortReason(s.reason)})`;
+    this.item.text = `GUP: ${s.model} (${shortReason(s)})`;
     const count = `${s.findingCount} finding${s.findingCount === 1 ? '' : 's'}`;
-    this.item.detail = s.problems.length > 0 ? `${count} · ${s.problems.join(' · ')}` : count;
+    const parts = [count, ...s.problems, ...(s.evidence ? [longReason(s)] : [])];
+    this.item.detail = parts.join(' · ');
     this.item.severity =
       s.problems.length > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
   }

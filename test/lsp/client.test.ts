@@ -91,7 +91,10 @@ test('the status item shows the model in force, why, and the finding count of th
     'status text',
   );
   assert.equal(item().text, `GUP: unpin_user_page (auto, from ${path.join(dir, 'include', 'linux', 'mm.h')})`);
-  assert.match(String(item().detail), /^[1-9]\d* findings?$/);
+  assert.match(
+    String(item().detail),
+    /^[1-9]\d* findings? · auto: \S+include\/linux\/mm\.h declares unpin_user_page\(\)$/,
+  );
   assert.equal(item().severity, vscode.LanguageStatusSeverity.Information);
   s.close(uri.toString());
 });
@@ -129,7 +132,7 @@ test('Check Workspace runs with a cancellable notification and reports the resul
   assert.equal(vscode.fake.progressOptions!.location, vscode.ProgressLocation.Notification);
   assert.equal(vscode.fake.progressOptions!.cancellable, true);
   assert.ok(vscode.fake.progress.length >= 2, 'progress reported');
-  assert.match(vscode.fake.info.at(-1)!, /gup-review: 2 C files checked, \d+ findings? in \d+ files?\./);
+  assert.match(vscode.fake.info.at(-1)!, /gup-review: 3 C files checked, \d+ findings? in \d+ files?\./);
   assert.ok(vscode.fake.executed.includes('workbench.actions.view.problems'));
 });
 

@@ -181,6 +181,7 @@ export class DiagnosticsService {
       version: doc.version,
       model: last?.model.model ?? 'unpin_user_page',
       reason: last?.model.reason ?? 'not analysed',
+      ...(last ? { evidence: last.model.evidence } : {}),
       findingCount: last?.findings.length ?? 0,
       problems: [`analysis failed: ${err instanceof Error ? err.message : String(err)} (details in the output)`],
     };
@@ -211,6 +212,7 @@ export function statusOf(a: DocumentAnalysis): DocumentStatus {
     version: a.version,
     model: a.model.model,
     reason: a.model.reason,
+    evidence: a.model.evidence,
     findingCount: a.findings.length,
     problems: a.problems,
   };
