@@ -176,6 +176,27 @@ describe('gup-review check', () => {
     assert.match(json.stderr, /API model unpin_user_page/);
   });
 
+  it("--verbose names the evidence: a kernel tree's mm.h, or a put_user_page*() call outside a tree", () => {
+    const t = makeTree({
+      'linux/include/linux/mm.h': 'void put_user_page(struct page *page);\n',
+      'linux/drivers/demo/wrong.c': WRONG_RELEASE_C,
+      'loose/old.c': WRONG_RELEASE_C.replace('\tput_page(page);', '\tput_user_page(page);'),
+    });
+    try {
+      const r = runCli(['check', '--verbose', 'linux/drivers/demo/wrong.c', 'loose/old.c'], { cwd: t.dir });
+      assert.match(
+        r.stdout,
+        /^linux\/drivers\/demo\/wrong\.c: note: API model put_user_page \(auto: \S+\/linux\/include\/linux\/mm\.h declares put_user_page\(\) and not unpin_user_page\(\)\)$/m,
+      );
+      assert.match(
+        r.stdout,
+        /^loose\/old\.c: note: API model put_user_page \(auto: no kernel tree, the file calls put_user_page\(\) \(line 12\): the 2019 API\)$/m,
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('follows directory symlinks once and survives symlink loops', () => {
     const loopTree = makeTree({ 'tree/a/wrong.c': WRONG_RELEASE_C, 'outside/other.c': WRONG_RELEASE_C });
     try {

@@ -2,7 +2,7 @@
  * Analysis of open documents and diagnostics push. Every change schedules one analysis per
  * document (coalesced: a burst of changes queued before it runs costs one analysis); C documents
  * go through core analyzeTree with the document's incremental tree and FunctionCache, patch and
- * mail documents through core/patch reviewPatch. Results are kept per document version so hover,
+ * mail documents through the project layer's reviewPatch. Results are kept per document version so hover,
  * code actions and highlights answer from the same findings the user sees. The API model of a
  * document version is decided once, in modelOf() (through the project layer): the findings are
  * made in it and the status item shows it.
@@ -107,17 +107,14 @@ export class DiagnosticsService {
         version,
         findings: [],
         diagnostics: [],
-        // Not read as a patch (too big to analyse): the model its text and tree would give.
-        model:
-          doc.kind === 'c'
-            ? this.modelOf(doc, settings.apiModel)
-            : decidePatchModel(settings.apiModel, [doc.text], this.folderOf(uri)),
+        // A patch is not read (too big to analyse): the model its text and tree give.
+        model: this.modelOf(doc, settings.apiModel, this.folderOf(uri)),
         problems: [...problems, skipped],
       });
     const started = performance.now();
     if (doc.kind === 'c') {
       const tree = doc.getTree()!;
-      model = this.modelOf(doc, settings.apiModel);
+      model = this.modelOf(doc, settings.apiModel, undefined);
       const result = analyzeTree(doc.text, tree, analysisOptions(settings, model), doc.cache);
       findings = result.findings;
       problems.push(...(result.problems ?? []));
@@ -127,7 +124,7 @@ export class DiagnosticsService {
       const folder = this.folderOf(uri);
       const input = await readPatchInput(text, kind);
       if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
-      model = this.modelOf(doc, settings.apiModel, input, folder);
+      model = this.modelOf(doc, settings.apiModel, folder, input);
       const result = await reviewPatch(text, kind, {
         model,
         input,
@@ -150,14 +147,14 @@ export class DiagnosticsService {
   /**
    * The one place the server decides a document's model, once per version: a C document by its
    * file's kernel tree, else its text; a patch by its workspace folder's tree, else the patch as
-   * given and as decoded (`input`).
+   * given and as decoded (`input`; as given only when it was not read).
    */
-  private modelOf(doc: OpenDocument, setting: ApiModelSetting, input?: PatchInput, folder?: string): ModelChoice {
-    return this.decisions.decide(doc.uri, doc.version, setting, () =>
-      input
-        ? patchModel(input, { api: setting, ...(folder ? { tree: folder } : {}) })
-        : decideFileModel(setting, doc.text, doc.filePath),
-    );
+  private modelOf(doc: OpenDocument, setting: ApiModelSetting, folder: string | undefined, input?: PatchInput) {
+    return this.decisions.decide(doc.uri, doc.version, setting, () => {
+      if (doc.kind === 'c') return decideFileModel(setting, doc.text, doc.filePath);
+      const tree = folder ? { tree: folder } : {};
+      return input ? patchModel(input, { api: setting, ...tree }) : decidePatchModel(setting, [doc.text], folder);
+    });
   }
 
   private publish(analysis: DocumentAnalysis): DocumentAnalysis {
