@@ -55,6 +55,7 @@ export class WorkspaceChecker {
     const folders = params?.folders ?? this.defaultFolders();
     const problems: string[] = [];
     const files: string[] = [];
+    const dirs: string[] = [];
     for (const f of folders) {
       let dir: string;
       try {
@@ -64,12 +65,12 @@ export class WorkspaceChecker {
         continue;
       }
       if (!fs.existsSync(dir)) problems.push(`no such folder: ${dir}`);
-      else {
-        const walked = walkSourceFiles([dir]);
-        files.push(...walked.files);
-        problems.push(...walked.errors);
-      }
+      else dirs.push(dir);
     }
+    // One walk over every folder: a folder inside another (or linked into it) is walked once.
+    const walked = walkSourceFiles(dirs);
+    files.push(...walked.files);
+    problems.push(...walked.errors);
     const result: CheckWorkspaceResult = {
       filesChecked: 0,
       filesWithFindings: 0,
