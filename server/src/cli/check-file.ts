@@ -12,10 +12,9 @@ import type { AnalysisOptions, ApiModelSetting, ModelChoice, RuleId, Severity } 
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
 import { namesAcquisition } from '../project/prefilter.ts';
-import { decodeSource, megabytes, readRegularFileShared, readSource } from '../project/read-source.ts';
+import { decodeSource, describeFsError, megabytes, readRegularFileShared, readSource } from '../project/read-source.ts';
 import { reviewPatch } from '../project/review-patch.ts';
 import type { FileReport } from './formats/format.ts';
-import { describeFsError } from '../project/read-source.ts';
 import { ChangedOnDiskError, writeFileAtomic, type ReadSnapshot } from './write-atomic.ts';
 
 export type CheckMode = 'report' | 'fix' | 'diff';
