@@ -1,5 +1,38 @@
-// Lint: typescript-eslint's recommended rules over the TypeScript sources and tests.
+// Lint: typescript-eslint's recommended rules over the TypeScript sources and tests, plus the
+// import boundaries of the layers: server/src/core is pure (no node I/O module except in
+// parser.ts, which loads the grammar's wasm; no project, CLI, LSP or editor import), and
+// server/src/project sits under the CLI and the server (it imports neither).
 import tseslint from 'typescript-eslint';
+
+const NODE_IO_MODULES = [
+  'fs',
+  'fs/promises',
+  'child_process',
+  'net',
+  'tls',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'dns',
+  'os',
+  'readline',
+  'process',
+  'worker_threads',
+  'cluster',
+  'inspector',
+];
+
+const nodeIo = NODE_IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+  name,
+  message: 'server/src/core does no I/O: read files and the kernel tree in server/src/project and pass the result in.',
+}));
+
+const editorModules = ['vscode', 'vscode-languageserver', 'vscode-languageserver-textdocument', 'vscode-languageclient'];
+const editorPatterns = editorModules.map((m) => ({
+  regex: `^${m}(/.*)?$`,
+  message: 'no editor or LSP module here: convert at the edge (server/src/lsp, client/src).',
+}));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '**/*.js', '**/*.mjs'] },
@@ -8,6 +41,51 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    files: ['server/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeIo,
+          patterns: [
+            {
+              regex: '(^|/)(project|cli|lsp)/',
+              message: 'the core imports nothing from the layers above it (project, cli, lsp).',
+            },
+            ...editorPatterns,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The grammar's wasm is loaded from disk here, the one place of the core that may.
+    files: ['server/src/core/parser.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)(project|cli|lsp)/', message: 'the core imports nothing from above it.' }] },
+      ],
+    },
+  },
+  {
+    files: ['server/src/project/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(cli|lsp)/',
+              message: 'the project layer sits under the CLI and the server: it imports neither.',
+            },
+            ...editorPatterns,
+          ],
+        },
+      ],
     },
   },
 );

@@ -23,24 +23,32 @@ export function fit(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }
 
-/** "auto, from /src/linux/include/linux/mm.h" → "auto, from include/linux/mm.h" (relative to the workspace). */
-function fullReason(reason: string): string {
-  return reason.replace(/from (\S+)$/, (_m, p: string) => `from ${vscode.workspace.asRelativePath(p, false)}`);
+/** The whole reason, with the kernel tree's mm.h relative to the workspace. */
+function fullReason(s: DocumentStatus): string {
+  return s.evidence?.kind === 'kernel-tree'
+    ? s.reason.replace(s.evidence.mmHeader, vscode.workspace.asRelativePath(s.evidence.mmHeader, false))
+    : s.reason;
 }
 
-/** The reason in a few words: "auto: …/include/linux/mm.h", "auto: file uses pin API", "set in settings". */
-export function shortReason(reason: string, max: number): string {
-  const from = /^auto, from (\S+)$/.exec(reason);
-  if (from) {
-    const p = from[1]!;
-    const parts = p.split(/[\\/]/);
-    const tails = [p, `…/${parts.slice(-3).join('/')}`, `…/${parts.slice(-2).join('/')}`];
-    return fit(`auto: ${tails.find((t) => t.length + 6 <= max) ?? tails[2]}`, max);
+/** The evidence in a few words: "auto: …/include/linux/mm.h", "auto: calls put_user_page()", "set in settings". */
+export function shortReason(s: Pick<DocumentStatus, 'reason' | 'evidence'>, max: number): string {
+  const e = s.evidence;
+  switch (e?.kind) {
+    case 'setting':
+      return 'set in settings';
+    case 'kernel-tree': {
+      const p = e.mmHeader;
+      const parts = p.split(/[\\/]/);
+      const tails = [p, `…/${parts.slice(-3).join('/')}`, `…/${parts.slice(-2).join('/')}`];
+      return fit(`auto: ${tails.find((t) => t.length + 6 <= max) ?? tails[2]}`, max);
+    }
+    case 'text':
+      return fit(`auto: calls ${e.call}()`, max);
+    case 'default':
+      return fit('auto: no tree, upstream', max);
+    default:
+      return fit(s.reason.replace(/^auto[:,] /, 'auto: '), max);
   }
-  if (reason === 'set by the user') return 'set in settings';
-  if (/uses the pin_user_pages API/.test(reason)) return fit('auto: file uses pin API', max);
-  if (/no kernel tree/.test(reason)) return fit('auto: no kernel tree', max);
-  return fit(reason.replace(/^auto, /, 'auto: '), max);
 }
 
 export class StatusItem implements vscode.Disposable {
@@ -95,11 +103,11 @@ export class StatusItem implements vscode.Disposable {
     this.item.text = `GUP: ${s.model}`;
     const count = `${s.findingCount} finding${s.findingCount === 1 ? '' : 's'}`;
     const room = ROW_BUDGET - this.item.text.length - count.length - 3;
-    this.item.detail = `${shortReason(s.reason, room)} · ${count}`;
+    this.item.detail = `${shortReason(s, room)} · ${count}`;
     this.item.command = {
       title: 'Select Model',
       command: 'gupReview.selectApiModel',
-      tooltip: `${s.model}: ${fullReason(s.reason)}`,
+      tooltip: `${s.model}: ${fullReason(s)}`,
     };
     this.item.severity = vscode.LanguageStatusSeverity.Information;
     this.showProblems(s.problems);

@@ -7,9 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFocused } from '../../server/src/cli/analyze-focused.ts';
-import { collectInputs } from '../../server/src/cli/collect-files.ts';
-import { analyzeText } from '../../server/src/core/analyze.ts';
+import { analyzeFocused } from '../../server/src/project/analyze-source.ts';
+import { decideFileModel } from '../../server/src/project/api-model.ts';
+import { collectInputs } from '../../server/src/project/walk.ts';
+import { analyzeText } from '../../server/src/project/analyze-source.ts';
 import { createCParser, parseKernelC } from '../../server/src/core/parser.ts';
 import { median, type BenchContext, type BenchSection } from './section.ts';
 
@@ -170,8 +171,8 @@ export const cliSection: BenchSection = {
     const text = fs.readFileSync(gup, 'utf8');
     const parser = await createCParser();
     const parseMs = await inProcessMs(10, () => parseKernelC(parser, text).delete());
-    const focusedMs = await inProcessMs(10, () => analyzeFocused(text, { filePath: gup }));
-    const wholeMs = await inProcessMs(10, () => analyzeText(text, { filePath: gup }));
+    const focusedMs = await inProcessMs(10, () => analyzeFocused(text, { model: decideFileModel('auto', text, gup) }));
+    const wholeMs = await inProcessMs(10, () => analyzeText(text, { model: decideFileModel('auto', text, gup) }));
     log(
       `\nmm/gup.c (${(text.length / 1024).toFixed(0)} KB): CLI ${(gupCli * 1000).toFixed(0)} ms wall (node start, wasm load, parse, analysis); ` +
         `in process: one full parse ${parseMs.toFixed(1)} ms, analysis ${focusedMs.toFixed(1)} ms focused / ${wholeMs.toFixed(1)} ms whole-file (medians of 10, warm)`,

@@ -15,7 +15,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeText, analyzeTree } from '../../server/src/core/analyze.ts';
+import { analyzeTree } from '../../server/src/core/analyze.ts';
+import { analyzeText } from '../../server/src/project/analyze-source.ts';
+import { decideFileModel } from '../../server/src/project/api-model.ts';
 import { DocumentStore } from '../../server/src/lsp/documents.ts';
 import { createCParser, parseKernelC } from '../../server/src/core/parser.ts';
 import { LspSession, positionOf, waitFor } from '../lsp/lsp-harness.ts';
@@ -103,7 +105,7 @@ async function keystrokeSplit(text: string, file: string) {
   const store = new DocumentStore(await createCParser());
   const uri = pathToFileURL(file).href;
   const doc = store.open({ textDocument: { uri, languageId: 'c', version: 1, text } })!;
-  analyzeTree(doc.text, doc.getTree()!, { filePath: file }, doc.cache);
+  analyzeTree(doc.text, doc.getTree()!, { model: decideFileModel('auto', doc.text, file) }, doc.cache);
   const reparse: number[] = [];
   const analysis: number[] = [];
   let version = 1;
@@ -113,7 +115,7 @@ async function keystrokeSplit(text: string, file: string) {
     const tree = doc.getTree()!;
     reparse.push(performance.now() - t);
     t = performance.now();
-    analyzeTree(doc.text, tree, { filePath: file }, doc.cache);
+    analyzeTree(doc.text, tree, { model: decideFileModel('auto', doc.text, file) }, doc.cache);
     analysis.push(performance.now() - t);
   }
   store.parser?.delete();
@@ -144,10 +146,10 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
   // core analysis (analyzeTree with the document's FunctionCache): where keystroke time goes.
   const split = await keystrokeSplit(text, file);
   const analyses: number[] = [];
-  await analyzeText(text, { filePath: file }); // warm-up
+  await analyzeText(text, { model: decideFileModel('auto', text, file) }); // warm-up
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    await analyzeText(text, { filePath: file });
+    await analyzeText(text, { model: decideFileModel('auto', text, file) });
     analyses.push(performance.now() - t0);
   }
 

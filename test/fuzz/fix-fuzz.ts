@@ -11,7 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Parser } from 'web-tree-sitter';
-import { analyzeText, analyzeTree } from '../../server/src/core/analyze.ts';
+import { analyzeTree } from '../../server/src/core/analyze.ts';
+import { analyzeText } from '../../server/src/project/analyze-source.ts';
 import { countErrorNodes, createCParser, parseKernelC } from '../../server/src/core/parser.ts';
 import { applyFixes } from '../../server/src/core/text-edits.ts';
 import type { ApiModel, Finding, RuleId } from '../../server/src/core/types.ts';

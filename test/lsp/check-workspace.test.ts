@@ -1,5 +1,5 @@
 /**
- * gupReview/checkWorkspace over stdio: every *.c of the workspace folders is analysed and its
+ * gupReview/checkWorkspace over stdio: every .c and .h of the workspace folders is analysed and its
  * findings published (open documents keep their live diagnostics), progress is reported, and the
  * request stops when cancelled.
  */
@@ -26,6 +26,14 @@ before(async () => {
   fs.writeFileSync(path.join(dir, 'drivers', 'misc', 'notes.txt'), 'put_page(page) after pin_user_pages_fast\n');
   fs.writeFileSync(path.join(dir, 'node_modules', 'x', 'skip.c'), fixture('pin-one-put-page.c'));
   fs.writeFileSync(path.join(dir, 'open.c'), fixture('gup-put-page.c'));
+  // Headers are sources too (static inline helpers pin and release), and a directory link back up
+  // is a loop the walker ends (the CLI's walker: .c only and no links before).
+  fs.mkdirSync(path.join(dir, 'include'));
+  fs.writeFileSync(
+    path.join(dir, 'include', 'pin-inline.h'),
+    fixture('pin-one-put-page.c').replace(/^static int/m, 'static inline int'),
+  );
+  fs.symlinkSync('..', path.join(dir, 'include', 'up'));
   s = await LspSession.start({ workspaceFolders: [pathToFileURL(dir).href] });
 });
 after(async () => {
@@ -40,7 +48,7 @@ test('checks every C file of the workspace and publishes findings for the closed
   const live = await s.diagnosticsFor(uriOf('open.c'));
   assert.equal(live.filter((d) => d.code === 'wrong-release').length, 0);
   const result = (await s.conn.sendRequest('gupReview/checkWorkspace', {})) as Record<string, unknown>;
-  assert.equal(result.filesChecked, 4, JSON.stringify(result));
+  assert.equal(result.filesChecked, 5, JSON.stringify(result));
   assert.equal(result.cancelled, false);
   assert.ok((result.findingCount as number) >= 2);
   const pin = await waitFor(() => s.diagnostics.get(uriOf('drivers/misc/pin.c')), 5000, 'pin.c diagnostics');
@@ -57,7 +65,9 @@ test('checks every C file of the workspace and publishes findings for the closed
   const progress = s.notifications
     .filter((n) => n.method === 'gupReview/checkWorkspaceProgress')
     .map((n) => n.params as { done: number; total: number });
-  assert.deepEqual(progress.at(-1), { done: 4, total: 4 });
+  assert.deepEqual(progress.at(-1), { done: 5, total: 5 });
+  const header = await waitFor(() => s.diagnostics.get(uriOf('include/pin-inline.h')), 5000, 'header diagnostics');
+  assert.equal(header.diagnostics.filter((d) => d.code === 'wrong-release').length, 1);
   assert.ok(progress.length >= 5);
 });
 
@@ -95,7 +105,7 @@ test('cancelling stops the check between files', async () => {
     10_000,
     'final progress',
   );
-  assert.equal(last.total, 304);
+  assert.equal(last.total, 305);
   assert.ok(last.done < last.total, `stopped early: ${JSON.stringify(last)}`);
   // The server still answers.
   assert.ok(await s.conn.sendRequest('gupReview/decode', { text: '1025' }));

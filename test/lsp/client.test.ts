@@ -147,7 +147,7 @@ test('Check Workspace runs with a cancellable notification and reports the resul
   assert.equal(vscode.fake.progressOptions!.location, vscode.ProgressLocation.Notification);
   assert.equal(vscode.fake.progressOptions!.cancellable, true);
   assert.ok(vscode.fake.progress.length >= 2, 'progress reported');
-  assert.match(vscode.fake.info.at(-1)!, /gup-review: 2 C files checked, \d+ findings? in \d+ files?\./);
+  assert.match(vscode.fake.info.at(-1)!, /gup-review: 3 C files checked, \d+ findings? in \d+ files?\./);
   assert.ok(vscode.fake.executed.includes('workbench.actions.view.problems'));
 });
 

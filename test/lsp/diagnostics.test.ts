@@ -35,7 +35,9 @@ test('didOpen publishes a wrong-release with code, href, related acquisition and
   assert.deepEqual(d.relatedInformation?.[0]?.location.range.start, positionOfText(text, 'pin_user_pages_fast'));
   const status = await waitFor(() => s.statuses.get(uri), 5000, 'status');
   assert.equal(status.model, 'unpin_user_page');
-  assert.match(String(status.reason), /pin_user_pages/);
+  // auto, no kernel tree, no put_user_page*() call: upstream (the reason said "the file uses the pin_user_pages API" before).
+  assert.match(String(status.reason), /no kernel tree and no put_user_page\*\(\) call in the file: upstream/);
+  assert.deepEqual(status.evidence, { kind: 'default' });
   assert.equal(status.findingCount, ds.length);
   s.close(uri);
   await waitFor(() => s.diagnostics.get(uri)?.diagnostics.length === 0, 5000, 'cleared on close');
@@ -94,22 +96,20 @@ test('switching the API model setting changes the diagnostics (workspace/configu
   const uri = 'file:///tmp/diag/gup.c';
   s.settings = { apiModel: 'auto' };
   s.open(uri, text);
-  // auto without a kernel tree or pin_user_pages: the 2019 model, where put_page() is wrong for GUP pages.
-  let wrong = byRule(await s.diagnosticsFor(uri), 'wrong-release');
-  assert.equal(wrong.length, 1);
-  assert.match(String(wrong[0]!.message), /put_user_page/);
-  assert.equal((await waitFor(() => s.statuses.get(uri), 5000, 'status')).model, 'put_user_page');
+  // auto without a kernel tree and without a put_user_page*() call: upstream, where get_user_pages
+  // + put_page() is right (this test expected the 2019 model and a wrong-release before domain.md
+  // §3's correction).
+  assert.equal(byRule(await s.diagnosticsFor(uri), 'wrong-release').length, 0);
+  assert.equal((await waitFor(() => s.statuses.get(uri), 5000, 'status')).model, 'unpin_user_page');
 
   const requestsBefore = s.configurationRequests;
-  s.settings = (scopeUri?: string) => (scopeUri === uri ? { apiModel: 'unpin_user_page' } : {});
+  s.settings = (scopeUri?: string) => (scopeUri === uri ? { apiModel: 'put_user_page' } : {});
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-  await waitFor(() => s.statuses.get(uri)?.model === 'unpin_user_page' || undefined, 5000, 'model switch');
+  await waitFor(() => s.statuses.get(uri)?.model === 'put_user_page' || undefined, 5000, 'model switch');
   assert.ok(s.configurationRequests > requestsBefore, 'settings were pulled again');
-  assert.equal(
-    byRule(s.diagnostics.get(uri)!.diagnostics, 'wrong-release').length,
-    0,
-    'get_user_pages + put_page is right upstream',
-  );
+  let wrong = byRule(s.diagnostics.get(uri)!.diagnostics, 'wrong-release');
+  assert.equal(wrong.length, 1, 'get_user_pages + put_page is wrong in the 2019 model');
+  assert.match(String(wrong[0]!.message), /put_user_page/);
   assert.equal(s.statuses.get(uri)!.reason, 'set by the user');
 
   // Per-rule severity: back to the 2019 model with wrong-release as an error, then off.

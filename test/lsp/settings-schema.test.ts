@@ -66,11 +66,8 @@ test('parseSettings maps information → info, keeps valid values and reports ba
   assert.match(bad.problems.join('\n'), /wrong-release.*loud/);
   assert.deepEqual(parseSettings(undefined), { apiModel: 'auto', rules: {}, problems: [] });
   assert.equal(parseSettings('nonsense').problems.length, 1);
-  assert.deepEqual(analysisOptions(s, '/k/mm/gup.c'), {
-    api: 'put_user_page',
-    rules: s.rules,
-    filePath: '/k/mm/gup.c',
-  });
+  const model = { model: 'put_user_page', reason: 'set by the user', evidence: { kind: 'setting' } } as const;
+  assert.deepEqual(analysisOptions(s, model), { model, rules: s.rules });
 });
 
 test('every contributed command is registered by the client, in category gup-review', () => {

@@ -179,10 +179,34 @@ describe('gup-review check', () => {
   it('--verbose names the API model per analysed file', () => {
     const r = runCli(['check', '--verbose', 'drivers/demo/clean.c'], { cwd: tree.dir });
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^drivers\/demo\/clean\.c: note: API model unpin_user_page \(auto, /m);
+    assert.match(
+      r.stdout,
+      /^drivers\/demo\/clean\.c: note: API model unpin_user_page \(auto: no kernel tree and no put_user_page\*\(\) call in the file: upstream/m,
+    );
     const json = runCli(['check', '--verbose', '--format', 'json', 'drivers/demo/clean.c'], { cwd: tree.dir });
     assert.deepEqual(JSON.parse(json.stdout), { findings: [] }, 'JSON on stdout stays pure');
     assert.match(json.stderr, /API model unpin_user_page/);
+  });
+
+  it("--verbose names the evidence: a kernel tree's mm.h, or a put_user_page*() call outside a tree", () => {
+    const t = makeTree({
+      'linux/include/linux/mm.h': 'void put_user_page(struct page *page);\n',
+      'linux/drivers/demo/wrong.c': WRONG_RELEASE_C,
+      'loose/old.c': WRONG_RELEASE_C.replace('\tput_page(page);', '\tput_user_page(page);'),
+    });
+    try {
+      const r = runCli(['check', '--verbose', 'linux/drivers/demo/wrong.c', 'loose/old.c'], { cwd: t.dir });
+      assert.match(
+        r.stdout,
+        /^linux\/drivers\/demo\/wrong\.c: note: API model put_user_page \(auto: \S+\/linux\/include\/linux\/mm\.h declares put_user_page\(\) and not unpin_user_page\(\)\)$/m,
+      );
+      assert.match(
+        r.stdout,
+        /^loose\/old\.c: note: API model put_user_page \(auto: no kernel tree, the file calls put_user_page\(\) \(line 12\): the 2019 API\)$/m,
+      );
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('follows directory symlinks once and survives symlink loops', () => {

@@ -26,6 +26,41 @@ describe('gup-review check --fix', () => {
     }
   });
 
+  it('auto: --fix never changes the model it decided from the text as read (twice: put_page stays put_page)', () => {
+    // get_user_pages() pages released with unpin_user_page(): mismatched in the upstream model,
+    // fixed to put_page(). The fixed text no longer names unpin_user_page; re-deciding the model
+    // from it (without a kernel tree) flipped to the 2019 model, reported put_page() as wrong and
+    // the second --fix wrote put_user_page().
+    const MISMATCHED_C = `// SPDX-License-Identifier: GPL-2.0
+#include <linux/mm.h>
+
+static int demo_read_user_page(unsigned long uaddr)
+{
+\tstruct page *page;
+\tlong ret;
+
+\tret = get_user_pages(uaddr, 1, 0, &page, NULL);
+\tif (ret != 1)
+\t\treturn ret < 0 ? ret : -EFAULT;
+\tunpin_user_page(page);
+\treturn 0;
+}
+`;
+    const tree = makeTree({ 'drv/mismatched.c': MISMATCHED_C });
+    try {
+      const file = path.join(tree.dir, 'drv/mismatched.c');
+      const first = runCli(['check', '--fix', 'drv/mismatched.c'], { cwd: tree.dir });
+      assert.equal(fs.readFileSync(file, 'utf8'), MISMATCHED_C.replace('unpin_user_page(page)', 'put_page(page)'));
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      assert.match(first.stdout, /0 findings.*; 1 fix applied/);
+      const second = runCli(['check', '--fix', 'drv/mismatched.c'], { cwd: tree.dir });
+      assert.equal(second.code, 0, second.stdout + second.stderr);
+      assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /put_user_page/);
+    } finally {
+      tree.cleanup();
+    }
+  });
+
   it('cannot write to stdin: says so, leaves the finding', () => {
     const r = runCli(['check', '--fix', '--api', 'unpin_user_page', '-'], { input: WRONG_RELEASE_C });
     assert.equal(r.code, 1);

@@ -1,8 +1,8 @@
 /** Focused parsing: the function scanner, the selection (wrappers up, helpers down), and equal findings. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analyzeFocused } from '../../server/src/cli/analyze-focused.ts';
-import { focusRanges, scanFunctions, selectFunctions } from '../../server/src/cli/focus-ranges.ts';
+import { analyzeFocused } from '../../server/src/project/analyze-source.ts';
+import { focusRanges, scanFunctions, selectFunctions } from '../../server/src/project/focus-ranges.ts';
 
 const names = (text: string) => (scanFunctions(text) ?? []).map((f) => f.names.join('|'));
 const kept = (text: string) => {

@@ -43,7 +43,7 @@ const report: FileReport = {
     },
   ],
   problems: [],
-  model: { model: 'unpin_user_page', reason: 'set by the user' },
+  model: { model: 'unpin_user_page', reason: 'set by the user', evidence: { kind: 'setting' } },
 };
 const summary: CheckSummary = { filesChecked: 2, filesAnalyzed: 1, filesFailed: 0, fixesApplied: 0 };
 const ctx = (over: Partial<FormatContext> = {}): FormatContext => ({

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { ACQUISITIONS, ACQUISITION_NAME_RE } from '../../server/src/core/api-table.ts';
-import { deriveNeedles, namesAcquisition, PREFILTER_NEEDLES } from '../../server/src/cli/prefilter.ts';
+import { deriveNeedles, namesAcquisition, PREFILTER_NEEDLES } from '../../server/src/project/prefilter.ts';
 
 describe('prefilter', () => {
   it('every acquisition name contains a needle; needles are few and not tiny', () => {

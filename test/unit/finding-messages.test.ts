@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyzeText } from '../../server/src/core/analyze.ts';
+import { analyzeText } from '../../server/src/project/analyze-source.ts';
 import { findingMessage, noteMessage } from '../../server/src/core/messages/format-message.ts';
-import { reviewPatch } from '../../server/src/core/patch/index.ts';
+import { reviewPatch } from '../../server/src/project/review-patch.ts';
 import { RULES } from '../../server/src/core/rules/index.ts';
 
 /** A patch adding a function whose error path leaks the pin through a goto to a return. */

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeText } from '../../server/src/core/analyze.ts';
+import { analyzeText } from '../../server/src/project/analyze-source.ts';
 import { createCParser } from '../../server/src/core/parser.ts';
 import { applyFixes } from '../../server/src/core/text-edits.ts';
 import { checkFixes, FixFuzzFailure, mutate, runFixFuzz } from '../fuzz/fix-fuzz.ts';

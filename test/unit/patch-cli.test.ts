@@ -190,3 +190,13 @@ test('--fix never rewrites received mail, and says so', () => {
   assert.match(r.stdout, /received mail and is never rewritten/);
   assert.equal(fs.readFileSync(file, 'utf8'), before);
 });
+
+test('--verbose on a base64 mail names the model its findings were made in, and the evidence', () => {
+  const r = run(['check', '--verbose', 'base64.eml']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /use unpin_user_page\(\)/);
+  assert.match(
+    r.stdout,
+    /^base64\.eml: note: API model unpin_user_page \(auto: no kernel tree and no put_user_page\*\(\) call in the patch: upstream/m,
+  );
+});

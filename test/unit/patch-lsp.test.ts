@@ -69,3 +69,19 @@ test('base64 mail in the server: the diagnostic covers the encoded line holding 
   assert.ok(!upTo(line).includes('+\tput_page(') && upTo(line + 1).includes('+\tput_'));
   session.close(uri);
 });
+
+test('base64 mail in the server: the status item names the model the diagnostic advises (decided once)', async () => {
+  // The status decided the model again from the encoded text (no pin_user_pages visible there:
+  // put_user_page) while the review decoded the body (unpin_user_page advice).
+  const text = fixture('base64.eml');
+  const uri = pathToFileURL(path.join(PATCH_FIXTURES, 'opened', 'status-base64.eml')).href;
+  session.open(uri, text, 'patch-mail');
+  const diags = (await session.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release');
+  assert.equal(diags.length, 1);
+  assert.match(String(diags[0]!.message), /use unpin_user_page\(\)/);
+  const deadline = Date.now() + 5000;
+  while (!session.statuses.has(uri) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const status = session.statuses.get(uri);
+  assert.equal(status?.model, 'unpin_user_page', JSON.stringify(status));
+  session.close(uri);
+});

@@ -11,12 +11,8 @@ import { applyPatch, parsePatch } from 'diff';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  applyPatchFixes,
-  reviewCommentEdit,
-  reviewPatch,
-  suggestedFixText,
-} from '../../server/src/core/patch/index.ts';
+import { applyPatchFixes, reviewCommentEdit, suggestedFixText } from '../../server/src/core/patch/index.ts';
+import { reviewPatch } from '../../server/src/project/review-patch.ts';
 import { applyEdits, applyFixes } from '../../server/src/core/text-edits.ts';
 import { FIXTURE_TREE, fixture, lineOf } from './patch-fixtures.ts';
 

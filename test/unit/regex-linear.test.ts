@@ -8,15 +8,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { namesAcquisition } from '../../server/src/cli/prefilter.ts';
-import { focusRanges, scanFunctions } from '../../server/src/cli/focus-ranges.ts';
-import { biasFromHeader, chooseModel } from '../../server/src/core/api-model.ts';
+import { namesAcquisition } from '../../server/src/project/prefilter.ts';
+import { focusRanges, scanFunctions } from '../../server/src/project/focus-ranges.ts';
+import { biasFromHeader, decideModel } from '../../server/src/core/api-model.ts';
 import { ACQUISITION_NAME_RE } from '../../server/src/core/api-table.ts';
-import { analyzeText } from '../../server/src/core/analyze.ts';
+import { analyzeText } from '../../server/src/project/analyze-source.ts';
 import { decodeRefcount } from '../../server/src/core/decode.ts';
 import { tryEvaluateCExpression } from '../../server/src/core/decode-expression.ts';
 import { blankAttributes } from '../../server/src/core/parser.ts';
-import { detectPatchInput, reviewPatch } from '../../server/src/core/patch/index.ts';
+import { detectPatchInput } from '../../server/src/core/patch/index.ts';
+import { reviewPatch } from '../../server/src/project/review-patch.ts';
 import { isMboxFromLine } from '../../server/src/core/patch/mbox-split.ts';
 import { quotePrefix } from '../../server/src/core/patch/quote-layers.ts';
 import { applySuppressions } from '../../server/src/core/suppressions.ts';
@@ -136,9 +137,9 @@ describe('regex-driven functions on adversarial input grow linearly', () => {
     await assertLinear('blankAttributes (unclosed)', (n) => '__attribute__(('.repeat(n), blankAttributes);
     await assertLinear('blankAttributes (bare)', (n) => '__user__user '.repeat(n), blankAttributes);
     await assertLinear(
-      'chooseModel',
-      (n) => 'pin_user_page_'.repeat(n),
-      (s) => chooseModel('auto', s),
+      'decideModel',
+      (n) => 'put_user_pages_dirty'.repeat(n),
+      (s) => decideModel('auto', null, s),
     );
     await assertLinear(
       'applySuppressions',

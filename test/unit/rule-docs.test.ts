@@ -40,7 +40,7 @@ test('every rule is exercised by an example and by a test fixture', () => {
 });
 
 test('each example shows its rule and only its rule; clean.c shows nothing', async () => {
-  const { analyzeText } = await import('../../server/src/core/analyze.ts');
+  const { analyzeText } = await import('../../server/src/project/analyze-source.ts');
   for (const file of readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.c'))) {
     const text = readFileSync(join(root, 'examples', file), 'utf8');
     const rules = [...new Set((await analyzeText(text, {})).findings.map((f) => f.rule))];

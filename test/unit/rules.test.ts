@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { analyzeText } from '../../server/src/core/analyze.ts';
+import { analyzeText } from '../../server/src/project/analyze-source.ts';
 import { countErrorNodes, createCParser, parseKernelC } from '../../server/src/core/parser.ts';
 import { applyFixes } from '../../server/src/core/text-edits.ts';
 import type { ApiModel, RuleId } from '../../server/src/core/types.ts';

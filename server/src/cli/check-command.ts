@@ -17,7 +17,7 @@ import {
   type CheckMode,
   type CheckRunOptions,
 } from './check-file.ts';
-import { collectInputs } from './collect-files.ts';
+import { collectInputs } from '../project/walk.ts';
 import { errorLine, UsageError } from './errors.ts';
 import { findFormat, type CheckSummary, type FileReport, type FormatContext } from './formats/index.ts';
 import { plural, summaryLine } from './formats/text.ts';

@@ -1,19 +1,20 @@
 /**
  * The per-input job of `check`, the same in the main thread and in the worker threads: read,
- * validate (not binary, valid UTF-8), prefilter, analyse, and with --fix / --diff compute the
- * fixed text (written atomically, or turned into a unified diff).
+ * validate, prefilter and decide the API model through the project layer (server/src/project),
+ * analyse, and with --fix / --diff compute the fixed text (written atomically, or turned into a
+ * unified diff). The model decided from the text as read is the one the fixed text is checked in.
  */
-import * as fs from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
-import { detectPatchInput, reviewPatch } from '../core/patch/index.ts';
+import { detectPatchInput } from '../core/patch/index.ts';
 import { applyPatchFixes } from '../core/patch/patch-fixes.ts';
 import { applyEdits, selectFixes } from '../core/text-edits.ts';
-import type { AnalysisOptions, ApiModelSetting, RuleId, Severity } from '../core/types.ts';
-import { analyzeFocused } from './analyze-focused.ts';
-import { describeFsError } from './errors.ts';
+import type { AnalysisOptions, ApiModelSetting, ModelChoice, RuleId, Severity } from '../core/types.ts';
+import { analyzeFocused } from '../project/analyze-source.ts';
+import { decideFileModel } from '../project/api-model.ts';
+import { namesAcquisition } from '../project/prefilter.ts';
+import { decodeSource, describeFsError, megabytes, readRegularFileShared, readSource } from '../project/read-source.ts';
+import { reviewPatch } from '../project/review-patch.ts';
 import type { FileReport } from './formats/format.ts';
-import { namesAcquisition } from './prefilter.ts';
-import { readRegularFileShared } from './read-file.ts';
 import { ChangedOnDiskError, writeFileAtomic, type ReadSnapshot } from './write-atomic.ts';
 
 export type CheckMode = 'report' | 'fix' | 'diff';
@@ -41,21 +42,18 @@ export interface CheckFileResult {
   diff?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+export { decodeSource } from '../project/read-source.ts';
 
-/** Bytes → text, or the reason the file is not C source text. */
-export function decodeSource(buf: Buffer): { text: string } | { error: string } {
-  // A NUL byte never occurs in C source or a patch mail: binary.
-  if (buf.indexOf(0) !== -1) return { error: 'binary file' };
-  try {
-    return { text: utf8.decode(buf) };
-  } catch {
-    return { error: 'not valid UTF-8' };
-  }
+/**
+ * The model of a C input, decided once per run from the text as read (stdin: no path, no kernel
+ * tree); the re-check after --fix is given this decision, never a new one.
+ */
+function modelFor(options: CheckRunOptions, text: string, filePath?: string): ModelChoice {
+  return decideFileModel(options.api, text, filePath);
 }
 
-function analysisOptions(options: CheckRunOptions, filePath?: string): AnalysisOptions {
-  return { api: options.api, rules: options.rules, ...(filePath ? { filePath } : {}) };
+function analysisOptions(options: CheckRunOptions, model: ModelChoice): AnalysisOptions {
+  return { model, rules: options.rules };
 }
 
 /** The result of every file the prefilter skips (shared: one object, not one per file). */
@@ -81,29 +79,17 @@ export async function checkFile(
   explicit: boolean,
   options: CheckRunOptions,
 ): Promise<CheckFileResult> {
-  let buf: Buffer;
-  let stat: fs.Stats;
-  try {
-    if (!explicit) {
-      // Walked files: most name no acquisition; read them without allocating, keep the few that do.
-      const view = readRegularFileShared(file);
-      if (!namesAcquisition(view)) return SKIPPED;
-      if (options.maxFileSize && view.length > options.maxFileSize)
-        return tooBig(display, view.length, options.maxFileSize);
-      buf = Buffer.from(view);
-    } else {
-      // Checked before reading: a huge input costs a stat, not a read.
-      const st = fs.statSync(file);
-      // A FIFO or a device named on the command line would block the read or never end.
-      if (!st.isFile()) return { status: 'failed', error: `${display}: not a regular file, not checked` };
-      const size = st.size;
-      if (options.maxFileSize && size > options.maxFileSize) return tooBig(display, size, options.maxFileSize);
-      buf = fs.readFileSync(file);
-    }
-    stat = fs.statSync(file);
-  } catch (e) {
-    return { status: 'failed', error: `cannot read ${display}: ${describeFsError(e)}` };
-  }
+  const read = readSource(file, {
+    explicit,
+    ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
+    // Walked files: most name no acquisition; read them without allocating, keep the few that do.
+    keep: namesAcquisition,
+  });
+  if (read.kind === 'skipped') return SKIPPED;
+  if (read.kind === 'too-big') return tooBig(display, read.size, options.maxFileSize!);
+  if (read.kind === 'not-regular') return { status: 'failed', error: `${display}: not a regular file, not checked` };
+  if (read.kind === 'failed') return { status: 'failed', error: `cannot read ${display}: ${read.reason}` };
+  const { buf, stat } = read.source;
   const decoded = decodeSource(buf);
   if ('error' in decoded) return { status: 'failed', error: `${display}: ${decoded.error}, not checked` };
   const text = decoded.text;
@@ -117,12 +103,6 @@ export async function checkFile(
   return guarded(display, () =>
     checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } }),
   );
-}
-
-function megabytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function tooBig(display: string, size: number, max: number): CheckFileResult {
@@ -162,13 +142,15 @@ async function checkPatchText(
   options: CheckRunOptions,
   onDisk?: { file: string; snapshot: ReadSnapshot },
 ): Promise<CheckFileResult> {
-  const review = (t: string) =>
-    reviewPatch(t, kind, { ...analysisOptions(options), ...(options.tree ? { tree: options.tree } : {}) });
-  const result = await review(text);
+  const base = { api: options.api, rules: options.rules, ...(options.tree ? { tree: options.tree } : {}) };
+  const result = await reviewPatch(text, kind, base);
+  // The fixed patch is checked again in the model decided from the patch as read.
+  const review = (t: string) => reviewPatch(t, kind, { ...base, model: result.model });
   const report: FileReport = {
     file: display,
     kind,
     findings: result.findings,
+    model: result.model,
     notes: [],
     problems: [...result.problems],
     text,
@@ -199,8 +181,8 @@ async function checkCText(
   options: CheckRunOptions,
   onDisk?: { file: string; snapshot: ReadSnapshot },
 ): Promise<CheckFileResult> {
-  const filePath = onDisk?.file;
-  const result = await analyzeFocused(text, analysisOptions(options, filePath), options.fullParse);
+  const model = modelFor(options, text, onDisk?.file);
+  const result = await analyzeFocused(text, analysisOptions(options, model), options.fullParse);
   const report: FileReport = {
     file: display,
     kind: 'c',
@@ -223,7 +205,7 @@ async function checkCText(
     fixes.flatMap((f) => f.edits),
   );
   return finishFix(report, text, fixed, fixes.length, display, options, onDisk, (t) =>
-    analyzeFocused(t, analysisOptions(options, filePath), options.fullParse),
+    analyzeFocused(t, analysisOptions(options, model), options.fullParse),
   );
 }
 

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { checkFile, skipWalkedFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
-import type { CheckInput } from './collect-files.ts';
+import type { CheckInput } from '../project/walk.ts';
 
 const WORKER_TAG = 'gup-review-check-worker';
 

@@ -1,16 +1,17 @@
 /**
- * Entry point of the analysis core: text (+ optional tree and cache) → findings.
- * Shared by the CLI, the language server, the patch reviewer and the tests.
+ * Entry point of the analysis core: text + its tree (+ optional cache and the decided API model)
+ * → findings. Pure: the project layer (server/src/project) reads files, decides the model and
+ * parses; the CLI, the language server, the patch reviewer and the tests reach the core through
+ * it or hand it a tree.
  */
-import { chooseModel } from './api-model.ts';
-import { createCParser, parseKernelC, type Tree } from './parser.ts';
+import { decideModel } from './api-model.ts';
+import type { Tree } from './parser.ts';
 import { analyzeTranslationUnit, FunctionCache, prepareUnit } from './analyze-unit.ts';
 import { fileFactsOf } from './facts/extract-facts.ts';
 import type { FileFacts } from './facts/file-facts.ts';
 import { RULE_IDS, severityOf } from './rules/index.ts';
 import { applySuppressions } from './suppressions.ts';
 import type { AnalysisOptions, AnalysisResult } from './types.ts';
-import type { Parser } from 'web-tree-sitter';
 
 export { FunctionCache } from './analyze-unit.ts';
 export type { FileFacts } from './facts/file-facts.ts';
@@ -20,7 +21,7 @@ export type { FileFacts } from './facts/file-facts.ts';
  * JSON that outlives `tree`. Undefined when the file names no acquisition or release.
  */
 export function extractFileFacts(text: string, tree: Tree, options: AnalysisOptions = {}): FileFacts | undefined {
-  const model = chooseModel(options.api, text, options.filePath);
+  const model = options.model ?? decideModel(options.api, options.kernelTree, text);
   const prepared = prepareUnit(tree.rootNode, text, model.model);
   return prepared ? fileFactsOf(prepared, model.model) : undefined;
 }
@@ -35,7 +36,7 @@ export function analyzeTree(
   options: AnalysisOptions = {},
   cache?: FunctionCache,
 ): AnalysisResult {
-  const model = chooseModel(options.api, text, options.filePath);
+  const model = options.model ?? decideModel(options.api, options.kernelTree, text);
   const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache);
   const enabled = new Set(RULE_IDS.filter((id) => severityOf(id, options.rules) !== 'off'));
   const findings = applySuppressions(
@@ -61,18 +62,4 @@ export function analyzeTree(
         }
       : {}),
   };
-}
-
-let shared: Promise<Parser> | undefined;
-
-/** Parses and analyses `text` with a shared parser; the tree is freed before returning. */
-export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<AnalysisResult> {
-  shared ??= createCParser();
-  const parser = await shared;
-  const tree = parseKernelC(parser, text);
-  try {
-    return analyzeTree(text, tree, options);
-  } finally {
-    tree.delete();
-  }
 }

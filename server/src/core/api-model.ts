@@ -1,50 +1,25 @@
 /**
- * Picks the API model for a file (domain.md §3): a forced setting wins; `auto` looks for the
- * nearest kernel tree's include/linux/mm.h (declares unpin_user_page → upstream, else 2019),
- * and without a tree at the file itself (pin_user_pages*, unpin_user_page*, FOLL_PIN → upstream).
+ * The API-model decision (domain.md §3), pure: the caller supplies the evidence (a forced
+ * setting, the nearest kernel tree's include/linux/mm.h as read by the project layer, the text of
+ * the file or patch) and gets back the model with the evidence that chose it. `auto`: the tree's
+ * mm.h decides (declares unpin_user_page → upstream; put_user_page and not unpin_user_page →
+ * 2019); without a tree, the text decides only when it calls put_user_page*() (→ 2019); in every
+ * other case upstream, the model of every kernel since 5.6.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { DEFAULT_GUP_PIN_COUNTING_BIAS, UPSTREAM_MARKERS_RE } from './api-table.ts';
-import type { ApiModelSetting, ModelChoice } from './types.ts';
+import { DEFAULT_GUP_PIN_COUNTING_BIAS } from './api-table.ts';
+import type { ApiModel, ApiModelSetting, KernelTreeInfo, ModelChoice } from './types.ts';
 
-interface TreeInfo {
-  mmHeader: string;
-  upstream: boolean;
-  bias: number;
-}
+/** A put_user_page*() call (put_user_page, put_user_pages, put_user_pages_dirty_lock, …). */
+const PUT_USER_PAGE_CALL_RE = /\bput_user_pages?(?:_dirty(?:_lock)?)?\s*\(/;
 
-const treeCache = new Map<string, TreeInfo | null>();
-
-/** The kernel tree holding `filePath`, found by walking up to include/linux/mm.h; cached per directory. */
-export function findKernelTree(filePath: string): TreeInfo | null {
-  let dir = path.dirname(path.resolve(filePath));
-  const visited: string[] = [];
-  let found: TreeInfo | null = null;
-  for (;;) {
-    const cached = treeCache.get(dir);
-    if (cached !== undefined) {
-      found = cached;
-      break;
-    }
-    visited.push(dir);
-    const mm = path.join(dir, 'include', 'linux', 'mm.h');
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(mm, 'utf8');
-    } catch {
-      text = undefined;
-    }
-    if (text !== undefined) {
-      found = { mmHeader: mm, upstream: /\bunpin_user_page\b/.test(text), bias: biasFromHeader(text) };
-      break;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  for (const d of visited) treeCache.set(d, found);
-  return found;
+/** What an include/linux/mm.h says about the API: the project layer reads it, this reads the text. */
+export function kernelTreeInfo(mmHeader: string, text: string): KernelTreeInfo {
+  const declares = /\bunpin_user_page\b/.test(text)
+    ? 'unpin_user_page'
+    : /\bput_user_page\b/.test(text)
+      ? 'put_user_page'
+      : 'neither';
+  return { mmHeader, declares, bias: biasFromHeader(text) };
 }
 
 /**
@@ -59,23 +34,57 @@ export function biasFromHeader(text: string): number {
   return Number(m[3]);
 }
 
-export function chooseModel(setting: ApiModelSetting | undefined, text: string, filePath?: string): ModelChoice {
-  if (setting && setting !== 'auto') return { model: setting, reason: 'set by the user' };
-  if (filePath) {
-    const tree = findKernelTree(filePath);
-    if (tree) {
+/** 1-based line and name of the first put_user_page*() call in `text`, if any. */
+function firstPutUserPageCall(text: string): { line: number; call: string } | undefined {
+  const m = PUT_USER_PAGE_CALL_RE.exec(text);
+  if (!m) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+  return { line, call: m[0].replace(/\s*\($/, '') };
+}
+
+/**
+ * The model for one file or patch. `tree`: the nearest kernel tree's mm.h (null: none found;
+ * undefined: not looked up, e.g. stdin). `texts`: the file, or a patch as given and as decoded
+ * (the first one that calls put_user_page*() is the evidence). `what` names the text in the reason.
+ */
+export function decideModel(
+  setting: ApiModelSetting | undefined,
+  tree: KernelTreeInfo | null | undefined,
+  texts: string | readonly string[],
+  what: 'file' | 'patch' = 'file',
+): ModelChoice {
+  if (setting && setting !== 'auto')
+    return { model: setting, reason: 'set by the user', evidence: { kind: 'setting' } };
+  if (tree) {
+    const model: ApiModel = tree.declares === 'put_user_page' ? 'put_user_page' : 'unpin_user_page';
+    const says =
+      tree.declares === 'unpin_user_page'
+        ? 'declares unpin_user_page()'
+        : tree.declares === 'put_user_page'
+          ? 'declares put_user_page() and not unpin_user_page()'
+          : 'declares neither put_user_page() nor unpin_user_page(), upstream';
+    return {
+      model,
+      reason: `auto: ${tree.mmHeader} ${says}`,
+      evidence: { kind: 'kernel-tree', mmHeader: tree.mmHeader, declares: tree.declares },
+    };
+  }
+  for (const text of typeof texts === 'string' ? [texts] : texts) {
+    const call = firstPutUserPageCall(text);
+    if (call) {
+      // A patch's line would be one of its decoded body, not of the input: named only for files.
+      const at = what === 'file' ? ` (line ${call.line})` : '';
       return {
-        model: tree.upstream ? 'unpin_user_page' : 'put_user_page',
-        reason: `auto, from ${tree.mmHeader}`,
+        model: 'put_user_page',
+        reason: `auto: no kernel tree, the ${what} calls ${call.call}()${at}: the 2019 API`,
+        evidence: { kind: 'text', call: call.call, ...(what === 'file' ? { line: call.line } : {}) },
       };
     }
   }
-  return UPSTREAM_MARKERS_RE.test(text)
-    ? { model: 'unpin_user_page', reason: 'auto, the file uses the pin_user_pages API' }
-    : { model: 'put_user_page', reason: 'auto, no kernel tree and no pin_user_pages in the file' };
-}
-
-/** Forget cached trees (the server calls this when an mm.h changes). */
-export function clearKernelTreeCache(): void {
-  treeCache.clear();
+  return {
+    model: 'unpin_user_page',
+    reason: `auto: no kernel tree and no put_user_page*() call in the ${what}: upstream (Linux 5.6 and later)`,
+    evidence: { kind: 'default' },
+  };
 }

@@ -320,11 +320,8 @@ export function batchReleaseFor(key: 'pin-2019' | 'pin' | 'ref', dirty: boolean)
   return dirty ? table[key].dirty : table[key].plain;
 }
 
-/** Names that make a file worth parsing (the CLI's text prefilter). */
+/** Names that make a file worth parsing (the project layer's text prefilter). */
 export const ACQUISITION_NAME_RE = new RegExp(`\\b(?:${ACQUISITIONS.map((a) => a.name).join('|')})\\b`);
-
-/** Names that switch `auto` to the upstream model when found in a file (domain.md §3). */
-export const UPSTREAM_MARKERS_RE = /\b(?:pin_user_pages\w*|unpin_user_page\w*|FOLL_PIN)\b/;
 
 /** The bias (include/linux/mm.h): 1 << 10 unless the tree defines it otherwise. */
 export const DEFAULT_GUP_PIN_COUNTING_BIAS = 1 << 10;

@@ -118,18 +118,40 @@ export interface SkippedFunction {
 }
 
 export interface AnalysisOptions {
-  /** `auto` (default) picks per file, see api-model.ts. */
+  /** `auto` (default) picks per file, see api-model.ts. Ignored when `model` is given. */
   api?: ApiModelSetting;
-  /** Path of the file, used by `auto` to find the nearest kernel tree. */
-  filePath?: string;
+  /**
+   * The model decided for this file (the project layer decides once per file per run, from the
+   * text as it was read). Absent: decided here from `api`, `kernelTree` and the text.
+   */
+  model?: ModelChoice;
+  /** The nearest kernel tree's mm.h, as the project layer read it (null: no tree). */
+  kernelTree?: KernelTreeInfo | null;
   /** Severity per rule; missing rules take their default. `off` drops the rule. */
   rules?: Partial<Record<RuleId, Severity>>;
 }
 
+/** What a kernel tree's include/linux/mm.h says (read by the project layer, judged by api-model.ts). */
+export interface KernelTreeInfo {
+  /** Path of the mm.h. */
+  mmHeader: string;
+  declares: 'unpin_user_page' | 'put_user_page' | 'neither';
+  /** GUP_PIN_COUNTING_BIAS as #defined there (the default when it is not). */
+  bias: number;
+}
+
+/** The evidence that chose a model (shown by the status item and --verbose). */
+export type ModelEvidence =
+  | { kind: 'setting' }
+  | { kind: 'kernel-tree'; mmHeader: string; declares: KernelTreeInfo['declares'] }
+  | { kind: 'text'; call: string; line?: number }
+  | { kind: 'default' };
+
 export interface ModelChoice {
   model: ApiModel;
-  /** Human-readable reason, e.g. "auto, from /src/linux/include/linux/mm.h". */
+  /** Human-readable reason, e.g. "auto: /src/linux/include/linux/mm.h declares unpin_user_page()". */
   reason: string;
+  evidence: ModelEvidence;
 }
 
 /** One API call named in a pairing: where it is and what it is. */

@@ -1,9 +1,10 @@
 /**
- * "Check Workspace": every *.c file under the workspace folders that names an acquisition is
- * analysed and its findings published, so they show in Problems. Open documents keep their live
- * diagnostics. Reports progress with a notification (gupReview/checkWorkspaceProgress) and, for
- * clients that declare it, with $/progress; stops between files when cancelled; the summary goes
- * to window/logMessage too.
+ * "Check Workspace": every source file under the workspace folders (walked, read, prefiltered
+ * and analysed through the project layer, as the CLI does) that names an acquisition is analysed
+ * and its findings published, so they show in Problems. Open documents keep their live
+ * diagnostics. Unchanged files answer from the content-hash cache. Reports progress with a
+ * notification (gupReview/checkWorkspaceProgress) and, for clients that declare it, with
+ * $/progress; stops between files when cancelled; the summary goes to window/logMessage too.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,8 +17,13 @@ import {
   type Diagnostic,
   type ProgressToken,
 } from 'vscode-languageserver';
-import { analyzeText } from '../core/analyze.ts';
-import { ACQUISITION_NAME_RE } from '../core/api-table.ts';
+import type { AnalysisResult } from '../core/types.ts';
+import { analyzeFocused } from '../project/analyze-source.ts';
+import { decideFileModel } from '../project/api-model.ts';
+import { ContentCache } from '../project/content-cache.ts';
+import { namesAcquisition } from '../project/prefilter.ts';
+import { decodeSource, readSource } from '../project/read-source.ts';
+import { walkSourceFiles } from '../project/walk.ts';
 import { sizeLimitProblem } from './analysis-limits.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
@@ -31,30 +37,13 @@ import {
 } from './protocol.ts';
 import { analysisOptions } from './settings.ts';
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.vscode-test', '.pc']);
-
-/** All *.c files under `dir` (no symlinked directories, so no loops). */
-export function collectCFiles(dir: string, out: string[] = []): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) collectCFiles(full, out);
-    } else if (e.isFile() && e.name.endsWith('.c')) out.push(full);
-  }
-  return out;
-}
-
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class WorkspaceChecker {
   /** URIs this checker published diagnostics for (cleared when a new check finds nothing there). */
   private readonly published = new Set<string>();
+  /** Analyses by content, model and rules: a second check of unchanged files parses nothing. */
+  private readonly cache = new ContentCache<AnalysisResult>();
 
   constructor(
     private readonly connection: Connection,
@@ -87,6 +76,7 @@ export class WorkspaceChecker {
     const folders = params?.folders ?? this.defaultFolders();
     const problems: string[] = [];
     const files: string[] = [];
+    const dirs: string[] = [];
     for (const f of folders) {
       let dir: string;
       try {
@@ -96,8 +86,12 @@ export class WorkspaceChecker {
         continue;
       }
       if (!fs.existsSync(dir)) problems.push(`no such folder: ${dir}`);
-      else collectCFiles(dir, files);
+      else dirs.push(dir);
     }
+    // One walk over every folder: a folder inside another (or linked into it) is walked once.
+    const walked = walkSourceFiles(dirs);
+    files.push(...walked.files);
+    problems.push(...walked.errors);
     const result: CheckWorkspaceResult = {
       filesChecked: 0,
       filesWithFindings: 0,
@@ -152,28 +146,36 @@ export class WorkspaceChecker {
       void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, progress);
       progressUi.report(`${i}/${files.length} ${path.basename(file)}`, (i / files.length) * 100);
       const uri = pathToFileURL(file).href;
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (err) {
-        problems.push(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+      const read = readSource(file, { explicit: false, keep: namesAcquisition });
+      if (read.kind === 'failed' || read.kind === 'not-regular' || read.kind === 'too-big') {
+        problems.push(`${file}: ${read.kind === 'failed' ? read.reason : 'not a regular file'}`);
         continue;
       }
       result.filesChecked++;
       stale.delete(uri);
-      if (!ACQUISITION_NAME_RE.test(text)) {
+      if (read.kind === 'skipped') {
         this.clear(uri);
         continue;
       }
+      const decoded = decodeSource(read.source.buf);
+      if ('error' in decoded) {
+        problems.push(`${file}: ${decoded.error}, not checked`);
+        continue;
+      }
+      const text = decoded.text;
       const settings = await this.configuration.get(uri);
       const tooBig = sizeLimitProblem(text.length, settings);
       if (tooBig) {
         problems.push(`${file}: ${tooBig}`);
         continue;
       }
-      let analysis: Awaited<ReturnType<typeof analyzeText>>;
+      let analysis: AnalysisResult;
       try {
-        analysis = await analyzeText(text, analysisOptions(settings, file));
+        const model = decideFileModel(settings.apiModel, text, file);
+        const options = analysisOptions(settings, model);
+        const how = JSON.stringify([model.model, model.reason, options.rules ?? {}]);
+        analysis = this.cache.get(text, how) ?? (await analyzeFocused(text, options));
+        this.cache.set(text, how, analysis);
       } catch (err) {
         // One file that cannot be analysed (10,000 nested braces overflow the stack) is reported; the check goes on.
         problems.push(`${file}: analysis failed: ${err instanceof Error ? err.message : String(err)}`);

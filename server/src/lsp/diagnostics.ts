@@ -2,15 +2,17 @@
  * Analysis of open documents and diagnostics push. Every change schedules one analysis per
  * document (coalesced: a burst of changes queued before it runs costs one analysis); C documents
  * go through core analyzeTree with the document's incremental tree and FunctionCache, patch and
- * mail documents through core/patch reviewPatch. Results are kept per document version so hover,
- * code actions and highlights answer from the same findings the user sees.
+ * mail documents through the project layer's reviewPatch. Results are kept per document version so hover,
+ * code actions and highlights answer from the same findings the user sees. The API model of a
+ * document version is decided once, in modelOf() (through the project layer): the findings are
+ * made in it and the status item shows it.
  */
-import * as path from 'node:path';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { analyzeTree } from '../core/analyze.ts';
-import { chooseModel } from '../core/api-model.ts';
-import { detectPatchInput, reviewPatch, type PatchInputKind } from '../core/patch/index.ts';
-import type { Finding, ModelChoice, Pairing } from '../core/types.ts';
+import { detectPatchInput, readPatchInput, type PatchInput, type PatchInputKind } from '../core/patch/index.ts';
+import { decideFileModel, decidePatchModel, ModelDecisions } from '../project/api-model.ts';
+import { patchModel, reviewPatch } from '../project/review-patch.ts';
+import type { ApiModelSetting, Finding, ModelChoice, Pairing } from '../core/types.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
@@ -53,6 +55,8 @@ export class DiagnosticsService {
   private readonly runningVersion = new Map<string, number>();
   /** Documents not analysed as they change, with the reason (an analysis went over the time budget). */
   private readonly paused = new Map<string, string>();
+  /** The API model of each document version: decided once, used by the analysis and the status. */
+  private readonly decisions = new ModelDecisions();
 
   constructor(
     private readonly connection: Connection,
@@ -89,6 +93,7 @@ export class DiagnosticsService {
 
   scheduleAll(): void {
     this.paused.clear(); // settings changed: a paused document gets another try
+    this.decisions.clear(); // settings or an mm.h changed: every model is decided again
     for (const doc of this.documents.all()) this.schedule(doc.uri);
   }
 
@@ -120,7 +125,6 @@ export class DiagnosticsService {
     await this.parserReady;
     const settings = await this.configuration.get(uri);
     if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
-    const options = analysisOptions(settings, doc.filePath);
     let findings: Finding[];
     let pairings: Pairing[] = [];
     let model: ModelChoice;
@@ -134,27 +138,34 @@ export class DiagnosticsService {
         findings: [],
         pairings: [],
         diagnostics: [],
-        model: chooseModel(options.api, doc.text, doc.filePath),
+        // A patch is not read (too big to analyse): the model its text and tree give.
+        model: this.modelOf(doc, settings.apiModel, this.folderOf(uri)),
         problems: [...problems, skipped],
       });
     const started = performance.now();
     if (doc.kind === 'c') {
       const tree = doc.getTree()!;
-      const result = analyzeTree(doc.text, tree, options, doc.cache);
+      model = this.modelOf(doc, settings.apiModel, undefined);
+      const result = analyzeTree(doc.text, tree, analysisOptions(settings, model), doc.cache);
       findings = result.findings;
       pairings = result.pairings;
-      model = result.model;
       problems.push(...(result.problems ?? []));
     } else {
       const text = doc.text;
       const kind = patchInputKind(doc);
-      const tree = this.folderOf(uri);
-      const result = await reviewPatch(text, kind, tree ? { ...options, tree } : options);
+      const folder = this.folderOf(uri);
+      const input = await readPatchInput(text, kind);
+      if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
+      model = this.modelOf(doc, settings.apiModel, folder, input);
+      const result = await reviewPatch(text, kind, {
+        model,
+        input,
+        rules: settings.rules,
+        ...(folder ? { tree: folder } : {}),
+      });
       if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
       findings = result.findings;
       problems.push(...result.problems);
-      // Same choice as the reviewer: the workspace's kernel tree, else the patch text itself.
-      model = chooseModel(options.api, text, tree ? path.join(tree, 'include', 'x') : undefined);
     }
     const overBudget = timeBudgetProblem(performance.now() - started, settings);
     if (overBudget) {
@@ -163,6 +174,19 @@ export class DiagnosticsService {
     }
     const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
     return this.publish({ uri, version, findings, pairings, diagnostics, model, problems });
+  }
+
+  /**
+   * The one place the server decides a document's model, once per version: a C document by its
+   * file's kernel tree, else its text; a patch by its workspace folder's tree, else the patch as
+   * given and as decoded (`input`; as given only when it was not read).
+   */
+  private modelOf(doc: OpenDocument, setting: ApiModelSetting, folder: string | undefined, input?: PatchInput) {
+    return this.decisions.decide(doc.uri, doc.version, setting, () => {
+      if (doc.kind === 'c') return decideFileModel(setting, doc.text, doc.filePath);
+      const tree = folder ? { tree: folder } : {};
+      return input ? patchModel(input, { api: setting, ...tree }) : decidePatchModel(setting, [doc.text], folder);
+    });
   }
 
   private publish(analysis: DocumentAnalysis): DocumentAnalysis {
@@ -201,6 +225,7 @@ export class DiagnosticsService {
       version: doc.version,
       model: last?.model.model ?? 'unpin_user_page',
       reason: last?.model.reason ?? 'not analysed',
+      ...(last ? { evidence: last.model.evidence } : {}),
       findingCount: last?.findings.length ?? 0,
       problems: [`analysis failed: ${err instanceof Error ? err.message : String(err)} (details in the output)`],
     };
@@ -211,6 +236,7 @@ export class DiagnosticsService {
   /** On close: forget results and clear the document's diagnostics. */
   closed(uri: string): void {
     this.paused.delete(uri);
+    this.decisions.forget(uri);
     const timer = this.scheduled.get(uri);
     if (timer) clearImmediate(timer);
     this.scheduled.delete(uri);
@@ -233,6 +259,7 @@ export function statusOf(a: DocumentAnalysis): DocumentStatus {
     version: a.version,
     model: a.model.model,
     reason: a.model.reason,
+    evidence: a.model.evidence,
     findingCount: a.findings.length,
     problems: a.problems,
   };

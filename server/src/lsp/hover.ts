@@ -10,11 +10,12 @@
  */
 import { ErrorCodes, MarkupKind, ResponseError, type Hover, type Position } from 'vscode-languageserver';
 import { DecodeInputError } from '../core/decode.ts';
-import { findKernelTree } from '../core/api-model.ts';
 import { DEFAULT_GUP_PIN_COUNTING_BIAS, findAcquisition, findRelease } from '../core/api-table.ts';
 import { apiCallAt, describeCall, type CallInfo } from '../core/call-info.ts';
 import { partnersAt, type CallPartners, type Partner } from '../core/pairing-query.ts';
-import { createCParser, parseKernelC, type Node } from '../core/parser.ts';
+import { parseKernelC, type Node } from '../core/parser.ts';
+import { findKernelTree } from '../project/api-model.ts';
+import { sharedParser } from '../project/parser-pool.ts';
 import type { ApiModel, Finding } from '../core/types.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
@@ -284,8 +285,6 @@ export function decodeRequest(params: DecodeParams, store: DocumentStore): Decod
   }
 }
 
-let snippetParser: ReturnType<typeof createCParser> | undefined;
-
 /**
  * On a patch or mail line, a kernel API name under the cursor gets the same family and release
  * advice as in C. Which lines release it is not said: the hunk is not the whole function.
@@ -296,8 +295,7 @@ async function patchCallHover(line: string, pos: Position, model: ApiModel): Pro
     if (pos.character >= m.index && pos.character <= m.index + m[0].length) word = { text: m[0], start: m.index };
   }
   if (!word || (!findAcquisition(word.text) && !findRelease(word.text))) return null;
-  snippetParser ??= createCParser();
-  const parser = await snippetParser;
+  const parser = await sharedParser();
   const tree = parseKernelC(parser, `void f(void) { ${word.text}(); }`);
   try {
     const call = tree.rootNode.descendantsOfType('call_expression')[0];

@@ -10,9 +10,18 @@ export const STATUS_REQUEST = 'gupReview/getStatus';
 export interface DocumentStatus {
   uri: string;
   version: number;
-  /** The API model in force for this document and why ("auto, from …/include/linux/mm.h"). */
+  /**
+   * The API model the document's findings were made in (decided once per document version) and
+   * why ("auto: …/include/linux/mm.h declares unpin_user_page()").
+   */
   model: 'put_user_page' | 'unpin_user_page';
   reason: string;
+  /** The evidence that chose the model (core ModelEvidence; absent when nothing was analysed). */
+  evidence?:
+    | { kind: 'setting' }
+    | { kind: 'kernel-tree'; mmHeader: string; declares: 'unpin_user_page' | 'put_user_page' | 'neither' }
+    | { kind: 'text'; call: string; line?: number }
+    | { kind: 'default' };
   findingCount: number;
   /** Problems to show in the status item (bad settings, a patch that does not apply, …). */
   problems: string[];

@@ -28,7 +28,7 @@ import {
   type TextDocumentPositionParams,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
-import { clearKernelTreeCache } from '../core/api-model.ts';
+import { clearKernelTreeCache } from '../project/api-model.ts';
 import { createCParser } from '../core/parser.ts';
 import { WorkspaceChecker } from './check-workspace.ts';
 import { codeActions } from './code-actions.ts';

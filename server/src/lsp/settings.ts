@@ -6,7 +6,7 @@
  * Severity names follow VS Code (`information`); the core calls it `info`.
  */
 import { RULES, RULE_IDS } from '../core/rules/index.ts';
-import type { AnalysisOptions, ApiModelSetting, RuleId, Severity } from '../core/types.ts';
+import type { AnalysisOptions, ApiModelSetting, ModelChoice, RuleId, Severity } from '../core/types.ts';
 
 export const SETTINGS_SECTION = 'gupReview';
 
@@ -138,7 +138,7 @@ export function parseSettings(raw: unknown): ServerSettings {
   return { apiModel, rules, ...limits, problems };
 }
 
-/** Core analysis options for one document under these settings. */
-export function analysisOptions(settings: ServerSettings, filePath: string | undefined): AnalysisOptions {
-  return { api: settings.apiModel, rules: settings.rules, filePath };
+/** Core analysis options for one document under these settings, in the model decided for it. */
+export function analysisOptions(settings: ServerSettings, model: ModelChoice): AnalysisOptions {
+  return { model, rules: settings.rules };
 }

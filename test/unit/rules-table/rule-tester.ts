@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { analyzeText } from '../../../server/src/core/analyze.ts';
+import { analyzeText } from '../../../server/src/project/analyze-source.ts';
 import { findingMessage } from '../../../server/src/core/messages/format-message.ts';
 import { ruleMeta } from '../../../server/src/core/rules/index.ts';
 import { applyFixes } from '../../../server/src/core/text-edits.ts';

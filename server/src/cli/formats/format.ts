@@ -16,7 +16,7 @@ export interface FileReport {
   findings: Finding[];
   /** Where the analysis stayed quiet and why (shown with --verbose). */
   notes: Note[];
-  /** The API model used for a C file. */
+  /** The API model the findings were made in, with the evidence that chose it. */
   model?: ModelChoice;
   /** Problems with the input itself (a patch hunk that does not apply, …), one line each. */
   problems: string[];

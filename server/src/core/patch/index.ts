@@ -3,8 +3,7 @@
  * returns findings mapped to its own lines. The public face of core/patch for the CLI, the
  * language server and the tests.
  */
-import { readPatchInput, type PatchInputKind } from './read-input.ts';
-import { reviewPatchInput, type PatchReviewOptions, type PatchReviewResult } from './review.ts';
+import type { PatchInputKind } from './read-input.ts';
 import { FORMAT_PATCH_FIRST_LINE_RE, MBOX_FROM_LINE_RE } from './mbox-split.ts';
 
 export type { PatchInputKind, PatchInput, PatchMessage } from './read-input.ts';
@@ -31,13 +30,4 @@ export function detectPatchInput(name: string, text: string): PatchInputKind | u
   // a mail saved from a client: RFC 5322 headers, then a patch or a quoted one
   if (/^[!-9;-~]+: /.test(first) && /^(>[> ]*)?(@@ -\d|diff --git )/m.test(text)) return 'mail';
   return undefined;
-}
-
-/** Reviews a patch input; see PatchReviewOptions. Findings are on the input's own lines. */
-export async function reviewPatch(
-  text: string,
-  kind: PatchInputKind,
-  options: PatchReviewOptions = {},
-): Promise<PatchReviewResult> {
-  return reviewPatchInput(await readPatchInput(text, kind), options);
 }

@@ -3,12 +3,9 @@
  * exists, else to the lines the hunks show), analyses the post-image with the core analyser and
  * maps each finding back to the input line that shows it, on the patch that introduced it.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { analyzeTree } from '../analyze.ts';
-import { findKernelTree } from '../api-model.ts';
-import { UPSTREAM_MARKERS_RE } from '../api-table.ts';
-import { createCParser, parseKernelC, type Node } from '../parser.ts';
+import { decideModel } from '../api-model.ts';
+import { parseKernelC, type Node } from '../parser.ts';
 import type {
   AnalysisOptions,
   Finding,
@@ -30,8 +27,13 @@ import type { SourceLine } from './source-line.ts';
 import type { Parser } from 'web-tree-sitter';
 
 export interface PatchReviewOptions extends AnalysisOptions {
-  /** Kernel tree (or workspace root) holding the pre-images, for full context (CLI `--tree`). */
-  tree?: string;
+  /** The parser for the post-image units (the project layer's parser pool). */
+  parser: Parser;
+  /**
+   * The pre-image of a file the patch names (its path in the patch, `a/` removed), for full
+   * context: the project layer reads it from the kernel tree (CLI `--tree`) or workspace folder.
+   */
+  readPreImage?: (file: string) => string | undefined;
   /** Also report problems the patch does not touch. */
   includeExisting?: boolean;
 }
@@ -62,13 +64,13 @@ export interface PatchReviewResult {
   problems: string[];
   /** Where the review chose to stay quiet, and why. */
   notes?: string[];
+  /** The API model of the whole input (decided once: every file of it is reviewed in this model). */
+  model: ModelChoice;
   /** The API model per reviewed file (post-image path → choice). */
   models?: Record<string, ModelChoice>;
 }
 
 const C_FILE_RE = /\.(c|h)$/;
-
-let sharedParser: Promise<Parser> | undefined;
 
 interface Review {
   /** The messages reviewed together (a series, or one reply's quoted patch). */
@@ -93,27 +95,9 @@ function patchName(p: PatchMessage | undefined): string {
   return p.subject ? `"${p.subject}"` : `patch ${p.message + 1}`;
 }
 
-export function chooseModelForPatch(input: PatchInput, file: string, options: PatchReviewOptions): ModelChoice {
-  if (options.api && options.api !== 'auto') return { model: options.api, reason: 'set by the user' };
-  if (options.tree) {
-    const kt = findKernelTree(path.join(options.tree, file));
-    if (kt) return { model: kt.upstream ? 'unpin_user_page' : 'put_user_page', reason: `auto, from ${kt.mmHeader}` };
-  }
-  return UPSTREAM_MARKERS_RE.test(input.text) || UPSTREAM_MARKERS_RE.test(input.decodedText)
-    ? { model: 'unpin_user_page', reason: 'auto, the patch uses the pin_user_pages API' }
-    : { model: 'put_user_page', reason: 'auto, no kernel tree and no pin_user_pages in the patch' };
-}
-
-function readPreImage(tree: string | undefined, file: string): string | undefined {
-  if (!tree) return undefined;
-  const full = path.resolve(tree, file);
-  const root = path.resolve(tree);
-  if (full !== root && !full.startsWith(root + path.sep)) return undefined; // ../ in a patch path
-  try {
-    return fs.readFileSync(full, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The model of a patch input: decided by the caller, else from the setting, the tree's mm.h and the text. */
+export function chooseModelForPatch(input: PatchInput, options: Omit<PatchReviewOptions, 'parser'>): ModelChoice {
+  return options.model ?? decideModel(options.api, options.kernelTree, [input.text, input.decodedText], 'patch');
 }
 
 /** Builds the final image of every C file of a review, applying its patches in order. */
@@ -129,7 +113,7 @@ function buildImages(review: Review, options: PatchReviewOptions, problems: stri
       if (state && before !== null && before !== key) files.delete(before);
       if (!state) {
         const pre =
-          before === null ? (fd.header === fd.hunks[0]?.header ? undefined : '') : readPreImage(options.tree, before);
+          before === null ? (fd.header === fd.hunks[0]?.header ? undefined : '') : options.readPreImage?.(before);
         state = {
           image: pre === undefined ? emptyImage(false) : pre === '' ? emptyImage(true) : fullImage(pre),
           headers: new Map(),
@@ -298,13 +282,11 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
   };
 }
 
-export async function reviewPatchInput(
-  input: PatchInput,
-  options: PatchReviewOptions = {},
-): Promise<PatchReviewResult> {
+export async function reviewPatchInput(input: PatchInput, options: PatchReviewOptions): Promise<PatchReviewResult> {
   const problems: string[] = [];
   const notes: string[] = [];
   const models: Record<string, ModelChoice> = {};
+  const model = chooseModelForPatch(input, options);
   const findings: PatchFinding[] = [];
   const inputLengths = input.lines.map((l) => l.text.length);
   const mapper: Mapper = { lineLength: (line) => inputLengths[line] ?? 0 };
@@ -317,26 +299,24 @@ export async function reviewPatchInput(
         ? `no patch found in the ${input.messageCount} messages (a cover letter or replies without a quoted hunk?)`
         : 'no patch found: no hunk (@@ -a,b +c,d @@) in the input',
     );
-    return { findings, problems, notes, models };
+    return { findings, problems, notes, model, models };
   }
   if (input.skippedOlderRevisions > 0) {
     notes.push(
       `${input.skippedOlderRevisions} patch(es) of older revisions of the series skipped: the latest revision is reviewed`,
     );
   }
-  sharedParser ??= createCParser();
-  const parser = await sharedParser;
+  const parser = options.parser;
   const fixable = input.kind === 'diff';
   for (const review of reviews) {
     const files = buildImages(review, options, problems);
     for (const [file, state] of files) {
-      const model = chooseModelForPatch(input, file, options);
       models[file] = model;
       const units = [state.image, ...state.orphans.map((o) => o.image)].flatMap((img) => cUnits(img));
       for (const unit of units) {
         const tree = parseKernelC(parser, unit.text);
         try {
-          const result = analyzeTree(unit.text, tree, { api: model.model, rules: options.rules });
+          const result = analyzeTree(unit.text, tree, { model, rules: options.rules });
           const ctx: UnitContext = {
             unit,
             spans: functionSpans(tree.rootNode),
@@ -359,7 +339,7 @@ export async function reviewPatchInput(
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
-  return { findings: dedupe(findings), problems, notes, models };
+  return { findings: dedupe(findings), problems, notes, model, models };
 }
 
 function dedupe(findings: PatchFinding[]): PatchFinding[] {

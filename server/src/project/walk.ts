@@ -1,11 +1,14 @@
 /**
- * Turns the PATH arguments of `check` into a list of inputs: files as given, directories walked
- * recursively for .c and .h (sorted, hidden directories skipped, symbolic links followed once:
- * a directory reached twice, e.g. through a link loop, is walked once), `-` for stdin.
+ * The one file walker. Knows which files are sources (.c and .h), which directories are not
+ * walked (hidden ones such as .git and .pc, and node_modules) and the symbolic-link policy: a
+ * link to a file is a file; a link to a directory is followed once, and skipped when its target
+ * overlaps a tree already being walked, so link loops end. Asked by the CLI (`check PATH...`:
+ * files as given, directories walked in name order, `-` for stdin) and by the language server's
+ * Check Workspace (the workspace folders).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeFsError } from './errors.ts';
+import { describeFsError } from './read-source.ts';
 
 export interface CheckInput {
   /** Path to read ('-' for stdin). */
@@ -16,12 +19,27 @@ export interface CheckInput {
   explicit: boolean;
 }
 
-const SOURCE_RE = /\.[ch]$/;
+/** What the walker takes from a directory: C sources and headers. */
+export const SOURCE_FILE_RE = /\.[ch]$/;
+const SOURCE_RE = SOURCE_FILE_RE;
+
+/** Directories never walked: hidden ones (.git, .pc, .vscode-test) and these. */
+const SKIPPED_DIRS = new Set(['node_modules']);
+
+function walkedDir(name: string): boolean {
+  return !name.startsWith('.') && !SKIPPED_DIRS.has(name);
+}
 
 export interface CollectResult {
   inputs: CheckInput[];
   /** One message per path that could not be used (the caller prints them and exits 2). */
   errors: string[];
+}
+
+/** Every source file under the directories `dirs` (walked as the CLI walks them), and what could not be read. */
+export function walkSourceFiles(dirs: readonly string[]): { files: string[]; errors: string[] } {
+  const { inputs, errors } = collectInputs(dirs);
+  return { files: inputs.filter((i) => !i.explicit).map((i) => i.path), errors };
 }
 
 export function collectInputs(args: readonly string[]): CollectResult {
@@ -110,7 +128,7 @@ class Walker {
         if (e.isFile()) {
           if (SOURCE_RE.test(e.name)) this.inputs.push({ path: full, display: full, explicit: false });
         } else if (e.isDirectory()) {
-          if (!e.name.startsWith('.')) subdirs.push(full);
+          if (walkedDir(e.name)) subdirs.push(full);
         } else if (e.isSymbolicLink()) {
           let st: fs.Stats;
           try {
@@ -120,7 +138,7 @@ class Walker {
           }
           if (st.isFile()) {
             if (SOURCE_RE.test(e.name)) this.inputs.push({ path: full, display: full, explicit: false });
-          } else if (st.isDirectory() && !e.name.startsWith('.')) {
+          } else if (st.isDirectory() && walkedDir(e.name)) {
             let real: string;
             try {
               real = fs.realpathSync(full);

@@ -12,7 +12,7 @@
  * #ifdef that cuts through a block) the caller parses the whole file.
  *
  * The bench checks, over the whole 6.1 tree and in both models, that the findings equal those of
- * a whole-file parse.
+ * a whole-file parse. Asked by analyze-source.ts (the CLI and Check Workspace parse through it).
  */
 import { ACQUISITION_NAME_RE, RELEASES } from '../core/api-table.ts';
 import { lineStarts, positionAt } from '../core/text-edits.ts';

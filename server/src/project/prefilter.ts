@@ -1,7 +1,8 @@
 /**
- * The text prefilter: does a file name any acquisition? Most of a kernel tree does not, and
+ * The one text prefilter: does a file name any acquisition? Most of a kernel tree does not, and
  * those files are never decoded or parsed. A few byte needles, derived from the API table, are
  * searched with Buffer.indexOf (memchr-speed); only around a hit is the exact name regex run.
+ * Asked by the file reader's callers: the CLI for every walked and named input, and Check Workspace.
  */
 import { ACQUISITIONS, ACQUISITION_NAME_RE } from '../core/api-table.ts';
 

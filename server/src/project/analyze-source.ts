@@ -1,0 +1,36 @@
+/**
+ * Parsing and analysing a source text for the CLI and the server: the parser pool's parser,
+ * focused parsing (focus-ranges.ts: only the functions that matter, the whole file when the scan
+ * is unsure or `full` is asked), then the core's analyzeTree. Findings are the core's, positions
+ * those of the whole file. Asked by the CLI (every C input), Check Workspace and the tests.
+ */
+import { analyzeTree } from '../core/analyze.ts';
+import { blankAttributes, parseKernelC } from '../core/parser.ts';
+import type { AnalysisOptions, AnalysisResult } from '../core/types.ts';
+import { focusRanges } from './focus-ranges.ts';
+import { sharedParser } from './parser-pool.ts';
+
+/** Parses the whole text and analyses it (the tree is freed before returning). */
+export async function analyzeText(text: string, options: AnalysisOptions = {}): Promise<AnalysisResult> {
+  const parser = await sharedParser();
+  const tree = parseKernelC(parser, text);
+  try {
+    return analyzeTree(text, tree, options);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Parses only the functions that matter (whole file when unsure, or `full`), then analyses. */
+export async function analyzeFocused(text: string, options: AnalysisOptions, full = false): Promise<AnalysisResult> {
+  const ranges = full ? undefined : focusRanges(text);
+  if (!ranges) return analyzeText(text, options);
+  const parser = await sharedParser();
+  const tree = parser.parse(blankAttributes(text), null, { includedRanges: ranges });
+  if (!tree) return analyzeText(text, options);
+  try {
+    return analyzeTree(text, tree, options);
+  } finally {
+    tree.delete();
+  }
+}
