@@ -62,6 +62,67 @@ export default tseslint.config(
     },
   },
   {
+    // The matcher knows no rule: rules run beside it (core/analyze-unit.ts), never inside.
+    files: ['server/src/core/matcher/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeIo,
+          patterns: [
+            {
+              regex: '(^|/)(project|cli|lsp)/',
+              message: 'the core imports nothing from the layers above it (project, cli, lsp).',
+            },
+            {
+              regex: '(^|/)(rules|rule-support|messages|facts)/|analyze(-unit)?\\.ts$',
+              message: 'the matcher knows no rule, message or driver: they use it, not the other way round.',
+            },
+            ...editorPatterns,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Rules turn facts into findings; the unit driver runs them.
+    files: ['server/src/core/rules/**/*.ts', 'server/src/core/rule-support/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeIo,
+          patterns: [
+            {
+              regex: '(^|/)(project|cli|lsp|facts|patch)/|analyze(-unit)?\\.ts$',
+              message: 'a rule sees one function\'s facts: no driver, patch reader or layer above.',
+            },
+            ...editorPatterns,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The CLI and the server are siblings over the project layer.
+    files: ['server/src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)lsp/', message: 'the CLI does not import the language server.' }, ...editorPatterns] },
+      ],
+    },
+  },
+  {
+    files: ['server/src/lsp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)cli/', message: 'the language server does not import the CLI.' }] },
+      ],
+    },
+  },
+  {
     // The grammar's wasm is loaded from disk here, the one place of the core that may.
     files: ['server/src/core/parser.ts'],
     rules: {

@@ -57,3 +57,54 @@ test('server/src/project: no CLI or LSP import; node I/O is its job', async () =
   );
   assert.equal(msgs.length, 2, msgs.join('\n'));
 });
+
+test('server/src/core/matcher: no rule, message table, facts or driver import', async () => {
+  const msgs = await restricted(
+    'server/src/core/matcher/probe.ts',
+    "import { RULES } from '../rules/index.ts';\nimport { finding } from '../rule-support/rule-context.ts';\n" +
+      "import { findingMessage } from '../messages/format-message.ts';\nimport { analyzeTree } from '../analyze.ts';\n" +
+      "import { prepareUnit } from '../analyze-unit.ts';\nimport { fileFactsOf } from '../facts/extract-facts.ts';\n" +
+      'export const all = [RULES, finding, findingMessage, analyzeTree, prepareUnit, fileFactsOf];\n',
+  );
+  assert.equal(msgs.length, 6, msgs.join('\n'));
+  assert.deepEqual(
+    await restricted(
+      'server/src/core/matcher/probe.ts',
+      "import { storageKey } from './syntax.ts';\nimport { RELEASES } from '../api-table.ts';\nexport const a = [storageKey, RELEASES];\n",
+    ),
+    [],
+  );
+});
+
+test('server/src/core/rules: no driver or patch import; the matcher and message helpers are fine', async () => {
+  const msgs = await restricted(
+    'server/src/core/rules/probe.ts',
+    "import { analyzeTranslationUnit } from '../analyze-unit.ts';\nimport { reviewPatchInput } from '../patch/review.ts';\n" +
+      'export const all = [analyzeTranslationUnit, reviewPatchInput];\n',
+  );
+  assert.equal(msgs.length, 2, msgs.join('\n'));
+  assert.deepEqual(
+    await restricted(
+      'server/src/core/rules/probe.ts',
+      "import { rangeOf } from '../matcher/syntax.ts';\nimport { str } from '../messages/message-fn.ts';\nexport const a = [rangeOf, str];\n",
+    ),
+    [],
+  );
+});
+
+test('server/src/cli and server/src/lsp do not import each other', async () => {
+  assert.equal(
+    (await restricted('server/src/cli/probe.ts', "import { hover } from '../lsp/hover.ts';\nexport const h = hover;\n"))
+      .length,
+    1,
+  );
+  assert.equal(
+    (
+      await restricted(
+        'server/src/lsp/probe.ts',
+        "import { runCheck } from '../cli/check-command.ts';\nexport const r = runCheck;\n",
+      )
+    ).length,
+    1,
+  );
+});
