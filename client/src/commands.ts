@@ -66,7 +66,7 @@ export function registerCommands(
     if (!text) return;
     try {
       const uri = editor ? client().code2ProtocolConverter.asUri(editor.document.uri) : undefined;
-      const result = (await client().sendRequest(DECODE_REQUEST, { text, uri })) as DecodeResult;
+      const result = await client().sendRequest<DecodeResult>(DECODE_REQUEST, { text, uri });
       await vscode.env.clipboard.writeText(result.summary);
       output.appendLine(result.markdown);
       void vscode.window.showInformationMessage(`${result.summary} (copied)`, 'Show Details').then((pick) => {
@@ -91,7 +91,7 @@ export function registerCommands(
           last = pct;
         });
         try {
-          const r = (await client().sendRequest(CHECK_WORKSPACE_REQUEST, {}, token)) as CheckWorkspaceResult;
+          const r = await client().sendRequest<CheckWorkspaceResult>(CHECK_WORKSPACE_REQUEST, {}, token);
           for (const p of r.problems) output.appendLine(`check workspace: ${p}`);
           const what = `${r.filesChecked} C file${r.filesChecked === 1 ? '' : 's'} checked, ${r.findingCount} finding${r.findingCount === 1 ? '' : 's'} in ${r.filesWithFindings} file${r.filesWithFindings === 1 ? '' : 's'}`;
           void vscode.window.showInformationMessage(`gup-review: ${r.cancelled ? 'cancelled after ' : ''}${what}.`);

@@ -85,7 +85,7 @@ export class StatusItem implements vscode.Disposable {
     const uri = this.client.code2ProtocolConverter.asUri(doc.uri);
     return (
       this.byUri.get(uri) ??
-      ((await this.client.sendRequest(STATUS_REQUEST, { uri })) as DocumentStatus | null) ??
+      (await this.client.sendRequest<DocumentStatus | null>(STATUS_REQUEST, { uri })) ??
       undefined
     );
   }

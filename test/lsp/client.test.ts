@@ -95,7 +95,7 @@ test('the status item shows the model in force, why, and the finding count of th
   assert.match(String(item().detail), /^auto: …\/(include\/)?linux\/mm\.h · [1-9]\d* findings?$/);
   assert.equal(
     (item().command as { tooltip?: string }).tooltip,
-    `unpin_user_page: auto, from ${path.join(dir, 'include', 'linux', 'mm.h')}`,
+    `unpin_user_page: auto: ${path.join(dir, 'include', 'linux', 'mm.h')} declares unpin_user_page()`,
   );
   assert.equal(item().severity, vscode.LanguageStatusSeverity.Information);
   rowFits(item());

@@ -70,7 +70,7 @@ export function parseRuleOverrides(values: readonly string[]): Partial<Record<Ru
     if (!(SEVERITIES as readonly string[]).includes(sev!)) {
       throw new UsageError(`unknown severity '${sev}' in --rule (one of ${SEVERITIES.join(', ')})`);
     }
-    out[id as RuleId] = sev as Severity;
+    out[id] = sev as Severity;
   }
   return out;
 }

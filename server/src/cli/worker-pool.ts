@@ -140,7 +140,7 @@ export class WorkerPool {
         }
       })().catch((e: unknown) => {
         failed = true;
-        reject(e as Error);
+        reject(e instanceof Error ? e : new Error(String(e)));
       });
     });
   }

@@ -295,7 +295,7 @@ export function explore(q: PathQuery): PathResult {
       const text = `switch:${condKey(node.switchOn)}`;
       const before = st.assumptions.find(([t]) => t === text)?.[1];
       if (typeof before === 'number' && node.succ[before] !== undefined) {
-        push({ ...st, node: node.succ[before]! });
+        push({ ...st, node: node.succ[before] });
         return;
       }
       const pure = isPure(node.switchOn);

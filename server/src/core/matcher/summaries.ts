@@ -94,7 +94,7 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           const p = site.key ? fn.params.indexOf(site.key) : -1;
           if (p < 0) continue;
           let m = s.helperReleases.get(fn.name);
-          if (!m) s.helperReleases.set(fn.name, (m = new Map()));
+          if (!m) s.helperReleases.set(fn.name, (m = new Map<number, ReleaseKind>()));
           const prev = m.get(p);
           const next: ReleaseKind = {
             name: fn.name,

@@ -282,7 +282,7 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
   };
 }
 
-export async function reviewPatchInput(input: PatchInput, options: PatchReviewOptions): Promise<PatchReviewResult> {
+export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions): PatchReviewResult {
   const problems: string[] = [];
   const notes: string[] = [];
   const models: Record<string, ModelChoice> = {};

@@ -75,7 +75,7 @@ function declaredNull(ctx: RuleContext, name: string): boolean {
   return ctx.facts.info.body.descendantsOfType('init_declarator').some((d) => {
     const value = d?.childForFieldName('value');
     return (
-      !!value && /^(NULL|0)$/.test(value.text.trim()) && declaratorName(d!.childForFieldName('declarator')) === name
+      !!value && /^(NULL|0)$/.test(value.text.trim()) && declaratorName(d.childForFieldName('declarator')) === name
     );
   });
 }
