@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { cliSection } from './cli.ts';
 import { kernelSource } from './kernel-source.ts';
 import { lspSection } from './lsp.ts';
+import { sizeSection } from './size-growth.ts';
 import type { BenchSection } from './section.ts';
 
-const SECTIONS: BenchSection[] = [cliSection, lspSection];
+const SECTIONS: BenchSection[] = [cliSection, lspSection, sizeSection];
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
