@@ -168,42 +168,40 @@ export function fieldsReleasedRight(units: FieldUnit[], fields: Map<string, Fiel
   return out;
 }
 
-/** Releases in one function of a field that an acquisition elsewhere in the file filled. */
-export function fieldReleasesOf(
-  unit: FieldUnit,
-  fields: Map<string, FieldInfo>,
-  rightSomewhere: Set<string>,
-): FunctionFacts['fieldReleases'] {
-  const { info, sites } = unit;
-  const out: FunctionFacts['fieldReleases'] = [];
-  const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
-  sites.releases.forEach((rel, index) => {
-    const k = releaseField(info, rel.key, rel.freesStorage);
-    const fi = k ? fields.get(k) : undefined;
-    if (!k || !fi || fi.conflict || !fi.expected || rightSomewhere.has(k)) return;
-    if (rel.kind.cls === fi.expected || ownKeys.has(rel.key)) return;
-    if (fi.functionName === info.name && fi.acquisition.key === rel.key) return;
-    out.push({ release: index, acquisition: fi.acquisition, functionName: fi.functionName });
-  });
-  return out;
-}
-
 /**
  * Every release in one function of a field an acquisition elsewhere in the file filled, right or
  * wrong (for pairings: hover and highlights show the teardown's release of the setup's pins).
  */
 export function fieldPartnersOf(unit: FieldUnit, fields: Map<string, FieldInfo>): FunctionFacts['fieldReleases'] {
+  return fieldReleases(unit, fields).map(({ entry }) => entry);
+}
+
+/**
+ * The wrong ones among them (the rules' fieldReleases): the release is not of the class the
+ * field's pages need, and no function of the file releases the field right (then it holds kernel
+ * and user pages alike, and we stay quiet).
+ */
+export function fieldReleasesOf(
+  unit: FieldUnit,
+  fields: Map<string, FieldInfo>,
+  rightSomewhere: Set<string>,
+): FunctionFacts['fieldReleases'] {
+  return fieldReleases(unit, fields)
+    .filter(({ key, fi, cls }) => fi.expected && !rightSomewhere.has(key) && cls !== fi.expected)
+    .map(({ entry }) => entry);
+}
+
+function fieldReleases(unit: FieldUnit, fields: Map<string, FieldInfo>) {
   const { info, sites } = unit;
-  const out: FunctionFacts['fieldReleases'] = [];
   const ownKeys = new Set(sites.acquisitions.map((a) => a.key));
-  sites.releases.forEach((rel, index) => {
-    const k = releaseField(info, rel.key, rel.freesStorage);
-    const fi = k ? fields.get(k) : undefined;
-    if (!fi || fi.conflict || ownKeys.has(rel.key)) return;
-    if (fi.functionName === info.name && fi.acquisition.key === rel.key) return;
-    out.push({ release: index, acquisition: fi.acquisition, functionName: fi.functionName });
+  return sites.releases.flatMap((rel, index) => {
+    const key = releaseField(info, rel.key, rel.freesStorage);
+    const fi = key ? fields.get(key) : undefined;
+    if (!key || !fi || fi.conflict || ownKeys.has(rel.key)) return [];
+    if (fi.functionName === info.name && fi.acquisition.key === rel.key) return [];
+    const entry = { release: index, acquisition: fi.acquisition, functionName: fi.functionName };
+    return [{ key, fi, cls: rel.kind.cls, entry }];
   });
-  return out;
 }
 
 /**
