@@ -308,7 +308,7 @@ static int demo_each(unsigned long uaddr, int nr_pages)
     {
       name: 'the requested count passed to a same-file helper that unpins',
       model: 'unpin_user_page',
-      todo: 'release-count only looks at table batch releases and loops: a helper that unpins its (pages, n) arguments hides the requested count',
+
       code: c`
 static void demo_unpin(struct page **p, int n)
 {
@@ -329,6 +329,30 @@ static int demo_partial(unsigned long uaddr, int nr_pages)
 }
 `,
       expected: [{ messageId: 'requestedCount', line: 15 }],
+    },
+    {
+      name: 'the returned count passed to the same helper: valid',
+      model: 'unpin_user_page',
+      code: c`
+static void demo_unpin(struct page **p, int n)
+{
+	unpin_user_pages(p, n);
+}
+
+static int demo_partial(unsigned long uaddr, int nr_pages)
+{
+	struct page *pages[16];
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, nr_pages, 0, pages);
+	if (ret < 0)
+		return ret;
+	demo_consume(pages, ret);
+	demo_unpin(pages, ret);
+	return 0;
+}
+`,
+      expected: [],
     },
   ]),
 );

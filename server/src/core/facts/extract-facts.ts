@@ -62,6 +62,7 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts 
             release: k.spec.name,
             at: { range: k.inner?.nameRange ?? rangeOf(info.node) },
             callAt: { range: k.inner?.callRange ?? rangeOf(info.node) },
+            ...(k.countIndex === undefined ? {} : { countParam: k.countIndex }),
           }))
         : [],
       ...(wrapper ? { acquiresFor: acquiresFor(wrapper) } : {}),
@@ -120,7 +121,7 @@ export function summariesFromFacts(facts: FileFacts): FileSummaries {
           name: fn.name,
           cls: p.cls,
           objectIndex: p.param,
-          countIndex: undefined,
+          countIndex: p.countParam,
           batch: true,
           spec,
           inner: { nameRange: p.at.range, callRange: p.callAt.range },

@@ -33,6 +33,8 @@ export interface ParamRelease {
   /** That call's name, and the whole call. */
   at: Location;
   callAt: Location;
+  /** The parameter the helper passes on as the release count, when it has one. */
+  countParam?: number;
 }
 
 /** A function that acquires for its caller (a wrapper): what a call to it does. */

@@ -59,7 +59,7 @@ export class FileSummaries {
     const out = new Set<string>();
     for (const n of names) {
       const h = this.helperReleases.get(n);
-      if (h) out.add(`${n}:${[...h].map(([i, k]) => `${i}${k.cls}${at(k.inner)}`).join(',')}`);
+      if (h) out.add(`${n}:${[...h].map(([i, k]) => `${i}${k.cls}${k.countIndex ?? ''}${at(k.inner)}`).join(',')}`);
       const k = this.wrappers.get(n);
       if (k)
         out.add(
@@ -96,11 +96,14 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           let m = s.helperReleases.get(fn.name);
           if (!m) s.helperReleases.set(fn.name, (m = new Map<number, ReleaseKind>()));
           const prev = m.get(p);
+          // `unpin_user_pages(p, n)` with `n` a parameter: callers pass the count at that index.
+          const countName = site.countNode ? unwrap(site.countNode) : undefined;
+          const countParam = countName?.type === 'identifier' ? fn.params.indexOf(countName.text) : -1;
           const next: ReleaseKind = {
             name: fn.name,
             cls: kind.cls,
             objectIndex: p,
-            countIndex: undefined,
+            countIndex: countParam >= 0 ? countParam : undefined,
             batch: true,
             spec: kind.spec,
             inner: kind.inner ?? helperReleaseOf(call),

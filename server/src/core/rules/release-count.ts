@@ -39,7 +39,9 @@ function check(ctx: RuleContext): Finding[] {
       if (!reach?.notFull) continue;
       const rel = ctx.facts.releases[i]!;
       // A batch release with the requested count, or a loop bounded by it.
-      const countNode = rel.kind.batch && !rel.kind.inner ? rel.countNode : releaseLoopBound(rel);
+      // A batch release, or a helper passing its count parameter to one; else a loop's bound.
+      const batchCount = rel.kind.batch && (!rel.kind.inner || rel.kind.countIndex !== undefined);
+      const countNode = batchCount ? rel.countNode : releaseLoopBound(rel);
       if (!countNode || squash(unwrap(countNode).text) !== requested || seen.has(countNode.id)) continue;
       seen.add(countNode.id);
       const result = site.resultVar;

@@ -50,7 +50,14 @@ function check(ctx: RuleContext): Finding[] {
     for (const i of af.releases) {
       const reach = af.path.releases.get(i);
       const rel = ctx.facts.releases[i]!;
-      if (!reach?.unchecked || !reach.resultAlive || !rel.kind.batch || rel.kind.inner || !rel.countNode) continue;
+      if (
+        !reach?.unchecked ||
+        !reach.resultAlive ||
+        !rel.kind.batch ||
+        (rel.kind.inner && rel.kind.countIndex === undefined) ||
+        !rel.countNode
+      )
+        continue;
       if (squash(unwrap(rel.countNode).text) !== site.resultVar) continue;
       out.push(
         finding(
