@@ -204,7 +204,7 @@ static int demo_bio(struct bio *bio, unsigned long uaddr)
     {
       name: 'bio_add_page failed and the page is not unpinned',
       model: 'unpin_user_page',
-      todo: 'a failed bio_add_page() is taken as a hand-off on both branches (domain.md §5: the hand-off holds only where the receiver took the page)',
+
       code: c`
 static int demo_bio_leaky(struct bio *bio, unsigned long uaddr)
 {
@@ -218,6 +218,41 @@ static int demo_bio_leaky(struct bio *bio, unsigned long uaddr)
 }
 `,
       expected: [{ messageId: 'returnLeaves', line: 8 }],
+    },
+    {
+      name: '!bio_add_page() is the failure side; the page is handed off on the other',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_bio_not(struct bio *bio, unsigned long uaddr)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	if (!bio_add_page(bio, page, PAGE_SIZE, 0))
+		return -EIO;
+	return 0;
+}
+`,
+      expected: [{ messageId: 'returnLeaves', line: 8 }],
+    },
+    {
+      name: 'bio_add_page() == PAGE_SIZE: handed off on the true side, unpinned on the other',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_bio_eq(struct bio *bio, unsigned long uaddr)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	if (bio_add_page(bio, page, PAGE_SIZE, 0) == PAGE_SIZE)
+		return 0;
+	unpin_user_page(page);
+	return -EIO;
+}
+`,
+      expected: [],
     },
     {
       name: 'handed off: every page set into a scatterlist',

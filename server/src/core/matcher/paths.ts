@@ -16,8 +16,11 @@ const condKey = (n: Node): string => squash(unwrap(n).text);
 export type NodeEvent =
   | { type: 'acquire' }
   | { type: 'release'; site: number }
-  /** `into`: the local variable whose object now holds the pages (`req->pages = pages`). */
-  | { type: 'handoff'; why: string; into?: string }
+  /**
+   * `into`: the local variable whose object now holds the pages (`req->pages = pages`).
+   * `onlyOn`: on a branch node, the hand-off holds only on that side (the call succeeded there).
+   */
+  | { type: 'handoff'; why: string; into?: string; onlyOn?: 'true' | 'false' }
   /** `kfree(req)`: a local object is freed; pages handed to it are held again. */
   | { type: 'free-object'; name: string }
   | { type: 'kill'; why: string }
@@ -76,6 +79,8 @@ interface State {
   failing?: boolean;
   /** The pages were handed to this local object: freeing it gives them back to us. */
   handedTo?: string;
+  /** A hand-off in this branch's condition that holds only on one side of it. */
+  pendingHandoff?: { why: string; side: 'true' | 'false' };
 }
 
 export function explore(q: PathQuery): PathResult {
@@ -141,6 +146,10 @@ export function explore(q: PathQuery): PathResult {
           break;
         }
         case 'handoff':
+          if (ev.onlyOn) {
+            if (s.held) s = { ...s, pendingHandoff: { why: ev.why, side: ev.onlyOn } };
+            break;
+          }
           if (s.held) {
             handoffs.add(ev.why);
             s = ev.into ? { ...s, held: false, handedTo: ev.into } : { ...s, held: false, handedTo: undefined };
@@ -231,8 +240,14 @@ export function explore(q: PathQuery): PathResult {
     return b;
   };
 
-  const successors = (st: State): void => {
-    const node = q.cfg.nodes[st.node]!;
+  const successors = (entered: State): void => {
+    const node = q.cfg.nodes[entered.node]!;
+    let st = entered;
+    // A conditional hand-off on a node that does not branch on a readable condition: it holds.
+    if (st.pendingHandoff && !(node.kind === 'branch' && !node.opaque && node.ast)) {
+      handoffs.add(st.pendingHandoff.why);
+      st = { ...st, held: false, handedTo: undefined, pendingHandoff: undefined };
+    }
     if (node.kind === 'return' || node.kind === 'exit') {
       if (st.held) {
         const exit = node.ast!;
@@ -258,9 +273,18 @@ export function explore(q: PathQuery): PathResult {
       const text = info.text;
       const remember = v === undefined && info.remember;
       const [t, f] = node.succ;
+      // A hand-off tested in this condition holds on its success side only.
+      const pending = st.pendingHandoff;
+      const after = (side: 'true' | 'false'): Partial<State> => {
+        if (!pending) return {};
+        if (pending.side !== side) return { pendingHandoff: undefined };
+        handoffs.add(pending.why);
+        return { pendingHandoff: undefined, held: false, handedTo: undefined };
+      };
       if (v !== false && t !== undefined)
         push({
           ...st,
+          ...after('true'),
           node: t,
           checked: checkedOn('onTrue'),
           dodged: st.dodged || guarded === 'false',
@@ -270,6 +294,7 @@ export function explore(q: PathQuery): PathResult {
       if (v !== true && f !== undefined)
         push({
           ...st,
+          ...after('false'),
           node: f,
           checked: checkedOn('onFalse'),
           dodged: st.dodged || guarded === 'true',
