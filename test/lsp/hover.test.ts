@@ -270,3 +270,31 @@ test('on a patch or mail line, an API call name explains its family and its rele
   assert.match(rel, /\*\*put_page\(\)\*\*/);
   assert.equal(await hoverAt(uri, mail, 'Subject', 1), null, 'plain words are no API');
 });
+
+test('an mm-internal acquisition: the hover says what the flags at this call make it', async () => {
+  const uri = 'file:///tmp/hover/internal.c';
+  const text = [
+    'static long demo_a(struct mm_struct *mm, unsigned long s, unsigned long n, struct page **p, unsigned int f)',
+    '{',
+    '\tint locked = 1;',
+    '\treturn __get_user_pages_locked(mm, s, n, p, NULL, &locked, f | FOLL_PIN);',
+    '}',
+    'static long demo_b(struct mm_struct *mm, unsigned long s, unsigned long n, struct page **p, unsigned int f)',
+    '{',
+    '\tint locked = 1;',
+    '\treturn __get_user_pages_locked(mm, s, n, p, NULL, &locked, f);',
+    '}',
+    '',
+  ].join('\n');
+  s.open(uri, text);
+  await s.diagnosticsFor(uri);
+  assert.match(
+    md(await hoverAt(uri, text, '__get_user_pages_locked(mm, s, n, p, NULL, &locked, f |', 2)),
+    /FOLL_PIN acquisition/,
+  );
+  assert.match(
+    md(await hoverAt(uri, text, '__get_user_pages_locked(mm, s, n, p, NULL, &locked, f)', 2)),
+    /the gup flags passed decide/,
+  );
+  s.close(uri);
+});

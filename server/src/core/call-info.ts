@@ -204,11 +204,26 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
   const functionName = fn ? functionNameOf(fn) : undefined;
   if (site.role === 'acquisition') {
     const acquisition = findAcquisition(site.name)!;
-    const cls = expectedReleaseClass(acquisition.family, model);
+    // mm-internal calls: the flags passed at this call decide the family (as the matcher reads them).
+    const args = argumentsOf(call);
+    const fi = acquisition.flagsArg?.[args.length];
+    const flags = fi === undefined ? undefined : (args[fi]?.text ?? '');
+    const family =
+      flags === undefined
+        ? acquisition.family
+        : /\bFOLL_PIN\b/.test(flags)
+          ? 'pin'
+          : /\bFOLL_GET\b/.test(flags)
+            ? 'gup'
+            : undefined;
+    const cls = family ? expectedReleaseClass(family, model) : undefined;
+    const what = family
+      ? FAMILY_TEXT[family](model)
+      : 'mm-internal acquisition: the gup flags passed decide (FOLL_PIN pins, FOLL_GET takes references), and here they are a variable';
     return {
       site,
       acquisition,
-      summary: `${FAMILY_TEXT[acquisition.family](model)}. Model: ${modelName(model)}. ${eraText(acquisition.era)}`,
+      summary: `${what}. Model: ${modelName(model)}. ${eraText(acquisition.era)}`,
       releasedWith: cls ? releasesFor(cls, model) : [],
       pairsWith: [],
       functionName,
