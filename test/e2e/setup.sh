@@ -40,15 +40,9 @@ if [ "${GUP_REVIEW_E2E_SKIP_APT:-}" != 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})"
-    exit 2
-  fi
-  log "apt-get install ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# shellcheck source=../install-missing.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../install-missing.sh"
+install_missing -- "${missing[@]}"
 
 # 2. Node 24 in its own folder (brings only the node binary; npm stays the system one).
 if [ ! -x "$NODE_BIN" ] || ! "$NODE_BIN" -v | grep -q '^v24\.'; then

@@ -10,13 +10,7 @@ missing=()
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 command -v emacs >/dev/null 2>&1 || missing+=(emacs-nox)
 dpkg -s elpa-eglot >/dev/null 2>&1 || missing+=(elpa-eglot)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})"
-    exit 2
-  fi
-  log "apt-get install ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=../install-missing.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../install-missing.sh"
+install_missing --no-install-recommends -- "${missing[@]}"
 log "ready: $(nvim --version | head -1), $(emacs --version | head -1), elpa-eglot $(dpkg-query -W -f '${Version}' elpa-eglot)"

@@ -11,7 +11,6 @@ import { mapLocations } from './messages/format-message.ts';
 import type { ApiModel, CallRef, Finding, Location, Note, Pairing, Position, Range, SkippedFunction } from './types.ts';
 import {
   fieldAcquisitions,
-  fieldPartnersOf,
   fieldReleasesOf,
   fieldSignature,
   fieldsReleasedRight,
@@ -20,7 +19,7 @@ import {
 import { pairingsOf } from './matcher/pairings.ts';
 import { collectSites, functionFacts, type FunctionSites } from './matcher/function-facts.ts';
 import { computeSummaries, functionInfo, type FileSummaries, type FunctionInfo } from './matcher/summaries.ts';
-import { calleeNode, functionDefinitions, rangeOf } from './matcher/syntax.ts';
+import { calleeRange, functionDefinitions, rangeOf } from './matcher/syntax.ts';
 
 export interface UnitResult {
   findings: Finding[];
@@ -133,18 +132,18 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
       const result: UnitResult = { findings: [], notes: [], pairings: [] };
       try {
         const facts = functionFacts(info, summaries, model, sites);
-        facts.fieldReleases = fieldReleasesOf({ info, sites }, fields, rightSomewhere);
+        const fieldReleases = fieldReleasesOf({ info, sites }, fields, rightSomewhere);
+        facts.fieldReleases = fieldReleases.wrong;
         for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
-        result.pairings = pairingsOf(facts, model, fieldPartnersOf({ info, sites }, fields));
+        result.pairings = pairingsOf(facts, model, fieldReleases.partners);
         for (const af of facts.acquisitions) {
           if (!af.quiet) continue;
-          const callee = calleeNode(af.site.call) ?? af.site.call;
           result.notes.push({
             range: rangeOf(af.site.call),
             messageId: af.quiet.id,
             data: { acquisition: af.site.kind.name, ...af.quiet.data },
             locations: {
-              acquisition: { range: rangeOf(callee) },
+              acquisition: { range: calleeRange(af.site.call) },
               ...(af.quiet.leaks ? { leaks: af.quiet.leaks.map((range) => ({ range })) } : {}),
             },
           });

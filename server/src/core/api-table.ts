@@ -273,16 +273,35 @@ export const BORROWERS: readonly string[] = [
   'kasan_check_read',
 ];
 
+/**
+ * Frees of a kernel object (`kfree(req)`): pages stored into a local object that the same path
+ * frees this way were never handed off (domain.md §5).
+ */
+export const OBJECT_FREES: readonly string[] = ['kfree', 'kvfree', 'kfree_sensitive', 'kzfree', 'vfree'];
+
+/** Calls that take an extra ordinary reference on a page, balanced by a later put_page(). */
+export const EXTRA_REFERENCES: readonly string[] = [
+  'get_page',
+  'folio_get',
+  'try_get_page',
+  'get_page_unless_zero',
+  'folio_try_get',
+];
+
 const acquisitionByName = new Map(ACQUISITIONS.map((a) => [a.name, a]));
 const releaseByName = new Map(RELEASES.map((r) => [r.name, r]));
 const sinkByName = new Map(HANDOFF_SINKS.map((s) => [s.name, s]));
 const borrowers = new Set(BORROWERS);
+const objectFrees = new Set(OBJECT_FREES);
+const extraReferences = new Set(EXTRA_REFERENCES);
 
 export const findAcquisition = (name: string): AcquisitionSpec | undefined => acquisitionByName.get(name);
 export const findRelease = (name: string): ReleaseSpec | undefined => releaseByName.get(name);
 export const findSink = (name: string) => sinkByName.get(name);
 export const isBorrower = (name: string): boolean =>
   borrowers.has(name) || /^(Page|folio_test_|trace_|pr_|dev_(dbg|info|warn|err)|WARN|BUG|VM_)/.test(name);
+export const isObjectFree = (name: string): boolean => objectFrees.has(name);
+export const takesExtraReference = (name: string): boolean => extraReferences.has(name);
 
 /** Release kind a page from this family needs, in this model; undefined when undecidable. */
 export function expectedReleaseClass(family: AcquisitionFamily, model: ApiModel): NeededClass | undefined {
@@ -308,6 +327,26 @@ export function counterpartKey(
   // pin_user_pages* exist from 5.6 on, where they pair with unpin_user_page* whatever the model.
   if (family === 'pin') return 'pin';
   return model === 'put_user_page' ? 'pin-2019' : 'pin';
+}
+
+/** The one-page release for a wanted kind (`pin-2019` → put_user_page, `pin` → unpin_user_page, `ref` → put_page). */
+export function singleReleaseFor(key: 'pin-2019' | 'pin' | 'ref'): string {
+  return { 'pin-2019': 'put_user_page', pin: 'unpin_user_page', ref: 'put_page' }[key];
+}
+
+/**
+ * The family of one call of an acquisition: the table's, or for mm-internal calls whose gup flags
+ * decide (`flagsArg`), pin when the flags passed name FOLL_PIN, gup when they name FOLL_GET, and
+ * undefined (undecidable) otherwise. `argTexts`: the call's arguments as written. The matcher
+ * (sites.ts) and the hover (call-info.ts) both ask here.
+ */
+export function familyAtCall(spec: AcquisitionSpec, argTexts: readonly string[]): AcquisitionFamily | undefined {
+  if (!spec.flagsArg) return spec.family;
+  const fi = spec.flagsArg[argTexts.length];
+  const flags = fi === undefined ? '' : (argTexts[fi] ?? '');
+  if (/\bFOLL_PIN\b/.test(flags)) return 'pin';
+  if (/\bFOLL_GET\b/.test(flags)) return 'gup';
+  return undefined;
 }
 
 /** Batch release to suggest for a loop of single releases, per wanted kind and dirtying. */

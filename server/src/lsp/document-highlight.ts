@@ -5,6 +5,7 @@
  */
 import { DocumentHighlightKind, type DocumentHighlight, type Position } from 'vscode-languageserver';
 import { apiCallAt } from '../core/call-info.ts';
+import { calleeRange } from '../core/matcher/syntax.ts';
 import { partnersAt } from '../core/pairing-query.ts';
 import type { Range } from '../core/types.ts';
 import { toLspRange } from './convert.ts';
@@ -34,14 +35,7 @@ export function documentHighlights(
     // Only partners in this document's view: all pairings are of this file.
     for (const p of pairing.partners) add(p.nameRange, kindOf(p.role));
   } else if (call) {
-    const name = call.childForFieldName('function')!;
-    add(
-      {
-        start: { line: name.startPosition.row, column: name.startPosition.column },
-        end: { line: name.endPosition.row, column: name.endPosition.column },
-      },
-      DocumentHighlightKind.Text,
-    );
+    add(calleeRange(call), DocumentHighlightKind.Text);
   }
   return [...out.values()];
 }

@@ -9,12 +9,12 @@ import { fieldKeyOf } from '../matcher/fields.ts';
 import type { AcquisitionKind, ReleaseKind } from '../matcher/sites.ts';
 import { argAt } from '../matcher/sites.ts';
 import { FileSummaries, type FunctionInfo } from '../matcher/summaries.ts';
-import { calleeNode, rangeOf } from '../matcher/syntax.ts';
+import { baseOfKey, calleeRange, rangeOf } from '../matcher/syntax.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel, Location } from '../types.ts';
 import type { AcquiresFor, FieldEvent, FileFacts, FunctionFactsJson, StorageKey } from './file-facts.ts';
 
-const at = (n: Node): Location => ({ range: rangeOf(calleeNode(n) ?? n) });
+const at = (n: Node): Location => ({ range: calleeRange(n) });
 
 /** A matcher storage key (a string) as a typed key, read in the function it appears in. */
 export function typedKey(info: FunctionInfo, key: string | undefined): StorageKey {
@@ -25,7 +25,7 @@ export function typedKey(info: FunctionInfo, key: string | undefined): StorageKe
     return param >= 0 ? { kind: 'variable', name: key, param } : { kind: 'variable', name: key };
   }
   const field = fieldKeyOf(info, key);
-  if (field) return { kind: 'field', field, base: /^\w+/.exec(key)?.[0] ?? key };
+  if (field) return { kind: 'field', field, base: baseOfKey(key) };
   return { kind: 'unknown' };
 }
 

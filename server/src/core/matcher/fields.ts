@@ -29,6 +29,7 @@ export function fieldKeyText(k: FieldKey): string | undefined {
 }
 
 export interface FieldInfo {
+  field: FieldKey;
   acquisition: AcquisitionSite;
   functionName: string;
   expected?: NeededClass;
@@ -93,21 +94,21 @@ export function fieldAcquisitions(units: FieldUnit[], text: string, model: ApiMo
       if (/^\w+$/.test(key)) acqVars.add(key);
       const field = /^\w+$/.test(key) ? storedField(info, key) : fieldKeyOf(info, key);
       const k = field ? fieldKeyText(field) : undefined;
-      if (!k) continue;
+      if (!field || !k) continue;
       const expected = expectedReleaseClass(site.kind.family, model);
       const prev = fields.get(k);
       if (prev) {
         if (prev.expected !== expected) prev.conflict = true;
         continue;
       }
-      fields.set(k, { acquisition: site, functionName: info.name, expected, conflict: false });
+      fields.set(k, { field, acquisition: site, functionName: info.name, expected, conflict: false });
     }
   }
   // Anything else assigned into a field of that name (another source of pages) makes it ambiguous.
   // One scan of the text per field name, however many structs have a field of that name.
   const byName = new Map<string, boolean>();
-  for (const [k, info] of fields) {
-    const field = fieldOfKey(`x.${k.slice(k.indexOf('::') + 2)}`);
+  for (const info of fields.values()) {
+    const field = fieldOfKey(`x.${info.field.path}`);
     if (!field) continue;
     const known = byName.get(field);
     if (known !== undefined) {
@@ -169,26 +170,24 @@ export function fieldsReleasedRight(units: FieldUnit[], fields: Map<string, Fiel
 }
 
 /**
- * Every release in one function of a field an acquisition elsewhere in the file filled, right or
- * wrong (for pairings: hover and highlights show the teardown's release of the setup's pins).
- */
-export function fieldPartnersOf(unit: FieldUnit, fields: Map<string, FieldInfo>): FunctionFacts['fieldReleases'] {
-  return fieldReleases(unit, fields).map(({ entry }) => entry);
-}
-
-/**
- * The wrong ones among them (the rules' fieldReleases): the release is not of the class the
- * field's pages need, and no function of the file releases the field right (then it holds kernel
- * and user pages alike, and we stay quiet).
+ * A function's releases of fields that an acquisition elsewhere in the file filled: `partners`,
+ * all of them, right or wrong (for pairings: hover and highlights show the teardown's release of
+ * the setup's pins); `wrong`, those of another class than the field's pages need, when no function
+ * of the file releases the field right (then it holds kernel and user pages alike, and we stay
+ * quiet): the rules' fieldReleases.
  */
 export function fieldReleasesOf(
   unit: FieldUnit,
   fields: Map<string, FieldInfo>,
   rightSomewhere: Set<string>,
-): FunctionFacts['fieldReleases'] {
-  return fieldReleases(unit, fields)
-    .filter(({ key, fi, cls }) => fi.expected && !rightSomewhere.has(key) && cls !== fi.expected)
-    .map(({ entry }) => entry);
+): { partners: FunctionFacts['fieldReleases']; wrong: FunctionFacts['fieldReleases'] } {
+  const all = fieldReleases(unit, fields);
+  return {
+    partners: all.map(({ entry }) => entry),
+    wrong: all
+      .filter(({ key, fi, cls }) => fi.expected && !rightSomewhere.has(key) && cls !== fi.expected)
+      .map(({ entry }) => entry),
+  };
 }
 
 function fieldReleases(unit: FieldUnit, fields: Map<string, FieldInfo>) {

@@ -3,7 +3,7 @@
  * reach each one (directly, through aliases, helpers, loops), the paths that leak, and loops of
  * single releases. Rules (core/rules/*.ts) turn these facts into findings.
  */
-import { expectedReleaseClass, findSink, isBorrower, type NeededClass } from '../api-table.ts';
+import { expectedReleaseClass, findSink, isBorrower, isObjectFree, type NeededClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
@@ -53,8 +53,14 @@ export interface FunctionFacts {
   fieldReleases: Array<{ release: number; acquisition: AcquisitionSite; functionName: string }>;
 }
 
-/** Frees of a kernel object: pages stored into a local object freed this way were never handed off. */
-const OBJECT_FREES = new Set(['kfree', 'kvfree', 'kfree_sensitive', 'kzfree', 'vfree']);
+/**
+ * Whether a release of the function is one of the acquisition's pages (stored under `key`).
+ * Freeing the pages array (`free_page((unsigned long)pages)`) is not a release of the pages in
+ * it; for a single page (`&page`) the storage is the page.
+ */
+function releasesPagesOf(r: ReleaseSite, site: AcquisitionSite, key: string | undefined): boolean {
+  return key !== undefined && r.key === key && (!r.freesStorage || site.single);
+}
 
 const PATH_BUDGET = 8000;
 
@@ -130,9 +136,7 @@ export function functionFacts(
     const start = graph.nodeOf(site.call);
     if (!start) {
       af.quiet = { id: 'notInControlFlow' };
-      af.releases = releases
-        .map((r, i) => (r.key === site.key && (!r.freesStorage || site.single) ? i : -1))
-        .filter((i) => i >= 0);
+      af.releases = releases.map((r, i) => (releasesPagesOf(r, site, site.key) ? i : -1)).filter((i) => i >= 0);
       continue;
     }
     const key = site.key;
@@ -177,7 +181,7 @@ export function functionFacts(
       const ifs = node.ast?.parent;
       if (!ifs || ifs.type !== 'if_statement') return undefined;
       const side = (branch: Node | null) =>
-        !!branch && releases.some((r) => r.key === key && (!r.freesStorage || site.single) && isInside(r.call, branch));
+        !!branch && releases.some((r) => releasesPagesOf(r, site, key) && isInside(r.call, branch));
       if (side(ifs.childForFieldName('consequence'))) return 'true';
       if (side(ifs.childForFieldName('alternative'))) return 'false';
       return undefined;
@@ -193,9 +197,7 @@ export function functionFacts(
     if (af.path.exhausted) {
       af.quiet = { id: 'tooManyPaths' };
       af.owesRelease = false;
-      af.releases = releases
-        .map((r, i) => (r.key === key && (!r.freesStorage || site.single) ? i : -1))
-        .filter((i) => i >= 0);
+      af.releases = releases.map((r, i) => (releasesPagesOf(r, site, key) ? i : -1)).filter((i) => i >= 0);
     } else {
       af.releases = [...af.path.releases.keys()].sort((a, b) => a - b);
       if (af.owesRelease && af.path.leaks.length === 0 && af.path.handoffs.length > 0 && af.releases.length === 0) {
@@ -220,8 +222,7 @@ function nodeEvents(
   aliases: Aliases,
   acquisitionCalls: ReadonlySet<number>,
 ): NodeEvent[] {
-  // Freeing the pages array is not a release of the pages in it (a single page is its storage).
-  const releasesPages = (r: ReleaseSite) => r.key === key && (!r.freesStorage || site.single);
+  const releasesPages = (r: ReleaseSite) => releasesPagesOf(r, site, key);
   const releasesItself = releases.some(releasesPages);
   const resolvesTo = (arg: Node | undefined, k: string): boolean => {
     if (!arg) return false;
@@ -254,7 +255,7 @@ function nodeEvents(
     const name = calleeName(call);
     if (!name) continue;
     const args = callArguments(call);
-    if (OBJECT_FREES.has(name)) {
+    if (isObjectFree(name)) {
       const obj = args[0] ? unwrap(args[0]) : undefined;
       if (obj?.type === 'identifier' && locals.has(obj.text)) out.push({ type: 'free-object', name: obj.text });
       continue;

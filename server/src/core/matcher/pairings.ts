@@ -8,12 +8,12 @@ import type { CallRef, Pairing } from '../types.ts';
 import type { Node } from '../parser.ts';
 import type { FunctionFacts } from './function-facts.ts';
 import type { AcquisitionSite, ReleaseSite } from './sites.ts';
-import { calleeNode, rangeOf } from './syntax.ts';
+import { calleeRange, rangeOf } from './syntax.ts';
 import { expectedReleaseClass } from '../api-table.ts';
 import type { ApiModel } from '../types.ts';
 
 function callRef(call: Node, name: string, functionName: string): CallRef {
-  return { name, nameRange: rangeOf(calleeNode(call) ?? call), callRange: rangeOf(call), functionName };
+  return { name, nameRange: calleeRange(call), callRange: rangeOf(call), functionName };
 }
 
 function acquisitionRef(site: AcquisitionSite, functionName: string, model: ApiModel): Pairing['acquisition'] {
@@ -36,7 +36,7 @@ function releaseRef(rel: ReleaseSite, expected: Pairing['acquisition']['expected
 
 /**
  * The pairings of one function: its own acquisitions, then `fieldPartners`, its releases of struct
- * fields filled by an acquisition in another function (fields.ts fieldPartnersOf).
+ * fields filled by an acquisition in another function (fields.ts fieldReleasesOf, its partners).
  */
 export function pairingsOf(
   facts: FunctionFacts,

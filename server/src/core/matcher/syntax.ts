@@ -19,6 +19,11 @@ export function calleeNode(call: Node): Node | null {
   return call.childForFieldName('function');
 }
 
+/** The range of a call's function name (the whole call when it has none): where findings point. */
+export function calleeRange(call: Node): Range {
+  return rangeOf(calleeNode(call) ?? call);
+}
+
 /** Argument expressions of a call (comments dropped). */
 export function callArguments(call: Node): Node[] {
   const args = call.childForFieldName('arguments');

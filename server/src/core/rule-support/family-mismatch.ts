@@ -2,7 +2,13 @@
  * Shared by wrong-release and mismatched-release: releases reached from an acquisition whose
  * release kind is not the one the acquisition's family needs in the active model.
  */
-import { counterpartKey, expectedReleaseClass, type NeededClass, type ReleaseClass } from '../api-table.ts';
+import {
+  counterpartKey,
+  expectedReleaseClass,
+  takesExtraReference,
+  type NeededClass,
+  type ReleaseClass,
+} from '../api-table.ts';
 import type { AcquisitionFacts } from '../matcher/function-facts.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
 import { callArguments, calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
@@ -18,15 +24,12 @@ export interface Mismatch {
   elsewhere?: string;
 }
 
-/** Calls that take an extra ordinary reference on a page (balanced by a later put_page()). */
-const EXTRA_REF_CALLS = new Set(['get_page', 'folio_get', 'try_get_page', 'get_page_unless_zero', 'folio_try_get']);
-
 /** Source offsets of the calls that take an extra ordinary reference on `key` (`get_page(page)`). */
 function extraRefsOn(ctx: RuleContext, key: string): number[] {
   const out: number[] = [];
   const { info } = ctx.facts;
   info.calls.forEach((call, i) => {
-    if (!EXTRA_REF_CALLS.has(info.callNames[i] ?? '')) return;
+    if (!takesExtraReference(info.callNames[i] ?? '')) return;
     const arg = callArguments(call)[0];
     const k = arg ? storageKey(arg) : undefined;
     if (k && k !== 'NULL' && info.aliases.resolve(k) === key) out.push(call.startIndex);
@@ -55,11 +58,16 @@ export function findMismatches(
 ): Mismatch[] {
   const out: Mismatch[] = [];
   const seen = new Set<number>();
+  /** Pages that need `expected`, released with the `got` kind. */
+  const wanted = (expected: NeededClass | undefined, rel: ReleaseSite): expected is NeededClass =>
+    !!expected &&
+    (expectedWrong.expected === 'any' || expected === expectedWrong.expected) &&
+    rel.kind.cls === expectedWrong.got;
   for (const af of ctx.facts.acquisitions) {
-    if (!af.expected || (expectedWrong.expected !== 'any' && af.expected !== expectedWrong.expected)) continue;
+    const expected = af.expected;
     for (const i of af.releases) {
       const rel = ctx.facts.releases[i]!;
-      if (rel.kind.cls !== expectedWrong.got || seen.has(rel.call.id)) continue;
+      if (!wanted(expected, rel) || seen.has(rel.call.id)) continue;
       if (expectedWrong.got === 'ref' && balancesExtraRef(ctx, af, rel)) continue;
       // A helper that drops some other reference on the page (its mapping, say) while the caller
       // still releases its own reference afterwards is not the release of this acquisition.
@@ -71,19 +79,14 @@ export function findMismatches(
       )
         continue;
       seen.add(rel.call.id);
-      out.push({ release: rel, acquisition: af.site, expected: af.expected });
+      out.push({ release: rel, acquisition: af.site, expected });
     }
   }
   for (const fr of ctx.facts.fieldReleases) {
     const rel = ctx.facts.releases[fr.release]!;
     if (seen.has(rel.call.id)) continue;
     const exp = expectedReleaseClass(fr.acquisition.kind.family, ctx.model);
-    if (
-      !exp ||
-      (expectedWrong.expected !== 'any' && exp !== expectedWrong.expected) ||
-      rel.kind.cls !== expectedWrong.got
-    )
-      continue;
+    if (!wanted(exp, rel)) continue;
     seen.add(rel.call.id);
     out.push({ release: rel, acquisition: fr.acquisition, expected: exp, elsewhere: fr.functionName });
   }

@@ -2,7 +2,7 @@
 import type { Node } from '../parser.ts';
 import type { FunctionFacts } from '../matcher/function-facts.ts';
 import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
-import { calleeNode, rangeOf } from '../matcher/syntax.ts';
+import { calleeRange, rangeOf } from '../matcher/syntax.ts';
 import type { ApiModel, Finding, Locations, MessageData, Range, RelatedLocation, RuleId } from '../types.ts';
 import type { ReleaseClass } from '../api-table.ts';
 
@@ -18,9 +18,7 @@ export function acquisitionLabel(site: AcquisitionSite): string {
   return site.kind.wraps ? `${site.kind.name}() (${site.kind.wraps}())` : `${site.kind.name}()`;
 }
 
-export function calleeRange(call: Node): Range {
-  return rangeOf(calleeNode(call) ?? call);
-}
+export { calleeRange };
 
 /** A range clipped to the first line of a node (returns, loops). */
 export function firstLineRange(node: Node): Range {
