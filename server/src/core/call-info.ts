@@ -9,8 +9,10 @@ import {
   batchReleaseFor,
   counterpartKey,
   expectedReleaseClass,
+  familyAtCall,
   findAcquisition,
   findRelease,
+  singleReleaseFor,
   type AcquisitionFamily,
   type AcquisitionSpec,
   type NeededClass,
@@ -100,13 +102,15 @@ function range(n: Node): Range {
 }
 
 /** Release calls that match a wanted release class in a model (single, batch, dirtying). */
-function releasesFor(cls: NeededClass, model: ApiModel): string[] {
+function releasesFor(cls: NeededClass, model: ApiModel, family: AcquisitionFamily): string[] {
   if (cls === 'ref') {
     return RELEASES.filter((r) => r.cls === 'ref' && r.object === 'page' && r.era === 'all').map((r) => r.name);
   }
-  const key = counterpartKey(cls, model);
-  const single = RELEASES.find((r) => r.cls === 'ref' && !r.batch && r.object === 'page')?.counterpart[key];
-  return [single, batchReleaseFor(key, false), batchReleaseFor(key, true)].filter((n): n is string => !!n);
+  // The same choice as the findings' advice: pin_user_pages* pages need unpin_user_page* in every model.
+  const key = counterpartKey(cls, model, family);
+  return [singleReleaseFor(key), batchReleaseFor(key, false), batchReleaseFor(key, true)].filter(
+    (n): n is string => !!n,
+  );
 }
 
 /** Base of a page/pages expression: `&pages[i]` → `pages`; `ctx->pages` → `ctx->pages`. */
@@ -204,27 +208,20 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
   const functionName = fn ? functionNameOf(fn) : undefined;
   if (site.role === 'acquisition') {
     const acquisition = findAcquisition(site.name)!;
-    // mm-internal calls: the flags passed at this call decide the family (as the matcher reads them).
-    const args = argumentsOf(call);
-    const fi = acquisition.flagsArg?.[args.length];
-    const flags = fi === undefined ? undefined : (args[fi]?.text ?? '');
-    const family =
-      flags === undefined
-        ? acquisition.family
-        : /\bFOLL_PIN\b/.test(flags)
-          ? 'pin'
-          : /\bFOLL_GET\b/.test(flags)
-            ? 'gup'
-            : undefined;
+    // mm-internal calls: the flags passed at this call decide the family, as the matcher reads them.
+    const family = familyAtCall(
+      acquisition,
+      argumentsOf(call).map((a) => a.text),
+    );
     const cls = family ? expectedReleaseClass(family, model) : undefined;
     const what = family
       ? FAMILY_TEXT[family](model)
-      : 'mm-internal acquisition: the gup flags passed decide (FOLL_PIN pins, FOLL_GET takes references), and here they are a variable';
+      : 'mm-internal acquisition: the gup flags passed decide (FOLL_PIN pins, FOLL_GET takes references), and here they do not say which';
     return {
       site,
       acquisition,
       summary: `${what}. Model: ${modelName(model)}. ${eraText(acquisition.era)}`,
-      releasedWith: cls ? releasesFor(cls, model) : [],
+      releasedWith: cls && family ? releasesFor(cls, model, family) : [],
       pairsWith: [],
       functionName,
     };

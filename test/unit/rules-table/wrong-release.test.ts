@@ -492,6 +492,24 @@ static int demo_free(unsigned long uaddr)
     expected: [{ messageId: 'freesUserPage', line: 8 }],
   },
   {
+    name: 'free_page() of a pin_user_pages page in the 2019 model: the advice is unpin_user_page, as for put_page',
+    model: 'put_user_page',
+    code: c`
+static int demo_free_addr(unsigned long uaddr)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	demo_use(page);
+	free_page((unsigned long)page_address(page));
+	return 0;
+}
+`,
+    expected: [{ messageId: 'freesUserPage', line: 8 }],
+    messages: [/are freed with free_page\(\): the user still maps them — use unpin_user_page\(\) instead$/],
+  },
+  {
     name: 'a page variable that also takes pfn_to_page() on another path: reported without a rename fix',
     model: 'unpin_user_page',
     code: c`

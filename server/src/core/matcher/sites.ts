@@ -4,6 +4,7 @@
  * from same-file helpers that release a parameter (see summaries.ts).
  */
 import {
+  familyAtCall,
   findAcquisition,
   findRelease,
   type AcquisitionFamily,
@@ -17,7 +18,7 @@ import type { Aliases } from './aliases.ts';
 import {
   callArguments,
   calleeName,
-  calleeNode,
+  calleeRange,
   declaratorName,
   rangeOf,
   squash,
@@ -178,23 +179,21 @@ function isInCondition(node: Node): boolean {
   return false;
 }
 
-/**
- * The family of a flags-decided (mm-internal) acquisition at one call: pin when the flags argument
- * names FOLL_PIN, gup when it names FOLL_GET, else undecidable ('extract': not tracked).
- */
-function familyAtCall(kind: AcquisitionKind, args: readonly Node[]): AcquisitionKind {
-  const spec = findAcquisition(kind.wraps ?? kind.name);
-  const fi = spec?.flagsArg?.[args.length];
-  if (!spec?.flagsArg || kind.wraps) return kind;
-  const flags = fi !== undefined ? (args[fi]?.text ?? '') : '';
-  if (/\bFOLL_PIN\b/.test(flags)) return { ...kind, family: 'pin' };
-  if (/\bFOLL_GET\b/.test(flags)) return { ...kind, family: 'gup' };
-  return { ...kind, family: 'extract', trackLeaks: false };
+/** The kind at one call: a flags-decided (mm-internal) acquisition takes the family its flags give. */
+function kindAtCall(kind: AcquisitionKind, args: readonly Node[]): AcquisitionKind {
+  const spec = kind.wraps ? undefined : findAcquisition(kind.name);
+  if (!spec?.flagsArg) return kind;
+  const family = familyAtCall(
+    spec,
+    args.map((a) => a.text),
+  );
+  // Undecidable (the flags are a variable passed through): no family to judge, nothing tracked.
+  return family ? { ...kind, family } : { ...kind, family: 'extract', trackLeaks: false };
 }
 
 export function acquisitionSite(call: Node, callKind: AcquisitionKind, aliases: Aliases): AcquisitionSite {
   const args = callArguments(call);
-  const kind = familyAtCall(callKind, args);
+  const kind = kindAtCall(callKind, args);
   const pi = argAt(kind.pagesArg, args.length);
   const ci = argAt(kind.countArg, args.length);
   const pagesNode = pi !== undefined ? args[pi] : undefined;
@@ -235,7 +234,7 @@ export function releaseSite(call: Node, kind: ReleaseKind, aliases: Aliases): Re
 
 /** The plain location of a release call, for a helper's summary. */
 export function helperReleaseOf(call: Node): HelperRelease {
-  return { nameRange: rangeOf(calleeNode(call) ?? call), callRange: rangeOf(call) };
+  return { nameRange: calleeRange(call), callRange: rangeOf(call) };
 }
 
 export { calleeName };

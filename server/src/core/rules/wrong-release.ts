@@ -1,6 +1,7 @@
 import { str } from '../messages/message-fn.ts';
 import type { Finding } from '../types.ts';
-import { findMismatches, mismatchFinding, mismatchMessage } from '../rule-support/family-mismatch.ts';
+import { counterpartKey, singleReleaseFor } from '../api-table.ts';
+import { findMismatches, mismatchFinding, mismatchMessage, type Mismatch } from '../rule-support/family-mismatch.ts';
 import type { RuleContext } from '../rule-support/rule-context.ts';
 import type { RuleMeta } from '../rule-support/rule-meta.ts';
 
@@ -33,19 +34,17 @@ export const wrongRelease: RuleMeta = {
 };
 
 function check(ctx: RuleContext): Finding[] {
-  // In the 2019 model get_user_pages* pages need put_user_page*; pin_user_pages* pages (5.6+)
-  // need unpin_user_page* in every model.
-  const idOf = (m: { acquisition: { kind: { family: string } } }) =>
-    ctx.model === 'put_user_page' && m.acquisition.kind.family !== 'pin' ? 'needsPutUserPage' : 'leavesPinRaised';
+  // The release these pages need, as every advice and fix chooses it (counterpartKey): in the
+  // 2019 model get_user_pages* pages need put_user_page*, pin_user_pages* (5.6+) unpin_user_page*.
+  const key = (m: Mismatch) => counterpartKey(m.expected, ctx.model, m.acquisition.kind.family);
   const wrong = findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) =>
-    mismatchFinding('wrong-release', m, ctx, idOf(m)),
+    mismatchFinding('wrong-release', m, ctx, key(m) === 'pin-2019' ? 'needsPutUserPage' : 'leavesPinRaised'),
   );
   // __free_page()/free_page() on pages from an acquisition, whatever they need.
   const freed = findMismatches(ctx, { expected: 'any', got: 'free' }).map((m) => {
     const f = mismatchFinding('wrong-release', m, ctx, 'freesUserPage');
-    const needs =
-      m.expected === 'ref' ? 'put_page' : ctx.model === 'put_user_page' ? 'put_user_page' : 'unpin_user_page';
-    return { ...f, data: { ...f.data, verb: m.expected === 'pin' ? 'pinned' : 'taken', needs } };
+    const verb = m.expected === 'pin' ? 'pinned' : 'taken';
+    return { ...f, data: { ...f.data, verb, needs: singleReleaseFor(key(m)) } };
   });
   return [...wrong, ...freed];
 }
