@@ -22,6 +22,7 @@ import { errorLine, UsageError } from './errors.ts';
 import { findFormat, type CheckSummary, type FileReport, type FormatContext } from './formats/index.ts';
 import { plural, summaryLine } from './formats/text.ts';
 import { TOOL_VERSION } from './package-info.ts';
+import { ownershipPass } from './ownership-pass.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface CheckCommandOptions {
@@ -109,6 +110,10 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
   const threads = jobs > 0 ? jobs : os.availableParallelism();
   const collected = collectInputs(paths);
   const onDisk = collected.inputs.filter((i) => i.path !== '-');
+  // A directory or several files: the files are a module, and ownership crosses them (a field
+  // pinned in one file, released in another). One file alone is checked as it always was.
+  const moduleRun = paths.length > 1 || onDisk.some((i) => !i.explicit);
+  if (moduleRun) options.withFacts = true;
   const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
   const pool = usePool ? new WorkerPool(threads, options) : undefined;
   let results: CheckFileResult[];
@@ -123,6 +128,7 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
   } finally {
     await pool?.close();
   }
+  if (moduleRun) await ownershipPass(collected.inputs, results, options);
 
   const errors = [...collected.errors];
   const reports: FileReport[] = [];

@@ -8,6 +8,8 @@ import { createTwoFilesPatch } from 'diff';
 import { detectPatchInput } from '../core/patch/index.ts';
 import { applyPatchFixes } from '../core/patch/patch-fixes.ts';
 import { applyEdits, selectFixes } from '../core/text-edits.ts';
+import type { FileFacts } from '../core/facts/file-facts.ts';
+import type { ExternalFields } from '../core/matcher/fields.ts';
 import type { AnalysisOptions, ApiModelSetting, ModelChoice, RuleId, Severity } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
@@ -30,6 +32,18 @@ export interface CheckRunOptions {
   fullParse?: boolean;
   /** Inputs larger than this many bytes are not checked (--max-file-size); 0 or absent: no limit. */
   maxFileSize?: number;
+  /** Return each C file's FileFacts too (a run with the ownership index). */
+  withFacts?: boolean;
+}
+
+/** What the ownership pass adds to one file's check (main thread only: not plain options). */
+export interface CheckFileExtra {
+  /** The other files' view of the fields this file touches (core/ownership). */
+  fields?: ExternalFields;
+  /** Analyse even when the file names no acquisition (a module-mate releasing a field). */
+  force?: boolean;
+  /** The model the first pass decided for this file (a run decides it once, even across --fix). */
+  model?: ModelChoice;
 }
 
 export interface CheckFileResult {
@@ -40,6 +54,8 @@ export interface CheckFileResult {
   error?: string;
   /** --diff: the unified diff of the preferred fixes. */
   diff?: string;
+  /** With `withFacts`: the C file's own facts, for the ownership index. */
+  facts?: FileFacts;
 }
 
 export { decodeSource } from '../project/read-source.ts';
@@ -52,8 +68,13 @@ function modelFor(options: CheckRunOptions, text: string, filePath?: string): Mo
   return decideFileModel(options.api, text, filePath);
 }
 
-function analysisOptions(options: CheckRunOptions, model: ModelChoice): AnalysisOptions {
-  return { model, rules: options.rules };
+function analysisOptions(options: CheckRunOptions, model: ModelChoice, extra: CheckFileExtra = {}): AnalysisOptions {
+  return {
+    model,
+    rules: options.rules,
+    ...(options.withFacts ? { withFacts: true } : {}),
+    ...(extra.fields ? { fields: extra.fields } : {}),
+  };
 }
 
 /** The result of every file the prefilter skips (shared: one object, not one per file). */
@@ -78,12 +99,13 @@ export async function checkFile(
   display: string,
   explicit: boolean,
   options: CheckRunOptions,
+  extra: CheckFileExtra = {},
 ): Promise<CheckFileResult> {
   const read = readSource(file, {
     explicit,
     ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
     // Walked files: most name no acquisition; read them without allocating, keep the few that do.
-    keep: namesAcquisition,
+    keep: extra.force ? () => true : namesAcquisition,
   });
   if (read.kind === 'skipped') return SKIPPED;
   if (read.kind === 'too-big') return tooBig(display, read.size, options.maxFileSize!);
@@ -99,9 +121,15 @@ export async function checkFile(
     const snapshot = { content: buf, mtimeMs: stat.mtimeMs, size: stat.size };
     return guarded(display, () => checkPatchText(text, patchKind, display, options, { file, snapshot }));
   }
-  if (!namesAcquisition(buf)) return SKIPPED;
+  if (!extra.force && !namesAcquisition(buf)) return SKIPPED;
   return guarded(display, () =>
-    checkCText(text, display, options, { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } }),
+    checkCText(
+      text,
+      display,
+      options,
+      { file, snapshot: { content: buf, mtimeMs: stat.mtimeMs, size: stat.size } },
+      extra,
+    ),
   );
 }
 
@@ -180,9 +208,11 @@ async function checkCText(
   display: string,
   options: CheckRunOptions,
   onDisk?: { file: string; snapshot: ReadSnapshot },
+  extra: CheckFileExtra = {},
 ): Promise<CheckFileResult> {
-  const model = modelFor(options, text, onDisk?.file);
-  const result = await analyzeFocused(text, analysisOptions(options, model), options.fullParse);
+  const model = extra.model ?? modelFor(options, text, onDisk?.file);
+  const result = await analyzeFocused(text, analysisOptions(options, model, extra), options.fullParse);
+  const facts = result.facts ? { facts: result.facts } : {};
   const report: FileReport = {
     file: display,
     kind: 'c',
@@ -193,20 +223,21 @@ async function checkCText(
   };
   if (options.mode === 'report' || result.findings.length === 0) {
     if (result.findings.length > 0) report.text = text;
-    return { status: 'analyzed', report };
+    return { status: 'analyzed', report, ...facts };
   }
   const fixes = selectFixes(result.findings);
   if (fixes.length === 0) {
     report.text = text;
-    return { status: 'analyzed', report };
+    return { status: 'analyzed', report, ...facts };
   }
   const fixed = applyEdits(
     text,
     fixes.flatMap((f) => f.edits),
   );
-  return finishFix(report, text, fixed, fixes.length, display, options, onDisk, (t) =>
-    analyzeFocused(t, analysisOptions(options, model), options.fullParse),
+  const done = await finishFix(report, text, fixed, fixes.length, display, options, onDisk, (t) =>
+    analyzeFocused(t, analysisOptions(options, model, extra), options.fullParse),
   );
+  return { ...done, ...facts };
 }
 
 /**

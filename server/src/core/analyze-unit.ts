@@ -14,6 +14,7 @@ import {
   fieldReleasesOf,
   fieldSignature,
   fieldsReleasedRight,
+  type ExternalFields,
   type FieldInfo,
 } from './matcher/fields.ts';
 import { pairingsOf } from './matcher/pairings.ts';
@@ -77,7 +78,12 @@ export interface PreparedUnit {
 }
 
 /** Finds the functions worth a look and computes what they share; undefined when none can be. */
-export function prepareUnit(root: Node, text: string, model: ApiModel): PreparedUnit | undefined {
+export function prepareUnit(
+  root: Node,
+  text: string,
+  model: ApiModel,
+  external?: ExternalFields,
+): PreparedUnit | undefined {
   if (!TABLE_RE.test(text)) return undefined;
   const all = functionDefinitions(root);
 
@@ -103,13 +109,19 @@ export function prepareUnit(root: Node, text: string, model: ApiModel): Prepared
 
   // Cheap pass: every function's acquisitions and releases (no paths), for the file-wide facts.
   const units = [...infos.values()].map((info) => ({ info, sites: collectSites(info, summaries) }));
-  const fields = fieldAcquisitions(units, text, model);
-  const rightSomewhere = fieldsReleasedRight(units, fields);
+  const fields = fieldAcquisitions(units, text, model, external);
+  const rightSomewhere = fieldsReleasedRight(units, fields, external);
   return { units, summaries, fields, rightSomewhere };
 }
 
-export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel, cache?: FunctionCache): UnitResult {
-  const prepared = prepareUnit(root, text, model);
+export function analyzeTranslationUnit(
+  root: Node,
+  text: string,
+  model: ApiModel,
+  cache?: FunctionCache,
+  external?: ExternalFields,
+): UnitResult & { prepared?: PreparedUnit } {
+  const prepared = prepareUnit(root, text, model, external);
   if (!prepared) return { findings: [], notes: [], pairings: [] };
   const { units, summaries, fields, rightSomewhere } = prepared;
 
@@ -166,7 +178,7 @@ export function analyzeTranslationUnit(root: Node, text: string, model: ApiModel
     if (shifted.skipped) skipped.push(...shifted.skipped);
   }
   cache?.sweep();
-  return { findings, notes, pairings, ...(skipped.length ? { skipped } : {}) };
+  return { findings, notes, pairings, ...(skipped.length ? { skipped } : {}), prepared };
 }
 
 /**
@@ -180,14 +192,16 @@ function shiftResult(r: CachedUnit, row: number): UnitResult {
   if (delta === 0) return r;
   const pos = (p: Position): Position => ({ line: p.line + delta, column: p.column });
   const range = (x: Range): Range => ({ start: pos(x.start), end: pos(x.end) });
-  const loc = (l: Location): Location => ({ ...l, range: range(l.range) });
-  const call = <T extends CallRef>(c: T): T => ({ ...c, nameRange: range(c.nameRange), callRange: range(c.callRange) });
+  // A place in another file (an acquisition the ownership index knows) does not move.
+  const loc = (l: Location): Location => (l.file ? l : { ...l, range: range(l.range) });
+  const call = <T extends CallRef>(c: T): T =>
+    c.file ? c : { ...c, nameRange: range(c.nameRange), callRange: range(c.callRange) };
   return {
     findings: r.findings.map((f) => ({
       ...f,
       range: range(f.range),
       locations: mapLocations(f.locations, loc),
-      related: f.related.map((rel) => ({ ...rel, range: range(rel.range) })),
+      related: f.related.map((rel) => (rel.file ? rel : { ...rel, range: range(rel.range) })),
       fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: range(e.range) })) })),
     })),
     notes: r.notes.map((n) => ({ ...n, range: range(n.range), locations: mapLocations(n.locations, loc) })),

@@ -22,8 +22,9 @@ export type { FileFacts } from './facts/file-facts.ts';
  */
 export function extractFileFacts(text: string, tree: Tree, options: AnalysisOptions = {}): FileFacts | undefined {
   const model = options.model ?? decideModel(options.api, options.kernelTree, text);
+  // A file's own facts: what other files say is the index's business, not part of them.
   const prepared = prepareUnit(tree.rootNode, text, model.model);
-  return prepared ? fileFactsOf(prepared, model.model) : undefined;
+  return prepared ? fileFactsOf(prepared, model.model, text) : undefined;
 }
 
 /**
@@ -37,7 +38,7 @@ export function analyzeTree(
   cache?: FunctionCache,
 ): AnalysisResult {
   const model = options.model ?? decideModel(options.api, options.kernelTree, text);
-  const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache);
+  const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache, options.fields);
   const enabled = new Set(RULE_IDS.filter((id) => severityOf(id, options.rules) !== 'off'));
   const findings = applySuppressions(
     text,
@@ -48,9 +49,12 @@ export function analyzeTree(
   });
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   const skipped = raw.skipped ?? [];
+  // The file's own facts, from the same prepared unit (they never include `options.fields`).
+  const facts = options.withFacts && raw.prepared ? fileFactsOf(raw.prepared, model.model, text) : undefined;
   return {
     findings,
     model,
+    ...(facts ? { facts } : {}),
     notes: raw.notes,
     pairings: raw.pairings,
     ...(skipped.length

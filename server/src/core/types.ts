@@ -6,6 +6,9 @@
  * JavaScript strings). The CLI converts to 1-based when it prints.
  */
 
+import type { FileFacts } from './facts/file-facts.ts';
+import type { ExternalFields } from './matcher/fields.ts';
+
 export type RuleId =
   'wrong-release' | 'mismatched-release' | 'missing-release' | 'release-count' | 'unchecked-result' | 'batch-release';
 
@@ -129,6 +132,13 @@ export interface AnalysisOptions {
   kernelTree?: KernelTreeInfo | null;
   /** Severity per rule; missing rules take their default. `off` drops the rule. */
   rules?: Partial<Record<RuleId, Severity>>;
+  /**
+   * Struct fields other files of the module fill or release (the ownership index's view for this
+   * file, core/ownership): a release here of pages pinned there is judged like a same-file one.
+   */
+  fields?: ExternalFields;
+  /** Also return the file's own FileFacts (for the ownership index), from the same analysis. */
+  withFacts?: boolean;
 }
 
 /** What a kernel tree's include/linux/mm.h says (read by the project layer, judged by api-model.ts). */
@@ -164,6 +174,8 @@ export interface CallRef {
   callRange: Range;
   /** The function the call is in. */
   functionName: string;
+  /** Absent: the analysed file (an acquisition in another file of the module: the ownership index). */
+  file?: string;
 }
 
 /** What the pages of one acquisition are released with, as the matcher's data flow found it. */
@@ -198,4 +210,6 @@ export interface AnalysisResult {
    * in another function of the file): what hover, highlights and references read.
    */
   pairings: Pairing[];
+  /** With `withFacts`: the file's FileFacts (core/facts), when it names an acquisition or release. */
+  facts?: FileFacts;
 }

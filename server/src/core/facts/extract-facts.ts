@@ -5,7 +5,7 @@
  */
 import { expectedReleaseClass, findRelease } from '../api-table.ts';
 import type { PreparedUnit } from '../analyze-unit.ts';
-import { fieldKeyOf } from '../matcher/fields.ts';
+import { acquiredField, fieldKeyOf, otherSourceFields, releasedField } from '../matcher/fields.ts';
 import type { AcquisitionKind, ReleaseKind } from '../matcher/sites.ts';
 import { argAt } from '../matcher/sites.ts';
 import { FileSummaries, type FunctionInfo } from '../matcher/summaries.ts';
@@ -45,15 +45,20 @@ function acquiresFor(k: AcquisitionKind): AcquiresFor {
   };
 }
 
-export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts {
+const isStatic = (info: FunctionInfo) =>
+  info.node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+
+export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: string): FileFacts {
   const { units, summaries } = prepared;
   const functions: FunctionFactsJson[] = [];
   const fields: FieldEvent[] = [];
+  const acqVars = new Set<string>();
   for (const { info, sites } of units) {
     const helper = summaries.helperReleases.get(info.name);
     const wrapper = summaries.wrappers.get(info.name);
     const fn: FunctionFactsJson = {
       name: info.name,
+      isStatic: isStatic(info),
       at: { range: rangeOf(info.node) },
       releasesParams: helper
         ? [...helper].map(([param, k]) => ({
@@ -80,32 +85,38 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts 
         ...(expected ? { expected } : {}),
         use: a.use,
       });
-      if (into.kind === 'field')
+      if (a.key && /^\w+$/.test(a.key)) acqVars.add(a.key);
+      const field = acquiredField(info, a.key);
+      if (field)
         fields.push({
-          field: into.field,
+          field,
           event: 'acquire',
           functionName: info.name,
           call: a.kind.name,
           at: at(a.call),
+          callAt: { range: rangeOf(a.call) },
+          ...(a.kind.wraps ? { wraps: a.kind.wraps } : {}),
           family: a.kind.family,
         });
     }
     for (const r of sites.releases) {
       const of = typedKey(info, r.key);
       fn.releases.push({ call: r.kind.name, cls: r.kind.cls, release: r.kind.spec.name, at: at(r.call), of });
-      if (of.kind === 'field')
+      const field = releasedField(info, r.key, r.freesStorage);
+      if (field)
         fields.push({
-          field: of.field,
+          field,
           event: 'release',
           functionName: info.name,
           call: r.kind.name,
           at: at(r.call),
+          callAt: { range: rangeOf(r.call) },
           cls: r.kind.cls,
         });
     }
     functions.push(fn);
   }
-  return { format: 1, model, functions, fields };
+  return { format: 1, model, functions, fields, otherSources: [...otherSourceFields(text, acqVars)].sort() };
 }
 
 /** The same-file summaries, from FileFacts alone (no tree). */

@@ -74,6 +74,8 @@ export interface ReleaseFact {
 
 export interface FunctionFactsJson {
   name: string;
+  /** Declared `static`: callable only from this file. */
+  isStatic: boolean;
   at: Location;
   releasesParams: ParamRelease[];
   acquiresFor?: AcquiresFor;
@@ -88,6 +90,10 @@ export interface FieldEvent {
   functionName: string;
   call: string;
   at: Location;
+  /** The whole call. */
+  callAt: Location;
+  /** An acquisition through a wrapper: the table acquisition underneath. */
+  wraps?: string;
   family?: AcquisitionFamily;
   cls?: ReleaseClass;
 }
@@ -98,4 +104,9 @@ export interface FileFacts {
   model: ApiModel;
   functions: FunctionFactsJson[];
   fields: FieldEvent[];
+  /**
+   * Field names (the last member: `pages`) this file assigns anything but an allocation, NULL or
+   * acquired pages: another source of pages for a field of that name, in any file of the module.
+   */
+  otherSources: string[];
 }

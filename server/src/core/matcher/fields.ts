@@ -8,11 +8,11 @@
  * rather than pairing one struct's release with another struct's pin. Asked by the unit driver
  * (analyze-unit.ts), whose fieldReleases reach the rules through FunctionFacts.
  */
-import { expectedReleaseClass, type NeededClass } from '../api-table.ts';
+import { expectedReleaseClass, type NeededClass, type ReleaseClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel } from '../types.ts';
 import type { FunctionFacts, FunctionSites } from './function-facts.ts';
-import type { AcquisitionSite } from './sites.ts';
+import { acquisitionRef, type AcquisitionRef } from './sites.ts';
 import type { FunctionInfo } from './summaries.ts';
 import { declaratorName, fieldOfKey, findFunctionDeclarator, squash } from './syntax.ts';
 
@@ -23,6 +23,8 @@ export interface FieldKey {
   path: string;
 }
 
+const textOf = (k: FieldKey | undefined) => (k ? fieldKeyText(k) : undefined);
+
 /** The map key of a field whose struct is known; undefined for an unknown struct (matches nothing). */
 export function fieldKeyText(k: FieldKey): string | undefined {
   return k.struct === undefined ? undefined : `${k.struct}::${k.path}`;
@@ -30,11 +32,30 @@ export function fieldKeyText(k: FieldKey): string | undefined {
 
 export interface FieldInfo {
   field: FieldKey;
-  acquisition: AcquisitionSite;
+  /** The acquisition that fills it: in this file, or in another (`file` set: the ownership index). */
+  acquisition: AcquisitionRef;
+  /** A same-file acquisition's storage key. */
+  key?: string;
   functionName: string;
   expected?: NeededClass;
   conflict: boolean;
 }
+
+/**
+ * A field filled or released in other files of the module, as the ownership index sees them
+ * (plain data, handed in by the unit driver's caller): the acquisitions there, with their file,
+ * the release classes other files release it with, and whether another file fills it from
+ * something else than an allocation or acquired pages.
+ */
+export interface ExternalField {
+  field: FieldKey;
+  sources: AcquisitionRef[];
+  releasedWith: ReleaseClass[];
+  otherSource: boolean;
+}
+
+/** External fields by fieldKeyText. */
+export type ExternalFields = ReadonlyMap<string, ExternalField>;
 
 export interface FieldUnit {
   info: FunctionInfo;
@@ -83,8 +104,16 @@ export function fieldKeyOf(info: FunctionInfo, key: string): FieldKey | undefine
   return { struct: declaredTypeOf(info, base), path };
 }
 
-/** Struct fields that hold pages from an acquisition, with whether anything else fills them. */
-export function fieldAcquisitions(units: FieldUnit[], text: string, model: ApiModel): Map<string, FieldInfo> {
+/**
+ * Struct fields that hold pages from an acquisition, in this file or (`external`) in another file
+ * of the module, with whether anything else fills them.
+ */
+export function fieldAcquisitions(
+  units: FieldUnit[],
+  text: string,
+  model: ApiModel,
+  external?: ExternalFields,
+): Map<string, FieldInfo> {
   const fields = new Map<string, FieldInfo>();
   const acqVars = new Set<string>();
   for (const { info, sites } of units) {
@@ -92,7 +121,7 @@ export function fieldAcquisitions(units: FieldUnit[], text: string, model: ApiMo
       const key = site.key;
       if (!key || key === 'NULL') continue;
       if (/^\w+$/.test(key)) acqVars.add(key);
-      const field = /^\w+$/.test(key) ? storedField(info, key) : fieldKeyOf(info, key);
+      const field = acquiredField(info, key);
       const k = field ? fieldKeyText(field) : undefined;
       if (!field || !k) continue;
       const expected = expectedReleaseClass(site.kind.family, model);
@@ -101,42 +130,68 @@ export function fieldAcquisitions(units: FieldUnit[], text: string, model: ApiMo
         if (prev.expected !== expected) prev.conflict = true;
         continue;
       }
-      fields.set(k, { field, acquisition: site, functionName: info.name, expected, conflict: false });
+      const acquisition = acquisitionRef(site, info.name);
+      fields.set(k, { field, acquisition, key, functionName: info.name, expected, conflict: false });
     }
   }
+  for (const [k, ext] of external ?? []) mergeExternal(fields, k, ext, model);
   // Anything else assigned into a field of that name (another source of pages) makes it ambiguous.
-  // One scan of the text per field name, however many structs have a field of that name.
-  const byName = new Map<string, boolean>();
+  const others = otherSourceFields(text, acqVars);
   for (const info of fields.values()) {
     const field = fieldOfKey(`x.${info.field.path}`);
-    if (!field) continue;
-    const known = byName.get(field);
-    if (known !== undefined) {
-      if (known) info.conflict = true;
-      continue;
-    }
-    byName.set(field, otherSource(field, text, acqVars));
-    if (byName.get(field)) info.conflict = true;
+    if (field && others.has(field)) info.conflict = true;
   }
   return fields;
 }
 
-/** Whether `field` is assigned anything but an allocation, NULL or an acquired pages variable. */
-function otherSource(field: string, text: string, acqVars: ReadonlySet<string>): boolean {
-  const re = new RegExp(`(?:->|\\.)${field}\\s*(?:\\[[^\\]\\n]*\\]\\s*)?=(?!=)\\s*([^;]{0,200});`, 'g');
-  for (const m of text.matchAll(re)) {
-    // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
-    const rhs = m[1]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
-    if (
-      /^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/.test(
-        rhs,
-      )
-    )
-      continue;
-    if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
-    return true;
+/** Another file's acquisitions of field `k` beside this file's: any disagreement is a conflict. */
+function mergeExternal(fields: Map<string, FieldInfo>, k: string, ext: ExternalField, model: ApiModel): void {
+  const first = ext.sources[0];
+  const prev = fields.get(k);
+  const classes = new Set(ext.sources.map((a) => expectedReleaseClass(a.family, model)));
+  if (prev) {
+    if (ext.otherSource || [...classes].some((c) => c !== prev.expected)) prev.conflict = true;
+    return;
   }
-  return false;
+  if (!first?.functionName) return;
+  fields.set(k, {
+    field: ext.field,
+    acquisition: first,
+    functionName: first.functionName,
+    expected: expectedReleaseClass(first.family, model),
+    conflict: ext.otherSource || classes.size > 1,
+  });
+}
+
+const FIELD_STORE_RE = /(?:->|\.)(\w+)\s*(?:\[[^\]\n]*\]\s*)?=(?!=)\s*([^;]{0,200});/g;
+const ALLOCATION_RE =
+  /^(?:\(.*\)\s*)?(?:k[mvz]?alloc\w*|kcalloc|kvcalloc|vmalloc|vzalloc|kmalloc_array|kvmalloc_array|NULL|0)\b/;
+
+/**
+ * The field names the text assigns anything but an allocation, NULL or an acquired pages
+ * variable (`acqVars`): another source of pages for a field of that name. One scan of the text.
+ */
+export function otherSourceFields(text: string, acqVars: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  const re = new RegExp(FIELD_STORE_RE.source, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // Chained stores (`a->x = b->y = v;`): the next match may start inside this one.
+    re.lastIndex = m.index + 1;
+    const name = m[1]!;
+    if (out.has(name)) continue;
+    // Comments between `=` and the value (`->pages = /* why */ kcalloc(…)`) are not the value.
+    const rhs = m[2]!.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
+    if (ALLOCATION_RE.test(rhs)) continue;
+    if (acqVars.has(rhs.replace(/^\(.*?\)\s*/, ''))) continue;
+    out.add(name);
+  }
+  return out;
+}
+
+/** The field an acquisition's pages end up in: its pages argument, or `obj->pages = pages` after. */
+export function acquiredField(info: FunctionInfo, key: string | undefined): FieldKey | undefined {
+  if (!key || key === 'NULL') return undefined;
+  return /^\w+$/.test(key) ? storedField(info, key) : fieldKeyOf(info, key);
 }
 
 /** `obj->pages = pages` in the acquiring function: the field the pages end up in. */
@@ -150,20 +205,43 @@ function storedField(info: FunctionInfo, key: string): FieldKey | undefined {
   return undefined;
 }
 
-function releaseField(info: FunctionInfo, relKey: string | undefined, freesStorage = false): string | undefined {
+/** The field whose pages a release drops (its struct may be unknown). */
+export function releasedField(
+  info: FunctionInfo,
+  relKey: string | undefined,
+  freesStorage = false,
+): FieldKey | undefined {
   // Freeing a field's array (`free_page((unsigned long)ctx->pages)`) releases no page in it.
-  const f = relKey && !freesStorage ? fieldKeyOf(info, relKey) : undefined;
+  return relKey && !freesStorage ? fieldKeyOf(info, relKey) : undefined;
+}
+
+function releaseField(info: FunctionInfo, relKey: string | undefined, freesStorage = false): string | undefined {
+  const f = releasedField(info, relKey, freesStorage);
   return f ? fieldKeyText(f) : undefined;
 }
 
-/** Fields released with the right kind somewhere (user or kernel pages both handled: quiet). */
-export function fieldsReleasedRight(units: FieldUnit[], fields: Map<string, FieldInfo>): Set<string> {
+/**
+ * Fields released with the right kind somewhere, in this file or another (user or kernel pages
+ * both handled: quiet).
+ */
+export function fieldsReleasedRight(
+  units: FieldUnit[],
+  fields: Map<string, FieldInfo>,
+  external?: ExternalFields,
+): Set<string> {
   const out = new Set<string>();
+  for (const [k, fi] of fields) {
+    const ext = external?.get(k);
+    if (ext && fi.expected && ext.releasedWith.includes(fi.expected)) out.add(k);
+  }
   for (const { info, sites } of units) {
+    // The acquiring function's own error path releasing what it just took says nothing about
+    // what else the field holds: only another function's right release does.
+    const acquiredHere = new Set(sites.acquisitions.map((a) => textOf(acquiredField(info, a.key))));
     for (const rel of sites.releases) {
       const k = releaseField(info, rel.key, rel.freesStorage);
       const fi = k ? fields.get(k) : undefined;
-      if (k && fi && rel.kind.cls === fi.expected) out.add(k);
+      if (k && fi && rel.kind.cls === fi.expected && !acquiredHere.has(k)) out.add(k);
     }
   }
   return out;
@@ -197,7 +275,7 @@ function fieldReleases(unit: FieldUnit, fields: Map<string, FieldInfo>) {
     const key = releaseField(info, rel.key, rel.freesStorage);
     const fi = key ? fields.get(key) : undefined;
     if (!key || !fi || fi.conflict || ownKeys.has(rel.key)) return [];
-    if (fi.functionName === info.name && fi.acquisition.key === rel.key) return [];
+    if (!fi.acquisition.file && fi.functionName === info.name && fi.key === rel.key) return [];
     const entry = { release: index, acquisition: fi.acquisition, functionName: fi.functionName };
     return [{ key, fi, cls: rel.kind.cls, entry }];
   });
@@ -220,9 +298,11 @@ export function fieldSignature(
     const k = releaseField(info, rel.key, rel.freesStorage);
     const fi = k ? fields.get(k) : undefined;
     if (!k || !fi) continue;
-    const at = fi.acquisition.call.startPosition;
+    // Another file's acquisition does not move with this function: its place is absolute.
+    const { file, range } = fi.acquisition;
+    const at = file ? `${file}:${range.start.line}` : `${range.start.line - row}`;
     out.add(
-      `${k}:${at.row - row}.${at.column}${fi.conflict ? 'C' : ''}${rightSomewhere.has(k) ? 'R' : ''}${fi.expected ?? ''}`,
+      `${k}:${at}.${range.start.column}${fi.conflict ? 'C' : ''}${rightSomewhere.has(k) ? 'R' : ''}${fi.expected ?? ''}`,
     );
   }
   return [...out].sort().join(',');

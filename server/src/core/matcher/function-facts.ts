@@ -8,7 +8,7 @@ import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
 import { explore, type NodeEvent, type PathResult } from './paths.ts';
-import { acquisitionSite, releaseSite, type AcquisitionSite, type ReleaseSite } from './sites.ts';
+import { acquisitionSite, releaseSite, type AcquisitionRef, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import type { Aliases } from './aliases.ts';
 import type { FileSummaries, FunctionInfo } from './summaries.ts';
 import {
@@ -50,7 +50,7 @@ export interface FunctionFacts {
   acquisitions: AcquisitionFacts[];
   releases: ReleaseSite[];
   /** Releases of a struct field filled by an acquisition elsewhere in the file. */
-  fieldReleases: Array<{ release: number; acquisition: AcquisitionSite; functionName: string }>;
+  fieldReleases: Array<{ release: number; acquisition: AcquisitionRef; functionName: string }>;
 }
 
 /**

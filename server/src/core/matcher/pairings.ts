@@ -7,7 +7,7 @@
 import type { CallRef, Pairing } from '../types.ts';
 import type { Node } from '../parser.ts';
 import type { FunctionFacts } from './function-facts.ts';
-import type { AcquisitionSite, ReleaseSite } from './sites.ts';
+import { acquisitionRef, type AcquisitionRef, type ReleaseSite } from './sites.ts';
 import { calleeRange, rangeOf } from './syntax.ts';
 import { expectedReleaseClass } from '../api-table.ts';
 import type { ApiModel } from '../types.ts';
@@ -16,11 +16,15 @@ function callRef(call: Node, name: string, functionName: string): CallRef {
   return { name, nameRange: calleeRange(call), callRange: rangeOf(call), functionName };
 }
 
-function acquisitionRef(site: AcquisitionSite, functionName: string, model: ApiModel): Pairing['acquisition'] {
-  const expected = expectedReleaseClass(site.kind.family, model);
+function pairedAcquisition(a: AcquisitionRef, functionName: string, model: ApiModel): Pairing['acquisition'] {
+  const expected = expectedReleaseClass(a.family, model);
   return {
-    ...callRef(site.call, site.kind.name, functionName),
-    family: site.kind.family,
+    name: a.name,
+    nameRange: a.range,
+    callRange: a.callRange,
+    functionName,
+    ...(a.file ? { file: a.file } : {}),
+    family: a.family,
     ...(expected ? { expected } : {}),
   };
 }
@@ -45,7 +49,7 @@ export function pairingsOf(
 ): Pairing[] {
   const fn = facts.info.name;
   const out: Pairing[] = facts.acquisitions.map((af) => ({
-    acquisition: acquisitionRef(af.site, fn, model),
+    acquisition: pairedAcquisition(acquisitionRef(af.site), fn, model),
     releases: af.releases.flatMap((i) => {
       const rel = facts.releases[i];
       return rel ? [releaseRef(rel, af.expected, fn)] : [];
@@ -54,7 +58,7 @@ export function pairingsOf(
   for (const fr of fieldPartners) {
     const rel = facts.releases[fr.release];
     if (!rel) continue;
-    const acquisition = acquisitionRef(fr.acquisition, fr.functionName, model);
+    const acquisition = pairedAcquisition(fr.acquisition, fr.functionName, model);
     out.push({ acquisition, releases: [releaseRef(rel, acquisition.expected, fn)] });
   }
   return out;

@@ -89,6 +89,36 @@ export interface AcquisitionSite {
   use: ResultUse;
 }
 
+/**
+ * An acquisition as plain data (no tree node): what it is and where. A same-function acquisition
+ * has its site; one in another function has `functionName`, one in another file `file` too (the
+ * ownership index hands those in). Messages and related locations are made from this.
+ */
+export interface AcquisitionRef {
+  name: string;
+  /** The table acquisition a wrapper wraps. */
+  wraps?: string;
+  family: AcquisitionFamily;
+  /** The called function's name in the call. */
+  range: Range;
+  /** The whole call. */
+  callRange: Range;
+  /** Absent: the file being analysed. */
+  file?: string;
+  functionName?: string;
+}
+
+export function acquisitionRef(site: AcquisitionSite, functionName?: string): AcquisitionRef {
+  return {
+    name: site.kind.name,
+    ...(site.kind.wraps ? { wraps: site.kind.wraps } : {}),
+    family: site.kind.family,
+    range: calleeRange(site.call),
+    callRange: rangeOf(site.call),
+    ...(functionName ? { functionName } : {}),
+  };
+}
+
 export interface ReleaseSite {
   call: Node;
   kind: ReleaseKind;

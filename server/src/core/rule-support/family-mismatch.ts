@@ -10,7 +10,7 @@ import {
   type ReleaseClass,
 } from '../api-table.ts';
 import type { AcquisitionFacts } from '../matcher/function-facts.ts';
-import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
+import { acquisitionRef, type AcquisitionRef, type AcquisitionSite, type ReleaseSite } from '../matcher/sites.ts';
 import { callArguments, calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
 import { paren, str, type MessageArgs, type MessageFn } from '../messages/message-fn.ts';
 import type { Finding, Fix, Locations, MessageData, RuleId } from '../types.ts';
@@ -18,7 +18,9 @@ import { acquisitionLabel, acquisitionRelated, calleeRange, finding, type RuleCo
 
 export interface Mismatch {
   release: ReleaseSite;
-  acquisition: AcquisitionSite;
+  acquisition: AcquisitionRef;
+  /** The acquisition's site when it is in this function. */
+  site?: AcquisitionSite;
   expected: NeededClass;
   /** The acquisition lives in another function (struct field filled there). */
   elsewhere?: string;
@@ -79,13 +81,13 @@ export function findMismatches(
       )
         continue;
       seen.add(rel.call.id);
-      out.push({ release: rel, acquisition: af.site, expected });
+      out.push({ release: rel, acquisition: acquisitionRef(af.site), site: af.site, expected });
     }
   }
   for (const fr of ctx.facts.fieldReleases) {
     const rel = ctx.facts.releases[fr.release]!;
     if (seen.has(rel.call.id)) continue;
-    const exp = expectedReleaseClass(fr.acquisition.kind.family, ctx.model);
+    const exp = expectedReleaseClass(fr.acquisition.family, ctx.model);
     if (!wanted(exp, rel)) continue;
     seen.add(rel.call.id);
     out.push({ release: rel, acquisition: fr.acquisition, expected: exp, elsewhere: fr.functionName });
@@ -95,7 +97,7 @@ export function findMismatches(
 
 /** The call to use instead, if there is a one-to-one replacement. */
 export function replacementName(m: Mismatch, ctx: RuleContext): string | undefined {
-  return m.release.kind.spec.counterpart[counterpartKey(m.expected, ctx.model, m.acquisition.kind.family)];
+  return m.release.kind.spec.counterpart[counterpartKey(m.expected, ctx.model, m.acquisition.family)];
 }
 
 /**
@@ -103,15 +105,16 @@ export function replacementName(m: Mismatch, ctx: RuleContext): string | undefin
  * (`page = pfn_to_page(pfn)` on another branch): then renaming the release is not a fix.
  */
 export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
-  const key = m.acquisition.key;
-  if (!key || !/^\w+$/.test(key) || m.elsewhere) return false;
+  const site = m.site;
+  const key = site?.key;
+  if (!site || !key || !/^\w+$/.test(key) || m.elsewhere) return false;
   // Only a page variable (`&page`, or the page a wrapper returns) has other sources; an array's
   // own assignment is its allocation.
-  const pages = m.acquisition.pagesNode ? unwrap(m.acquisition.pagesNode) : undefined;
+  const pages = site.pagesNode ? unwrap(site.pagesNode) : undefined;
   const byAddress =
     pages?.type === 'pointer_expression' && unwrap(pages.childForFieldName('argument')!).type === 'identifier';
-  if (!byAddress && m.acquisition.kind.returns !== 'page') return false;
-  const acq = m.acquisition.call;
+  if (!byAddress && site.kind.returns !== 'page') return false;
+  const acq = site.call;
   return ctx.facts.info.body.descendantsOfType(['assignment_expression', 'init_declarator']).some((a) => {
     if (!a) return false;
     const isDecl = a.type === 'init_declarator';
@@ -163,8 +166,9 @@ export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, mes
   const right = replacementName(m, ctx);
   if (right) data.right = right;
   if (m.elsewhere) data.elsewhere = m.elsewhere;
-  if (mixedSource(m, ctx) && m.acquisition.key) data.mixedKey = m.acquisition.key;
-  const locations: Locations = { acquisition: { range: calleeRange(m.acquisition.call) } };
+  if (mixedSource(m, ctx) && m.site?.key) data.mixedKey = m.site.key;
+  const { range, file } = m.acquisition;
+  const locations: Locations = { acquisition: { range, ...(file ? { file } : {}) } };
   const related = [acquisitionRelated(m.acquisition)];
   if (m.release.kind.inner) {
     data.helper = m.release.kind.name;

@@ -1,7 +1,7 @@
 /** What every rule's check receives, and small helpers to phrase findings the same way. */
 import type { Node } from '../parser.ts';
 import type { FunctionFacts } from '../matcher/function-facts.ts';
-import type { AcquisitionSite, ReleaseSite } from '../matcher/sites.ts';
+import { acquisitionRef, type AcquisitionRef, type AcquisitionSite, type ReleaseSite } from '../matcher/sites.ts';
 import { calleeRange, rangeOf } from '../matcher/syntax.ts';
 import type { ApiModel, Finding, Locations, MessageData, Range, RelatedLocation, RuleId } from '../types.ts';
 import type { ReleaseClass } from '../api-table.ts';
@@ -14,8 +14,11 @@ export interface RuleContext {
 export type RuleCheck = (ctx: RuleContext) => Finding[];
 
 /** `pin_user_pages_fast()`, or `foo_pin() (pin_user_pages_fast())` for wrappers. */
-export function acquisitionLabel(site: AcquisitionSite): string {
-  return site.kind.wraps ? `${site.kind.name}() (${site.kind.wraps}())` : `${site.kind.name}()`;
+const refOf = (a: AcquisitionSite | AcquisitionRef): AcquisitionRef => ('call' in a ? acquisitionRef(a) : a);
+
+export function acquisitionLabel(a: AcquisitionSite | AcquisitionRef): string {
+  const { name, wraps } = refOf(a);
+  return wraps ? `${name}() (${wraps}())` : `${name}()`;
 }
 
 export { calleeRange };
@@ -28,8 +31,15 @@ export function firstLineRange(node: Node): Range {
   return { start: r.start, end: { line: r.start.line, column: r.start.column + firstLine.trimEnd().length } };
 }
 
-export function acquisitionRelated(site: AcquisitionSite): RelatedLocation {
-  return { range: calleeRange(site.call), messageId: 'taken', data: { acquisition: acquisitionLabel(site) } };
+/** "taken here" on the acquisition, in its own file when it is in another. */
+export function acquisitionRelated(a: AcquisitionSite | AcquisitionRef): RelatedLocation {
+  const ref = refOf(a);
+  return {
+    range: ref.range,
+    messageId: 'taken',
+    data: { acquisition: acquisitionLabel(ref) },
+    ...(ref.file ? { file: ref.file } : {}),
+  };
 }
 
 export function releaseRelated(rel: ReleaseSite): RelatedLocation {

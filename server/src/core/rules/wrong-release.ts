@@ -36,7 +36,7 @@ export const wrongRelease: RuleMeta = {
 function check(ctx: RuleContext): Finding[] {
   // The release these pages need, as every advice and fix chooses it (counterpartKey): in the
   // 2019 model get_user_pages* pages need put_user_page*, pin_user_pages* (5.6+) unpin_user_page*.
-  const key = (m: Mismatch) => counterpartKey(m.expected, ctx.model, m.acquisition.kind.family);
+  const key = (m: Mismatch) => counterpartKey(m.expected, ctx.model, m.acquisition.family);
   const wrong = findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) =>
     mismatchFinding('wrong-release', m, ctx, key(m) === 'pin-2019' ? 'needsPutUserPage' : 'leavesPinRaised'),
   );

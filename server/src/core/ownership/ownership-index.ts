@@ -1,0 +1,147 @@
+/**
+ * The ownership index: what the C files of a module say together about where user pages go. It
+ * knows, per struct field ({struct, path}), every acquisition that fills it and every release
+ * that drains it, with file, function, place and family or release class; which field names each
+ * file fills from other sources (kernel pages, a lookup); and each file's function summaries
+ * (static ones belong to their file, extern ones answer by name). It is plain data built from the
+ * files' FileFacts (core/facts), kept per file so one file can be replaced as it changes. For one
+ * file it answers the view of all the others (`fieldsFor`), which the unit driver takes as
+ * AnalysisOptions.fields: a put_page() in reset.c of pages pinned in main.c is then judged like a
+ * same-file release. Asked by the CLI on directory and multi-file runs, by the language server
+ * for the workspace, and by `trace` and references (`fieldTrail`).
+ */
+import type { ReleaseClass } from '../api-table.ts';
+import type { FieldEvent, FileFacts } from '../facts/file-facts.ts';
+import { fieldKeyText, type ExternalField, type ExternalFields, type FieldKey } from '../matcher/fields.ts';
+import type { AcquisitionRef } from '../matcher/sites.ts';
+
+/** One event of a field, with the file it is in. */
+export interface FieldEventAt extends FieldEvent {
+  file: string;
+}
+
+interface FieldEntry {
+  field: FieldKey;
+  events: FieldEventAt[];
+}
+
+/** The last member of a field path (`buf.pages` → pages): the name other sources are known by. */
+const lastMember = (path: string) => /(\w+)$/.exec(path)?.[1] ?? path;
+
+export class OwnershipIndex {
+  private readonly byFile = new Map<string, FileFacts>();
+  private fieldsCache: Map<string, FieldEntry> | undefined;
+
+  /** Adds or replaces a file's facts (undefined: the file says nothing about user pages). */
+  set(file: string, facts: FileFacts | undefined): void {
+    if (facts) this.byFile.set(file, facts);
+    else this.byFile.delete(file);
+    this.fieldsCache = undefined;
+  }
+
+  delete(file: string): void {
+    if (this.byFile.delete(file)) this.fieldsCache = undefined;
+  }
+
+  has(file: string): boolean {
+    return this.byFile.has(file);
+  }
+
+  get files(): string[] {
+    return [...this.byFile.keys()];
+  }
+
+  /** Every field of a known struct, with its events in file order. */
+  private fields(): Map<string, FieldEntry> {
+    if (this.fieldsCache) return this.fieldsCache;
+    const out = new Map<string, FieldEntry>();
+    for (const [file, facts] of this.byFile) {
+      for (const ev of facts.fields) {
+        const k = fieldKeyText(ev.field);
+        if (!k) continue;
+        let entry = out.get(k);
+        if (!entry) out.set(k, (entry = { field: ev.field, events: [] }));
+        entry.events.push({ ...ev, file });
+      }
+    }
+    this.fieldsCache = out;
+    return out;
+  }
+
+  /** The member names of fields an acquisition fills somewhere (what a module-mate must mention). */
+  acquiredFieldNames(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.fields().values())
+      if (e.events.some((ev) => ev.event === 'acquire')) out.add(lastMember(e.field.path));
+    return out;
+  }
+
+  /** The files with an acquisition into a field (their directories are the modules to look at). */
+  filesFillingFields(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.fields().values()) for (const ev of e.events) if (ev.event === 'acquire') out.add(ev.file);
+    return out;
+  }
+
+  /**
+   * What the other files say about the fields `file` touches (acquires into or releases), or
+   * about every field when `file` is not in the index: their acquisitions, the classes they
+   * release with, and whether one fills the field from another source.
+   */
+  fieldsFor(file: string): ExternalFields {
+    const own = this.byFile.get(file);
+    const touched = own ? new Set(own.fields.flatMap((ev) => fieldKeyText(ev.field) ?? [])) : undefined;
+    const otherNames = new Set<string>();
+    for (const [f, facts] of this.byFile) if (f !== file) for (const n of facts.otherSources) otherNames.add(n);
+    const out = new Map<string, ExternalField>();
+    for (const [k, entry] of this.fields()) {
+      if (touched && !touched.has(k)) continue;
+      const elsewhere = entry.events.filter((ev) => ev.file !== file);
+      if (elsewhere.length === 0) continue;
+      const sources = elsewhere.filter((ev) => ev.event === 'acquire').map(acquisitionOf);
+      // As in one file (fields.ts fieldsReleasedRight): a function releasing what it acquired
+      // into the field itself (its error path) says nothing about what else the field holds.
+      const acquirers = new Set(entry.events.filter((ev) => ev.event === 'acquire').map(functionAt));
+      const releasedWith = [
+        ...new Set(
+          elsewhere.flatMap((ev): ReleaseClass[] =>
+            ev.event === 'release' && ev.cls && !acquirers.has(functionAt(ev)) ? [ev.cls] : [],
+          ),
+        ),
+      ];
+      out.set(k, {
+        field: entry.field,
+        sources,
+        releasedWith,
+        otherSource: otherNames.has(lastMember(entry.field.path)),
+      });
+    }
+    return out;
+  }
+
+  /** Whether other files change what `file`'s own analysis says (a field it touches is theirs too). */
+  concerns(file: string): boolean {
+    for (const ext of this.fieldsFor(file).values()) if (ext.sources.length > 0 || ext.releasedWith.length) return true;
+    return false;
+  }
+
+  /** Every event of a field (`struct::path`), in file order: the trail of its pages. */
+  fieldTrail(key: string): FieldEventAt[] {
+    return this.fields().get(key)?.events ?? [];
+  }
+}
+
+const functionAt = (ev: FieldEventAt) => `${ev.file}\0${ev.functionName}`;
+
+function acquisitionOf(ev: FieldEventAt): AcquisitionRef {
+  if (!ev.family) throw new Error(`acquire event without a family in ${ev.file}`);
+  return {
+    name: ev.call,
+    ...(ev.wraps ? { wraps: ev.wraps } : {}),
+    family: ev.family,
+    range: ev.at.range,
+    callRange: ev.callAt.range,
+    file: ev.file,
+    functionName: ev.functionName,
+  };
+}

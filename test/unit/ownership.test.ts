@@ -1,0 +1,159 @@
+/**
+ * Ownership across files: each folder of test/fixtures/modules/ is a module of our own. Its
+ * `.c` files mark the lines that must be reported with `// expect: rule` (or `expect(upstream)` /
+ * `expect(2019)`), as the single-file fixtures do; checking the folder must report exactly those,
+ * in both models, with the acquisition in the other file as related location. Checking a
+ * releasing file alone keeps today's single-file behaviour. The index itself is tested on facts.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { OwnershipIndex } from '../../server/src/core/ownership/ownership-index.ts';
+import { extractFileFacts } from '../../server/src/core/analyze.ts';
+import { createCParser, parseKernelC } from '../../server/src/core/parser.ts';
+import { runCli } from './cli-support.ts';
+
+const root = join(__dirname, '..', 'fixtures', 'modules');
+const modules = readdirSync(root).sort();
+const MODELS = [
+  ['unpin_user_page', 'upstream'],
+  ['put_user_page', '2019'],
+] as const;
+
+function expected(dir: string, tag: string): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.c'))) {
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const m of line.matchAll(/expect(?:\((\w+)\))?:\s*([\w-]+)/g))
+          if (!m[1] || m[1] === tag) out.push(`${f}:${i + 1}:${m[2]}`);
+      });
+  }
+  return out.sort();
+}
+
+interface JsonFinding {
+  file: string;
+  line: number;
+  rule: string;
+  message: string;
+  related: Array<{ file: string; line: number; message: string }>;
+}
+
+function check(args: string[]): JsonFinding[] {
+  const r = runCli(['check', '--format', 'json', ...args]);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  return (JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings;
+}
+
+const base = (p: string) => p.split('/').pop()!;
+
+describe('modules: ownership across files', () => {
+  test('every module says what idiom it is, and the idioms expect something', () => {
+    let expecting = 0;
+    for (const m of modules) {
+      const headers = readdirSync(join(root, m))
+        .map((f) => readFileSync(join(root, m, f), 'utf8'))
+        .join('\n');
+      assert.match(headers, m.endsWith('-fixed') ? /Fixed:/ : /Idiom:/, `${m} has no Idiom:/Fixed: header`);
+      const any = MODELS.some(([, tag]) => expected(join(root, m), tag).length > 0);
+      if (m.endsWith('-fixed')) assert.ok(!any, `${m} is a fixed module and expects nothing`);
+      else if (any) expecting++;
+    }
+    assert.ok(expecting >= 2, 'at least two modules expect findings');
+  });
+
+  for (const m of modules) {
+    for (const [api, tag] of MODELS) {
+      test(`${m} (${tag}): checking the folder reports the marked lines, and only those`, () => {
+        const dir = join(root, m);
+        const got = check(['--api', api, dir]).map((f) => `${base(f.file)}:${f.line}:${f.rule}`);
+        assert.deepEqual(got.sort(), expected(dir, tag));
+      });
+    }
+  }
+
+  test('the release in reset.c names main.c: in the message, and as related location', () => {
+    const dir = join(root, 'pin-field-teardown');
+    const [f, ...rest] = check(['--api', 'unpin_user_page', dir]);
+    assert.equal(rest.length, 0);
+    assert.equal(base(f!.file), 'reset.c');
+    assert.match(f!.message, /main\.c:14 in demo_pin_buffer\(\)/);
+    assert.equal(base(f!.related[0]!.file), 'main.c');
+    assert.equal(f!.related[0]!.line, 14);
+  });
+
+  test('two files named on the command line are a module too; one file alone is checked alone', () => {
+    const dir = join(root, 'pin-field-teardown');
+    const both = check(['--api', 'unpin_user_page', join(dir, 'main.c'), join(dir, 'reset.c')]);
+    assert.deepEqual(
+      both.map((f) => `${base(f.file)}:${f.line}`),
+      ['reset.c:11'],
+    );
+    assert.deepEqual(check(['--api', 'unpin_user_page', join(dir, 'reset.c')]), []);
+  });
+
+  test('SARIF carries the other file as a related location', () => {
+    const dir = join(root, 'pin-field-teardown');
+    const r = runCli(['check', '--format', 'sarif', '--api', 'unpin_user_page', dir]);
+    const sarif = JSON.parse(r.stdout) as {
+      runs: Array<{
+        results: Array<{ relatedLocations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }>;
+      }>;
+    };
+    const related = sarif.runs[0]!.results[0]!.relatedLocations ?? [];
+    assert.ok(related.some((l) => l.physicalLocation.artifactLocation.uri.endsWith('main.c')));
+  });
+});
+
+describe('the ownership index', () => {
+  async function factsOf(text: string) {
+    const parser = await createCParser();
+    const tree = parseKernelC(parser, text);
+    const facts = extractFileFacts(text, tree, { api: 'unpin_user_page' });
+    tree.delete();
+    parser.delete();
+    return facts;
+  }
+  const STRUCT = 'struct demo_dev { struct page **pages; int n; };\n';
+  const PIN =
+    STRUCT +
+    'int demo_pin(struct demo_dev *d, unsigned long a)\n{\n\tint ret = pin_user_pages_fast(a, 4, 0, d->pages);\n' +
+    '\tif (ret != 4) {\n\t\tif (ret > 0)\n\t\t\tunpin_user_pages(d->pages, ret);\n\t\treturn -EFAULT;\n\t}\n\treturn 0;\n}\n';
+  const PUT = STRUCT + 'void demo_put(struct demo_dev *d)\n{\n\tput_page(d->pages[0]);\n}\n';
+  const KERNEL =
+    STRUCT +
+    'void demo_fill(struct demo_dev *d)\n{\n\td->pages[0] = virt_to_page(d->buf);\n\tput_page(d->pages[1]);\n}\n';
+
+  test("a file's view holds the other files' acquisitions, not its own", async () => {
+    const index = new OwnershipIndex();
+    index.set('main.c', await factsOf(PIN));
+    index.set('reset.c', await factsOf(PUT));
+    const forReset = index.fieldsFor('reset.c').get('demo_dev::pages');
+    assert.ok(forReset);
+    assert.deepEqual(
+      forReset.sources.map((s) => `${s.file}:${s.range.start.line + 1}:${s.name}`),
+      ['main.c:4:pin_user_pages_fast'],
+    );
+    // main.c's own error-path unpin is not evidence of another kind of page in the field.
+    assert.deepEqual(forReset.releasedWith, []);
+    assert.equal(forReset.otherSource, false);
+    assert.deepEqual(index.fieldsFor('main.c').get('demo_dev::pages')?.sources, []);
+    assert.deepEqual(index.fieldsFor('main.c').get('demo_dev::pages')?.releasedWith, ['ref']);
+    assert.ok(index.concerns('reset.c'));
+  });
+
+  test('another file filling the field from elsewhere marks it, and replacing a file updates the view', async () => {
+    const index = new OwnershipIndex();
+    index.set('main.c', await factsOf(PIN));
+    index.set('reset.c', await factsOf(PUT));
+    index.set('fill.c', await factsOf(KERNEL));
+    assert.equal(index.fieldsFor('reset.c').get('demo_dev::pages')?.otherSource, true);
+    index.delete('fill.c');
+    assert.equal(index.fieldsFor('reset.c').get('demo_dev::pages')?.otherSource, false);
+    index.set('main.c', undefined);
+    assert.equal(index.concerns('reset.c'), false);
+  });
+});
