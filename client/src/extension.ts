@@ -43,7 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     synchronize: {
       // An include/linux/mm.h appearing or changing can switch the `auto` model.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/include/linux/mm.h'),
+      // C sources feed the ownership index (and include/linux/mm.h decides the `auto` model).
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{c,h}'),
     },
   };
   client = new LanguageClient(CLIENT_ID, 'gup-review', serverOptions, clientOptions);

@@ -6,24 +6,10 @@
  * concerns is checked again with the other files' view: a put_page() in reset.c of pages pinned
  * in main.c is reported at the release, with main.c's acquisition as related location.
  */
-import * as path from 'node:path';
-import { RELEASES } from '../core/api-table.ts';
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { readRegularFileShared } from '../project/read-source.ts';
+import { memberMention, moduleMates } from '../project/module-files.ts';
 import type { CheckInput } from '../project/walk.ts';
 import { checkFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
-
-const RELEASE_RE = new RegExp(`\\b(?:${RELEASES.map((r) => r.name).join('|')})\\b`);
-
-/** Whether a file's text mentions one of the member names and names a release. */
-function mentions(file: string, names: RegExp): boolean {
-  try {
-    const text = readRegularFileShared(file).toString('latin1');
-    return names.test(text) && RELEASE_RE.test(text);
-  } catch {
-    return false;
-  }
-}
 
 /** Runs the ownership pass over the first pass's results (replaced in place); returns the index. */
 export async function ownershipPass(
@@ -36,17 +22,17 @@ export async function ownershipPass(
     const facts = results[i]?.facts;
     if (facts) index.set(input.display, facts);
   });
-  const names = [...index.acquiredFieldNames()];
-  if (names.length === 0) return index;
+  const names = memberMention([...index.acquiredFieldNames()]);
+  if (!names) return index;
 
   // Module-mates: skipped files of the directories whose files fill a field, that touch one.
   const byDisplay = new Map(inputs.map((input, i) => [input.display, i]));
-  const dirs = new Set([...index.filesFillingFields()].map((d) => path.dirname(inputs[byDisplay.get(d)!]!.path)));
-  const member = new RegExp(`(?:->|\\.)\\s*(?:${names.join('|')})\\b`);
+  const filling = [...index.filesFillingFields()].map((d) => inputs[byDisplay.get(d)!]!.path);
+  const skipped = inputs.filter((input, i) => results[i]?.status === 'skipped').map((input) => input.path);
+  const mates = new Set(moduleMates(skipped, filling, names));
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
-    if (results[i]?.status !== 'skipped' || !/\.c$/.test(input.path) || !dirs.has(path.dirname(input.path))) continue;
-    if (!mentions(input.path, member)) continue;
+    if (!mates.has(input.path)) continue;
     const r = await checkFile(input.path, input.display, input.explicit, options, { force: true });
     results[i] = r;
     if (r.facts) index.set(input.display, r.facts);

@@ -17,6 +17,7 @@ import {
   type Diagnostic,
   type ProgressToken,
 } from 'vscode-languageserver';
+import type { ExternalFields } from '../core/matcher/fields.ts';
 import type { AnalysisResult } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
@@ -57,6 +58,8 @@ export class WorkspaceChecker {
       toClient?: (uri: string, text: string, diagnostics: Diagnostic[]) => Diagnostic[];
       /** The client pulls diagnostics for open documents: a checked file's pushed ones go when it opens. */
       clearOnOpen?: boolean;
+      /** The workspace index's view of other files for a file (ownership across files). */
+      fieldsFor?: (file: string) => ExternalFields | undefined;
     } = {},
   ) {}
 
@@ -146,7 +149,9 @@ export class WorkspaceChecker {
       void this.connection.sendNotification(CHECK_WORKSPACE_PROGRESS, progress);
       progressUi.report(`${i}/${files.length} ${path.basename(file)}`, (i / files.length) * 100);
       const uri = pathToFileURL(file).href;
-      const read = readSource(file, { explicit: false, keep: namesAcquisition });
+      // A module-mate the index knows (it releases a field another file fills) is checked too.
+      const indexed = !!this.options.fieldsFor?.(file)?.size;
+      const read = readSource(file, { explicit: false, keep: indexed ? () => true : namesAcquisition });
       if (read.kind === 'failed' || read.kind === 'not-regular' || read.kind === 'too-big') {
         problems.push(`${file}: ${read.kind === 'failed' ? read.reason : 'not a regular file'}`);
         continue;
@@ -172,8 +177,10 @@ export class WorkspaceChecker {
       let analysis: AnalysisResult;
       try {
         const model = decideFileModel(settings.apiModel, text, file);
-        const options = analysisOptions(settings, model);
-        const how = JSON.stringify([model.model, model.reason, options.rules ?? {}]);
+        // Other files' view of the fields this one touches (the workspace's ownership index).
+        const fields = this.options.fieldsFor?.(file);
+        const options = { ...analysisOptions(settings, model), ...(fields?.size ? { fields } : {}) };
+        const how = JSON.stringify([model.model, model.reason, options.rules ?? {}, [...(fields ?? [])]]);
         analysis = this.cache.get(text, how) ?? (await analyzeFocused(text, options));
         this.cache.set(text, how, analysis);
       } catch (err) {

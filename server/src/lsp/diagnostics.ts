@@ -8,7 +8,8 @@
  * made in it and the status item shows it.
  */
 import type { Connection, Diagnostic } from 'vscode-languageserver';
-import { analyzeTree } from '../core/analyze.ts';
+import { analyzeTree, type FileFacts } from '../core/analyze.ts';
+import type { ExternalFields } from '../core/matcher/fields.ts';
 import { detectPatchInput, readPatchInput, type PatchInput, type PatchInputKind } from '../core/patch/index.ts';
 import { decideFileModel, decidePatchModel, ModelDecisions } from '../project/api-model.ts';
 import { patchModel, reviewPatch } from '../project/review-patch.ts';
@@ -37,8 +38,16 @@ export interface DocumentAnalysis {
  */
 export type DiagnosticsMode = 'push' | 'pull';
 
+/** What the analysis of a C document asks of the workspace's ownership index (workspace-index.ts). */
+export interface OwnershipSource {
+  fieldsFor(file: string | undefined): ExternalFields | undefined;
+  fromDocument(file: string, facts: FileFacts | undefined): void;
+}
+
 export interface DiagnosticsServiceOptions {
   mode?: DiagnosticsMode;
+  /** The workspace index: other files' view of the fields a document touches. */
+  ownership?: OwnershipSource;
   /** Converts a document's diagnostics to the client's position encoding. */
   toClient?: (uri: string, diagnostics: Diagnostic[]) => Diagnostic[];
 }
@@ -57,6 +66,7 @@ export class DiagnosticsService {
   private readonly paused = new Map<string, string>();
   /** The API model of each document version: decided once, used by the analysis and the status. */
   private readonly decisions = new ModelDecisions();
+  private readonly ownership: OwnershipSource | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -69,6 +79,7 @@ export class DiagnosticsService {
     options: DiagnosticsServiceOptions = {},
   ) {
     this.mode = options.mode ?? 'push';
+    this.ownership = options.ownership;
     this.toClient = options.toClient ?? ((_uri, d) => d);
   }
 
@@ -89,6 +100,11 @@ export class DiagnosticsService {
         void this.refresh(uri).catch((err: unknown) => this.failed(uri, err));
       }),
     );
+  }
+
+  /** The ownership index changed: every open document is analysed again (its cache keeps what did not change). */
+  scheduleOpen(): void {
+    for (const doc of this.documents.all()) if (doc.kind === 'c') this.schedule(doc.uri);
   }
 
   scheduleAll(): void {
@@ -146,7 +162,15 @@ export class DiagnosticsService {
     if (doc.kind === 'c') {
       const tree = doc.getTree()!;
       model = this.modelOf(doc, settings.apiModel, undefined);
-      const result = analyzeTree(doc.text, tree, analysisOptions(settings, model), doc.cache);
+      const file = doc.filePath;
+      const fields = this.ownership?.fieldsFor(file);
+      const options = {
+        ...analysisOptions(settings, model),
+        ...(fields ? { fields } : {}),
+        ...(this.ownership && file ? { withFacts: true } : {}),
+      };
+      const result = analyzeTree(doc.text, tree, options, doc.cache);
+      if (this.ownership && file) this.ownership.fromDocument(file, result.facts);
       findings = result.findings;
       pairings = result.pairings;
       problems.push(...(result.problems ?? []));

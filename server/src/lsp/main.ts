@@ -4,6 +4,7 @@
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import pkg from '../../../package.json' with { type: 'json' };
+import { isIndexWorker, runIndexWorker } from '../project/index-worker.ts';
 import { startServer } from './server.ts';
 
 const USAGE = `usage: gup-review-server --stdio | --node-ipc | --socket=PORT [--clientProcessId=PID]
@@ -40,4 +41,6 @@ function main(argv: string[]): void {
   startServer(connection, pkg.version);
 }
 
-main(process.argv.slice(2));
+// The same bundle is the workspace index's worker thread (project/index-worker.ts).
+if (isIndexWorker()) runIndexWorker();
+else main(process.argv.slice(2));

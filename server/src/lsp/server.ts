@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   DocumentDiagnosticReportKind,
   ErrorCodes,
   MessageType,
@@ -40,6 +42,7 @@ import { DocumentStore } from './documents.ts';
 import { decodeRequest, hover } from './hover.ts';
 import { hoverInFormat } from './hover-format.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { WorkspaceIndex } from './workspace-index.ts';
 import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
 import {
   CHECK_WORKSPACE_COMMAND,
@@ -56,6 +59,9 @@ import {
 import { safeNotification, safeRequest, type Handler } from './safe-handler.ts';
 
 export const SERVER_NAME = 'gup-review';
+
+/** Files over this size are not indexed (the largest .c file of Linux 6.1 is 1.7 MB). */
+const MAX_INDEXED_FILE = 4 * 1024 * 1024;
 
 /** The workspace folder (as a path) that holds `uri`, else the first folder. */
 function folderOf(folders: readonly string[], uri: string): string | undefined {
@@ -102,6 +108,8 @@ export function startServer(connection: Connection, version: string): void {
   );
   let diagnostics: DiagnosticsService | undefined;
   let checker: WorkspaceChecker | undefined;
+  let index: WorkspaceIndex | undefined;
+  let watchedFilesRegistration = false;
   let client: ClientConventions | undefined;
   /** Bumped when settings or a kernel tree change: a pull's resultId then no longer matches. */
   let generation = 0;
@@ -133,18 +141,34 @@ export function startServer(connection: Connection, version: string): void {
     foldersSupported = !!caps.workspace?.workspaceFolders;
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
+    watchedFilesRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    // Ownership across files: the workspace index; what it says changes a document's findings.
+    index = new WorkspaceIndex(connection, {
+      workDoneProgress: client.workDoneProgress,
+      maxFileSize: MAX_INDEXED_FILE,
+      onChange: () => {
+        generation++;
+        ready().diagnostics.scheduleOpen();
+        if (client?.diagnosticRefresh) void connection.languages.diagnostics.refresh();
+      },
+    });
     diagnostics = new DiagnosticsService(
       connection,
       store,
       configuration,
       (uri) => folderOf(workspaceFolders, uri),
       parserReady,
-      { mode: client.diagnostics, toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d) },
+      {
+        mode: client.diagnostics,
+        toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d),
+        ownership: index,
+      },
     );
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders, {
       workDoneProgress: client.workDoneProgress,
       toClient: (uri, text, d) => diagnosticsToClient(uri, linesOfText(text), d),
       clearOnOpen: client.diagnostics === 'pull',
+      fieldsFor: (file) => index?.fieldsFor(file),
     });
     lifecycle.phase = 'running';
     // Load the grammar right after the initialize response is on its way.
@@ -161,7 +185,8 @@ export function startServer(connection: Connection, version: string): void {
           ? {
               diagnosticProvider: {
                 identifier: SERVER_NAME,
-                interFileDependencies: false,
+                // A release here of pages pinned in another file: other files change these.
+                interFileDependencies: true,
                 workspaceDiagnostics: false,
               },
             }
@@ -183,11 +208,18 @@ export function startServer(connection: Connection, version: string): void {
     if (dynamicConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gupReview' });
     }
+    // Clients that let the server ask (VS Code's client watches from its own side too).
+    if (watchedFilesRegistration)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{c,h}' }],
+      });
+    void parserReady.then(() => index?.rebuild(workspaceFolders));
     if (foldersSupported) {
       connection.workspace.onDidChangeWorkspaceFolders(
         notification('didChangeWorkspaceFolders', (e: WorkspaceFoldersChangeEvent) => {
           const removed = new Set(e.removed.map((f) => f.uri));
           workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => f.uri)];
+          index?.rebuild(workspaceFolders);
         }),
       );
     }
@@ -213,8 +245,10 @@ export function startServer(connection: Connection, version: string): void {
     notification('didClose', (params: DidCloseTextDocumentParams) => {
       const { store, diagnostics } = ready();
       const uri = params.textDocument.uri;
+      const file = store.get(uri)?.filePath;
       if (store.close(uri)) diagnostics.closed(uri);
       configuration.forget(uri);
+      if (file) void index?.closed(file);
     }),
   );
   connection.onDidChangeConfiguration(
@@ -230,6 +264,7 @@ export function startServer(connection: Connection, version: string): void {
         clearKernelTreeCache();
         reanalyseAll();
       }
+      for (const c of params.changes) void index?.changedOnDisk(c.uri, c.type === FileChangeType.Deleted);
     }),
   );
 
@@ -345,6 +380,7 @@ export function startServer(connection: Connection, version: string): void {
     if (refused) return refused;
     lifecycle.phase = 'shutdown';
     store.dispose();
+    void index?.dispose();
   });
   // Any other request: not initialized / shut down before "no such method".
   connection.onRequest((method) => {

@@ -4,7 +4,7 @@
  * is unsure or `full` is asked), then the core's analyzeTree. Findings are the core's, positions
  * those of the whole file. Asked by the CLI (every C input), Check Workspace and the tests.
  */
-import { analyzeTree } from '../core/analyze.ts';
+import { analyzeTree, extractFileFacts, type FileFacts } from '../core/analyze.ts';
 import { blankAttributes, parseKernelC } from '../core/parser.ts';
 import type { AnalysisOptions, AnalysisResult } from '../core/types.ts';
 import { focusRanges } from './focus-ranges.ts';
@@ -30,6 +30,23 @@ export async function analyzeFocused(text: string, options: AnalysisOptions, ful
   if (!tree) return analyzeText(text, options);
   try {
     return analyzeTree(text, tree, options);
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * A file's own FileFacts (core/facts) for the ownership index, from a focused parse: the
+ * functions that name a table call, as the analysis sees them. Undefined when it names none.
+ */
+export async function factsOfText(text: string, options: AnalysisOptions): Promise<FileFacts | undefined> {
+  const parser = await sharedParser();
+  const ranges = focusRanges(text);
+  const tree =
+    (ranges ? parser.parse(blankAttributes(text), null, { includedRanges: ranges }) : null) ??
+    parseKernelC(parser, text);
+  try {
+    return extractFileFacts(text, tree, options);
   } finally {
     tree.delete();
   }
