@@ -157,3 +157,45 @@ describe('the ownership index', () => {
     assert.equal(index.concerns('reset.c'), false);
   });
 });
+
+describe('gup-review trace FILE:LINE', () => {
+  const dir = join(root, 'pin-field-teardown');
+  interface TraceJson {
+    acquisition: { file: string; line: number; call: string; needs?: string };
+    field?: string;
+    summary: string;
+    releases: Array<{ file: string; line: number; call: string; verdict: string; via: string; findings: unknown[] }>;
+  }
+  const trace = (target: string) => {
+    const r = runCli(['trace', '--api', 'unpin_user_page', '--format', 'json', target]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as TraceJson;
+  };
+
+  test("the acquisition's trail crosses into reset.c, with each release judged", () => {
+    const t = trace(join(dir, 'main.c:14'));
+    assert.equal(t.acquisition.call, 'pin_user_pages_fast');
+    assert.equal(t.field, 'demo_dev::pages');
+    assert.deepEqual(
+      t.releases.map((r) => `${base(r.file)}:${r.line} ${r.call} ${r.verdict} ${r.via} ${r.findings.length}`),
+      ['main.c:17 unpin_user_pages right flow 0', 'reset.c:11 put_page WRONG field 1'],
+    );
+    assert.match(t.summary, /^pinned · 2 releases · 1 wrong/);
+  });
+
+  test("a release's line traces the acquisition it releases, in the other file", () => {
+    const t = trace(join(dir, 'reset.c:11'));
+    assert.equal(base(t.acquisition.file), 'main.c');
+    assert.equal(t.acquisition.line, 14);
+  });
+
+  test('the text form names both files; a line with no call is an error with exit 2', () => {
+    const r = runCli(['trace', '--api', 'unpin_user_page', join(dir, 'main.c:14')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /reset\.c:11:3: put_page\(\) in demo_reset\(\): WRONG/);
+    const bad = runCli(['trace', join(dir, 'main.c:2')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /no acquisition or release of user pages on that line/);
+    assert.equal(runCli(['trace', 'no-line.c']).code, 2);
+  });
+});

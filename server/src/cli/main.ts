@@ -10,6 +10,7 @@ import { runDecode, type DecodeCommandOptions } from './decode-command.ts';
 import { errorLine, UsageError } from './errors.ts';
 import { FORMATS, FORMAT_NAMES } from './formats/index.ts';
 import { TOOL_NAME, TOOL_VERSION } from './package-info.ts';
+import { runTrace, type TraceCommandOptions } from './trace-command.ts';
 import { isCheckWorker, runCheckWorker } from './worker-pool.ts';
 
 function defaultIo(): CommandIo {
@@ -80,6 +81,22 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => Promise<v
     )
     .action(async (paths: string[], opts: CheckCommandOptions) => {
       await setExit(await runCheck(paths, opts, io));
+    });
+
+  program
+    .command('trace')
+    .description(
+      "where the pages of the acquisition on FILE:LINE go: every release (other functions' and files' too), right or wrong, and hand-offs",
+    )
+    .argument('<file:line>', 'an acquisition (or a release) in a C file; its directory is the module')
+    .addOption(
+      new Option('--api <model>', 'API model: auto picks per file')
+        .choices(['auto', 'put_user_page', 'unpin_user_page'])
+        .default('auto'),
+    )
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action(async (target: string, opts: TraceCommandOptions) => {
+      await setExit(await runTrace(target, opts, io));
     });
 
   program

@@ -102,9 +102,19 @@ export class DiagnosticsService {
     );
   }
 
-  /** The ownership index changed: every open document is analysed again (its cache keeps what did not change). */
-  scheduleOpen(): void {
-    for (const doc of this.documents.all()) if (doc.kind === 'c') this.schedule(doc.uri);
+  /**
+   * The ownership index changed: the open C documents at files it `affects` are analysed again
+   * (their caches keep what did not change). Whether there was any.
+   */
+  scheduleOpen(affects: (file: string) => boolean): boolean {
+    let any = false;
+    for (const doc of this.documents.all()) {
+      const file = doc.filePath;
+      if (doc.kind !== 'c' || !file || !affects(file)) continue;
+      this.schedule(doc.uri);
+      any = true;
+    }
+    return any;
   }
 
   scheduleAll(): void {

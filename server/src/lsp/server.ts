@@ -146,9 +146,9 @@ export function startServer(connection: Connection, version: string): void {
     index = new WorkspaceIndex(connection, {
       workDoneProgress: client.workDoneProgress,
       maxFileSize: MAX_INDEXED_FILE,
-      onChange: () => {
+      onChange: (affects) => {
+        if (!ready().diagnostics.scheduleOpen(affects)) return;
         generation++;
-        ready().diagnostics.scheduleOpen();
         if (client?.diagnosticRefresh) void connection.languages.diagnostics.refresh();
       },
     });
@@ -213,7 +213,11 @@ export function startServer(connection: Connection, version: string): void {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.{c,h}' }],
       });
-    void parserReady.then(() => index?.rebuild(workspaceFolders));
+    // The index starts once the grammar is in (without it nothing can be indexed: said in the status).
+    parserReady.then(
+      () => index?.rebuild(workspaceFolders),
+      () => {},
+    );
     if (foldersSupported) {
       connection.workspace.onDidChangeWorkspaceFolders(
         notification('didChangeWorkspaceFolders', (e: WorkspaceFoldersChangeEvent) => {

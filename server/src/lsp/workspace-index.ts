@@ -23,9 +23,14 @@ export interface WorkspaceIndexOptions {
   workDoneProgress: boolean;
   /** Files over this many bytes are not indexed. */
   maxFileSize: number;
-  /** The index says something new: analyse the open documents again. */
-  onChange: () => void;
+  /**
+   * The index says something new: analyse again the open documents for which `affects(file)` is
+   * true (their own facts name a field whose facts changed elsewhere).
+   */
+  onChange: (affects: (file: string) => boolean) => void;
 }
+
+const memberOf = (path: string) => /(\w+)$/.exec(path)?.[1] ?? path;
 
 const toPath = (uri: string): string | undefined => {
   try {
@@ -43,6 +48,8 @@ export class WorkspaceIndex {
   private readonly seen = new Map<string, string>();
   private worker: { stop: () => Promise<void> } | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
+  /** What changed since the last onChange. */
+  private pending = { members: new Set<string>(), sources: new Set<string>() };
   /** Resolves when the current build ends (tests and the benchmark wait on it). */
   built: Promise<void> = Promise.resolve();
 
@@ -132,6 +139,12 @@ export class WorkspaceIndex {
     if ((this.seen.get(file) ?? '') === json) return;
     if (json) this.seen.set(file, json);
     else this.seen.delete(file);
+    // What changed, old and new: the fields its facts name and the member names it fills otherwise.
+    for (const f of [this.ownership.factsOf(file), facts]) {
+      for (const ev of f?.fields ?? []) this.pending.members.add(memberOf(ev.field.path));
+      for (const n of f?.otherSources ?? []) this.pending.members.add(n);
+    }
+    this.pending.sources.add(file);
     this.ownership.set(file, facts);
     this.changed();
   }
@@ -140,7 +153,14 @@ export class WorkspaceIndex {
     if (this.changeTimer) return;
     this.changeTimer = setTimeout(() => {
       this.changeTimer = undefined;
-      this.options.onChange();
+      const { members, sources } = this.pending;
+      this.pending = { members: new Set(), sources: new Set() };
+      // Another file whose own facts name one of those members; a file's own change is already in its analysis.
+      this.options.onChange(
+        (file) =>
+          !(sources.size === 1 && sources.has(file)) &&
+          !!this.ownership.factsOf(file)?.fields.some((ev) => members.has(memberOf(ev.field.path))),
+      );
     }, CHANGE_DELAY_MS);
   }
 

@@ -43,6 +43,10 @@ export class OwnershipIndex {
     if (this.byFile.delete(file)) this.fieldsCache = undefined;
   }
 
+  factsOf(file: string): FileFacts | undefined {
+    return this.byFile.get(file);
+  }
+
   has(file: string): boolean {
     return this.byFile.has(file);
   }
