@@ -13,7 +13,7 @@ import type { ExternalFields } from '../core/matcher/fields.ts';
 import { detectPatchInput, readPatchInput, type PatchInput, type PatchInputKind } from '../core/patch/index.ts';
 import { decideFileModel, decidePatchModel, ModelDecisions } from '../project/api-model.ts';
 import { patchModel, reviewPatch } from '../project/review-patch.ts';
-import type { ApiModelSetting, Finding, ModelChoice, Pairing } from '../core/types.ts';
+import type { ApiModelSetting, Finding, ModelChoice, Note, Pairing } from '../core/types.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toDiagnostic } from './convert.ts';
 import type { DocumentStore, OpenDocument } from './documents.ts';
@@ -30,6 +30,9 @@ export interface DocumentAnalysis {
   diagnostics: Diagnostic[];
   model: ModelChoice;
   problems: string[];
+  /** C documents: where the analysis stayed quiet, and the document's own facts (references, code lenses). */
+  notes?: Note[];
+  facts?: FileFacts;
 }
 
 /**
@@ -153,6 +156,8 @@ export class DiagnosticsService {
     if (this.documents.get(uri) !== doc || doc.version !== version) return this.current(uri);
     let findings: Finding[];
     let pairings: Pairing[] = [];
+    let notes: Note[] | undefined;
+    let facts: FileFacts | undefined;
     let model: ModelChoice;
     const problems = [...settings.problems];
     // Over the size limit, or paused after an analysis over the time budget: skipped, and said so.
@@ -183,6 +188,8 @@ export class DiagnosticsService {
       if (this.ownership && file) this.ownership.fromDocument(file, result.facts);
       findings = result.findings;
       pairings = result.pairings;
+      notes = result.notes;
+      facts = result.facts;
       problems.push(...(result.problems ?? []));
     } else {
       const text = doc.text;
@@ -207,7 +214,17 @@ export class DiagnosticsService {
       problems.push(overBudget);
     }
     const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
-    return this.publish({ uri, version, findings, pairings, diagnostics, model, problems });
+    return this.publish({
+      uri,
+      version,
+      findings,
+      pairings,
+      diagnostics,
+      model,
+      problems,
+      ...(notes ? { notes } : {}),
+      ...(facts ? { facts } : {}),
+    });
   }
 
   /**

@@ -32,8 +32,8 @@ export function documentHighlights(
     role === 'acquisition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read;
   if (pairing) {
     add(pairing.self.nameRange, kindOf(pairing.role));
-    // Only partners in this document's view: all pairings are of this file.
-    for (const p of pairing.partners) add(p.nameRange, kindOf(p.role));
+    // Only partners in this document (an acquisition in another file is for references).
+    for (const p of pairing.partners) if (!p.file) add(p.nameRange, kindOf(p.role));
   } else if (call) {
     add(calleeRange(call), DocumentHighlightKind.Text);
   }

@@ -8,6 +8,7 @@
  * - `refcount:N` / `count:N` in plain text, logs, patches, mails and C comments.
  * Decoding itself is core/decode.ts; this module only finds what is under the cursor and formats.
  */
+import * as path from 'node:path';
 import { ErrorCodes, MarkupKind, ResponseError, type Hover, type Position } from 'vscode-languageserver';
 import { DecodeInputError } from '../core/decode.ts';
 import { DEFAULT_GUP_PIN_COUNTING_BIAS, findAcquisition, findRelease } from '../core/api-table.ts';
@@ -109,6 +110,9 @@ export function biasMarkdown(bias: number, from: string, model: ApiModel): strin
 
 /** "line 12", or "line 12 in `setup()`" for a partner in another function than `fn`. */
 function partnerPlace(p: Partner, fn: string | undefined): string {
+  // An acquisition in another file of the module (the ownership index): named by its file.
+  if (p.file)
+    return `${code(`${path.basename(p.file)}:${p.nameRange.start.line + 1}`)} in ${code(`${p.functionName}()`)}`;
   return `line ${p.nameRange.start.line + 1}${p.functionName !== fn ? ` in ${code(`${p.functionName}()`)}` : ''}`;
 }
 

@@ -73,7 +73,9 @@ export const FIX_ALL_KIND = 'source.fixAll.gupReview';
  */
 export const SHOW_SUGGESTED_FIX_COMMAND = 'gupReview.server.showSuggestedFix';
 export const CHECK_WORKSPACE_COMMAND = 'gupReview.server.checkWorkspace';
-export const SERVER_COMMANDS = [SHOW_SUGGESTED_FIX_COMMAND, CHECK_WORKSPACE_COMMAND];
+/** A code lens's command: show where the pages of the acquisition at (uri, line, character) go. */
+export const SHOW_TRAIL_COMMAND = 'gupReview.server.showTrail';
+export const SERVER_COMMANDS = [SHOW_SUGGESTED_FIX_COMMAND, CHECK_WORKSPACE_COMMAND, SHOW_TRAIL_COMMAND];
 
 /** Client command that puts text on the clipboard (the VS Code client's "Copy suggested fix"). */
 export const COPY_COMMAND = 'gupReview.copyToClipboard';

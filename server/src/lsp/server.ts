@@ -17,6 +17,8 @@ import {
   TextDocumentSyncKind,
   type CancellationToken,
   type CodeActionParams,
+  type CodeLensParams,
+  type ReferenceParams,
   type Connection,
   type DidChangeConfigurationParams,
   type DidChangeTextDocumentParams,
@@ -42,6 +44,7 @@ import { DocumentStore } from './documents.ts';
 import { decodeRequest, hover } from './hover.ts';
 import { hoverInFormat } from './hover-format.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { codeLenses, documentTrails, references, trailAt, trailText } from './where-pages-go.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
 import {
@@ -51,6 +54,7 @@ import {
   FIX_ALL_KIND,
   SERVER_COMMANDS,
   SHOW_SUGGESTED_FIX_COMMAND,
+  SHOW_TRAIL_COMMAND,
   STATUS_REQUEST,
   type CheckWorkspaceParams,
   type DecodeParams,
@@ -179,6 +183,8 @@ export function startServer(connection: Connection, version: string): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         documentHighlightProvider: true,
+        referencesProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         executeCommandProvider: { commands: [...SERVER_COMMANDS] },
         ...(client.diagnostics === 'pull'
@@ -323,6 +329,39 @@ export function startServer(connection: Connection, version: string): void {
       return highlights ? codec().highlightsToClient(highlights, lines) : null;
     }),
   );
+  // Where the pages go: references and code lenses from the trails (where-pages-go.ts).
+  connection.onReferences(
+    request('references', async (params: ReferenceParams) => {
+      const { store, diagnostics } = ready();
+      const doc = store.get(params.textDocument.uri);
+      if (!doc || doc.kind !== 'c' || !index) return null;
+      const lines = linesOfDocument(doc.doc);
+      const analysis = await diagnostics.current(doc.uri);
+      if (!analysis) return null;
+      const position = codec().positionFromClient(lines, params.position);
+      const found = references(analysis, index.ownership, doc.filePath, position, params.context.includeDeclaration);
+      return (
+        found?.map((l) => {
+          const their = linesOf(l.uri);
+          return their ? { ...l, range: codec().rangeToClient(their, l.range) } : l;
+        }) ?? null
+      );
+    }),
+  );
+  connection.onCodeLens(
+    request('codeLens', async (params: CodeLensParams) => {
+      const { store, diagnostics } = ready();
+      const doc = store.get(params.textDocument.uri);
+      if (!doc || doc.kind !== 'c' || !index) return null;
+      const analysis = await diagnostics.current(doc.uri);
+      if (!analysis) return null;
+      const lines = linesOfDocument(doc.doc);
+      return codeLenses(analysis, index.ownership, doc.filePath).map((l) => ({
+        ...l,
+        range: codec().rangeToClient(lines, l.range),
+      }));
+    }),
+  );
   // Pull diagnostics (only declared to clients that declare textDocument.diagnostic).
   connection.languages.diagnostics.on(
     request<DocumentDiagnosticParams, DocumentDiagnosticReport>('textDocument/diagnostic', async (params) => {
@@ -351,6 +390,19 @@ export function startServer(connection: Connection, version: string): void {
         });
         connection.console.log(`gup-review: suggested fix:\n${text}`);
         return null;
+      }
+      if (params.command === SHOW_TRAIL_COMMAND) {
+        const [uri, line, character] = params.arguments ?? [];
+        if (typeof uri !== 'string' || typeof line !== 'number' || typeof character !== 'number')
+          throw new ResponseError(ErrorCodes.InvalidParams, `${SHOW_TRAIL_COMMAND} needs uri, line, character`);
+        const doc = ready().store.get(uri);
+        const analysis = doc ? await ready().diagnostics.current(uri) : undefined;
+        if (!doc || !analysis || !index) return null;
+        const trail = trailAt(documentTrails(analysis, index.ownership, doc.filePath), { line, character });
+        if (!trail) return null;
+        const text = trailText(trail, doc.filePath);
+        void connection.sendNotification('window/showMessage', { type: MessageType.Info, message: text });
+        return text;
       }
       if (params.command === CHECK_WORKSPACE_COMMAND) {
         const folders = params.arguments?.[0] as CheckWorkspaceParams | undefined;
