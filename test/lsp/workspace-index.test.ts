@@ -96,3 +96,28 @@ test('Check Workspace reports the closed teardown file through the index', async
   const got = await waitFor(() => wrong(uriOf('reset.c')).length > 0 && wrong(uriOf('reset.c')), 10_000, 'checked');
   assert.equal(got[0]!.relatedInformation?.[0]?.location.uri, uriOf('main.c'));
 });
+
+test("opening only map.c shows the wrong release inside util.c's extern helper", async () => {
+  const other = fs.mkdtempSync(path.join(os.tmpdir(), 'gup-review-helper-'));
+  const from = path.join(ROOT, 'test', 'fixtures', 'modules', 'helper-in-other-file');
+  for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(other, f));
+  const t = await LspSession.start({ workspaceFolders: [pathToFileURL(other).href] });
+  try {
+    const uri = pathToFileURL(path.join(other, 'map.c')).href;
+    t.open(uri, fs.readFileSync(path.join(other, 'map.c'), 'utf8'));
+    const [d] = await waitFor(
+      () => {
+        const got = (t.diagnostics.get(uri)?.diagnostics ?? []).filter((x) => x.code === 'wrong-release');
+        return got.length > 0 && got;
+      },
+      15_000,
+      'helper squiggle',
+    );
+    assert.equal(d!.range.start.line, 19);
+    assert.match(String(d!.message), /xbuf_put_pages\(\) releases them with put_page\(\) \(.*util\.c:10\)/);
+    assert.ok(d!.relatedInformation?.some((r) => r.location.uri.endsWith('/util.c')));
+  } finally {
+    await t.stop();
+    fs.rmSync(other, { recursive: true, force: true });
+  }
+});

@@ -199,3 +199,22 @@ describe('gup-review trace FILE:LINE', () => {
     assert.equal(runCli(['trace', 'no-line.c']).code, 2);
   });
 });
+
+describe('the API is the table, wherever it is defined', () => {
+  test('a module defining pin_user_pages_fast() (as mm/gup.c does) lends no helper or wrapper of that name', async () => {
+    const dir = join(root, 'api-defined-in-module');
+    const parser = await createCParser();
+    const index = new OwnershipIndex();
+    for (const f of ['gup.c', 'user.c']) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      const tree = parseKernelC(parser, text);
+      index.set(f, extractFileFacts(text, tree, { api: 'unpin_user_page' }));
+      tree.delete();
+    }
+    parser.delete();
+    // gup.c's definitions release pages on their error paths: in its own facts they are helpers.
+    const defs = index.factsOf('gup.c')!.functions.filter((fn) => fn.releasesParams.length > 0);
+    assert.ok(defs.length > 0, 'the fixture defines releasing API functions');
+    assert.equal(index.functionsFor('user.c'), undefined);
+  });
+});

@@ -10,6 +10,7 @@ import { applyPatchFixes } from '../core/patch/patch-fixes.ts';
 import { applyEdits, selectFixes } from '../core/text-edits.ts';
 import type { FileFacts } from '../core/facts/file-facts.ts';
 import type { ExternalFields } from '../core/matcher/fields.ts';
+import type { FileSummaries } from '../core/matcher/summaries.ts';
 import type { AnalysisOptions, ApiModelSetting, ModelChoice, RuleId, Severity } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
@@ -40,6 +41,8 @@ export interface CheckRunOptions {
 export interface CheckFileExtra {
   /** The other files' view of the fields this file touches (core/ownership). */
   fields?: ExternalFields;
+  /** What the other files' extern helpers and wrappers this file calls do. */
+  functions?: FileSummaries;
   /** Analyse even when the file names no acquisition (a module-mate releasing a field). */
   force?: boolean;
   /** The model the first pass decided for this file (a run decides it once, even across --fix). */
@@ -74,6 +77,7 @@ function analysisOptions(options: CheckRunOptions, model: ModelChoice, extra: Ch
     rules: options.rules,
     ...(options.withFacts ? { withFacts: true } : {}),
     ...(extra.fields ? { fields: extra.fields } : {}),
+    ...(extra.functions ? { functions: extra.functions } : {}),
   };
 }
 

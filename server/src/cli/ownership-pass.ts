@@ -7,7 +7,7 @@
  * in main.c is reported at the release, with main.c's acquisition as related location.
  */
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { memberMention, moduleMates } from '../project/module-files.ts';
+import { mateTest, moduleMates } from '../project/module-files.ts';
 import type { CheckInput } from '../project/walk.ts';
 import { checkFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
 
@@ -22,14 +22,14 @@ export async function ownershipPass(
     const facts = results[i]?.facts;
     if (facts) index.set(input.display, facts);
   });
-  const names = memberMention([...index.acquiredFieldNames()]);
-  if (!names) return index;
+  const test = mateTest(index);
+  if (!test) return index;
 
-  // Module-mates: skipped files of the directories whose files fill a field, that touch one.
-  const byDisplay = new Map(inputs.map((input, i) => [input.display, i]));
-  const filling = [...index.filesFillingFields()].map((d) => inputs[byDisplay.get(d)!]!.path);
+  // Module-mates: skipped files of the indexed files' directories that release their pages.
+  const pathOf = new Map(inputs.map((input) => [input.display, input.path]));
+  const indexed = index.files.map((d) => pathOf.get(d) ?? d);
   const skipped = inputs.filter((input, i) => results[i]?.status === 'skipped').map((input) => input.path);
-  const mates = new Set(moduleMates(skipped, filling, names));
+  const mates = new Set(moduleMates(skipped, indexed, test));
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     if (!mates.has(input.path)) continue;
@@ -47,6 +47,7 @@ export async function ownershipPass(
     results[i] = await checkFile(input.path, input.display, input.explicit, options, {
       force: true,
       fields: index.fieldsFor(input.display),
+      functions: index.functionsFor(input.display),
       ...(model ? { model } : {}),
     });
   }

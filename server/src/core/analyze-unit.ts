@@ -19,8 +19,14 @@ import {
 } from './matcher/fields.ts';
 import { pairingsOf } from './matcher/pairings.ts';
 import { collectSites, functionFacts, type FunctionSites } from './matcher/function-facts.ts';
-import { computeSummaries, functionInfo, type FileSummaries, type FunctionInfo } from './matcher/summaries.ts';
-import { calleeRange, functionDefinitions, rangeOf } from './matcher/syntax.ts';
+import {
+  computeSummaries,
+  functionInfo,
+  mergeSummaries,
+  type FileSummaries,
+  type FunctionInfo,
+} from './matcher/summaries.ts';
+import { calleeRange, functionDefinitions, functionName, rangeOf } from './matcher/syntax.ts';
 
 export interface UnitResult {
   findings: Finding[];
@@ -83,13 +89,20 @@ export function prepareUnit(
   text: string,
   model: ApiModel,
   external?: ExternalFields,
+  functions?: FileSummaries,
 ): PreparedUnit | undefined {
-  if (!TABLE_RE.test(text)) return undefined;
+  // Another file's helper or wrapper called here counts as a reason to look, as a table name does.
+  const externalNames = functions ? [...functions.helperReleases.keys(), ...functions.wrappers.keys()] : [];
+  const firstNames = externalNames.length
+    ? new RegExp(`\\b(?:${[...TABLE_NAMES, ...externalNames].join('|')})\\b`)
+    : TABLE_RE;
+  if (!firstNames.test(text)) return undefined;
   const all = functionDefinitions(root);
+  const defined = new Set(all.flatMap((fn) => functionName(fn) ?? []));
 
   // Functions worth a look: those naming a table function, then those naming a helper or wrapper.
   const infos = new Map<number, FunctionInfo>();
-  let names = TABLE_RE;
+  let names = firstNames;
   let summaries = computeSummaries([]);
   for (let round = 0; round < 4; round++) {
     let added = false;
@@ -103,6 +116,7 @@ export function prepareUnit(
     }
     if (!added && round > 0) break;
     summaries = computeSummaries([...infos.values()]);
+    mergeSummaries(summaries, functions, defined);
     const extra = [...summaries.helperReleases.keys(), ...summaries.wrappers.keys()];
     names = extra.length ? new RegExp(`\\b(?:${[...TABLE_NAMES, ...extra].join('|')})\\b`) : TABLE_RE;
   }
@@ -120,8 +134,9 @@ export function analyzeTranslationUnit(
   model: ApiModel,
   cache?: FunctionCache,
   external?: ExternalFields,
+  functions?: FileSummaries,
 ): UnitResult & { prepared?: PreparedUnit } {
-  const prepared = prepareUnit(root, text, model, external);
+  const prepared = prepareUnit(root, text, model, external, functions);
   if (!prepared) return { findings: [], notes: [], pairings: [] };
   const { units, summaries, fields, rightSomewhere } = prepared;
 

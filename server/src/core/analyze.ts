@@ -38,7 +38,7 @@ export function analyzeTree(
   cache?: FunctionCache,
 ): AnalysisResult {
   const model = options.model ?? decideModel(options.api, options.kernelTree, text);
-  const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache, options.fields);
+  const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache, options.fields, options.functions);
   const enabled = new Set(RULE_IDS.filter((id) => severityOf(id, options.rules) !== 'off'));
   const findings = applySuppressions(
     text,

@@ -8,6 +8,7 @@
 
 import type { FileFacts } from './facts/file-facts.ts';
 import type { ExternalFields } from './matcher/fields.ts';
+import type { FileSummaries } from './matcher/summaries.ts';
 
 export type RuleId =
   'wrong-release' | 'mismatched-release' | 'missing-release' | 'release-count' | 'unchecked-result' | 'batch-release';
@@ -137,6 +138,8 @@ export interface AnalysisOptions {
    * file, core/ownership): a release here of pages pinned there is judged like a same-file one.
    */
   fields?: ExternalFields;
+  /** What other files' extern helpers and wrappers do (the ownership index's view, by name). */
+  functions?: FileSummaries;
   /** Also return the file's own FileFacts (for the ownership index), from the same analysis. */
   withFacts?: boolean;
 }

@@ -10,6 +10,7 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import { analyzeTree, type FileFacts } from '../core/analyze.ts';
 import type { ExternalFields } from '../core/matcher/fields.ts';
+import type { FileSummaries } from '../core/matcher/summaries.ts';
 import { detectPatchInput, readPatchInput, type PatchInput, type PatchInputKind } from '../core/patch/index.ts';
 import { decideFileModel, decidePatchModel, ModelDecisions } from '../project/api-model.ts';
 import { patchModel, reviewPatch } from '../project/review-patch.ts';
@@ -44,6 +45,7 @@ export type DiagnosticsMode = 'push' | 'pull';
 /** What the analysis of a C document asks of the workspace's ownership index (workspace-index.ts). */
 export interface OwnershipSource {
   fieldsFor(file: string | undefined): ExternalFields | undefined;
+  functionsFor(file: string | undefined): FileSummaries | undefined;
   fromDocument(file: string, facts: FileFacts | undefined): void;
 }
 
@@ -179,9 +181,11 @@ export class DiagnosticsService {
       model = this.modelOf(doc, settings.apiModel, undefined);
       const file = doc.filePath;
       const fields = this.ownership?.fieldsFor(file);
+      const functions = this.ownership?.functionsFor(file);
       const options = {
         ...analysisOptions(settings, model),
         ...(fields ? { fields } : {}),
+        ...(functions ? { functions } : {}),
         ...(this.ownership && file ? { withFacts: true } : {}),
       };
       const result = analyzeTree(doc.text, tree, options, doc.cache);

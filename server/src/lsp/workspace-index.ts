@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { CancellationToken, type Connection } from 'vscode-languageserver';
 import type { FileFacts } from '../core/facts/file-facts.ts';
 import type { ExternalFields } from '../core/matcher/fields.ts';
+import type { FileSummaries } from '../core/matcher/summaries.ts';
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { factsOfFile, startIndexWorker, type IndexMessage } from '../project/index-worker.ts';
 import { beginProgress } from './progress.ts';
@@ -49,7 +50,7 @@ export class WorkspaceIndex {
   private worker: { stop: () => Promise<void> } | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
   /** What changed since the last onChange. */
-  private pending = { members: new Set<string>(), sources: new Set<string>() };
+  private pending = { members: new Set<string>(), functions: new Set<string>(), sources: new Set<string>() };
   /** Resolves when the current build ends (tests and the benchmark wait on it). */
   built: Promise<void> = Promise.resolve();
 
@@ -103,6 +104,11 @@ export class WorkspaceIndex {
     return file ? this.ownership.fieldsFor(file) : undefined;
   }
 
+  /** What other files' extern helpers and wrappers that a document at `file` calls do. */
+  functionsFor(file: string | undefined): FileSummaries | undefined {
+    return file ? this.ownership.functionsFor(file) : undefined;
+  }
+
   /** An open document's own facts, as just analysed (undefined: it names no table call). */
   fromDocument(file: string, facts: FileFacts | undefined): void {
     this.fromMemory.add(file);
@@ -135,7 +141,8 @@ export class WorkspaceIndex {
   }
 
   private put(file: string, facts: FileFacts | undefined): void {
-    const json = facts ? JSON.stringify(facts.fields) + JSON.stringify(facts.otherSources) : '';
+    const summaries = facts?.functions.map((fn) => [fn.name, fn.isStatic, fn.releasesParams, fn.acquiresFor]);
+    const json = facts ? JSON.stringify([facts.fields, facts.otherSources, summaries]) : '';
     if ((this.seen.get(file) ?? '') === json) return;
     if (json) this.seen.set(file, json);
     else this.seen.delete(file);
@@ -143,6 +150,8 @@ export class WorkspaceIndex {
     for (const f of [this.ownership.factsOf(file), facts]) {
       for (const ev of f?.fields ?? []) this.pending.members.add(memberOf(ev.field.path));
       for (const n of f?.otherSources ?? []) this.pending.members.add(n);
+      for (const fn of f?.functions ?? [])
+        if (fn.releasesParams.length || fn.acquiresFor) this.pending.functions.add(fn.name);
     }
     this.pending.sources.add(file);
     this.ownership.set(file, facts);
@@ -153,14 +162,18 @@ export class WorkspaceIndex {
     if (this.changeTimer) return;
     this.changeTimer = setTimeout(() => {
       this.changeTimer = undefined;
-      const { members, sources } = this.pending;
-      this.pending = { members: new Set(), sources: new Set() };
-      // Another file whose own facts name one of those members; a file's own change is already in its analysis.
-      this.options.onChange(
-        (file) =>
-          !(sources.size === 1 && sources.has(file)) &&
-          !!this.ownership.factsOf(file)?.fields.some((ev) => members.has(memberOf(ev.field.path))),
-      );
+      const { members, functions, sources } = this.pending;
+      this.pending = { members: new Set(), functions: new Set(), sources: new Set() };
+      // Another file whose own facts name one of those members or call one of those functions;
+      // a file's own change is already in its analysis.
+      this.options.onChange((file) => {
+        if (sources.size === 1 && sources.has(file)) return false;
+        const own = this.ownership.factsOf(file);
+        return (
+          !!own?.fields.some((ev) => members.has(memberOf(ev.field.path))) ||
+          !!own?.functions.some((fn) => fn.calls.some((c) => functions.has(c)))
+        );
+      });
     }, CHANGE_DELAY_MS);
   }
 

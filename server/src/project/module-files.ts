@@ -1,35 +1,45 @@
 /**
  * Which files of a module the ownership index needs besides those that name an acquisition: the
- * files of the same directories that mention a field an acquisition fills and name a release (a
- * teardown.c that only put_page()s dev->pages). A text test, as cheap as the prefilter; asked by
- * the CLI's ownership pass and the server's workspace index, so both index the same files.
+ * files of the same directories that name a release and either mention a field an acquisition
+ * fills (a teardown.c that only put_page()s dev->pages) or define a function the indexed files
+ * call and none of them defines (a util.c with the release helper). A text test, as cheap as the
+ * prefilter; asked by the CLI's ownership pass and the server's index worker, so both index the
+ * same files.
  */
 import * as path from 'node:path';
-import { RELEASES } from '../core/api-table.ts';
+import { ACQUISITIONS, RELEASES } from '../core/api-table.ts';
+import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { readRegularFileShared } from './read-source.ts';
 
 const RELEASE_RE = new RegExp(`\\b(?:${RELEASES.map((r) => r.name).join('|')})\\b`);
+const TABLE = new Set([...ACQUISITIONS, ...RELEASES].map((x) => x.name));
 
-/** A test for text that mentions one of the member names (`->pages`, `.pages`). */
-export function memberMention(names: readonly string[]): RegExp | undefined {
-  return names.length ? new RegExp(`(?:->|\\.)\\s*(?:${names.join('|')})\\b`) : undefined;
+/** The test a module-mate's text passes, from what the index knows; undefined when nothing can. */
+export function mateTest(index: OwnershipIndex): ((text: string) => boolean) | undefined {
+  const members = [...index.acquiredFieldNames()];
+  const callees = [...index.calledUndefined()].filter((n) => !TABLE.has(n) && /^\w+$/.test(n));
+  const mention = members.length ? new RegExp(`(?:->|\\.)\\s*(?:${members.join('|')})\\b`) : undefined;
+  // A definition: the name at the start of a line's declarator, its parameters, then the body.
+  const defines = callees.length
+    ? new RegExp(`^[A-Za-z_][\\w \\t*]*?\\b(?:${callees.join('|')})\\s*\\([^;{]*\\)\\s*\\{`, 'm')
+    : undefined;
+  if (!mention && !defines) return undefined;
+  return (text) => RELEASE_RE.test(text) && (!!mention?.test(text) || !!defines?.test(text));
 }
 
-/** Whether the file at `file` mentions a member `names` matches and names a release. */
-export function touchesFields(file: string, names: RegExp): boolean {
-  try {
-    const text = readRegularFileShared(file).toString('latin1');
-    return names.test(text) && RELEASE_RE.test(text);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The candidates (C files not indexed yet) that are module-mates of `filling` (files with an
- * acquisition into a field whose member name `names` matches).
- */
-export function moduleMates(candidates: readonly string[], filling: readonly string[], names: RegExp): string[] {
-  const dirs = new Set(filling.map((f) => path.dirname(f)));
-  return candidates.filter((f) => /\.c$/.test(f) && dirs.has(path.dirname(f)) && touchesFields(f, names));
+/** The candidates (C files not indexed yet) in the directories of the indexed files that pass `test`. */
+export function moduleMates(
+  candidates: readonly string[],
+  indexed: readonly string[],
+  test: (text: string) => boolean,
+): string[] {
+  const dirs = new Set(indexed.map((f) => path.dirname(f)));
+  return candidates.filter((f) => {
+    if (!/\.c$/.test(f) || !dirs.has(path.dirname(f))) return false;
+    try {
+      return test(readRegularFileShared(f).toString('latin1'));
+    } catch {
+      return false;
+    }
+  });
 }

@@ -9,7 +9,7 @@ import { acquiredField, fieldKeyOf, otherSourceFields, releasedField } from '../
 import type { AcquisitionKind, ReleaseKind } from '../matcher/sites.ts';
 import { argAt } from '../matcher/sites.ts';
 import { FileSummaries, type FunctionInfo } from '../matcher/summaries.ts';
-import { baseOfKey, calleeRange, rangeOf } from '../matcher/syntax.ts';
+import { baseOfKey, calleeRange, isStatic, rangeOf } from '../matcher/syntax.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel, Location } from '../types.ts';
 import type { AcquiresFor, FieldEvent, FileFacts, FunctionFactsJson, StorageKey } from './file-facts.ts';
@@ -45,9 +45,6 @@ function acquiresFor(k: AcquisitionKind): AcquiresFor {
   };
 }
 
-const isStatic = (info: FunctionInfo) =>
-  info.node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
-
 export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: string): FileFacts {
   const { units, summaries } = prepared;
   const functions: FunctionFactsJson[] = [];
@@ -58,7 +55,8 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: strin
     const wrapper = summaries.wrappers.get(info.name);
     const fn: FunctionFactsJson = {
       name: info.name,
-      isStatic: isStatic(info),
+      isStatic: isStatic(info.node),
+      calls: [...new Set(info.callNames.filter((n) => n !== ''))].sort(),
       at: { range: rangeOf(info.node) },
       releasesParams: helper
         ? [...helper].map(([param, k]) => ({
@@ -121,8 +119,17 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: strin
 
 /** The same-file summaries, from FileFacts alone (no tree). */
 export function summariesFromFacts(facts: FileFacts): FileSummaries {
+  return summariesOf(facts.functions.map((fn) => ({ fn })));
+}
+
+/**
+ * The summaries of functions given as facts, each from its file (`file` set: another file of
+ * the module, so that a message names it and no fix edits it from here).
+ */
+export function summariesOf(functions: ReadonlyArray<{ fn: FunctionFactsJson; file?: string }>): FileSummaries {
   const s = new FileSummaries();
-  for (const fn of facts.functions) {
+  for (const { fn, file } of functions) {
+    const where = file ? { file } : {};
     if (fn.releasesParams.length > 0) {
       const m = new Map<number, ReleaseKind>();
       for (const p of fn.releasesParams) {
@@ -135,7 +142,7 @@ export function summariesFromFacts(facts: FileFacts): FileSummaries {
           countIndex: p.countParam,
           batch: true,
           spec,
-          inner: { nameRange: p.at.range, callRange: p.callAt.range },
+          inner: { nameRange: p.at.range, callRange: p.callAt.range, ...where },
         });
       }
       if (m.size) s.helperReleases.set(fn.name, m);
@@ -153,6 +160,7 @@ export function summariesFromFacts(facts: FileFacts): FileSummaries {
         trackLeaks: w.trackLeaks,
         wraps: w.wraps,
         ...(w.allOrNothing ? { allOrNothing: true } : {}),
+        ...where,
       });
     }
   }

@@ -76,6 +76,8 @@ export interface FunctionFactsJson {
   name: string;
   /** Declared `static`: callable only from this file. */
   isStatic: boolean;
+  /** The functions it calls, by name (for the ownership index: who calls another file's helper). */
+  calls: string[];
   at: Location;
   releasesParams: ParamRelease[];
   acquiresFor?: AcquiresFor;

@@ -44,6 +44,8 @@ export interface HelperRelease {
   /** The called release's name in the helper (`put_page`). */
   nameRange: Range;
   callRange: Range;
+  /** A helper defined in another file of the module (the ownership index): its file. */
+  file?: string;
 }
 
 /** An acquisition as the analysis sees it: a table row, or a same-file wrapper around one. */
@@ -60,6 +62,8 @@ export interface AcquisitionKind {
   wraps?: string;
   /** A wrapper that releases a partial result itself: callers get all pages or an error. */
   allOrNothing?: boolean;
+  /** A wrapper defined in another file of the module (the ownership index). */
+  file?: string;
 }
 
 export interface ReleaseKind {

@@ -4,6 +4,7 @@
  * returns the count is an acquisition at its call sites. Computed to a fixpoint, so helpers of
  * helpers and wrappers of wrappers are followed.
  */
+import { findAcquisition, findRelease } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { Aliases } from './aliases.ts';
 import {
@@ -55,7 +56,11 @@ export class FileSummaries {
    * moving the whole file region keeps the key. Linear in the calls, not in the file.
    */
   signatureFor(names: Iterable<string>, row: number): string {
-    const at = (r?: HelperRelease) => (r ? `${r.nameRange.start.line - row}.${r.nameRange.start.column}` : '');
+    // A helper in another file does not move with this function: its place is absolute.
+    const at = (r?: HelperRelease) =>
+      r
+        ? `${r.file ? `${r.file}:${r.nameRange.start.line}` : r.nameRange.start.line - row}.${r.nameRange.start.column}`
+        : '';
     const out = new Set<string>();
     for (const n of names) {
       const h = this.helperReleases.get(n);
@@ -63,11 +68,29 @@ export class FileSummaries {
       const k = this.wrappers.get(n);
       if (k)
         out.add(
-          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}`,
+          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}${k.file ?? ''}`,
         );
     }
     return [...out].sort().join('|');
   }
+}
+
+/**
+ * Adds what other files' functions do (`other`, the ownership index's extern functions) for the
+ * names this file does not define: a call here to a helper in util.c is judged as a same-file one.
+ * The API's own functions are the table's (mm/gup.c defines get_user_pages(), which also releases
+ * on its error paths): never a helper or wrapper by what their bodies do.
+ */
+export function mergeSummaries(
+  own: FileSummaries,
+  other: FileSummaries | undefined,
+  defined: ReadonlySet<string>,
+): void {
+  if (!other) return;
+  const takes = (name: string) => !defined.has(name) && !findAcquisition(name) && !findRelease(name);
+  for (const [name, m] of other.helperReleases)
+    if (takes(name) && !own.helperReleases.has(name)) own.helperReleases.set(name, m);
+  for (const [name, k] of other.wrappers) if (takes(name) && !own.wrappers.has(name)) own.wrappers.set(name, k);
 }
 
 export function computeSummaries(functions: FunctionInfo[]): FileSummaries {

@@ -11,7 +11,10 @@
  * for the workspace, and by `trace` and references (`fieldTrail`).
  */
 import type { ReleaseClass } from '../api-table.ts';
-import type { FieldEvent, FileFacts } from '../facts/file-facts.ts';
+import { findAcquisition, findRelease } from '../api-table.ts';
+import { summariesOf } from '../facts/extract-facts.ts';
+import type { FieldEvent, FileFacts, FunctionFactsJson } from '../facts/file-facts.ts';
+import type { FileSummaries } from '../matcher/summaries.ts';
 import { fieldKeyText, type ExternalField, type ExternalFields, type FieldKey } from '../matcher/fields.ts';
 import type { AcquisitionRef } from '../matcher/sites.ts';
 
@@ -123,10 +126,46 @@ export class OwnershipIndex {
     return out;
   }
 
-  /** Whether other files change what `file`'s own analysis says (a field it touches is theirs too). */
+  /**
+   * What the extern functions of the other files do that `file`'s functions call (all of them
+   * when `file` is not indexed): releases of a parameter, acquisitions for the caller. A name
+   * defined (differently) in two other files says nothing: left out.
+   */
+  functionsFor(file: string): FileSummaries | undefined {
+    const own = this.byFile.get(file);
+    const called = own ? new Set(own.functions.flatMap((fn) => fn.calls)) : undefined;
+    const found = new Map<string, { fn: FunctionFactsJson; file: string } | null>();
+    for (const [f, facts] of this.byFile) {
+      if (f === file) continue;
+      for (const fn of facts.functions) {
+        // The API's own functions (mm/gup.c's get_user_pages()) are the table's, not helpers.
+        if (fn.isStatic || (called && !called.has(fn.name)) || findAcquisition(fn.name) || findRelease(fn.name))
+          continue;
+        if (fn.releasesParams.length === 0 && !fn.acquiresFor) continue;
+        found.set(fn.name, found.has(fn.name) ? null : { fn, file: f });
+      }
+    }
+    const list = [...found.values()].filter((x): x is { fn: FunctionFactsJson; file: string } => !!x);
+    return list.length ? summariesOf(list) : undefined;
+  }
+
+  /** Names the indexed files call that none of them defines (a helper in a file not indexed yet). */
+  calledUndefined(): Set<string> {
+    const defined = new Set<string>();
+    const called = new Set<string>();
+    for (const facts of this.byFile.values())
+      for (const fn of facts.functions) {
+        defined.add(fn.name);
+        for (const c of fn.calls) called.add(c);
+      }
+    for (const d of defined) called.delete(d);
+    return called;
+  }
+
+  /** Whether other files change what `file`'s own analysis says (a field or a function it uses is theirs). */
   concerns(file: string): boolean {
     for (const ext of this.fieldsFor(file).values()) if (ext.sources.length > 0 || ext.releasedWith.length) return true;
-    return false;
+    return !!this.functionsFor(file);
   }
 
   /** Every event of a field (`struct::path`), in file order: the trail of its pages. */

@@ -132,6 +132,8 @@ export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
   const name = replacementName(m, ctx);
   if (!name || mixedSource(m, ctx)) return [];
   const inner = m.release.kind.inner;
+  // A helper in another file is fixed there: no edit of it from this file's findings.
+  if (inner?.file) return [];
   const callee = inner ? undefined : calleeNode(m.release.call);
   const range = inner ? inner.nameRange : callee ? rangeOf(callee) : undefined;
   if (!range) return [];
@@ -172,11 +174,13 @@ export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, mes
   const related = [acquisitionRelated(m.acquisition)];
   if (m.release.kind.inner) {
     data.helper = m.release.kind.name;
-    locations.helperRelease = { range: m.release.kind.inner.nameRange };
+    const { nameRange, file } = m.release.kind.inner;
+    locations.helperRelease = { range: nameRange, ...(file ? { file } : {}) };
     related.push({
-      range: m.release.kind.inner.nameRange,
+      range: nameRange,
       messageId: 'helperReleases',
       data: { release: m.release.kind.spec.name },
+      ...(file ? { file } : {}),
     });
   }
   return finding(rule, ctx, calleeRange(m.release.call), { messageId, data, locations }, related, renameFix(m, ctx));
