@@ -48,6 +48,8 @@ export interface ReleaseReach {
   unchecked: boolean;
   /** Reached on some path where the result variable still held the count. */
   resultAlive: boolean;
+  /** Reached on some path where the result variable had been overwritten (`ret = other(…)`). */
+  resultDead: boolean;
 }
 
 export interface Leak {
@@ -137,10 +139,16 @@ export function explore(q: PathQuery): PathResult {
           }
           break;
         case 'release': {
-          const r = releases.get(ev.site) ?? { notFull: false, unchecked: false, resultAlive: false };
+          const r = releases.get(ev.site) ?? {
+            notFull: false,
+            unchecked: false,
+            resultAlive: false,
+            resultDead: false,
+          };
           if (!s.full) r.notFull = true;
           if (!s.checked) r.unchecked = true;
           if (s.alive) r.resultAlive = true;
+          else r.resultDead = true;
           releases.set(ev.site, r);
           s = { ...s, held: false, handedTo: undefined };
           break;
