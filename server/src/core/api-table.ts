@@ -153,22 +153,26 @@ export const RELEASES: readonly ReleaseSpec[] = [
 
 /**
  * Calls that take the pages over (domain.md §5 hand-offs): after one, the caller no longer
- * owes a release. `arg` is the index of the page or pages argument.
+ * owes a release. `arg` is the index of the page or pages argument. `success` says what the call
+ * returns when it took the pages: `nonzero` (bio_add_page: the length added, 0 on failure) or
+ * `zero` (sg_alloc_table_from_pages: 0, or -errno); a tested call hands off only on its success
+ * side. Absent: the call returns nothing to test (void) or nothing this reads.
  */
 // prettier-ignore
-export const HANDOFF_SINKS: ReadonlyArray<{ name: string; arg: number; what: string }> = [
-  { name: 'bio_add_page', arg: 1, what: 'a bio' },
+export const HANDOFF_SINKS: ReadonlyArray<{ name: string; arg: number; what: string; success?: 'nonzero' | 'zero' }> = [
+  { name: 'bio_add_page', arg: 1, what: 'a bio', success: 'nonzero' },
   { name: '__bio_add_page', arg: 1, what: 'a bio' },
-  { name: 'bio_add_pc_page', arg: 2, what: 'a bio' },
-  { name: 'bio_add_hw_page', arg: 2, what: 'a bio' },
-  { name: 'bio_add_zone_append_page', arg: 1, what: 'a bio' },
-  { name: 'bio_add_folio', arg: 1, what: 'a bio' },
+  { name: 'bio_add_pc_page', arg: 2, what: 'a bio', success: 'nonzero' },
+  { name: 'bio_add_hw_page', arg: 2, what: 'a bio', success: 'nonzero' },
+  { name: 'bio_add_zone_append_page', arg: 1, what: 'a bio', success: 'nonzero' },
+  { name: 'bio_add_folio', arg: 1, what: 'a bio', success: 'nonzero' },
   { name: 'bvec_set_page', arg: 1, what: 'a bio_vec' },
   { name: 'sg_set_page', arg: 1, what: 'a scatterlist' },
-  { name: 'sg_alloc_table_from_pages', arg: 1, what: 'an sg_table' },
-  { name: 'sg_alloc_table_from_pages_segment', arg: 1, what: 'an sg_table' },
+  { name: 'sg_alloc_table_from_pages', arg: 1, what: 'an sg_table', success: 'zero' },
+  { name: 'sg_alloc_table_from_pages_segment', arg: 1, what: 'an sg_table', success: 'zero' },
+  // ≤5.14: returns the last scatterlist or an ERR_PTR.
   { name: '__sg_alloc_table_from_pages', arg: 1, what: 'an sg_table' },
-  { name: 'sg_alloc_append_table_from_pages', arg: 1, what: 'an sg_table' },
+  { name: 'sg_alloc_append_table_from_pages', arg: 1, what: 'an sg_table', success: 'zero' },
   { name: 'skb_fill_page_desc', arg: 2, what: 'an skb fragment' },
   { name: '__skb_fill_page_desc', arg: 2, what: 'an skb fragment' },
   { name: 'skb_add_rx_frag', arg: 2, what: 'an skb fragment' },

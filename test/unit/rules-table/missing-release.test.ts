@@ -617,6 +617,137 @@ unwind:
       expected: [{ messageId: 'gotoToReturn', line: 12 }],
     },
     {
+      name: 'sg_alloc_table_from_pages() failed (ret != 0) and the pages are not unpinned: the table never took them',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	if (ret) {
+		kvfree(pages);
+		return ret;
+	}
+	return 0;
+}
+`,
+      expected: [{ messageId: 'returnLeaves', line: 17 }],
+    },
+    {
+      name: 'sg_alloc_table_from_pages() failed (ret < 0): unpinned before the array is freed: valid',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	if (ret < 0) {
+		unpin_user_pages(pages, got);
+		kvfree(pages);
+		return ret;
+	}
+	return 0;
+}
+`,
+      expected: [],
+    },
+    {
+      name: 'sg_alloc_table_from_pages() tested in the condition itself (if (sg_alloc_…(…))): the true side failed',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	if (sg_alloc_table_from_pages(sgt, pages, got, 0, got * PAGE_SIZE, GFP_KERNEL))
+		return -ENOMEM;
+	return 0;
+}
+`,
+      expected: [{ messageId: 'returnLeaves', line: 15 }],
+    },
+    {
+      name: "sg_alloc_table_from_pages()'s result returned to the caller untested: the hand-off holds",
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	return ret;
+	return 0;
+}
+`,
+      expected: [],
+    },
+    {
+      name: '!ret after sg_alloc_table_from_pages() is its success side: the pages live in the table there',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	if (!ret)
+		return 0;
+	unpin_user_pages(pages, got);
+	kvfree(pages);
+	return ret;
+	return 0;
+}
+`,
+      expected: [],
+    },
+    {
       name: 'handed off to a bio on the success path, unpinned through a goto on the other',
       model: 'unpin_user_page',
       code: c`

@@ -8,7 +8,8 @@ import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
 import { explore, type NodeEvent, type PathResult } from './paths.ts';
-import { acquisitionSite, releaseSite, type AcquisitionSite, type ReleaseSite } from './sites.ts';
+import { acquisitionSite, releaseSite, resultUse, type AcquisitionSite, type ReleaseSite } from './sites.ts';
+import { successSide, successSideOfVariable } from './handoff-tests.ts';
 import type { Aliases } from './aliases.ts';
 import type { FileSummaries, FunctionInfo } from './summaries.ts';
 import {
@@ -264,9 +265,16 @@ function nodeEvents(
     if (sink) {
       if (resolvesTo(args[sink.arg], key)) {
         const why = `added to ${sink.what} by ${name}()`;
-        // `if (bio_add_page(bio, page, len, 0) != len)`: taken only on the side where the call succeeded.
-        const side = node.kind === 'branch' ? successSide(ast, call) : undefined;
-        out.push(side ? { type: 'handoff', why, onlyOn: side } : { type: 'handoff', why });
+        // `if (bio_add_page(bio, page, len, 0) != len)`: taken only on the side where the call
+        // succeeded; `ret = sg_alloc_table_from_pages(…)`: on the side of the test of ret that says so.
+        const sense = sink.success;
+        const side = sense && node.kind === 'branch' ? successSide(ast, call, sense) : undefined;
+        const result = sense && node.kind !== 'branch' ? resultUse(call) : undefined;
+        if (side) out.push({ type: 'handoff', why, onlyOn: side });
+        else if (sense && result?.use === 'assigned' && result.variable) {
+          const v = result.variable;
+          out.push({ type: 'handoff', why, untilTested: { name: v, side: (c) => successSideOfVariable(c, v, sense) } });
+        } else out.push({ type: 'handoff', why });
       }
       continue;
     }
@@ -320,42 +328,6 @@ function nodeEvents(
   const assigned = assignedNames(ast);
   if (assigned.length > 0) out.push({ type: 'assigns', names: assigned });
   return out;
-}
-
-/**
- * For a call tested by a branch condition (`!bio_add_page(…)`, `bio_add_page(…) != len`, `… < len`,
- * `… == len`, or the call itself): the side on which it succeeded (a sink returns what it added,
- * 0 on failure). Undefined when the test says nothing readable about it.
- */
-function successSide(cond: Node, call: Node): 'true' | 'false' | undefined {
-  let n: Node = call;
-  let negated = false;
-  for (let i = 0; i < 16; i++) {
-    const p = n.parent;
-    if (!p) return undefined;
-    if (p.type === 'parenthesized_expression' || p.type === 'cast_expression') {
-      if (p.id === cond.id) return negated ? 'false' : 'true';
-      n = p;
-      continue;
-    }
-    if (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '!') {
-      negated = !negated;
-      if (p.id === cond.id) return negated ? 'false' : 'true';
-      n = p;
-      continue;
-    }
-    if (p.type === 'binary_expression') {
-      const op = p.childForFieldName('operator')?.text;
-      const isLeft = p.childForFieldName('left')?.id === n.id;
-      if (!isLeft || p.id !== unwrap(cond).id) return undefined;
-      if (op === '!=' || op === '<') return negated ? 'true' : 'false';
-      if (op === '==' || op === '>=') return negated ? 'false' : 'true';
-      return undefined;
-    }
-    if (n.id === cond.id) return negated ? 'false' : 'true';
-    return undefined;
-  }
-  return undefined;
 }
 
 /** Whether an identifier only feeds a read of page contents (`*(u32 *)page_address(p)`), below `top`. */

@@ -20,7 +20,17 @@ export type NodeEvent =
    * `into`: the local variable whose object now holds the pages (`req->pages = pages`).
    * `onlyOn`: on a branch node, the hand-off holds only on that side (the call succeeded there).
    */
-  | { type: 'handoff'; why: string; into?: string; onlyOn?: 'true' | 'false' }
+  | {
+      type: 'handoff';
+      why: string;
+      into?: string;
+      onlyOn?: 'true' | 'false';
+      /**
+       * `ret = sg_alloc_table_from_pages(…)`: the hand-off is decided by the next branch that tests
+       * `name` (`side` of its condition: where the call succeeded; undefined: unreadable, it holds).
+       */
+      untilTested?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
+    }
   /** `kfree(req)`: a local object is freed; pages handed to it are held again. */
   | { type: 'free-object'; name: string }
   | { type: 'kill'; why: string }
@@ -81,8 +91,16 @@ interface State {
   failing?: boolean;
   /** The pages were handed to this local object: freeing it gives them back to us. */
   handedTo?: string;
-  /** A hand-off in this branch's condition that holds only on one side of it. */
-  pendingHandoff?: { why: string; side: 'true' | 'false' };
+  /**
+   * A hand-off in this branch's condition that holds only on one side of it (`side`), or one
+   * waiting for the test of the variable its call's result went into (`until`, set at `at`).
+   */
+  pendingHandoff?: {
+    why: string;
+    side?: 'true' | 'false';
+    until?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
+    at?: number;
+  };
 }
 
 export function explore(q: PathQuery): PathResult {
@@ -154,6 +172,10 @@ export function explore(q: PathQuery): PathResult {
           break;
         }
         case 'handoff':
+          if (ev.untilTested) {
+            if (s.held) s = { ...s, pendingHandoff: { why: ev.why, until: ev.untilTested, at: st.node } };
+            break;
+          }
           if (ev.onlyOn) {
             if (s.held) s = { ...s, pendingHandoff: { why: ev.why, side: ev.onlyOn } };
             break;
@@ -178,6 +200,12 @@ export function explore(q: PathQuery): PathResult {
           const names = ev.names;
           // `nr_pages = ret;` on the partial path: the count now says what was taken.
           if (!s.full && q.world.countText && names.includes(q.world.countText)) s = { ...s, full: true };
+          // The variable a waiting hand-off's result went into takes another value: it holds.
+          const waiting = s.pendingHandoff;
+          if (waiting?.until && waiting.at !== st.node && names.includes(waiting.until.name)) {
+            if (s.held) handoffs.add(waiting.why);
+            s = { ...s, held: false, handedTo: undefined, pendingHandoff: undefined };
+          }
           if (s.assumptions.length === 0) break;
           const keep = s.assumptions.filter(([t]) => !names.some((n) => identifiersOf(t).has(n)));
           if (keep.length !== s.assumptions.length) s = { ...s, assumptions: keep };
@@ -191,7 +219,10 @@ export function explore(q: PathQuery): PathResult {
 
   const push = (input: State) => {
     const st = input;
-    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}${st.handedTo ?? ''}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
+    const pending = st.pendingHandoff
+      ? `${st.pendingHandoff.why}:${st.pendingHandoff.side ?? st.pendingHandoff.at}`
+      : '';
+    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}${st.handedTo ?? ''}|${pending}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
     if (visited.has(key)) return;
     visited.add(key);
     stack.push(st);
@@ -251,8 +282,20 @@ export function explore(q: PathQuery): PathResult {
   const successors = (entered: State): void => {
     const node = q.cfg.nodes[entered.node]!;
     let st = entered;
-    // A conditional hand-off on a node that does not branch on a readable condition: it holds.
-    if (st.pendingHandoff && !(node.kind === 'branch' && !node.opaque && node.ast)) {
+    const readable = node.kind === 'branch' && !node.opaque && !!node.ast;
+    const waiting = st.pendingHandoff?.until;
+    if (waiting) {
+      // Waiting for the test of its result: decided at the first branch that reads the variable
+      // (unreadable there: it holds); a return or the end of the function before that: it holds.
+      const tests = readable && identifiersOf(condKey(node.ast!)).has(waiting.name);
+      const side = tests ? waiting.side(node.ast!) : undefined;
+      if (side) st = { ...st, pendingHandoff: { why: st.pendingHandoff!.why, side } };
+      else if (tests || node.kind === 'return' || node.kind === 'exit') {
+        if (st.held) handoffs.add(st.pendingHandoff!.why);
+        st = { ...st, held: false, handedTo: undefined, pendingHandoff: undefined };
+      }
+    } else if (st.pendingHandoff && !readable) {
+      // A conditional hand-off on a node that does not branch on a readable condition: it holds.
       handoffs.add(st.pendingHandoff.why);
       st = { ...st, held: false, handedTo: undefined, pendingHandoff: undefined };
     }
@@ -282,7 +325,7 @@ export function explore(q: PathQuery): PathResult {
       const remember = v === undefined && info.remember;
       const [t, f] = node.succ;
       // A hand-off tested in this condition holds on its success side only.
-      const pending = st.pendingHandoff;
+      const pending = st.pendingHandoff?.side ? st.pendingHandoff : undefined;
       const after = (side: 'true' | 'false'): Partial<State> => {
         if (!pending) return {};
         if (pending.side !== side) return { pendingHandoff: undefined };
