@@ -7,6 +7,7 @@ import { expectedReleaseClass, findSink, isBorrower, isObjectFree, type NeededCl
 import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
+import { coveredElements } from './loops.ts';
 import { explore, type NodeEvent, type PathResult } from './paths.ts';
 import { acquisitionSite, releaseSite, resultUse, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import { successSide, successSideOfVariable } from './handoff-tests.ts';
@@ -250,7 +251,11 @@ function nodeEvents(
     const rel = releaseByCall.get(call.id);
     if (rel) {
       const hit = rel.find((i) => releasesPages(releases[i]!));
-      if (hit !== undefined) out.push({ type: 'release', site: hit });
+      if (hit !== undefined) {
+        const r = releases[hit]!;
+        const covers = coveredElements(r.call, r.objectNode, r.kind.batch ? r.countNode : undefined);
+        out.push(covers ? { type: 'release', site: hit, covers } : { type: 'release', site: hit });
+      }
       continue;
     }
     const name = calleeName(call);
@@ -314,7 +319,14 @@ function nodeEvents(
     }
     if (resolvesTo(right, key) || mentionsStorage(right)) {
       const target = l.type === 'subscript_expression' ? unwrap(l.childForFieldName('argument')!) : l;
-      if (target.type === 'identifier' && locals.has(target.text)) continue; // local alias
+      if (target.type === 'identifier' && locals.has(target.text)) {
+        // A local alias; `pages[nr] = page`: a release of pages[0..nr) misses it until nr moves on.
+        const index = l.type === 'subscript_expression' ? l.childForFieldName('index') : null;
+        const u = index ? unwrap(index) : undefined;
+        if (u?.type === 'identifier' && resolvesTo(right, key))
+          out.push({ type: 'stored-at', at: `${target.text}[${u.text}]`, index: u.text });
+        continue;
+      }
       // Into a field of a local object (`req->pages = pages`): held by it while it lives.
       const base = /^(\w+)\s*(?:->|\.)/.exec(l.text)?.[1];
       const into = base && locals.has(base) ? base : undefined;

@@ -15,7 +15,10 @@ const condKey = (n: Node): string => squash(unwrap(n).text);
 
 export type NodeEvent =
   | { type: 'acquire' }
-  | { type: 'release'; site: number }
+  /** `covers`: the release covers `array[n]`'s elements [0, n) only (a loop or a batch count). */
+  | { type: 'release'; site: number; covers?: string }
+  /** `pages[nr] = page`: the page sits at `at` (`pages[nr]`) until `index` moves on. */
+  | { type: 'stored-at'; at: string; index: string }
   /**
    * `into`: the local variable whose object now holds the pages (`req->pages = pages`).
    * `onlyOn`: on a branch node, the hand-off holds only on that side (the call succeeded there).
@@ -89,6 +92,8 @@ interface State {
   dodged?: boolean;
   /** Re-entering the acquisition (a loop) on the path where it fails this time. */
   failing?: boolean;
+  /** The page was stored at `at` (`pages[nr]`) and `index` (`nr`) not advanced since. */
+  storedAt?: { at: string; index: string };
   /** The pages were handed to this local object: freeing it gives them back to us. */
   handedTo?: string;
   /**
@@ -153,7 +158,7 @@ export function explore(q: PathQuery): PathResult {
             push({ ...st, failing: true });
             let assumptions = s.assumptions;
             for (const [t, v] of seeded) assumptions = assume(assumptions, t, v);
-            s = { ...s, held: true, alive: true, full: false, checked: false, assumptions };
+            s = { ...s, held: true, alive: true, full: false, checked: false, assumptions, storedAt: undefined };
           }
           break;
         case 'release': {
@@ -168,9 +173,15 @@ export function explore(q: PathQuery): PathResult {
           if (s.alive) r.resultAlive = true;
           else r.resultDead = true;
           releases.set(ev.site, r);
-          s = { ...s, held: false, handedTo: undefined };
+          // `while (nr--) unpin_user_page(pages[nr])` with the page at pages[nr], nr not advanced:
+          // the release runs, but not on this page (domain.md §5).
+          if (s.storedAt && ev.covers === s.storedAt.at) break;
+          s = { ...s, held: false, handedTo: undefined, storedAt: undefined };
           break;
         }
+        case 'stored-at':
+          if (s.held) s = { ...s, storedAt: { at: ev.at, index: ev.index } };
+          break;
         case 'handoff':
           if (ev.untilTested) {
             if (s.held) s = { ...s, pendingHandoff: { why: ev.why, until: ev.untilTested, at: st.node } };
@@ -198,6 +209,7 @@ export function explore(q: PathQuery): PathResult {
           break;
         case 'assigns': {
           const names = ev.names;
+          if (s.storedAt && names.includes(s.storedAt.index)) s = { ...s, storedAt: undefined };
           // `nr_pages = ret;` on the partial path: the count now says what was taken.
           if (!s.full && q.world.countText && names.includes(q.world.countText)) s = { ...s, full: true };
           // The variable a waiting hand-off's result went into takes another value: it holds.
@@ -222,7 +234,7 @@ export function explore(q: PathQuery): PathResult {
     const pending = st.pendingHandoff
       ? `${st.pendingHandoff.why}:${st.pendingHandoff.side ?? st.pendingHandoff.at}`
       : '';
-    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}${st.handedTo ?? ''}|${pending}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
+    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}${st.handedTo ?? ''}|${pending}|${st.storedAt?.at ?? ''}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
     if (visited.has(key)) return;
     visited.add(key);
     stack.push(st);
