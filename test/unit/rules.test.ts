@@ -59,6 +59,7 @@ const IDIOMS: ReadonlyArray<[string, RegExp]> = [
   ['while (i--) and batch loops', /while \(i--\)/],
   ['struct fields across functions', /struct fields across functions/i],
   ['freeing instead of releasing', /freeing instead of releasing/i],
+  ['releases through the bio and by amount', /bio_release_pages.*page_ref_sub/i],
 ];
 
 test('there is a fixture for every idiom, and every fixture names its idiom and expects something', () => {

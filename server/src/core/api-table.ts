@@ -50,9 +50,12 @@ export interface AcquisitionSpec {
  * - `ref`: drops ordinary references (put_page, release_pages, folio_put);
  * - `pin`: drops pins (unpin_user_page*, and the 2019/5.2–5.5 put_user_page*);
  * - `free`: frees the page as the kernel's own (__free_page, free_page): never right for pages
- *   from an acquisition, which the user still maps (domain.md §5).
+ *   from an acquisition, which the user still maps (domain.md §5);
+ * - `matching`: drops whatever the pages hold, as recorded with them at run time (bio_release_page:
+ *   the bio's BIO_PAGE_PINNED flag), or by an amount that cannot be read (page_ref_sub(page, refs)):
+ *   a release, never judged the wrong kind.
  */
-export type ReleaseClass = NeededClass | 'free';
+export type ReleaseClass = NeededClass | 'free' | 'matching';
 
 /** The release kinds pages from an acquisition can need. */
 export type NeededClass = 'ref' | 'pin';
@@ -68,8 +71,13 @@ export interface ReleaseSpec {
   /** Marks the pages dirty before releasing (always, or per the `dirtyArg` flag). */
   dirties?: 'always' | 'flag';
   dirtyArg?: number;
-  /** `folio` releases take a folio, not a page. */
-  object: 'page' | 'folio';
+  /** `folio` releases take a folio, not a page; `bio` releases drop the pages handed to a bio. */
+  object: 'page' | 'folio' | 'bio';
+  /**
+   * The number of references dropped (page_ref_sub): GUP_PIN_COUNTING_BIAS (or a literal multiple
+   * of it) there drops pins, another literal drops references, anything else is `matching`.
+   */
+  amountArg?: number;
   era: string;
   /**
    * The call to use instead, per wanted release kind, keeping the same arguments:
@@ -148,6 +156,12 @@ export const RELEASES: readonly ReleaseSpec[] = [
   R({ name: '__free_pages', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
   R({ name: 'free_page', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
   R({ name: 'free_pages', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
+  // 6.5+ (block/blk.h): unpins when the bio is marked BIO_PAGE_PINNED (and put_page()s when BIO_PAGE_REFFED, 6.5).
+  R({ name: 'bio_release_page', cls: 'matching', objectArg: 1, batch: false, object: 'page', era: '6.5+', counterpart: {} }),
+  // Releases every page handed to the bio (bio_add_page…), by its flags: the bio's own release.
+  R({ name: 'bio_release_pages', cls: 'matching', objectArg: 0, batch: false, object: 'bio', era: 'all', counterpart: {} }),
+  // Drops nr references at once: nr = GUP_PIN_COUNTING_BIAS (5.7+) drops one pin.
+  R({ name: 'page_ref_sub', cls: 'matching', objectArg: 0, batch: false, object: 'page', amountArg: 1, era: 'all', counterpart: {} }),
   R({ name: 'unpin_user_folio', cls: 'pin', objectArg: 0, countArg: 1, batch: false, object: 'folio', era: '6.12+', counterpart: {} }),
 ];
 
@@ -156,16 +170,18 @@ export const RELEASES: readonly ReleaseSpec[] = [
  * owes a release. `arg` is the index of the page or pages argument. `success` says what the call
  * returns when it took the pages: `nonzero` (bio_add_page: the length added, 0 on failure) or
  * `zero` (sg_alloc_table_from_pages: 0, or -errno); a tested call hands off only on its success
- * side. Absent: the call returns nothing to test (void) or nothing this reads.
+ * side. Absent: the call returns nothing to test (void) or nothing this reads. `receiver`: the
+ * argument that holds the pages afterwards (the bio): a local one freed on the path (kfree) gives
+ * them back, its release (bio_release_pages) releases them.
  */
 // prettier-ignore
-export const HANDOFF_SINKS: ReadonlyArray<{ name: string; arg: number; what: string; success?: 'nonzero' | 'zero' }> = [
-  { name: 'bio_add_page', arg: 1, what: 'a bio', success: 'nonzero' },
-  { name: '__bio_add_page', arg: 1, what: 'a bio' },
-  { name: 'bio_add_pc_page', arg: 2, what: 'a bio', success: 'nonzero' },
-  { name: 'bio_add_hw_page', arg: 2, what: 'a bio', success: 'nonzero' },
-  { name: 'bio_add_zone_append_page', arg: 1, what: 'a bio', success: 'nonzero' },
-  { name: 'bio_add_folio', arg: 1, what: 'a bio', success: 'nonzero' },
+export const HANDOFF_SINKS: ReadonlyArray<{ name: string; arg: number; what: string; success?: 'nonzero' | 'zero'; receiver?: number }> = [
+  { name: 'bio_add_page', arg: 1, what: 'a bio', success: 'nonzero', receiver: 0 },
+  { name: '__bio_add_page', arg: 1, what: 'a bio', receiver: 0 },
+  { name: 'bio_add_pc_page', arg: 2, what: 'a bio', success: 'nonzero', receiver: 1 },
+  { name: 'bio_add_hw_page', arg: 2, what: 'a bio', success: 'nonzero', receiver: 1 },
+  { name: 'bio_add_zone_append_page', arg: 1, what: 'a bio', success: 'nonzero', receiver: 0 },
+  { name: 'bio_add_folio', arg: 1, what: 'a bio', success: 'nonzero', receiver: 0 },
   { name: 'bvec_set_page', arg: 1, what: 'a bio_vec' },
   { name: 'sg_set_page', arg: 1, what: 'a scatterlist' },
   { name: 'sg_alloc_table_from_pages', arg: 1, what: 'an sg_table', success: 'zero' },
@@ -351,6 +367,23 @@ export function familyAtCall(spec: AcquisitionSpec, argTexts: readonly string[])
   if (/\bFOLL_PIN\b/.test(flags)) return 'pin';
   if (/\bFOLL_GET\b/.test(flags)) return 'gup';
   return undefined;
+}
+
+/**
+ * The class of one call of a release: the table's, or for releases by an amount (`amountArg`,
+ * page_ref_sub) pin when the amount names GUP_PIN_COUNTING_BIAS or is a literal multiple of the
+ * bias, ref for another literal, and matching (undecidable, never judged) otherwise.
+ */
+export function releaseClassAtCall(spec: ReleaseSpec, argTexts: readonly string[]): ReleaseClass {
+  if (spec.amountArg === undefined) return spec.cls;
+  const amount = (argTexts[spec.amountArg] ?? '').trim();
+  if (/\bGUP_PIN_COUNTING_BIAS\b/.test(amount)) return 'pin';
+  if (!/^(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.test(amount)) return 'matching';
+  const n = Number.parseInt(
+    amount.replace(/[uUlL]+$/, ''),
+    amount.startsWith('0x') || amount.startsWith('0X') ? 16 : 10,
+  );
+  return n > 0 && n % DEFAULT_GUP_PIN_COUNTING_BIAS === 0 ? 'pin' : 'ref';
 }
 
 /** Batch release to suggest for a loop of single releases, per wanted kind and dirtying. */

@@ -64,6 +64,8 @@ const CLASS_TEXT: Record<ReleaseClass, string> = {
   ref: 'drops ordinary page references',
   pin: 'drops pins',
   free: 'frees a page the kernel allocated (never right for pages from get_user_pages*/pin_user_pages*, which the user still maps)',
+  matching:
+    'drops whatever the pages hold (a pin or a reference), as recorded with them at run time or by the amount passed',
 };
 
 /**
@@ -228,7 +230,7 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
   }
   const release = findRelease(site.name)!;
   const families = [...new Set(ACQUISITIONS.map((a) => a.family))].filter(
-    (f) => expectedReleaseClass(f, model) === release.cls,
+    (f) => release.cls === 'matching' || expectedReleaseClass(f, model) === release.cls,
   );
   return {
     site,

@@ -255,6 +255,11 @@ function nodeEvents(
         const r = releases[hit]!;
         const covers = coveredElements(r.call, r.objectNode, r.kind.batch ? r.countNode : undefined);
         out.push(covers ? { type: 'release', site: hit, covers } : { type: 'release', site: hit });
+      } else {
+        // bio_release_pages(bio, …): releases what was handed to that (local) bio.
+        const i = rel.find((j) => releases[j]!.kind.spec.object === 'bio' && !releases[j]!.kind.inner);
+        const name = i === undefined ? undefined : localObject(releases[i]!.objectNode, locals);
+        if (i !== undefined && name) out.push({ type: 'release-object', name, site: i });
       }
       continue;
     }
@@ -270,16 +275,20 @@ function nodeEvents(
     if (sink) {
       if (resolvesTo(args[sink.arg], key)) {
         const why = `added to ${sink.what} by ${name}()`;
+        // The local bio that holds the pages afterwards: freeing it gives them back (kfree).
+        const into = sink.receiver === undefined ? undefined : localObject(args[sink.receiver], locals);
         // `if (bio_add_page(bio, page, len, 0) != len)`: taken only on the side where the call
         // succeeded; `ret = sg_alloc_table_from_pages(…)`: on the side of the test of ret that says so.
         const sense = sink.success;
         const side = sense && node.kind === 'branch' ? successSide(ast, call, sense) : undefined;
         const result = sense && node.kind !== 'branch' ? resultUse(call) : undefined;
-        if (side) out.push({ type: 'handoff', why, onlyOn: side });
+        const to = into ? { into } : {};
+        if (side) out.push({ type: 'handoff', why, onlyOn: side, ...to });
         else if (sense && result?.use === 'assigned' && result.variable) {
           const v = result.variable;
-          out.push({ type: 'handoff', why, untilTested: { name: v, side: (c) => successSideOfVariable(c, v, sense) } });
-        } else out.push({ type: 'handoff', why });
+          const untilTested = { name: v, side: (c: Node) => successSideOfVariable(c, v, sense) };
+          out.push({ type: 'handoff', why, untilTested, ...to });
+        } else out.push({ type: 'handoff', why, ...to });
       }
       continue;
     }
@@ -340,6 +349,16 @@ function nodeEvents(
   const assigned = assignedNames(ast);
   if (assigned.length > 0) out.push({ type: 'assigns', names: assigned });
   return out;
+}
+
+/** A local object named by an argument (`bio`, `&bio`), if it is one. */
+function localObject(arg: Node | undefined, locals: Set<string>): string | undefined {
+  let u = arg ? unwrap(arg) : undefined;
+  if (u?.type === 'pointer_expression' && u.childForFieldName('operator')?.text === '&') {
+    const inner = u.childForFieldName('argument');
+    u = inner ? unwrap(inner) : undefined;
+  }
+  return u?.type === 'identifier' && locals.has(u.text) ? u.text : undefined;
 }
 
 /** Whether an identifier only feeds a read of page contents (`*(u32 *)page_address(p)`), below `top`. */

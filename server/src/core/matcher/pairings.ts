@@ -29,7 +29,7 @@ function releaseRef(rel: ReleaseSite, expected: Pairing['acquisition']['expected
   return {
     ...callRef(rel.call, rel.kind.name, fn),
     cls: rel.kind.cls,
-    ...(expected ? { right: rel.kind.cls === expected } : {}),
+    ...(expected ? { right: rel.kind.cls === expected || rel.kind.cls === 'matching' } : {}),
     ...(rel.kind.inner ? { releasesWith: rel.kind.spec.name } : {}),
   };
 }

@@ -34,6 +34,8 @@ export type NodeEvent =
        */
       untilTested?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
     }
+  /** `bio_release_pages(bio, …)`: the pages handed to the local object are released with it. */
+  | { type: 'release-object'; name: string; site: number }
   /** `kfree(req)`: a local object is freed; pages handed to it are held again. */
   | { type: 'free-object'; name: string }
   | { type: 'kill'; why: string }
@@ -105,6 +107,8 @@ interface State {
     side?: 'true' | 'false';
     until?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
     at?: number;
+    /** The local object that holds the pages once the hand-off holds. */
+    into?: string;
   };
 }
 
@@ -184,16 +188,30 @@ export function explore(q: PathQuery): PathResult {
           break;
         case 'handoff':
           if (ev.untilTested) {
-            if (s.held) s = { ...s, pendingHandoff: { why: ev.why, until: ev.untilTested, at: st.node } };
+            if (s.held)
+              s = { ...s, pendingHandoff: { why: ev.why, until: ev.untilTested, at: st.node, into: ev.into } };
             break;
           }
           if (ev.onlyOn) {
-            if (s.held) s = { ...s, pendingHandoff: { why: ev.why, side: ev.onlyOn } };
+            if (s.held) s = { ...s, pendingHandoff: { why: ev.why, side: ev.onlyOn, into: ev.into } };
             break;
           }
           if (s.held) {
             handoffs.add(ev.why);
             s = ev.into ? { ...s, held: false, handedTo: ev.into } : { ...s, held: false, handedTo: undefined };
+          }
+          break;
+        case 'release-object':
+          // bio_release_pages(bio, …): the pages handed to that bio are released with it.
+          if (!s.held && s.handedTo === ev.name) {
+            const r = releases.get(ev.site) ?? {
+              notFull: false,
+              unchecked: false,
+              resultAlive: false,
+              resultDead: false,
+            };
+            releases.set(ev.site, r);
+            s = { ...s, handedTo: undefined };
           }
           break;
         case 'free-object':
@@ -216,7 +234,9 @@ export function explore(q: PathQuery): PathResult {
           const waiting = s.pendingHandoff;
           if (waiting?.until && waiting.at !== st.node && names.includes(waiting.until.name)) {
             if (s.held) handoffs.add(waiting.why);
-            s = { ...s, held: false, handedTo: undefined, pendingHandoff: undefined };
+            s = s.held
+              ? { ...s, held: false, handedTo: waiting.into, pendingHandoff: undefined }
+              : { ...s, pendingHandoff: undefined };
           }
           if (s.assumptions.length === 0) break;
           const keep = s.assumptions.filter(([t]) => !names.some((n) => identifiersOf(t).has(n)));
@@ -301,15 +321,19 @@ export function explore(q: PathQuery): PathResult {
       // (unreadable there: it holds); a return or the end of the function before that: it holds.
       const tests = readable && identifiersOf(condKey(node.ast!)).has(waiting.name);
       const side = tests ? waiting.side(node.ast!) : undefined;
-      if (side) st = { ...st, pendingHandoff: { why: st.pendingHandoff!.why, side } };
+      if (side) st = { ...st, pendingHandoff: { ...st.pendingHandoff!, until: undefined, side } };
       else if (tests || node.kind === 'return' || node.kind === 'exit') {
         if (st.held) handoffs.add(st.pendingHandoff!.why);
-        st = { ...st, held: false, handedTo: undefined, pendingHandoff: undefined };
+        st = st.held
+          ? { ...st, held: false, handedTo: st.pendingHandoff!.into, pendingHandoff: undefined }
+          : { ...st, pendingHandoff: undefined };
       }
     } else if (st.pendingHandoff && !readable) {
       // A conditional hand-off on a node that does not branch on a readable condition: it holds.
-      handoffs.add(st.pendingHandoff.why);
-      st = { ...st, held: false, handedTo: undefined, pendingHandoff: undefined };
+      if (st.held) handoffs.add(st.pendingHandoff.why);
+      st = st.held
+        ? { ...st, held: false, handedTo: st.pendingHandoff.into, pendingHandoff: undefined }
+        : { ...st, pendingHandoff: undefined };
     }
     if (node.kind === 'return' || node.kind === 'exit') {
       if (st.held) {
@@ -341,8 +365,9 @@ export function explore(q: PathQuery): PathResult {
       const after = (side: 'true' | 'false'): Partial<State> => {
         if (!pending) return {};
         if (pending.side !== side) return { pendingHandoff: undefined };
+        if (!st.held) return { pendingHandoff: undefined };
         handoffs.add(pending.why);
-        return { pendingHandoff: undefined, held: false, handedTo: undefined };
+        return { pendingHandoff: undefined, held: false, handedTo: pending.into };
       };
       if (v !== false && t !== undefined)
         push({

@@ -7,6 +7,7 @@ import {
   familyAtCall,
   findAcquisition,
   findRelease,
+  releaseClassAtCall,
   type AcquisitionFamily,
   type ReleaseClass,
   type ReleaseSpec,
@@ -218,8 +219,19 @@ export function acquisitionSite(call: Node, callKind: AcquisitionKind, aliases: 
   return { call, kind, key, pagesNode, single, countNode, resultVar: variable, use };
 }
 
-export function releaseSite(call: Node, kind: ReleaseKind, aliases: Aliases): ReleaseSite {
+export function releaseSite(call: Node, callKind: ReleaseKind, aliases: Aliases): ReleaseSite {
   const args = callArguments(call);
+  // page_ref_sub(page, GUP_PIN_COUNTING_BIAS): the amount at this call decides what it drops.
+  const kind =
+    callKind.inner || callKind.spec.amountArg === undefined
+      ? callKind
+      : {
+          ...callKind,
+          cls: releaseClassAtCall(
+            callKind.spec,
+            args.map((a) => a.text),
+          ),
+        };
   const objectNode = args[kind.objectIndex];
   const countNode = kind.countIndex !== undefined ? args[kind.countIndex] : undefined;
   let key = storageKey(objectNode);
