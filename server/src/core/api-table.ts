@@ -43,6 +43,11 @@ export interface AcquisitionSpec {
    * undecidable (quiet) when they are a variable passed through.
    */
   flagsArg?: Record<number, number>;
+  /**
+   * Pins only when this test of the same iterator is true (and takes no reference otherwise):
+   * each release is judged by the test around it (matcher/pin-conditions.ts).
+   */
+  pinsWhen?: string;
 }
 
 /**
@@ -118,7 +123,7 @@ export const ACQUISITIONS: readonly AcquisitionSpec[] = [
   A({ name: 'iov_iter_get_pages_alloc', family: 'ref', pagesArg: { 4: 1 }, pagesByReference: true, returns: 'bytes', era: '≤5.19' }),
   A({ name: 'iov_iter_get_pages_alloc2', family: 'ref', pagesArg: { 4: 1 }, pagesByReference: true, returns: 'bytes', era: '6.0+' }),
   // (i, &pages, maxsize, maxpages, flags, &offset): pins only when iov_iter_extract_will_pin()
-  A({ name: 'iov_iter_extract_pages', family: 'extract', pagesArg: { 6: 1 }, pagesByReference: true, returns: 'bytes', era: '6.3+', trackLeaks: false }),
+  A({ name: 'iov_iter_extract_pages', family: 'extract', pagesArg: { 6: 1 }, pagesByReference: true, returns: 'bytes', era: '6.3+', trackLeaks: false, pinsWhen: 'iov_iter_extract_will_pin' }),
   // mm-internal (mm/gup.c 5.x–6.x): FOLL_PIN or FOLL_GET in the flags argument decides the family.
   // (mm, start, nr, pages, vmas, locked, flags); 6.5+: (mm, start, nr, pages, locked, flags)
   A({ name: '__get_user_pages_locked', family: 'gup', pagesArg: { 7: 3, 6: 3 }, countArg: { 7: 2, 6: 2 }, flagsArg: { 7: 6, 6: 5 }, returns: 'count', era: 'all (mm-internal: FOLL_PIN or FOLL_GET in its flags decides)' }),
@@ -345,7 +350,8 @@ export function counterpartKey(
 ): 'pin-2019' | 'pin' | 'ref' {
   if (cls === 'ref') return 'ref';
   // pin_user_pages* exist from 5.6 on, where they pair with unpin_user_page* whatever the model.
-  if (family === 'pin') return 'pin';
+  // iov_iter_extract_pages() (6.3+) likewise pins with FOLL_PIN.
+  if (family === 'pin' || family === 'extract') return 'pin';
   return model === 'put_user_page' ? 'pin-2019' : 'pin';
 }
 

@@ -8,6 +8,7 @@ import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
 import { coveredElements } from './loops.ts';
+import { conditionalNeeds, type ConditionalNeed } from './pin-conditions.ts';
 import { explore, type NodeEvent, type PathResult } from './paths.ts';
 import { acquisitionSite, releaseSite, resultUse, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import { successSide, successSideOfVariable } from './handoff-tests.ts';
@@ -37,6 +38,8 @@ export interface AcquisitionFacts {
   owesRelease: boolean;
   /** Why the analysis stays quiet about leaks here (verbose output). */
   quiet?: Quiet;
+  /** For acquisitions that pin only sometimes: what each release (by index) needs, where decided. */
+  releaseNeeds?: Map<number, ConditionalNeed>;
 }
 
 /** A reason to stay quiet, as a note message id with its data and the lines it names. */
@@ -208,6 +211,10 @@ export function functionFacts(
       if (af.owesRelease && af.path.uncertainLeaks.length > 0) {
         af.quiet = { id: 'uncertainLeak', leaks: af.path.uncertainLeaks.map((l) => rangeOf(l.at)) };
       }
+    }
+    if (site.kind.pinsWhen) {
+      const rs = af.releases.map((i) => ({ index: i, call: releases[i]!.call, cls: releases[i]!.kind.cls }));
+      af.releaseNeeds = conditionalNeeds(info.body, site.call, site.kind.pinsWhen, rs);
     }
   }
   return facts;

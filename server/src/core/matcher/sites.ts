@@ -61,6 +61,8 @@ export interface AcquisitionKind {
   wraps?: string;
   /** A wrapper that releases a partial result itself: callers get all pages or an error. */
   allOrNothing?: boolean;
+  /** Pins only when this test is true (iov_iter_extract_will_pin): see pin-conditions.ts. */
+  pinsWhen?: string;
 }
 
 export interface ReleaseKind {
@@ -115,6 +117,7 @@ export function acquisitionKindFromTable(name: string): AcquisitionKind | undefi
     pagesByReference: spec.pagesByReference ?? false,
     returns: spec.returns,
     trackLeaks: spec.trackLeaks ?? true,
+    ...(spec.pinsWhen ? { pinsWhen: spec.pinsWhen } : {}),
   };
 }
 
