@@ -355,6 +355,24 @@ function nodeEvents(
   }
   const assigned = assignedNames(ast);
   if (assigned.length > 0) out.push({ type: 'assigns', names: assigned });
+  const advanced = advancedNames(ast);
+  if (advanced.length > 0) out.push({ type: 'advances', names: advanced });
+  return out;
+}
+
+/**
+ * Variables a node moves forward or sets (`nr++`, `++nr`, `nr += k`, `nr = k`), not the ones it
+ * counts down (`while (nr--)`): a page stored at pages[nr] is covered by pages[0..nr) after these.
+ */
+function advancedNames(node: Node): string[] {
+  const out: string[] = [];
+  for (const n of [node, ...node.descendantsOfType(['update_expression', 'assignment_expression'])]) {
+    if (!n || (n.type !== 'update_expression' && n.type !== 'assignment_expression')) continue;
+    const target = n.type === 'update_expression' ? n.childForFieldName('argument') : n.childForFieldName('left');
+    const op = n.childForFieldName('operator')?.text ?? '';
+    const u = target ? unwrap(target) : undefined;
+    if (u?.type === 'identifier' && (op === '++' || op === '+=' || op === '=')) out.push(u.text);
+  }
   return out;
 }
 

@@ -40,7 +40,9 @@ export type NodeEvent =
   | { type: 'free-object'; name: string }
   | { type: 'kill'; why: string }
   | { type: 'result-dead' }
-  | { type: 'assigns'; names: string[] };
+  | { type: 'assigns'; names: string[] }
+  /** `nr++`, `nr += k`, `nr = k` (not `nr--`): a page stored at pages[nr] is now below the count. */
+  | { type: 'advances'; names: string[] };
 
 export interface PathQuery {
   cfg: Cfg;
@@ -225,9 +227,11 @@ export function explore(q: PathQuery): PathResult {
         case 'result-dead':
           if (!first) s = { ...s, alive: false };
           break;
+        case 'advances':
+          if (s.storedAt && ev.names.includes(s.storedAt.index)) s = { ...s, storedAt: undefined };
+          break;
         case 'assigns': {
           const names = ev.names;
-          if (s.storedAt && names.includes(s.storedAt.index)) s = { ...s, storedAt: undefined };
           // `nr_pages = ret;` on the partial path: the count now says what was taken.
           if (!s.full && q.world.countText && names.includes(q.world.countText)) s = { ...s, full: true };
           // The variable a waiting hand-off's result went into takes another value: it holds.
