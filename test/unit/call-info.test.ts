@@ -40,3 +40,10 @@ test('an mm-internal acquisition: FOLL_PIN pins, FOLL_GET takes references, a va
   assert.match(unknown.summary, /the gup flags passed decide/);
   assert.deepEqual(unknown.releasedWith, []);
 });
+
+test('page_ref_sub(): the amount at the call says what it drops, as the matcher reads it', async () => {
+  const bias = await describe('page_ref_sub(page, GUP_PIN_COUNTING_BIAS);', 'unpin_user_page');
+  assert.match(bias.summary, /^Release: drops pins\./);
+  assert.match((await describe('page_ref_sub(page, 1);', 'unpin_user_page')).summary, /^Release: drops ordinary/);
+  assert.match((await describe('page_ref_sub(page, refs);', 'unpin_user_page')).summary, /^Release: drops whatever/);
+});

@@ -59,6 +59,9 @@ const IDIOMS: ReadonlyArray<[string, RegExp]> = [
   ['while (i--) and batch loops', /while \(i--\)/],
   ['struct fields across functions', /struct fields across functions/i],
   ['freeing instead of releasing', /freeing instead of releasing/i],
+  ['releases through the bio and by amount', /bio_release_pages.*page_ref_sub/i],
+  ['pins only sometimes (iov_iter_extract_pages)', /iov_iter_extract_will_pin\(\) is true/i],
+  ['ownership on error paths', /ownership on error paths.*receiver survives/i],
 ];
 
 test('there is a fixture for every idiom, and every fixture names its idiom and expects something', () => {

@@ -43,6 +43,11 @@ export interface AcquisitionSpec {
    * undecidable (quiet) when they are a variable passed through.
    */
   flagsArg?: Record<number, number>;
+  /**
+   * Pins only when this test of the same iterator is true (and takes no reference otherwise):
+   * each release is judged by the test around it (matcher/pin-conditions.ts).
+   */
+  pinsWhen?: string;
 }
 
 /**
@@ -50,9 +55,17 @@ export interface AcquisitionSpec {
  * - `ref`: drops ordinary references (put_page, release_pages, folio_put);
  * - `pin`: drops pins (unpin_user_page*, and the 2019/5.2–5.5 put_user_page*);
  * - `free`: frees the page as the kernel's own (__free_page, free_page): never right for pages
- *   from an acquisition, which the user still maps (domain.md §5).
+ *   from an acquisition, which the user still maps (domain.md §5);
+ * - `matching`: drops whatever the pages hold, as recorded with them at run time (bio_release_page:
+ *   the bio's BIO_PAGE_PINNED flag), or by an amount that cannot be read (page_ref_sub(page, refs)):
+ *   a release, never judged the wrong kind.
  */
-export type ReleaseClass = NeededClass | 'free';
+export type ReleaseClass = NeededClass | 'free' | 'matching';
+
+/** Whether a release of class `cls` is right for pages that need `needed` (`matching` drops whatever they hold). */
+export function isRightRelease(cls: ReleaseClass, needed: NeededClass): boolean {
+  return cls === needed || cls === 'matching';
+}
 
 /** The release kinds pages from an acquisition can need. */
 export type NeededClass = 'ref' | 'pin';
@@ -68,8 +81,13 @@ export interface ReleaseSpec {
   /** Marks the pages dirty before releasing (always, or per the `dirtyArg` flag). */
   dirties?: 'always' | 'flag';
   dirtyArg?: number;
-  /** `folio` releases take a folio, not a page. */
-  object: 'page' | 'folio';
+  /** `folio` releases take a folio, not a page; `bio` releases drop the pages handed to a bio. */
+  object: 'page' | 'folio' | 'bio';
+  /**
+   * The number of references dropped (page_ref_sub): GUP_PIN_COUNTING_BIAS (or a literal multiple
+   * of it) there drops pins, another literal drops references, anything else is `matching`.
+   */
+  amountArg?: number;
   era: string;
   /**
    * The call to use instead, per wanted release kind, keeping the same arguments:
@@ -110,7 +128,7 @@ export const ACQUISITIONS: readonly AcquisitionSpec[] = [
   A({ name: 'iov_iter_get_pages_alloc', family: 'ref', pagesArg: { 4: 1 }, pagesByReference: true, returns: 'bytes', era: '≤5.19' }),
   A({ name: 'iov_iter_get_pages_alloc2', family: 'ref', pagesArg: { 4: 1 }, pagesByReference: true, returns: 'bytes', era: '6.0+' }),
   // (i, &pages, maxsize, maxpages, flags, &offset): pins only when iov_iter_extract_will_pin()
-  A({ name: 'iov_iter_extract_pages', family: 'extract', pagesArg: { 6: 1 }, pagesByReference: true, returns: 'bytes', era: '6.3+', trackLeaks: false }),
+  A({ name: 'iov_iter_extract_pages', family: 'extract', pagesArg: { 6: 1 }, pagesByReference: true, returns: 'bytes', era: '6.3+', trackLeaks: false, pinsWhen: 'iov_iter_extract_will_pin' }),
   // mm-internal (mm/gup.c 5.x–6.x): FOLL_PIN or FOLL_GET in the flags argument decides the family.
   // (mm, start, nr, pages, vmas, locked, flags); 6.5+: (mm, start, nr, pages, locked, flags)
   A({ name: '__get_user_pages_locked', family: 'gup', pagesArg: { 7: 3, 6: 3 }, countArg: { 7: 2, 6: 2 }, flagsArg: { 7: 6, 6: 5 }, returns: 'count', era: 'all (mm-internal: FOLL_PIN or FOLL_GET in its flags decides)' }),
@@ -148,27 +166,39 @@ export const RELEASES: readonly ReleaseSpec[] = [
   R({ name: '__free_pages', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
   R({ name: 'free_page', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
   R({ name: 'free_pages', cls: 'free', objectArg: 0, batch: false, object: 'page', era: 'all', counterpart: {} }),
+  // 6.5+ (block/blk.h): unpins when the bio is marked BIO_PAGE_PINNED (and put_page()s when BIO_PAGE_REFFED, 6.5).
+  R({ name: 'bio_release_page', cls: 'matching', objectArg: 1, batch: false, object: 'page', era: '6.5+', counterpart: {} }),
+  // Releases every page handed to the bio (bio_add_page…), by its flags: the bio's own release.
+  R({ name: 'bio_release_pages', cls: 'matching', objectArg: 0, batch: false, object: 'bio', era: 'all', counterpart: {} }),
+  // Drops nr references at once: nr = GUP_PIN_COUNTING_BIAS (5.7+) drops one pin.
+  R({ name: 'page_ref_sub', cls: 'matching', objectArg: 0, batch: false, object: 'page', amountArg: 1, era: 'all', counterpart: {} }),
   R({ name: 'unpin_user_folio', cls: 'pin', objectArg: 0, countArg: 1, batch: false, object: 'folio', era: '6.12+', counterpart: {} }),
 ];
 
 /**
  * Calls that take the pages over (domain.md §5 hand-offs): after one, the caller no longer
- * owes a release. `arg` is the index of the page or pages argument.
+ * owes a release. `arg` is the index of the page or pages argument. `success` says what the call
+ * returns when it took the pages: `nonzero` (bio_add_page: the length added, 0 on failure) or
+ * `zero` (sg_alloc_table_from_pages: 0, or -errno); a tested call hands off only on its success
+ * side. Absent: the call returns nothing to test (void) or nothing this reads. `receiver`: the
+ * argument that holds the pages afterwards (the bio): a local one freed on the path (kfree) gives
+ * them back, its release (bio_release_pages) releases them.
  */
 // prettier-ignore
-export const HANDOFF_SINKS: ReadonlyArray<{ name: string; arg: number; what: string }> = [
-  { name: 'bio_add_page', arg: 1, what: 'a bio' },
-  { name: '__bio_add_page', arg: 1, what: 'a bio' },
-  { name: 'bio_add_pc_page', arg: 2, what: 'a bio' },
-  { name: 'bio_add_hw_page', arg: 2, what: 'a bio' },
-  { name: 'bio_add_zone_append_page', arg: 1, what: 'a bio' },
-  { name: 'bio_add_folio', arg: 1, what: 'a bio' },
+export const HANDOFF_SINKS: ReadonlyArray<{ name: string; arg: number; what: string; success?: 'nonzero' | 'zero'; receiver?: number }> = [
+  { name: 'bio_add_page', arg: 1, what: 'a bio', success: 'nonzero', receiver: 0 },
+  { name: '__bio_add_page', arg: 1, what: 'a bio', receiver: 0 },
+  { name: 'bio_add_pc_page', arg: 2, what: 'a bio', success: 'nonzero', receiver: 1 },
+  { name: 'bio_add_hw_page', arg: 2, what: 'a bio', success: 'nonzero', receiver: 1 },
+  { name: 'bio_add_zone_append_page', arg: 1, what: 'a bio', success: 'nonzero', receiver: 0 },
+  { name: 'bio_add_folio', arg: 1, what: 'a bio', success: 'nonzero', receiver: 0 },
   { name: 'bvec_set_page', arg: 1, what: 'a bio_vec' },
   { name: 'sg_set_page', arg: 1, what: 'a scatterlist' },
-  { name: 'sg_alloc_table_from_pages', arg: 1, what: 'an sg_table' },
-  { name: 'sg_alloc_table_from_pages_segment', arg: 1, what: 'an sg_table' },
+  { name: 'sg_alloc_table_from_pages', arg: 1, what: 'an sg_table', success: 'zero' },
+  { name: 'sg_alloc_table_from_pages_segment', arg: 1, what: 'an sg_table', success: 'zero' },
+  // ≤5.14: returns the last scatterlist or an ERR_PTR.
   { name: '__sg_alloc_table_from_pages', arg: 1, what: 'an sg_table' },
-  { name: 'sg_alloc_append_table_from_pages', arg: 1, what: 'an sg_table' },
+  { name: 'sg_alloc_append_table_from_pages', arg: 1, what: 'an sg_table', success: 'zero' },
   { name: 'skb_fill_page_desc', arg: 2, what: 'an skb fragment' },
   { name: '__skb_fill_page_desc', arg: 2, what: 'an skb fragment' },
   { name: 'skb_add_rx_frag', arg: 2, what: 'an skb fragment' },
@@ -325,7 +355,8 @@ export function counterpartKey(
 ): 'pin-2019' | 'pin' | 'ref' {
   if (cls === 'ref') return 'ref';
   // pin_user_pages* exist from 5.6 on, where they pair with unpin_user_page* whatever the model.
-  if (family === 'pin') return 'pin';
+  // iov_iter_extract_pages() (6.3+) likewise pins with FOLL_PIN.
+  if (family === 'pin' || family === 'extract') return 'pin';
   return model === 'put_user_page' ? 'pin-2019' : 'pin';
 }
 
@@ -347,6 +378,23 @@ export function familyAtCall(spec: AcquisitionSpec, argTexts: readonly string[])
   if (/\bFOLL_PIN\b/.test(flags)) return 'pin';
   if (/\bFOLL_GET\b/.test(flags)) return 'gup';
   return undefined;
+}
+
+/**
+ * The class of one call of a release: the table's, or for releases by an amount (`amountArg`,
+ * page_ref_sub) pin when the amount names GUP_PIN_COUNTING_BIAS or is a literal multiple of the
+ * bias, ref for another literal, and matching (undecidable, never judged) otherwise.
+ */
+export function releaseClassAtCall(spec: ReleaseSpec, argTexts: readonly string[]): ReleaseClass {
+  if (spec.amountArg === undefined) return spec.cls;
+  const amount = (argTexts[spec.amountArg] ?? '').trim();
+  if (/\bGUP_PIN_COUNTING_BIAS\b/.test(amount)) return 'pin';
+  if (!/^(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/.test(amount)) return 'matching';
+  const n = Number.parseInt(
+    amount.replace(/[uUlL]+$/, ''),
+    amount.startsWith('0x') || amount.startsWith('0X') ? 16 : 10,
+  );
+  return n > 0 && n % DEFAULT_GUP_PIN_COUNTING_BIAS === 0 ? 'pin' : 'ref';
 }
 
 /** Batch release to suggest for a loop of single releases, per wanted kind and dirtying. */

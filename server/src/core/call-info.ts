@@ -12,6 +12,7 @@ import {
   familyAtCall,
   findAcquisition,
   findRelease,
+  releaseClassAtCall,
   singleReleaseFor,
   type AcquisitionFamily,
   type AcquisitionSpec,
@@ -64,6 +65,8 @@ const CLASS_TEXT: Record<ReleaseClass, string> = {
   ref: 'drops ordinary page references',
   pin: 'drops pins',
   free: 'frees a page the kernel allocated (never right for pages from get_user_pages*/pin_user_pages*, which the user still maps)',
+  matching:
+    'drops whatever the pages hold (a pin or a reference), as recorded with them at run time or by the amount passed',
 };
 
 /**
@@ -227,13 +230,18 @@ export function describeCall(call: Node, model: ApiModel): CallInfo | undefined 
     };
   }
   const release = findRelease(site.name)!;
+  // page_ref_sub(page, n): the amount at this call decides, as the matcher reads it.
+  const cls = releaseClassAtCall(
+    release,
+    argumentsOf(call).map((a) => a.text),
+  );
   const families = [...new Set(ACQUISITIONS.map((a) => a.family))].filter(
-    (f) => expectedReleaseClass(f, model) === release.cls,
+    (f) => cls === 'matching' || expectedReleaseClass(f, model) === cls,
   );
   return {
     site,
     release,
-    summary: `Release: ${CLASS_TEXT[release.cls]}${release.batch ? ' (batch)' : ''}. Model: ${modelName(model)}. ${eraText(release.era)}`,
+    summary: `Release: ${CLASS_TEXT[cls]}${release.batch ? ' (batch)' : ''}. Model: ${modelName(model)}. ${eraText(release.era)}`,
     releasedWith: [],
     pairsWith: families.map((f) => FAMILY_NAME[f]),
     functionName,

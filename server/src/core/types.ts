@@ -190,7 +190,7 @@ export interface Pairing {
   };
   releases: Array<
     CallRef & {
-      cls: 'ref' | 'pin' | 'free';
+      cls: 'ref' | 'pin' | 'free' | 'matching';
       /** The release is of the class the acquisition needs (undefined: undecidable). */
       right?: boolean;
       /** For a helper: the table release it calls. */

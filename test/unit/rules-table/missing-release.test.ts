@@ -590,7 +590,6 @@ static int demo_caller(unsigned long uaddr)
     {
       name: 'the page stored into pages[nr] before nr++: the unwinding loop misses it',
       model: 'unpin_user_page',
-      todo: 'the store into a local array is an alias, and the unwinding loop counts as releasing every element: the last page (stored, nr not advanced yet) leaks unseen (domain.md §5)',
       code: c`
 static int demo_collect(unsigned long *addrs, int n)
 {
@@ -611,6 +610,249 @@ static int demo_collect(unsigned long *addrs, int n)
 unwind:
 	while (nr--)
 		unpin_user_page(pages[nr]);
+	return ret;
+}
+`,
+      expected: [{ messageId: 'gotoToReturn', line: 12 }],
+    },
+    {
+      name: 'sg_alloc_table_from_pages() failed (ret != 0) and the pages are not unpinned: the table never took them',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	if (ret) {
+		kvfree(pages);
+		return ret;
+	}
+	return 0;
+}
+`,
+      expected: [{ messageId: 'returnLeaves', line: 17 }],
+    },
+    {
+      name: 'sg_alloc_table_from_pages() failed (ret < 0): unpinned before the array is freed: valid',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	if (ret < 0) {
+		unpin_user_pages(pages, got);
+		kvfree(pages);
+		return ret;
+	}
+	return 0;
+}
+`,
+      expected: [],
+    },
+    {
+      name: 'sg_alloc_table_from_pages() tested in the condition itself (if (sg_alloc_…(…))): the true side failed',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	if (sg_alloc_table_from_pages(sgt, pages, got, 0, got * PAGE_SIZE, GFP_KERNEL))
+		return -ENOMEM;
+	return 0;
+}
+`,
+      expected: [{ messageId: 'returnLeaves', line: 15 }],
+    },
+    {
+      name: "sg_alloc_table_from_pages()'s result returned to the caller untested: the hand-off holds",
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	return ret;
+	return 0;
+}
+`,
+      expected: [],
+    },
+    {
+      name: '!ret after sg_alloc_table_from_pages() is its success side: the pages live in the table there',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_sgt_map(struct sg_table *sgt, unsigned long uaddr, int n)
+{
+	struct page **pages;
+	int got, ret;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(uaddr, n, FOLL_WRITE, pages);
+	if (got <= 0) {
+		kvfree(pages);
+		return -EFAULT;
+	}
+	ret = sg_alloc_table_from_pages(sgt, pages, got, 0, (unsigned long)got << PAGE_SHIFT, GFP_KERNEL);
+	if (!ret)
+		return 0;
+	unpin_user_pages(pages, got);
+	kvfree(pages);
+	return ret;
+	return 0;
+}
+`,
+      expected: [],
+    },
+    {
+      name: 'the fixed order: pages[nr++] = page before the check: valid',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_collect(unsigned long *addrs, int n)
+{
+	struct page *pages[8];
+	struct page *page;
+	int i, nr = 0, ret = -EFAULT;
+
+	for (i = 0; i < n; i++) {
+		if (pin_user_pages_fast(addrs[i], 1, 0, &page) != 1)
+			goto unwind;
+		pages[nr++] = page;
+		if (demo_check(page))
+			goto unwind;
+	}
+	demo_use(pages, nr);
+	ret = 0;
+unwind:
+	while (nr--)
+		unpin_user_page(pages[nr]);
+	return ret;
+}
+`,
+      expected: [],
+    },
+    {
+      name: 'the page stored at pages[nr] is unpinned on the error path itself: valid',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_collect(unsigned long *addrs, int n)
+{
+	struct page *pages[8];
+	struct page *page;
+	int i, nr = 0, ret = -EFAULT;
+
+	for (i = 0; i < n; i++) {
+		if (pin_user_pages_fast(addrs[i], 1, 0, &page) != 1)
+			goto unwind;
+		pages[nr] = page;
+		if (demo_check(page)) {
+			unpin_user_page(page);
+			goto unwind;
+		}
+		nr++;
+	}
+	demo_use(pages, nr);
+	ret = 0;
+unwind:
+	while (nr--)
+		unpin_user_page(pages[nr]);
+	return ret;
+}
+`,
+      expected: [],
+    },
+    {
+      name: 'pages[nr] before nr++, unwound by for (i = 0; i < nr; i++): the last page leaks',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_collect(unsigned long *addrs, int n)
+{
+	struct page *pages[8];
+	struct page *page;
+	int i, nr = 0, ret = -EFAULT;
+
+	for (i = 0; i < n; i++) {
+		if (pin_user_pages_fast(addrs[i], 1, 0, &page) != 1)
+			goto unwind;
+		pages[nr] = page;
+		if (demo_check(page))
+			goto unwind;
+		nr++;
+	}
+	demo_use(pages, nr);
+	ret = 0;
+unwind:
+	for (i = 0; i < nr; i++)
+		unpin_user_page(pages[i]);
+	return ret;
+}
+`,
+      expected: [{ messageId: 'gotoToReturn', line: 12 }],
+    },
+    {
+      name: 'pages[nr] before nr++, unwound by unpin_user_pages(pages, nr): the last page leaks',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_collect(unsigned long *addrs, int n)
+{
+	struct page *pages[8];
+	struct page *page;
+	int i, nr = 0, ret = -EFAULT;
+
+	for (i = 0; i < n; i++) {
+		if (pin_user_pages_fast(addrs[i], 1, 0, &page) != 1)
+			goto unwind;
+		pages[nr] = page;
+		if (demo_check(page))
+			goto unwind;
+		nr++;
+	}
+	demo_use(pages, nr);
+	ret = 0;
+unwind:
+	unpin_user_pages(pages, nr);
 	return ret;
 }
 `,

@@ -237,6 +237,9 @@ static int demo_reuse(unsigned long uaddr, int nr_pages)
 }
 `,
       expected: [{ messageId: 'requestedCount', line: 10 }],
+      messages: [
+        /may have taken fewer \(a partial pin\): release the number it returned \(keep it: ret is reassigned before this release\)$/,
+      ],
       output: c`
 static int demo_reuse(unsigned long uaddr, int nr_pages)
 {
@@ -247,6 +250,42 @@ static int demo_reuse(unsigned long uaddr, int nr_pages)
 	if (ret <= 0)
 		return -EFAULT;
 	ret = demo_consume(pages, nr_pages);
+	unpin_user_pages(pages, nr_pages);
+	return ret;
+}
+`,
+    },
+    {
+      name: 'the result overwritten on one path only: no advice to release ret, no fix',
+      model: 'unpin_user_page',
+      code: c`
+static int demo_reuse_some(unsigned long uaddr, int nr_pages, bool sync)
+{
+	struct page *pages[16];
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, nr_pages, 0, pages);
+	if (ret <= 0)
+		return -EFAULT;
+	if (sync)
+		ret = demo_flush(pages);
+	unpin_user_pages(pages, nr_pages);
+	return ret;
+}
+`,
+      expected: [{ messageId: 'requestedCount', line: 11 }],
+      messages: [/\(keep it: ret is reassigned before this release\)$/],
+      output: c`
+static int demo_reuse_some(unsigned long uaddr, int nr_pages, bool sync)
+{
+	struct page *pages[16];
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, nr_pages, 0, pages);
+	if (ret <= 0)
+		return -EFAULT;
+	if (sync)
+		ret = demo_flush(pages);
 	unpin_user_pages(pages, nr_pages);
 	return ret;
 }

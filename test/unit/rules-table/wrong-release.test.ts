@@ -794,4 +794,56 @@ static int demo_folio_alias(unsigned long uaddr)
 `,
     expected: [{ messageId: 'leavesPinRaised', line: 10 }],
   },
+  {
+    name: 'page_ref_sub(page, 1) on a pinned page drops a reference, not the pin',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_ref_sub(unsigned long uaddr)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	demo_use(page);
+	page_ref_sub(page, 1);
+	return 0;
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 8 }],
+    messages: [/released with page_ref_sub\(\): use unpin_user_page\*\(\)/],
+  },
+  {
+    name: 'page_ref_sub(page, refs): an amount that cannot be read is a release, never the wrong one',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_ref_sub_n(unsigned long uaddr, int refs)
+{
+	struct page *page;
+
+	if (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	demo_use(page);
+	page_ref_sub(page, refs);
+	return 0;
+}
+`,
+    expected: [],
+  },
+  {
+    name: 'page_ref_sub(page, GUP_PIN_COUNTING_BIAS) on get_user_pages pages drops the pin: valid',
+    model: 'put_user_page',
+    code: c`
+static int demo_ref_sub_bias(unsigned long uaddr)
+{
+	struct page *page;
+
+	if (get_user_pages_fast(uaddr, 1, 0, &page) != 1)
+		return -EFAULT;
+	demo_use(page);
+	page_ref_sub(page, GUP_PIN_COUNTING_BIAS);
+	return 0;
+}
+`,
+    expected: [],
+  },
 ]);

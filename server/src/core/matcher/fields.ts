@@ -8,7 +8,7 @@
  * rather than pairing one struct's release with another struct's pin. Asked by the unit driver
  * (analyze-unit.ts), whose fieldReleases reach the rules through FunctionFacts.
  */
-import { expectedReleaseClass, type NeededClass, type ReleaseClass } from '../api-table.ts';
+import { expectedReleaseClass, isRightRelease, type NeededClass, type ReleaseClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel } from '../types.ts';
 import type { FunctionFacts, FunctionSites } from './function-facts.ts';
@@ -232,7 +232,7 @@ export function fieldsReleasedRight(
   const out = new Set<string>();
   for (const [k, fi] of fields) {
     const ext = external?.get(k);
-    if (ext && fi.expected && ext.releasedWith.includes(fi.expected)) out.add(k);
+    if (ext && fi.expected && ext.releasedWith.some((c) => isRightRelease(c, fi.expected!))) out.add(k);
   }
   for (const { info, sites } of units) {
     // The acquiring function's own error path releasing what it just took says nothing about
@@ -241,7 +241,7 @@ export function fieldsReleasedRight(
     for (const rel of sites.releases) {
       const k = releaseField(info, rel.key, rel.freesStorage);
       const fi = k ? fields.get(k) : undefined;
-      if (k && fi && rel.kind.cls === fi.expected && !acquiredHere.has(k)) out.add(k);
+      if (k && fi?.expected && isRightRelease(rel.kind.cls, fi.expected) && !acquiredHere.has(k)) out.add(k);
     }
   }
   return out;
@@ -263,7 +263,7 @@ export function fieldReleasesOf(
   return {
     partners: all.map(({ entry }) => entry),
     wrong: all
-      .filter(({ key, fi, cls }) => fi.expected && !rightSomewhere.has(key) && cls !== fi.expected)
+      .filter(({ key, fi, cls }) => fi.expected && !rightSomewhere.has(key) && !isRightRelease(cls, fi.expected))
       .map(({ entry }) => entry),
   };
 }

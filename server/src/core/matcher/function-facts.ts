@@ -7,8 +7,18 @@ import { expectedReleaseClass, findSink, isBorrower, isObjectFree, type NeededCl
 import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
+import { coveredElements } from './loops.ts';
+import { conditionalNeeds, type ConditionalNeed } from './pin-conditions.ts';
 import { explore, type NodeEvent, type PathResult } from './paths.ts';
-import { acquisitionSite, releaseSite, type AcquisitionRef, type AcquisitionSite, type ReleaseSite } from './sites.ts';
+import {
+  acquisitionSite,
+  releaseSite,
+  resultUse,
+  type AcquisitionRef,
+  type AcquisitionSite,
+  type ReleaseSite,
+} from './sites.ts';
+import { successSide, successSideOfVariable } from './handoff-tests.ts';
 import type { Aliases } from './aliases.ts';
 import type { FileSummaries, FunctionInfo } from './summaries.ts';
 import {
@@ -35,6 +45,8 @@ export interface AcquisitionFacts {
   owesRelease: boolean;
   /** Why the analysis stays quiet about leaks here (verbose output). */
   quiet?: Quiet;
+  /** For acquisitions that pin only sometimes: what each release (by index) needs, where decided. */
+  releaseNeeds?: Map<number, ConditionalNeed>;
 }
 
 /** A reason to stay quiet, as a note message id with its data and the lines it names. */
@@ -207,6 +219,10 @@ export function functionFacts(
         af.quiet = { id: 'uncertainLeak', leaks: af.path.uncertainLeaks.map((l) => rangeOf(l.at)) };
       }
     }
+    if (site.kind.pinsWhen) {
+      const rs = af.releases.map((i) => ({ index: i, call: releases[i]!.call, cls: releases[i]!.kind.cls }));
+      af.releaseNeeds = conditionalNeeds(info.body, site.call, site.kind.pinsWhen, rs);
+    }
   }
   return facts;
 }
@@ -249,7 +265,16 @@ function nodeEvents(
     const rel = releaseByCall.get(call.id);
     if (rel) {
       const hit = rel.find((i) => releasesPages(releases[i]!));
-      if (hit !== undefined) out.push({ type: 'release', site: hit });
+      if (hit !== undefined) {
+        const r = releases[hit]!;
+        const covers = coveredElements(r.call, r.objectNode, r.kind.batch ? r.countNode : undefined);
+        out.push(covers ? { type: 'release', site: hit, covers } : { type: 'release', site: hit });
+      } else {
+        // bio_release_pages(bio, …): releases what was handed to that (local) bio.
+        const i = rel.find((j) => releases[j]!.kind.spec.object === 'bio' && !releases[j]!.kind.inner);
+        const name = i === undefined ? undefined : localObject(releases[i]!.objectNode, locals);
+        if (i !== undefined && name) out.push({ type: 'release-object', name, site: i });
+      }
       continue;
     }
     const name = calleeName(call);
@@ -264,9 +289,20 @@ function nodeEvents(
     if (sink) {
       if (resolvesTo(args[sink.arg], key)) {
         const why = `added to ${sink.what} by ${name}()`;
-        // `if (bio_add_page(bio, page, len, 0) != len)`: taken only on the side where the call succeeded.
-        const side = node.kind === 'branch' ? successSide(ast, call) : undefined;
-        out.push(side ? { type: 'handoff', why, onlyOn: side } : { type: 'handoff', why });
+        // The local bio that holds the pages afterwards: freeing it gives them back (kfree).
+        const into = sink.receiver === undefined ? undefined : localObject(args[sink.receiver], locals);
+        // `if (bio_add_page(bio, page, len, 0) != len)`: taken only on the side where the call
+        // succeeded; `ret = sg_alloc_table_from_pages(…)`: on the side of the test of ret that says so.
+        const sense = sink.success;
+        const side = sense && node.kind === 'branch' ? successSide(ast, call, sense) : undefined;
+        const result = sense && node.kind !== 'branch' ? resultUse(call) : undefined;
+        const to = into ? { into } : {};
+        if (side) out.push({ type: 'handoff', why, onlyOn: side, ...to });
+        else if (sense && result?.use === 'assigned' && result.variable) {
+          const v = result.variable;
+          const untilTested = { name: v, side: (c: Node) => successSideOfVariable(c, v, sense) };
+          out.push({ type: 'handoff', why, untilTested, ...to });
+        } else out.push({ type: 'handoff', why, ...to });
       }
       continue;
     }
@@ -306,7 +342,14 @@ function nodeEvents(
     }
     if (resolvesTo(right, key) || mentionsStorage(right)) {
       const target = l.type === 'subscript_expression' ? unwrap(l.childForFieldName('argument')!) : l;
-      if (target.type === 'identifier' && locals.has(target.text)) continue; // local alias
+      if (target.type === 'identifier' && locals.has(target.text)) {
+        // A local alias; `pages[nr] = page`: a release of pages[0..nr) misses it until nr moves on.
+        const index = l.type === 'subscript_expression' ? l.childForFieldName('index') : null;
+        const u = index ? unwrap(index) : undefined;
+        if (u?.type === 'identifier' && resolvesTo(right, key))
+          out.push({ type: 'stored-at', at: `${target.text}[${u.text}]`, index: u.text });
+        continue;
+      }
       // Into a field of a local object (`req->pages = pages`): held by it while it lives.
       const base = /^(\w+)\s*(?:->|\.)/.exec(l.text)?.[1];
       const into = base && locals.has(base) ? base : undefined;
@@ -319,43 +362,35 @@ function nodeEvents(
   }
   const assigned = assignedNames(ast);
   if (assigned.length > 0) out.push({ type: 'assigns', names: assigned });
+  const advanced = advancedNames(ast);
+  if (advanced.length > 0) out.push({ type: 'advances', names: advanced });
   return out;
 }
 
 /**
- * For a call tested by a branch condition (`!bio_add_page(…)`, `bio_add_page(…) != len`, `… < len`,
- * `… == len`, or the call itself): the side on which it succeeded (a sink returns what it added,
- * 0 on failure). Undefined when the test says nothing readable about it.
+ * Variables a node moves forward or sets (`nr++`, `++nr`, `nr += k`, `nr = k`), not the ones it
+ * counts down (`while (nr--)`): a page stored at pages[nr] is covered by pages[0..nr) after these.
  */
-function successSide(cond: Node, call: Node): 'true' | 'false' | undefined {
-  let n: Node = call;
-  let negated = false;
-  for (let i = 0; i < 16; i++) {
-    const p = n.parent;
-    if (!p) return undefined;
-    if (p.type === 'parenthesized_expression' || p.type === 'cast_expression') {
-      if (p.id === cond.id) return negated ? 'false' : 'true';
-      n = p;
-      continue;
-    }
-    if (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '!') {
-      negated = !negated;
-      if (p.id === cond.id) return negated ? 'false' : 'true';
-      n = p;
-      continue;
-    }
-    if (p.type === 'binary_expression') {
-      const op = p.childForFieldName('operator')?.text;
-      const isLeft = p.childForFieldName('left')?.id === n.id;
-      if (!isLeft || p.id !== unwrap(cond).id) return undefined;
-      if (op === '!=' || op === '<') return negated ? 'true' : 'false';
-      if (op === '==' || op === '>=') return negated ? 'false' : 'true';
-      return undefined;
-    }
-    if (n.id === cond.id) return negated ? 'false' : 'true';
-    return undefined;
+function advancedNames(node: Node): string[] {
+  const out: string[] = [];
+  for (const n of [node, ...node.descendantsOfType(['update_expression', 'assignment_expression'])]) {
+    if (!n || (n.type !== 'update_expression' && n.type !== 'assignment_expression')) continue;
+    const target = n.type === 'update_expression' ? n.childForFieldName('argument') : n.childForFieldName('left');
+    const op = n.childForFieldName('operator')?.text ?? '';
+    const u = target ? unwrap(target) : undefined;
+    if (u?.type === 'identifier' && (op === '++' || op === '+=' || op === '=')) out.push(u.text);
   }
-  return undefined;
+  return out;
+}
+
+/** A local object named by an argument (`bio`, `&bio`), if it is one. */
+function localObject(arg: Node | undefined, locals: Set<string>): string | undefined {
+  let u = arg ? unwrap(arg) : undefined;
+  if (u?.type === 'pointer_expression' && u.childForFieldName('operator')?.text === '&') {
+    const inner = u.childForFieldName('argument');
+    u = inner ? unwrap(inner) : undefined;
+  }
+  return u?.type === 'identifier' && locals.has(u.text) ? u.text : undefined;
 }
 
 /** Whether an identifier only feeds a read of page contents (`*(u32 *)page_address(p)`), below `top`. */

@@ -9,7 +9,7 @@ import type { Node } from '../parser.ts';
 import type { FunctionFacts } from './function-facts.ts';
 import { acquisitionRef, type AcquisitionRef, type ReleaseSite } from './sites.ts';
 import { calleeRange, rangeOf } from './syntax.ts';
-import { expectedReleaseClass } from '../api-table.ts';
+import { expectedReleaseClass, isRightRelease } from '../api-table.ts';
 import type { ApiModel } from '../types.ts';
 
 function callRef(call: Node, name: string, functionName: string): CallRef {
@@ -33,7 +33,7 @@ function releaseRef(rel: ReleaseSite, expected: Pairing['acquisition']['expected
   return {
     ...callRef(rel.call, rel.kind.name, fn),
     cls: rel.kind.cls,
-    ...(expected ? { right: rel.kind.cls === expected } : {}),
+    ...(expected ? { right: isRightRelease(rel.kind.cls, expected) } : {}),
     ...(rel.kind.inner ? { releasesWith: rel.kind.spec.name } : {}),
   };
 }

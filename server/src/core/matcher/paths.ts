@@ -15,17 +15,34 @@ const condKey = (n: Node): string => squash(unwrap(n).text);
 
 export type NodeEvent =
   | { type: 'acquire' }
-  | { type: 'release'; site: number }
+  /** `covers`: the release covers `array[n]`'s elements [0, n) only (a loop or a batch count). */
+  | { type: 'release'; site: number; covers?: string }
+  /** `pages[nr] = page`: the page sits at `at` (`pages[nr]`) until `index` moves on. */
+  | { type: 'stored-at'; at: string; index: string }
   /**
    * `into`: the local variable whose object now holds the pages (`req->pages = pages`).
    * `onlyOn`: on a branch node, the hand-off holds only on that side (the call succeeded there).
    */
-  | { type: 'handoff'; why: string; into?: string; onlyOn?: 'true' | 'false' }
+  | {
+      type: 'handoff';
+      why: string;
+      into?: string;
+      onlyOn?: 'true' | 'false';
+      /**
+       * `ret = sg_alloc_table_from_pages(…)`: the hand-off is decided by the next branch that tests
+       * `name` (`side` of its condition: where the call succeeded; undefined: unreadable, it holds).
+       */
+      untilTested?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
+    }
+  /** `bio_release_pages(bio, …)`: the pages handed to the local object are released with it. */
+  | { type: 'release-object'; name: string; site: number }
   /** `kfree(req)`: a local object is freed; pages handed to it are held again. */
   | { type: 'free-object'; name: string }
   | { type: 'kill'; why: string }
   | { type: 'result-dead' }
-  | { type: 'assigns'; names: string[] };
+  | { type: 'assigns'; names: string[] }
+  /** `nr++`, `nr += k`, `nr = k` (not `nr--`): a page stored at pages[nr] is now below the count. */
+  | { type: 'advances'; names: string[] };
 
 export interface PathQuery {
   cfg: Cfg;
@@ -48,6 +65,8 @@ export interface ReleaseReach {
   unchecked: boolean;
   /** Reached on some path where the result variable still held the count. */
   resultAlive: boolean;
+  /** Reached on some path where the result variable had been overwritten (`ret = other(…)`). */
+  resultDead: boolean;
 }
 
 export interface Leak {
@@ -77,10 +96,22 @@ interface State {
   dodged?: boolean;
   /** Re-entering the acquisition (a loop) on the path where it fails this time. */
   failing?: boolean;
+  /** The page was stored at `at` (`pages[nr]`) and `index` (`nr`) not advanced since. */
+  storedAt?: { at: string; index: string };
   /** The pages were handed to this local object: freeing it gives them back to us. */
   handedTo?: string;
-  /** A hand-off in this branch's condition that holds only on one side of it. */
-  pendingHandoff?: { why: string; side: 'true' | 'false' };
+  /**
+   * A hand-off in this branch's condition that holds only on one side of it (`side`), or one
+   * waiting for the test of the variable its call's result went into (`until`, set at `at`).
+   */
+  pendingHandoff?: {
+    why: string;
+    side?: 'true' | 'false';
+    until?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
+    at?: number;
+    /** The local object that holds the pages once the hand-off holds. */
+    into?: string;
+  };
 }
 
 export function explore(q: PathQuery): PathResult {
@@ -133,26 +164,56 @@ export function explore(q: PathQuery): PathResult {
             push({ ...st, failing: true });
             let assumptions = s.assumptions;
             for (const [t, v] of seeded) assumptions = assume(assumptions, t, v);
-            s = { ...s, held: true, alive: true, full: false, checked: false, assumptions };
+            s = { ...s, held: true, alive: true, full: false, checked: false, assumptions, storedAt: undefined };
           }
           break;
         case 'release': {
-          const r = releases.get(ev.site) ?? { notFull: false, unchecked: false, resultAlive: false };
+          const r = releases.get(ev.site) ?? {
+            notFull: false,
+            unchecked: false,
+            resultAlive: false,
+            resultDead: false,
+          };
           if (!s.full) r.notFull = true;
           if (!s.checked) r.unchecked = true;
           if (s.alive) r.resultAlive = true;
+          else r.resultDead = true;
           releases.set(ev.site, r);
-          s = { ...s, held: false, handedTo: undefined };
+          // `while (nr--) unpin_user_page(pages[nr])` with the page at pages[nr], nr not advanced:
+          // the release runs, but not on this page (domain.md §5).
+          if (s.storedAt && ev.covers === s.storedAt.at) break;
+          s = { ...s, held: false, handedTo: undefined, storedAt: undefined };
           break;
         }
+        case 'stored-at':
+          if (s.held) s = { ...s, storedAt: { at: ev.at, index: ev.index } };
+          break;
         case 'handoff':
+          if (ev.untilTested) {
+            if (s.held)
+              s = { ...s, pendingHandoff: { why: ev.why, until: ev.untilTested, at: st.node, into: ev.into } };
+            break;
+          }
           if (ev.onlyOn) {
-            if (s.held) s = { ...s, pendingHandoff: { why: ev.why, side: ev.onlyOn } };
+            if (s.held) s = { ...s, pendingHandoff: { why: ev.why, side: ev.onlyOn, into: ev.into } };
             break;
           }
           if (s.held) {
             handoffs.add(ev.why);
             s = ev.into ? { ...s, held: false, handedTo: ev.into } : { ...s, held: false, handedTo: undefined };
+          }
+          break;
+        case 'release-object':
+          // bio_release_pages(bio, …): the pages handed to that bio are released with it.
+          if (!s.held && s.handedTo === ev.name) {
+            const r = releases.get(ev.site) ?? {
+              notFull: false,
+              unchecked: false,
+              resultAlive: false,
+              resultDead: false,
+            };
+            releases.set(ev.site, r);
+            s = { ...s, handedTo: undefined };
           }
           break;
         case 'free-object':
@@ -166,10 +227,21 @@ export function explore(q: PathQuery): PathResult {
         case 'result-dead':
           if (!first) s = { ...s, alive: false };
           break;
+        case 'advances':
+          if (s.storedAt && ev.names.includes(s.storedAt.index)) s = { ...s, storedAt: undefined };
+          break;
         case 'assigns': {
           const names = ev.names;
           // `nr_pages = ret;` on the partial path: the count now says what was taken.
           if (!s.full && q.world.countText && names.includes(q.world.countText)) s = { ...s, full: true };
+          // The variable a waiting hand-off's result went into takes another value: it holds.
+          const waiting = s.pendingHandoff;
+          if (waiting?.until && waiting.at !== st.node && names.includes(waiting.until.name)) {
+            if (s.held) handoffs.add(waiting.why);
+            s = s.held
+              ? { ...s, held: false, handedTo: waiting.into, pendingHandoff: undefined }
+              : { ...s, pendingHandoff: undefined };
+          }
           if (s.assumptions.length === 0) break;
           const keep = s.assumptions.filter(([t]) => !names.some((n) => identifiersOf(t).has(n)));
           if (keep.length !== s.assumptions.length) s = { ...s, assumptions: keep };
@@ -183,7 +255,10 @@ export function explore(q: PathQuery): PathResult {
 
   const push = (input: State) => {
     const st = input;
-    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}${st.handedTo ?? ''}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
+    const pending = st.pendingHandoff
+      ? `${st.pendingHandoff.why}:${st.pendingHandoff.side ?? st.pendingHandoff.at}`
+      : '';
+    const key = `${st.node}|${+st.held}${+st.alive}${+st.full}${+st.checked}${+!!st.dodged}${+!!st.failing}${st.handedTo ?? ''}|${pending}|${st.storedAt?.at ?? ''}|${st.assumptions.map(([t, v]) => `${t}=${+v}`).join(';')}`;
     if (visited.has(key)) return;
     visited.add(key);
     stack.push(st);
@@ -243,10 +318,26 @@ export function explore(q: PathQuery): PathResult {
   const successors = (entered: State): void => {
     const node = q.cfg.nodes[entered.node]!;
     let st = entered;
-    // A conditional hand-off on a node that does not branch on a readable condition: it holds.
-    if (st.pendingHandoff && !(node.kind === 'branch' && !node.opaque && node.ast)) {
-      handoffs.add(st.pendingHandoff.why);
-      st = { ...st, held: false, handedTo: undefined, pendingHandoff: undefined };
+    const readable = node.kind === 'branch' && !node.opaque && !!node.ast;
+    const waiting = st.pendingHandoff?.until;
+    if (waiting) {
+      // Waiting for the test of its result: decided at the first branch that reads the variable
+      // (unreadable there: it holds); a return or the end of the function before that: it holds.
+      const tests = readable && identifiersOf(condKey(node.ast!)).has(waiting.name);
+      const side = tests ? waiting.side(node.ast!) : undefined;
+      if (side) st = { ...st, pendingHandoff: { ...st.pendingHandoff!, until: undefined, side } };
+      else if (tests || node.kind === 'return' || node.kind === 'exit') {
+        if (st.held) handoffs.add(st.pendingHandoff!.why);
+        st = st.held
+          ? { ...st, held: false, handedTo: st.pendingHandoff!.into, pendingHandoff: undefined }
+          : { ...st, pendingHandoff: undefined };
+      }
+    } else if (st.pendingHandoff && !readable) {
+      // A conditional hand-off on a node that does not branch on a readable condition: it holds.
+      if (st.held) handoffs.add(st.pendingHandoff.why);
+      st = st.held
+        ? { ...st, held: false, handedTo: st.pendingHandoff.into, pendingHandoff: undefined }
+        : { ...st, pendingHandoff: undefined };
     }
     if (node.kind === 'return' || node.kind === 'exit') {
       if (st.held) {
@@ -274,12 +365,13 @@ export function explore(q: PathQuery): PathResult {
       const remember = v === undefined && info.remember;
       const [t, f] = node.succ;
       // A hand-off tested in this condition holds on its success side only.
-      const pending = st.pendingHandoff;
+      const pending = st.pendingHandoff?.side ? st.pendingHandoff : undefined;
       const after = (side: 'true' | 'false'): Partial<State> => {
         if (!pending) return {};
         if (pending.side !== side) return { pendingHandoff: undefined };
+        if (!st.held) return { pendingHandoff: undefined };
         handoffs.add(pending.why);
-        return { pendingHandoff: undefined, held: false, handedTo: undefined };
+        return { pendingHandoff: undefined, held: false, handedTo: pending.into };
       };
       if (v !== false && t !== undefined)
         push({

@@ -7,6 +7,7 @@ import {
   familyAtCall,
   findAcquisition,
   findRelease,
+  releaseClassAtCall,
   type AcquisitionFamily,
   type ReleaseClass,
   type ReleaseSpec,
@@ -64,6 +65,8 @@ export interface AcquisitionKind {
   allOrNothing?: boolean;
   /** A wrapper defined in another file of the module (the ownership index). */
   file?: string;
+  /** Pins only when this test is true (iov_iter_extract_will_pin): see pin-conditions.ts. */
+  pinsWhen?: string;
 }
 
 export interface ReleaseKind {
@@ -148,6 +151,7 @@ export function acquisitionKindFromTable(name: string): AcquisitionKind | undefi
     pagesByReference: spec.pagesByReference ?? false,
     returns: spec.returns,
     trackLeaks: spec.trackLeaks ?? true,
+    ...(spec.pinsWhen ? { pinsWhen: spec.pinsWhen } : {}),
   };
 }
 
@@ -252,8 +256,19 @@ export function acquisitionSite(call: Node, callKind: AcquisitionKind, aliases: 
   return { call, kind, key, pagesNode, single, countNode, resultVar: variable, use };
 }
 
-export function releaseSite(call: Node, kind: ReleaseKind, aliases: Aliases): ReleaseSite {
+export function releaseSite(call: Node, callKind: ReleaseKind, aliases: Aliases): ReleaseSite {
   const args = callArguments(call);
+  // page_ref_sub(page, GUP_PIN_COUNTING_BIAS): the amount at this call decides what it drops.
+  const kind =
+    callKind.inner || callKind.spec.amountArg === undefined
+      ? callKind
+      : {
+          ...callKind,
+          cls: releaseClassAtCall(
+            callKind.spec,
+            args.map((a) => a.text),
+          ),
+        };
   const objectNode = args[kind.objectIndex];
   const countNode = kind.countIndex !== undefined ? args[kind.countIndex] : undefined;
   let key = storageKey(objectNode);

@@ -6,7 +6,7 @@
  * a file on every place that is not in the acquisition's file. Asked by `gup-review trace`, and by
  * the server's references and code lenses, so all three say what the diagnostics say.
  */
-import { expectedReleaseClass, type ReleaseClass } from '../api-table.ts';
+import { expectedReleaseClass, isRightRelease, type ReleaseClass } from '../api-table.ts';
 import type { FileFacts } from '../facts/file-facts.ts';
 import { fieldKeyText } from '../matcher/fields.ts';
 import type { ApiModel, CallRef, Finding, Note, Pairing, Range } from '../types.ts';
@@ -72,7 +72,7 @@ function trailOf(acq: Pairing['acquisition'], input: TrailInput, index?: Ownersh
         functionName: ev.functionName,
         file: ev.file,
         cls: ev.cls,
-        ...(expected ? { right: ev.cls === expected } : {}),
+        ...(expected ? { right: isRightRelease(ev.cls, expected) } : {}),
         via: 'field',
       });
     }

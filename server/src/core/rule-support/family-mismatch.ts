@@ -24,6 +24,11 @@ export interface Mismatch {
   expected: NeededClass;
   /** The acquisition lives in another function (struct field filled there). */
   elsewhere?: string;
+  /**
+   * The acquisition pins only sometimes (iov_iter_extract_pages) and no test of when it pins is
+   * around this release: wrong either way, but no one-call fix.
+   */
+  untested?: boolean;
 }
 
 /** Source offsets of the calls that take an extra ordinary reference on `key` (`get_page(page)`). */
@@ -66,9 +71,11 @@ export function findMismatches(
     (expectedWrong.expected === 'any' || expected === expectedWrong.expected) &&
     rel.kind.cls === expectedWrong.got;
   for (const af of ctx.facts.acquisitions) {
-    const expected = af.expected;
     for (const i of af.releases) {
       const rel = ctx.facts.releases[i]!;
+      // Pins only sometimes: what this release needs is the test around it (pin-conditions.ts).
+      const need = af.releaseNeeds?.get(i);
+      const expected = af.releaseNeeds ? need?.need : af.expected;
       if (!wanted(expected, rel) || seen.has(rel.call.id)) continue;
       if (expectedWrong.got === 'ref' && balancesExtraRef(ctx, af, rel)) continue;
       // A helper that drops some other reference on the page (its mapping, say) while the caller
@@ -81,7 +88,13 @@ export function findMismatches(
       )
         continue;
       seen.add(rel.call.id);
-      out.push({ release: rel, acquisition: acquisitionRef(af.site), site: af.site, expected });
+      out.push({
+        release: rel,
+        acquisition: acquisitionRef(af.site),
+        site: af.site,
+        expected,
+        ...(need?.why === 'always' ? { untested: true } : {}),
+      });
     }
   }
   for (const fr of ctx.facts.fieldReleases) {
@@ -130,7 +143,7 @@ export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
 /** Fix: rename the releasing call (inside the helper when the release goes through one). */
 export function renameFix(m: Mismatch, ctx: RuleContext): Fix[] {
   const name = replacementName(m, ctx);
-  if (!name || mixedSource(m, ctx)) return [];
+  if (!name || m.untested || mixedSource(m, ctx)) return [];
   const inner = m.release.kind.inner;
   // A helper in another file is fixed there: no edit of it from this file's findings.
   if (inner?.file) return [];

@@ -5,15 +5,10 @@
 import { findRelease } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { ReleaseSite } from '../matcher/sites.ts';
+import { enclosingLoop, forHeader, whileCountdown } from '../matcher/loops.ts';
 import { callArguments, calleeName, squash, unwrap } from '../matcher/syntax.ts';
 
-const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
-
-/** The innermost loop around a node, within its function. */
-export function enclosingLoop(node: Node): Node | undefined {
-  for (let p = node.parent; p && p.type !== 'function_definition'; p = p.parent) if (LOOPS.has(p.type)) return p;
-  return undefined;
-}
+export { enclosingLoop };
 
 export interface ReleaseLoop {
   loop: Node;
@@ -25,30 +20,6 @@ export interface ReleaseLoop {
   release: Node;
   /** Dirtying folded into the loop: `true`, a condition's text, or undefined. */
   dirty?: string;
-}
-
-/** Index variable and bound of `for (i = 0; i < n; i++)` (or `int i = 0`, `++i`, `i += 1`). */
-function forHeader(loop: Node): { index: string; bound: Node } | undefined {
-  const init = loop.childForFieldName('initializer');
-  const cond = loop.childForFieldName('condition');
-  const update = loop.childForFieldName('update');
-  if (!init || !cond || !update) return undefined;
-  const m = /^(?:(?:unsigned\s+)?(?:int|long)\s+)?(\w+)\s*=\s*0;?$/.exec(init.text.trim());
-  if (!m) return undefined;
-  const index = m[1]!;
-  const c = unwrap(cond);
-  if (c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '<') return undefined;
-  if (unwrap(c.childForFieldName('left')!).text !== index) return undefined;
-  if (!new RegExp(`^(?:${index}\\+\\+|\\+\\+${index}|${index}\\+=1)$`).test(squash(update.text))) return undefined;
-  return { index, bound: c.childForFieldName('right')! };
-}
-
-/** `while (i--)` or `while (--i >= 0)`: releases i elements. */
-function whileCountdown(loop: Node): string | undefined {
-  if (loop.type !== 'while_statement') return undefined;
-  const cond = squash(loop.childForFieldName('condition')?.text ?? '');
-  const m = /^\((\w+)--\)$/.exec(cond) ?? /^\(--(\w+)>=0\)$/.exec(cond);
-  return m?.[1];
 }
 
 /** The bound of the loop around a single release of `X[i]` (for release-count). */

@@ -68,5 +68,6 @@ export function finding(
 export function describeClass(cls: ReleaseClass, model: ApiModel): string {
   if (cls === 'ref') return 'an ordinary page reference';
   if (cls === 'free') return 'the page itself (freed)';
+  if (cls === 'matching') return 'whatever the pages hold (a pin or a reference)';
   return model === 'put_user_page' ? 'a GUP pin (put_user_page)' : 'a FOLL_PIN pin';
 }

@@ -19,9 +19,10 @@ export const releaseCount: RuleMeta = {
   defaultSeverity: 'warning',
   fixable: true,
   messages: {
-    // Data: release (a batch call's name; absent for a loop), requested, acquisition, result.
+    // Data: release (a batch call's name; absent for a loop), requested, acquisition, result (the
+    // variable that still holds the count), overwritten (the result variable, reassigned before the release).
     requestedCount: ({ data, at }) =>
-      `${data.release ? `${str(data, 'release')}() releases` : 'this loop releases'} ${str(data, 'requested')} pages, but ${str(data, 'acquisition')}${paren(at('acquisition'))} may have taken fewer (a partial pin): release the number it returned${data.result ? ` (${str(data, 'result')})` : ''}`,
+      `${data.release ? `${str(data, 'release')}() releases` : 'this loop releases'} ${str(data, 'requested')} pages, but ${str(data, 'acquisition')}${paren(at('acquisition'))} may have taken fewer (a partial pin): release the number it returned${data.result ? ` (${str(data, 'result')})` : data.overwritten ? ` (keep it: ${str(data, 'overwritten')} is reassigned before this release)` : ''}`,
   },
   check,
 };
@@ -45,8 +46,10 @@ function check(ctx: RuleContext): Finding[] {
       if (!countNode || squash(unwrap(countNode).text) !== requested || seen.has(countNode.id)) continue;
       seen.add(countNode.id);
       const result = site.resultVar;
+      // `ret = other(…)` between the acquisition and the release, on some path: ret is no advice.
+      const alive = !!result && reach.resultAlive && !reach.resultDead;
       const fix =
-        result && reach.resultAlive
+        result && alive
           ? [
               {
                 title: `Release the ${result} pages ${site.kind.name}() returned`,
@@ -56,7 +59,8 @@ function check(ctx: RuleContext): Finding[] {
           : [];
       const data: MessageData = { requested, acquisition: acquisitionLabel(site) };
       if (rel.kind.batch) data.release = rel.kind.name;
-      if (result) data.result = result;
+      if (result && alive) data.result = result;
+      else if (result) data.overwritten = result;
       const text = {
         messageId: 'requestedCount',
         data,

@@ -25,6 +25,11 @@ export const wrongRelease: RuleMeta = {
       ({ data }, where) =>
         `${released(data, where, 'put_user_page*')} — pages from get_user_pages*() must be released with put_user_page*()`,
     ),
+    // Data as for every mismatch; the acquisition pins only when iov_iter_extract_will_pin() is true.
+    releasedUntested: mismatchMessage(
+      ({ data }, where) =>
+        `pages from ${str(data, 'acquisition')}${where} are released with ${str(data, 'release')}() whether or not they were pinned: it pins them when iov_iter_extract_will_pin() is true (release with unpin_user_page*() then) and takes no reference otherwise`,
+    ),
     leavesPinRaised: mismatchMessage(
       ({ data }, where) =>
         `${released(data, where, 'unpin_user_page*')} — ${str(data, 'release')}() leaves the pin count raised and the page stays "maybe DMA-pinned"`,
@@ -38,7 +43,12 @@ function check(ctx: RuleContext): Finding[] {
   // 2019 model get_user_pages* pages need put_user_page*, pin_user_pages* (5.6+) unpin_user_page*.
   const key = (m: Mismatch) => counterpartKey(m.expected, ctx.model, m.acquisition.family);
   const wrong = findMismatches(ctx, { expected: 'pin', got: 'ref' }).map((m) =>
-    mismatchFinding('wrong-release', m, ctx, key(m) === 'pin-2019' ? 'needsPutUserPage' : 'leavesPinRaised'),
+    mismatchFinding(
+      'wrong-release',
+      m,
+      ctx,
+      m.untested ? 'releasedUntested' : key(m) === 'pin-2019' ? 'needsPutUserPage' : 'leavesPinRaised',
+    ),
   );
   // __free_page()/free_page() on pages from an acquisition, whatever they need.
   const freed = findMismatches(ctx, { expected: 'any', got: 'free' }).map((m) => {
