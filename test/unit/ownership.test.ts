@@ -218,3 +218,32 @@ describe('the API is the table, wherever it is defined', () => {
     assert.equal(index.functionsFor('user.c'), undefined);
   });
 });
+
+describe('--verbose says when the acquisition is outside what was checked', () => {
+  test('a releasing file named alone: not analysed alone, and why', () => {
+    const r = runCli(['check', '--verbose', join(root, 'pin-field-teardown', 'reset.c')]);
+    assert.equal(r.code, 0);
+    assert.match(
+      r.stderr,
+      /reset\.c: note: names no get_user_pages\*\/pin_user_pages\* call, so it is not analysed alone/,
+    );
+  });
+
+  test('an unpin of a field no acquisition in view fills is noted, and the note goes once the pin is in view', () => {
+    const dir = join(root, 'pin-field-teardown-fixed');
+    const alone = runCli(['check', '--verbose', '--format', 'json', '--api', 'unpin_user_page', join(dir, 'reset.c')]);
+    // reset.c names no acquisition: skipped alone; checked with main.c, its unpin is paired.
+    assert.match(alone.stderr, /not analysed alone/);
+    const both = runCli(['check', '--verbose', '--api', 'unpin_user_page', dir]);
+    assert.doesNotMatch(both.stdout + both.stderr, /no acquisition in what was checked fills that field/);
+    const onlyUnpin = runCli(['check', '--verbose', '--api', 'unpin_user_page', '-'], {
+      input:
+        'struct demo_dev { struct page **pages; int n; };\nvoid demo_drop(struct demo_dev *dev)\n{\n\tunpin_user_pages(dev->pages, dev->n);\n}\n' +
+        'int demo_pin(unsigned long a, struct page **p)\n{\n\treturn pin_user_pages_fast(a, 1, 0, p);\n}\n',
+    });
+    assert.match(
+      onlyUnpin.stdout,
+      /-:4:2: note: unpin_user_pages\(\) of struct demo_dev's pages: no acquisition in what was checked fills that field/,
+    );
+  });
+});

@@ -150,6 +150,14 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
     if (r.diff) diffs.push(r.diff);
   }
   for (const e of errors) io.stderr(errorLine(e) + '\n');
+  if (opts.verbose)
+    collected.inputs.forEach((input, i) => {
+      if (input.explicit && results[i]?.status === 'skipped')
+        io.stderr(
+          `${input.display}: note: names no get_user_pages*/pin_user_pages* call, so it is not analysed alone; ` +
+            'its releases of struct fields are judged when it is checked with the files that fill them (its directory)\n',
+        );
+    });
 
   const ctx: FormatContext = { color: io.color, verbose: !!opts.verbose, toolVersion: TOOL_VERSION, cwd: io.cwd };
   if (mode === 'diff') {

@@ -12,8 +12,10 @@ import type { ApiModel, CallRef, Finding, Location, Note, Pairing, Position, Ran
 import {
   fieldAcquisitions,
   fieldReleasesOf,
+  fieldKeyText,
   fieldSignature,
   fieldsReleasedRight,
+  releasedField,
   type ExternalFields,
   type FieldInfo,
 } from './matcher/fields.ts';
@@ -163,6 +165,7 @@ export function analyzeTranslationUnit(
         facts.fieldReleases = fieldReleases.wrong;
         for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
         result.pairings = pairingsOf(facts, model, fieldReleases.partners);
+        result.notes.push(...unfilledFieldNotes({ info, sites }, fields));
         for (const af of facts.acquisitions) {
           if (!af.quiet) continue;
           result.notes.push({
@@ -194,6 +197,28 @@ export function analyzeTranslationUnit(
   }
   cache?.sweep();
   return { findings, notes, pairings, ...(skipped.length ? { skipped } : {}), prepared };
+}
+
+/**
+ * Unpins of a struct field that no acquisition in view fills (`unpin_user_pages(dev->pages, n)`
+ * with the pin in a file not checked): the field's pages are judged only where the acquisition
+ * is known, and --verbose says so.
+ */
+function unfilledFieldNotes(unit: { info: FunctionInfo; sites: FunctionSites }, fields: Map<string, FieldInfo>): Note[] {
+  const out: Note[] = [];
+  for (const rel of unit.sites.releases) {
+    if (rel.kind.cls !== 'pin' || rel.kind.inner) continue;
+    const field = releasedField(unit.info, rel.key, rel.freesStorage);
+    const k = field ? fieldKeyText(field) : undefined;
+    if (!field?.struct || !k || fields.has(k)) continue;
+    out.push({
+      range: calleeRange(rel.call),
+      messageId: 'fieldFilledElsewhere',
+      data: { release: rel.kind.name, struct: field.struct, path: field.path },
+      locations: {},
+    });
+  }
+  return out;
 }
 
 /**

@@ -112,7 +112,8 @@ export type NoteMessageId =
   | 'notInControlFlow'
   | 'tooManyPaths'
   | 'handedOff'
-  | 'uncertainLeak';
+  | 'uncertainLeak'
+  | 'fieldFilledElsewhere';
 
 /** A function the analysis could not look at (shown to the user, not only in verbose output). */
 export interface SkippedFunction {

@@ -18,6 +18,8 @@ export const NOTE_MESSAGES: Readonly<Record<NoteMessageId, MessageFn>> = {
   notInControlFlow: quiet(() => 'acquisition not placed in the control flow'),
   tooManyPaths: quiet(() => 'too many paths to follow'),
   handedOff: quiet(({ data }) => `pages handed off: ${str(data, 'handoffs')}`),
+  fieldFilledElsewhere: ({ data }) =>
+    `${str(data, 'release')}() of struct ${str(data, 'struct')}'s ${str(data, 'path')}: no acquisition in what was checked fills that field, so what it holds is not judged here (check the directory that fills it with this file)`,
   uncertainLeak: quiet(
     ({ atAll }) =>
       `possible leak at ${joinLines(atAll('leaks'))} not reported: it skips a release behind a condition that cannot be read`,
