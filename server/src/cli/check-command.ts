@@ -22,6 +22,7 @@ import { errorLine, UsageError } from './errors.ts';
 import { findFormat, type CheckSummary, type FileReport, type FormatContext } from './formats/index.ts';
 import { plural, summaryLine } from './formats/text.ts';
 import { TOOL_VERSION } from './package-info.ts';
+import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { ownershipPass } from './ownership-pass.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -107,29 +108,7 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
     maxFileSize: parseSize(opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE),
   };
 
-  const threads = jobs > 0 ? jobs : os.availableParallelism();
-  const collected = collectInputs(paths);
-  const onDisk = collected.inputs.filter((i) => i.path !== '-');
-  // A directory or several files: the files are a module, and ownership crosses them (a field
-  // pinned in one file, released in another). One file alone is checked as it always was.
-  const moduleRun = paths.length > 1 || onDisk.some((i) => !i.explicit);
-  if (moduleRun) options.withFacts = true;
-  const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
-  const pool = usePool ? new WorkerPool(threads, options) : undefined;
-  let results: CheckFileResult[];
-  try {
-    const fromDisk = pool ? await pool.run(onDisk) : await sequential(onDisk, options);
-    results = [];
-    let k = 0;
-    for (const input of collected.inputs) {
-      if (input.path === '-') results.push(await checkStdin(io, options));
-      else results.push(fromDisk[k++]!);
-    }
-  } finally {
-    await pool?.close();
-  }
-  if (moduleRun) await ownershipPass(collected.inputs, results, options);
-
+  const { collected, results } = await checkAll(paths, options, jobs, io);
   const errors = [...collected.errors];
   const reports: FileReport[] = [];
   const diffs: string[] = [];
@@ -174,6 +153,42 @@ export async function runCheck(paths: readonly string[], opts: CheckCommandOptio
   return findings > 0 ? 1 : 0;
 }
 
+/**
+ * Collects the inputs and checks them: inline for small runs, on a worker pool for big ones; a
+ * directory or several files get the ownership pass. Results are in input order. Shared by
+ * `check` and `inventory`.
+ */
+export async function checkAll(
+  paths: readonly string[],
+  options: CheckRunOptions,
+  jobs: number,
+  io: Pick<CommandIo, 'readStdin'>,
+): Promise<{ collected: ReturnType<typeof collectInputs>; results: CheckFileResult[]; index?: OwnershipIndex }> {
+  const threads = jobs > 0 ? jobs : os.availableParallelism();
+  const collected = collectInputs(paths);
+  const onDisk = collected.inputs.filter((i) => i.path !== '-');
+  // A directory or several files: the files are a module, and ownership crosses them (a field
+  // pinned in one file, released in another). One file alone is checked as it always was.
+  const moduleRun = paths.length > 1 || onDisk.some((i) => !i.explicit);
+  if (moduleRun) options.withFacts = true;
+  const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
+  const pool = usePool ? new WorkerPool(threads, options) : undefined;
+  let results: CheckFileResult[];
+  try {
+    const fromDisk = pool ? await pool.run(onDisk) : await sequential(onDisk, options);
+    results = [];
+    let k = 0;
+    for (const input of collected.inputs) {
+      if (input.path === '-') results.push(await checkStdin(io, options));
+      else results.push(fromDisk[k++]!);
+    }
+  } finally {
+    await pool?.close();
+  }
+  const index = moduleRun ? await ownershipPass(collected.inputs, results, options) : undefined;
+  return { collected, results, ...(index ? { index } : {}) };
+}
+
 async function sequential(
   inputs: readonly { path: string; display: string; explicit: boolean }[],
   options: CheckRunOptions,
@@ -184,7 +199,7 @@ async function sequential(
   return out;
 }
 
-async function checkStdin(io: CommandIo, options: CheckRunOptions): Promise<CheckFileResult> {
+async function checkStdin(io: Pick<CommandIo, 'readStdin'>, options: CheckRunOptions): Promise<CheckFileResult> {
   let text: string;
   try {
     const input = io.readStdin();

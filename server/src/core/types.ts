@@ -188,6 +188,8 @@ export interface Pairing {
     family: 'gup' | 'pin' | 'ref' | 'extract';
     /** The release class these pages need in the model; undefined when undecidable. */
     expected?: 'ref' | 'pin';
+    /** The FOLL_* flags its arguments name (FOLL_LONGTERM, FOLL_WRITE…), for the inventory. */
+    flags?: string[];
   };
   releases: Array<
     CallRef & {

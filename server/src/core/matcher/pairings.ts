@@ -29,6 +29,12 @@ function pairedAcquisition(a: AcquisitionRef, functionName: string, model: ApiMo
   };
 }
 
+/** The FOLL_* names an acquisition's arguments spell out (a flags variable names none). */
+function flagsOf(call: Node): { flags?: string[] } {
+  const flags = [...new Set(call.text.match(/\bFOLL_[A-Z_]+\b/g) ?? [])].sort();
+  return flags.length ? { flags } : {};
+}
+
 function releaseRef(rel: ReleaseSite, expected: Pairing['acquisition']['expected'], fn: string) {
   return {
     ...callRef(rel.call, rel.kind.name, fn),
@@ -49,7 +55,7 @@ export function pairingsOf(
 ): Pairing[] {
   const fn = facts.info.name;
   const out: Pairing[] = facts.acquisitions.map((af) => ({
-    acquisition: pairedAcquisition(acquisitionRef(af.site), fn, model),
+    acquisition: { ...pairedAcquisition(acquisitionRef(af.site), fn, model), ...flagsOf(af.site.call) },
     releases: af.releases.flatMap((i) => {
       const rel = facts.releases[i];
       return rel ? [releaseRef(rel, af.expected, fn)] : [];
