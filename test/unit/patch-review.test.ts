@@ -250,7 +250,7 @@ test('includeExisting: a problem in an unchanged function is reported only on re
 test('no patch in the input: one clear problem', async () => {
   const r = await reviewPatch('From: a@example.org\nSubject: hello\n\nJust prose.\n', 'mail');
   assert.deepEqual(r.findings, []);
-  assert.deepEqual(r.problems, ['no patch found: no hunk (@@ -a,b +c,d @@) in the input']);
+  assert.deepEqual(r.problems, ['no patch found: no hunk (@@ -a,b +c,d @@) and no quoted +/- lines of code in the input']);
 });
 
 const GRAB = [

@@ -28,6 +28,7 @@ export function detectPatchInput(name: string, text: string): PatchInputKind | u
   if (/^diff --git /m.test(text) && !/^[!-9;-~]+: /.test(first)) return 'diff';
   if (/^--- \S.*\r?\n\+\+\+ \S/m.test(head) && /^@@ -\d/m.test(text) && !/^[!-9;-~]+: /.test(first)) return 'diff';
   // a mail saved from a client: RFC 5322 headers, then a patch or a quoted one
-  if (/^[!-9;-~]+: /.test(first) && /^(>[> ]*)?(@@ -\d|diff --git )/m.test(text)) return 'mail';
+  // (a reply may quote only the changed lines, `> +\tput_page(page);`, with no hunk header)
+  if (/^[!-9;-~]+: /.test(first) && /^(>[> ]*)?(@@ -\d|diff --git )|^>[> ]*[+-]\t/m.test(text)) return 'mail';
   return undefined;
 }

@@ -121,7 +121,7 @@ function buildImages(review: Review, options: PatchReviewOptions, problems: stri
         };
       }
       files.set(key, state);
-      if (after === null) continue; // deleted: nothing left to analyse
+      if (after === null && !fd.unnamed) continue; // deleted: nothing left to analyse
       state.headers.set(index, fd);
       for (const failed of applyHunks(state.image, fd.hunks, index)) {
         if (!failed.trimmed || !review.mail) {
@@ -297,7 +297,7 @@ export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions)
     problems.push(
       input.messageCount > 1
         ? `no patch found in the ${input.messageCount} messages (a cover letter or replies without a quoted hunk?)`
-        : 'no patch found: no hunk (@@ -a,b +c,d @@) in the input',
+        : 'no patch found: no hunk (@@ -a,b +c,d @@) and no quoted +/- lines of code in the input',
     );
     return { findings, problems, notes, model, models };
   }
