@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import { findingMessage } from '../../server/src/core/messages/format-message.ts';
 import { readPatchInput } from '../../server/src/core/patch/index.ts';
 import { reviewPatch } from '../../server/src/project/review-patch.ts';
-import { fixture, lineOf } from './patch-fixtures.ts';
+import { runCli } from './cli-support.ts';
+import { PATCH_FIXTURES, fixture, lineOf } from './patch-fixtures.ts';
 
 /** [rule, 0-based line, 0-based column] of each finding. */
 async function findings(name: string, kind: 'diff' | 'mail' | 'mbox' = 'mail') {
@@ -65,4 +66,111 @@ test('quoted prose bullets and a diffstat are not a hunk: no patch found, nothin
   assert.match(r.problems.join('\n'), /no patch found/);
   const input = await readPatchInput(fixture('arrives/reply-bullets.eml'), 'mail');
   assert.equal(input.quoted.length, 0);
+});
+
+test("the patch's own evidence: unpin_user_page() → put_page() with no acquisition in view is a wrong release", async () => {
+  const name = 'arrives/unpin-to-put.diff';
+  const { r, got } = await findings(name, 'diff');
+  assert.deepEqual(got, [['wrong-release', ...pos(name, '+\t\tput_page(xb->pages[i]);', 'put_page')]]);
+  const f = r.findings[0]!;
+  const removed = pos(name, '-\t\tunpin_user_page(xb->pages[i]);', 'unpin_user_page');
+  assert.deepEqual([f.related[0]!.range.start.line, f.related[0]!.range.start.column], removed);
+  assert.match(
+    findingMessage(f),
+    new RegExp(`replaces unpin_user_page\\(\\) \\(line ${removed[0] + 1}\\) with put_page\\(\\)`),
+  );
+  assert.deepEqual(f.fixes[0]!.edits[0]!.newText, 'unpin_user_page');
+  assert.deepEqual(f.suggestion, ['\t\tunpin_user_page(xb->pages[i]);']);
+});
+
+test('the same change quoted in a reply (depth 2, no @@): reported on the quoted + line, no fix in mail', async () => {
+  const name = 'arrives/reply-unpin-to-put.eml';
+  const { r, got } = await findings(name);
+  assert.deepEqual(got, [['wrong-release', ...pos(name, '> > +\t\tput_page(xb->pages[i]);', 'put_page')]]);
+  assert.deepEqual(r.findings[0]!.fixes, []);
+  assert.deepEqual(r.findings[0]!.suggestion, ['\t\tunpin_user_page(xb->pages[i]);']);
+});
+
+test('put_page() → unpin_user_page() on pages a get_user_pages_fast() in the patch fills: mismatched-release', async () => {
+  const name = 'arrives/put-to-unpin-get.diff';
+  const { got } = await findings(name, 'diff');
+  assert.deepEqual(got, [['mismatched-release', ...pos(name, '+\t\tunpin_user_page(xb->pages[i]);', 'unpin')]]);
+});
+
+test('quiet, with a note, where nothing decides: a get→pin conversion, a revert, an unpin with no acquisition', async () => {
+  const cases: Array<[string, RegExp]> = [
+    ['arrives/put-to-unpin-conversion.diff', /also changes get_user_pages_fast\(\) \(line 9\), a get→pin conversion/],
+    [
+      'arrives/unpin-to-put-revert.diff',
+      /also changes pin_user_pages_fast\(\) \(line 9\), the pages may no longer be pinned/,
+    ],
+    ['arrives/put-to-unpin-alone.diff', /nothing in view says the pages hold ordinary references/],
+  ];
+  for (const [name, note] of cases) {
+    const { r, got } = await findings(name, 'diff');
+    assert.deepEqual(got, [], name);
+    assert.match((r.notes ?? []).join('\n'), note, name);
+  }
+});
+
+test('2019 model: put_user_page() → put_page() is a wrong release; put_page() → put_user_page() is the conversion', async () => {
+  const wrong = fixture('arrives/unpin-to-put.diff').replace(/unpin_user_page/g, 'put_user_page');
+  const r = await reviewPatch(wrong, 'diff');
+  assert.equal(r.model.model, 'put_user_page');
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.messageId, f.data.right]),
+    [['wrong-release', 'replacesPinRelease', 'put_user_page']],
+  );
+  const conversion = fixture('arrives/put-to-unpin-alone.diff').replace(/unpin_user_page/g, 'put_user_page');
+  const c = await reviewPatch(conversion, 'diff');
+  assert.equal(c.model.model, 'put_user_page');
+  assert.deepEqual(c.findings, []);
+});
+
+test('the analysis decides when the acquisition is in view: one finding, from the analysis', async () => {
+  const text = [
+    'diff --git a/drivers/misc/xbuf/xbuf-one.c b/drivers/misc/xbuf/xbuf-one.c',
+    '--- a/drivers/misc/xbuf/xbuf-one.c',
+    '+++ b/drivers/misc/xbuf/xbuf-one.c',
+    '@@ -10,9 +10,9 @@ static int xbuf_one(unsigned long uaddr)',
+    ' \tstruct page *page;',
+    ' \tint ret;',
+    ' ',
+    ' \tret = pin_user_pages_fast(uaddr, 1, 0, &page);',
+    ' \tif (ret != 1)',
+    ' \t\treturn -EFAULT;',
+    '-\tunpin_user_page(page);',
+    '+\tput_page(page);',
+    ' \treturn 0;',
+    '',
+  ].join('\n');
+  const r = await reviewPatch(text, 'diff');
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.messageId, f.range.start.line]),
+    [['wrong-release', 'leavesPinRaised', 11]],
+  );
+});
+
+test('CLI: the evidence finding on the + line, and --verbose says why a put_page() → unpin_user_page() stayed quiet', () => {
+  const name = 'arrives/unpin-to-put.diff';
+  const [line, col] = pos(name, '+\t\tput_page(xb->pages[i]);', 'put_page');
+  const r = runCli(['check', name], { cwd: PATCH_FIXTURES });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^${name}:${line + 1}:${col + 1}: warning: the patch replaces unpin_user_page\\(\\) \\(line ${line}\\) with put_page\\(\\).*\\[gup/wrong-release\\]$`,
+      'm',
+    ),
+  );
+  const quiet = runCli(['check', '--verbose', 'arrives/put-to-unpin-alone.diff'], { cwd: PATCH_FIXTURES });
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.match(
+    quiet.stdout,
+    /^arrives\/put-to-unpin-alone\.diff: note: put_page\(\) \(line 9\) replaced by unpin_user_page\(\) \(line 10\): not reported: nothing in view says the pages hold ordinary references/m,
+  );
+  assert.doesNotMatch(
+    runCli(['check', 'arrives/put-to-unpin-alone.diff'], { cwd: PATCH_FIXTURES }).stdout,
+    /not reported/,
+  );
 });

@@ -68,7 +68,7 @@ export interface RelatedLocation {
   unshown?: Unshown;
 }
 
-export type RelatedMessageId = 'taken' | 'released' | 'helperReleases' | 'pathLeaves' | 'theRelease';
+export type RelatedMessageId = 'taken' | 'released' | 'helperReleases' | 'pathLeaves' | 'theRelease' | 'removedRelease';
 
 export interface Finding {
   rule: RuleId;
@@ -108,7 +108,9 @@ export type NoteMessageId =
   | 'notInControlFlow'
   | 'tooManyPaths'
   | 'handedOff'
-  | 'uncertainLeak';
+  | 'uncertainLeak'
+  /** A note of the patch review on the input as a whole (data.text; the place is named in it). */
+  | 'inputNote';
 
 /** A function the analysis could not look at (shown to the user, not only in verbose output). */
 export interface SkippedFunction {

@@ -18,6 +18,7 @@ export const NOTE_MESSAGES: Readonly<Record<NoteMessageId, MessageFn>> = {
   notInControlFlow: quiet(() => 'acquisition not placed in the control flow'),
   tooManyPaths: quiet(() => 'too many paths to follow'),
   handedOff: quiet(({ data }) => `pages handed off: ${str(data, 'handoffs')}`),
+  inputNote: ({ data }) => str(data, 'text'),
   uncertainLeak: quiet(
     ({ atAll }) =>
       `possible leak at ${joinLines(atAll('leaks'))} not reported: it skips a release behind a condition that cannot be read`,
