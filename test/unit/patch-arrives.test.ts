@@ -174,3 +174,53 @@ test('CLI: the evidence finding on the + line, and --verbose says why a put_page
     /not reported/,
   );
 });
+
+test('archived mail: a folded Received chain, an encoded-word subject, CRLF and a QP body are read', async () => {
+  const name = 'arrives/archived-qp.mbox';
+  const text = fixture(name);
+  const input = await readPatchInput(text, 'mbox');
+  assert.equal(input.series.length, 1);
+  assert.equal(input.series[0]!.subject, '[PATCH 2/2] xbuf: release the ring pages on close');
+  assert.deepEqual(input.series[0]!.number, { n: 2, total: 2 });
+  assert.equal(
+    input.series[0]!.subjectLine,
+    lineOf(text, 'Subject: =?UTF-8?q?=5BPATCH=202/2=5D=20xbuf=3A=20release=20the=20ring=20pages?='),
+  );
+  // the hunk opens by closing a block (" \t}") and is analysed all the same
+  const { got } = await findings(name, 'mbox');
+  assert.deepEqual(got, [
+    ['wrong-release', ...pos(name, '+\tput_page(r->pages[0]); /* drop the probe page */', 'put_page')],
+  ]);
+});
+
+test('archived series: Received chains on each message, base64 and 8bit bodies, [PATCH n/m] order kept', async () => {
+  const name = 'arrives/archived-series.mbox';
+  const input = await readPatchInput(fixture(name), 'mbox');
+  assert.deepEqual(
+    input.series.map((p) => [p.number?.n, p.subject]),
+    [
+      [1, '[PATCH 1/2] xbuf: pin the ring at setup'],
+      [2, '[PATCH 2/2] xbuf: teardown releases the ring'],
+    ],
+  );
+  const { r, got } = await findings(name, 'mbox');
+  assert.deepEqual(got, [['wrong-release', ...pos(name, '+\t\tput_page(r->pages[i]);', 'put_page')]]);
+  assert.equal(r.findings[0]!.patch.subject, '[PATCH 2/2] xbuf: teardown releases the ring');
+});
+
+test('--format reply quotes the decoded text (never =3D or a soft break) and keeps the Subject: Re: line', () => {
+  const r = runCli(['check', '--format', 'reply', 'arrives/archived-qp.mbox'], { cwd: PATCH_FIXTURES });
+  assert.equal(r.code, 1, r.stderr);
+  const out = r.stdout.split('\n');
+  assert.equal(out[0], 'Subject: Re: [PATCH 2/2] xbuf: release the ring pages on close');
+  assert.ok(
+    out.includes('> @@ -61,9 +61,11 @@ static int xbuf_ring_fill(struct xbuf_ring *r, unsigned long uaddr)'),
+    r.stdout,
+  );
+  assert.ok(out.includes('> +\tput_page(r->pages[0]); /* drop the probe page */'), r.stdout);
+  assert.doesNotMatch(r.stdout, /=3D|lon=$/m);
+  const qp = runCli(['check', '--format', 'reply', 'arrives/reply-qp-noat.eml'], { cwd: PATCH_FIXTURES });
+  assert.equal(qp.stdout.split('\n')[0], 'Subject: Re: [PATCH] xbuf: map one user page');
+  assert.ok(qp.stdout.split('\n').includes('> > +\tif (ret != 1)'), qp.stdout);
+  assert.doesNotMatch(qp.stdout, /=3D/);
+});

@@ -160,6 +160,7 @@ async function checkPatchText(
     notes: inputNotes(result.notes),
     problems: [...result.problems],
     text,
+    ...(result.decodedBodies?.length ? { decodedBodies: result.decodedBodies } : {}),
   };
   if (options.mode === 'report') return { status: 'analyzed', report };
   if (kind !== 'diff') {

@@ -13,6 +13,7 @@ export { readPatchInput } from './read-input.ts';
 export { reviewPatchInput, chooseModelForPatch } from './review.ts';
 export { reviewComment, reviewCommentEdit, suggestedFixText, suggestedLines, wrapText } from './review-comment.ts';
 export { locateInPatch, type PatchLocation } from './locate.ts';
+export { quotableLines, type QuotableLine } from './quotable-lines.ts';
 export { applyPatchFixes, type PatchFixResult } from './patch-fixes.ts';
 
 /** Whether a file name or text looks like a patch, an mbox or a mail rather than C source. */

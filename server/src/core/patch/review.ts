@@ -70,6 +70,8 @@ export interface PatchReviewResult {
   model: ModelChoice;
   /** The API model per reviewed file (post-image path → choice). */
   models?: Record<string, ModelChoice>;
+  /** Quoted-printable and base64 bodies, decoded (what a reply quotes: see quotableLines). */
+  decodedBodies?: SourceLine[][];
 }
 
 const C_FILE_RE = /\.(c|h)$/;
@@ -301,7 +303,7 @@ export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions)
         ? `no patch found in the ${input.messageCount} messages (a cover letter or replies without a quoted hunk?)`
         : 'no patch found: no hunk (@@ -a,b +c,d @@) and no quoted +/- lines of code in the input',
     );
-    return { findings, problems, notes, model, models };
+    return { findings, problems, notes, model, models, decodedBodies: input.decodedBodies };
   }
   if (input.skippedOlderRevisions > 0) {
     notes.push(
@@ -377,7 +379,7 @@ export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions)
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
-  return { findings: dedupe(findings), problems, notes, model, models };
+  return { findings: dedupe(findings), problems, notes, model, models, decodedBodies: input.decodedBodies };
 }
 
 function dedupe(findings: PatchFinding[]): PatchFinding[] {
