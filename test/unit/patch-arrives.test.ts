@@ -224,3 +224,12 @@ test('--format reply quotes the decoded text (never =3D or a soft break) and kee
   assert.ok(qp.stdout.split('\n').includes('> > +\tif (ret != 1)'), qp.stdout);
   assert.doesNotMatch(qp.stdout, /=3D/);
 });
+
+test('mutt pipe: a reply on stdin with --format reply - (no file name) is read as mail and reviewed', () => {
+  const r = runCli(['check', '--format', 'reply', '-'], { input: fixture('arrives/reply-noat-d2.eml') });
+  assert.equal(r.code, 1, r.stderr);
+  const out = r.stdout.split('\n');
+  assert.equal(out[0], 'Subject: Re: [PATCH] xbuf: map one user page');
+  assert.ok(out.includes('> > > +\tput_page(page);'), r.stdout);
+  assert.ok(out.includes('\tunpin_user_page(page);'), r.stdout);
+});
