@@ -140,6 +140,8 @@ export interface KernelTreeInfo {
   declares: 'unpin_user_page' | 'put_user_page' | 'neither';
   /** GUP_PIN_COUNTING_BIAS as #defined there (the default when it is not). */
   bias: number;
+  /** mm.h declares unpin_folio() (Linux 6.11+): fixes may name it. */
+  unpinFolio?: boolean;
 }
 
 /** The evidence that chose a model (shown by the status item and --verbose). */
@@ -154,6 +156,11 @@ export interface ModelChoice {
   /** Human-readable reason, e.g. "auto: /src/linux/include/linux/mm.h declares unpin_user_page()". */
   reason: string;
   evidence: ModelEvidence;
+  /**
+   * The target has unpin_folio() (6.11+): the tree's mm.h declares it, or the text calls a 6.11+
+   * folio pin function. Otherwise a fix never names it (core/target-fixes.ts).
+   */
+  unpinFolio?: boolean;
 }
 
 /** One API call named in a pairing: where it is and what it is. */
