@@ -38,7 +38,10 @@ async function reviewIn(workspace: string | undefined): Promise<Array<{ code: st
   sessions.push(s);
   const uri = pathToFileURL(path.join(workspace ?? os.tmpdir(), 'review', 'demo.patch')).href;
   s.open(uri, PATCH, 'diff');
-  return (await s.diagnosticsFor(uri)).map((d) => ({ code: String(d.code), message: d.message }));
+  return (await s.diagnosticsFor(uri)).map((d) => ({
+    code: String(d.code),
+    message: typeof d.message === 'string' ? d.message : d.message.value,
+  }));
 }
 
 test('the hunk alone does not show the pin but its - line does; applied to the workspace file the pin is seen', async () => {
