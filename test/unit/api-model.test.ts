@@ -112,3 +112,18 @@ test('the bias comes from the tree when it defines one', () => {
   const root = tree('#define GUP_PIN_COUNTING_BIAS (1U << 11)\nvoid unpin_user_page(struct page *);\n');
   assert.equal(findKernelTree(join(root, 'drivers', 'demo', 'x.c'))?.bias, 2048);
 });
+
+test('unpin_folio() (6.11+) is the target only when the tree mm.h declares it or the text calls a 6.11+ folio pin function', () => {
+  const mm611 = kernelTreeInfo(
+    '/k/include/linux/mm.h',
+    'void unpin_user_page(struct page *page);\nvoid unpin_folio(struct folio *folio);\n',
+  );
+  const mm61 = kernelTreeInfo('/k/include/linux/mm.h', 'void unpin_user_page(struct page *page);\n');
+  assert.equal(mm611.unpinFolio, true);
+  assert.equal(mm61.unpinFolio, undefined);
+  assert.equal(decideModel('auto', mm611, 'int x;').unpinFolio, true);
+  assert.equal(decideModel('auto', mm61, 'int x;').unpinFolio, undefined);
+  assert.equal(decideModel('auto', null, 'int x;').unpinFolio, undefined);
+  assert.equal(decideModel('unpin_user_page', null, '\tunpin_folios(folios, n);').unpinFolio, true);
+  assert.equal(decideModel('auto', null, '/* unpin_folio is 6.11+ */').unpinFolio, undefined);
+});

@@ -266,3 +266,20 @@ test('package.json contributes the patch-mail language and grammar; firstLine ma
     '.patch/.diff stay on the built-in diff language',
   );
 });
+
+test('a quoted hunk without @@ or file header: +, - and context lines are diff, with C embedded', () => {
+  const d = doc(fixture('arrives/reply-unpin-to-put.eml'));
+  const ctx = '> >  \tfor (i = 0; i < xb->nr_pages; i++)';
+  assertScope(scopes(d, ctx, 'for'), 'meta.diff.context', 'quoted context line without a hunk header');
+  assertScope(scopes(d, ctx, 'for'), 'keyword.control.c', 'C in the quoted context line');
+  assertScope(scopes(d, ctx, 'for'), 'markup.quote.level-2', 'depth 2');
+  const del = '> > -\t\tunpin_user_page(xb->pages[i]);';
+  assertScope(scopes(d, del, '-'), 'markup.deleted.diff', 'quoted removed line');
+  assertScope(scopes(d, del, 'unpin_user_page'), 'entity.name.function.c', 'C in the removed line');
+  const add = '> > +\t\tput_page(xb->pages[i]);';
+  assertScope(scopes(d, add, 'put_page'), 'markup.inserted.diff', 'quoted added line');
+  assertScope(scopes(d, add, 'put_page'), 'entity.name.function.c', 'C in the added line');
+  const prose = '> The pages come from pin_user_pages_fast() in xbuf_setup().';
+  assertNoScope(scopes(d, prose, 'The'), 'meta.diff.context', 'quoted prose');
+  assertNoScope(scopes(d, prose, 'The'), 'markup.inserted', 'quoted prose');
+});

@@ -57,7 +57,7 @@ test('--format checkpatch on stdin: checkpatch --terse lines and the total line'
 });
 
 test('--format checkpatch on a clean patch prints nothing (as checkpatch -q) and exits 0', () => {
-  const r = run(['check', '--format', 'checkpatch', '-'], fixture('tree.patch'));
+  const r = run(['check', '--format', 'checkpatch', '-'], fixture('arrives/put-to-unpin-conversion.diff'));
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
 });

@@ -18,14 +18,25 @@ after(async () => {
   await session.stop();
 });
 
-const CASES: Array<[file: string, languageId: string, line: string | ((text: string) => number)]> = [
+const CASES: Array<[file: string, languageId: string, line: string | ((text: string) => number[])]> = [
   ['plain.diff', 'diff', '+\tput_page(page);'],
   ['series.mbox', 'patch-mail', '+\tput_page(page);'],
   ['reply-depth1.eml', 'patch-mail', '> +\tput_page(page);'],
   ['reply-depth2.eml', 'patch-mail', '> > +\tput_page(page);'],
   ['reply-nospace.eml', 'patch-mail', '>+\tput_page(page);'],
   ['quoted-printable.eml', 'patch-mail', '+\tput_page(page);'],
-  ['attachments.eml', 'patch-mail', '+\tput_page(page);'],
+  // the 7bit attachment's + line, and the base64 one's encoded line (its - line is the evidence)
+  [
+    'attachments.eml',
+    'patch-mail',
+    (t) => [lineOf(t, '+\tput_page(page);'), lineOf(t, 'KTsKKwlwdXRfcGFnZShwYWdlKTsKIAlyZXR1cm4gMDsKIH0KIAo=')],
+  ],
+  // issue 10: quoted + lines with no @@ and no file header, in the languages Vim and Neovim use
+  ['arrives/reply-noat-d2.eml', 'mail', '> > +\tput_page(page);'],
+  ['arrives/reply-fileheader-d3.eml', 'gitsendemail', '> > > +\tput_page(page);'],
+  ['arrives/unpin-to-put.diff', 'patch', '+\t\tput_page(xb->pages[i]);'],
+  ['arrives/unpin-to-put.diff', 'diff', '+\t\tput_page(xb->pages[i]);'],
+  ['arrives/reply-unpin-to-put.eml', 'git', '> > +\t\tput_page(xb->pages[i]);'],
 ];
 
 for (const [file, languageId, expected] of CASES) {
@@ -34,12 +45,13 @@ for (const [file, languageId, expected] of CASES) {
     const uri = pathToFileURL(path.join(PATCH_FIXTURES, 'opened', file)).href;
     session.open(uri, text, languageId);
     const diags = (await session.diagnosticsFor(uri)).filter((d) => d.code === 'wrong-release');
-    const line = typeof expected === 'string' ? lineOf(text, expected) : expected(text);
+    const lines = typeof expected === 'string' ? [lineOf(text, expected)] : expected(text);
     assert.deepEqual(
       diags.map((d) => d.range.start.line),
-      [line],
+      lines,
     );
-    assert.equal(diags[0]!.range.start.character, text.split('\n')[line]!.indexOf('put_page'));
+    if (typeof expected === 'string')
+      assert.equal(diags[0]!.range.start.character, text.split('\n')[lines[0]!]!.indexOf('put_page'));
     session.close(uri);
   });
 }

@@ -65,11 +65,16 @@ test('plain diff without a tree: wrong-release on the + line, the fix rewrites t
 test('a tree gives the whole function: the pin outside the hunk is seen, the model comes from mm.h', async () => {
   const text = fixture('tree.patch');
   const alone = await reviewPatch(text, 'diff');
-  assert.deepEqual(alone.findings, [], 'without the tree the hunk shows no acquisition');
-  const r = await reviewPatch(text, 'diff', { tree: FIXTURE_TREE });
+  // without the tree the hunk shows no acquisition, but its own - line says the page was pinned
   assert.deepEqual(
-    r.findings.map((f) => f.rule),
-    ['wrong-release'],
+    alone.findings.map((f) => [f.rule, f.messageId]),
+    [['wrong-release', 'replacesPinRelease']],
+  );
+  const r = await reviewPatch(text, 'diff', { tree: FIXTURE_TREE });
+  // with the tree the analysis pairs the release with its pin: one finding, the analysis's
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.messageId]),
+    [['wrong-release', 'leavesPinRaised']],
   );
   const line = lineOf(text, `+${PUT}`);
   assert.deepEqual(r.findings[0]!.range.start, { line, column: 2 });
@@ -250,7 +255,9 @@ test('includeExisting: a problem in an unchanged function is reported only on re
 test('no patch in the input: one clear problem', async () => {
   const r = await reviewPatch('From: a@example.org\nSubject: hello\n\nJust prose.\n', 'mail');
   assert.deepEqual(r.findings, []);
-  assert.deepEqual(r.problems, ['no patch found: no hunk (@@ -a,b +c,d @@) in the input']);
+  assert.deepEqual(r.problems, [
+    'no patch found: no hunk (@@ -a,b +c,d @@) and no quoted +/- lines of code in the input',
+  ]);
 });
 
 const GRAB = [

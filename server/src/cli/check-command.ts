@@ -221,8 +221,11 @@ async function checkStdin(io: Pick<CommandIo, 'readStdin'>, options: CheckRunOpt
 function verboseLines(r: FileReport): string[] {
   const out: string[] = [];
   if (r.model) out.push(`${r.file}: note: API model ${r.model.model} (${r.model.reason})`);
-  for (const n of r.notes)
-    out.push(`${r.file}:${n.range.start.line + 1}:${n.range.start.column + 1}: note: ${noteMessage(n)}`);
+  for (const n of r.notes) {
+    const where =
+      n.messageId === 'inputNote' ? r.file : `${r.file}:${n.range.start.line + 1}:${n.range.start.column + 1}`;
+    out.push(`${where}: note: ${noteMessage(n)}`);
+  }
   return out;
 }
 

@@ -167,6 +167,12 @@ export async function checkStdinText(text: string, options: CheckRunOptions): Pr
   return guarded('-', () => checkCText(text, '-', options));
 }
 
+/** The patch review's notes (why it stayed quiet: --verbose) as report notes on the whole input. */
+function inputNotes(notes: readonly string[] | undefined): FileReport['notes'] {
+  const at = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+  return (notes ?? []).map((text) => ({ range: at, messageId: 'inputNote', data: { text }, locations: {} }));
+}
+
 async function checkPatchText(
   text: string,
   kind: NonNullable<ReturnType<typeof detectPatchInput>>,
@@ -183,9 +189,10 @@ async function checkPatchText(
     kind,
     findings: result.findings,
     model: result.model,
-    notes: [],
+    notes: inputNotes(result.notes),
     problems: [...result.problems],
     text,
+    ...(result.decodedBodies?.length ? { decodedBodies: result.decodedBodies } : {}),
   };
   if (options.mode === 'report') return { status: 'analyzed', report };
   if (kind !== 'diff') {

@@ -11,6 +11,7 @@ import { fileFactsOf } from './facts/extract-facts.ts';
 import type { FileFacts } from './facts/file-facts.ts';
 import { RULE_IDS, severityOf } from './rules/index.ts';
 import { applySuppressions } from './suppressions.ts';
+import { fixesForTarget } from './target-fixes.ts';
 import type { AnalysisOptions, AnalysisResult } from './types.ts';
 
 export { FunctionCache } from './analyze-unit.ts';
@@ -42,7 +43,11 @@ export function analyzeTree(
   const enabled = new Set(RULE_IDS.filter((id) => severityOf(id, options.rules) !== 'off'));
   const findings = applySuppressions(
     text,
-    raw.findings.filter((f) => enabled.has(f.rule)),
+    fixesForTarget(
+      text,
+      raw.findings.filter((f) => enabled.has(f.rule)),
+      model,
+    ),
   ).map((f) => {
     const sev = severityOf(f.rule, options.rules);
     return sev === 'off' ? f : { ...f, severity: sev };

@@ -19,7 +19,8 @@ export function kernelTreeInfo(mmHeader: string, text: string): KernelTreeInfo {
     : /\bput_user_page\b/.test(text)
       ? 'put_user_page'
       : 'neither';
-  return { mmHeader, declares, bias: biasFromHeader(text) };
+  const unpinFolio = /\bunpin_folio\b/.test(text);
+  return { mmHeader, declares, bias: biasFromHeader(text), ...(unpinFolio ? { unpinFolio } : {}) };
 }
 
 /**
@@ -53,6 +54,20 @@ export function decideModel(
   tree: KernelTreeInfo | null | undefined,
   texts: string | readonly string[],
   what: 'file' | 'patch' = 'file',
+): ModelChoice {
+  const choice = chooseModel(setting, tree, texts, what);
+  const list = typeof texts === 'string' ? [texts] : texts;
+  return tree?.unpinFolio || list.some((t) => FOLIO_PIN_6_11_RE.test(t)) ? { ...choice, unpinFolio: true } : choice;
+}
+
+/** A call of a folio pin function of Linux 6.11+ (memfd_pin_folios, unpin_folio(s), unpin_user_folio). */
+const FOLIO_PIN_6_11_RE = /\b(?:memfd_pin_folios|unpin_folios?|unpin_user_folio)\s*\(/;
+
+function chooseModel(
+  setting: ApiModelSetting | undefined,
+  tree: KernelTreeInfo | null | undefined,
+  texts: string | readonly string[],
+  what: 'file' | 'patch',
 ): ModelChoice {
   if (setting && setting !== 'auto')
     return { model: setting, reason: 'set by the user', evidence: { kind: 'setting' } };

@@ -397,6 +397,17 @@ export function releaseClassAtCall(spec: ReleaseSpec, argTexts: readonly string[
   return n > 0 && n % DEFAULT_GUP_PIN_COUNTING_BIAS === 0 ? 'pin' : 'ref';
 }
 
+/**
+ * The API a release call belongs to, as a counterpart key: a plain reference drop → `ref`, a 2019
+ * put_user_page*() (RFC, 5.2–5.5) → `pin-2019`, unpin_user_page*() (5.6+) → `pin`. A loop of right
+ * releases batches within the API it already calls: the tree it compiles on has that batch call.
+ */
+export function releaseApiKey(spec: ReleaseSpec): 'pin-2019' | 'pin' | 'ref' | undefined {
+  if (spec.cls === 'ref') return 'ref';
+  if (spec.cls !== 'pin') return undefined;
+  return spec.era.startsWith('RFC') ? 'pin-2019' : 'pin';
+}
+
 /** Batch release to suggest for a loop of single releases, per wanted kind and dirtying. */
 export function batchReleaseFor(key: 'pin-2019' | 'pin' | 'ref', dirty: boolean): string | undefined {
   const table = {

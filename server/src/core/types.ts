@@ -72,7 +72,7 @@ export interface RelatedLocation {
   unshown?: Unshown;
 }
 
-export type RelatedMessageId = 'taken' | 'released' | 'helperReleases' | 'pathLeaves' | 'theRelease';
+export type RelatedMessageId = 'taken' | 'released' | 'helperReleases' | 'pathLeaves' | 'theRelease' | 'removedRelease';
 
 export interface Finding {
   rule: RuleId;
@@ -113,7 +113,9 @@ export type NoteMessageId =
   | 'tooManyPaths'
   | 'handedOff'
   | 'uncertainLeak'
-  | 'fieldFilledElsewhere';
+  | 'fieldFilledElsewhere'
+  /** A note of the patch review on the input as a whole (data.text; the place is named in it). */
+  | 'inputNote';
 
 /** A function the analysis could not look at (shown to the user, not only in verbose output). */
 export interface SkippedFunction {
@@ -152,6 +154,8 @@ export interface KernelTreeInfo {
   declares: 'unpin_user_page' | 'put_user_page' | 'neither';
   /** GUP_PIN_COUNTING_BIAS as #defined there (the default when it is not). */
   bias: number;
+  /** mm.h declares unpin_folio() (Linux 6.11+): fixes may name it. */
+  unpinFolio?: boolean;
 }
 
 /** The evidence that chose a model (shown by the status item and --verbose). */
@@ -166,6 +170,11 @@ export interface ModelChoice {
   /** Human-readable reason, e.g. "auto: /src/linux/include/linux/mm.h declares unpin_user_page()". */
   reason: string;
   evidence: ModelEvidence;
+  /**
+   * The target has unpin_folio() (6.11+): the tree's mm.h declares it, or the text calls a 6.11+
+   * folio pin function. Otherwise a fix never names it (core/target-fixes.ts).
+   */
+  unpinFolio?: boolean;
 }
 
 /** One API call named in a pairing: where it is and what it is. */

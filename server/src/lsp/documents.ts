@@ -32,8 +32,10 @@ export function documentKind(languageId: string): DocumentKind | undefined {
     case 'patch':
     case 'patch-mail':
     case 'mail':
-    // Neovim's filetype for a `git format-patch` file (first line `From <sha> Mon Sep 17 …`).
+    // Neovim's filetype for a `git format-patch` file (first line `From <sha> Mon Sep 17 …`),
+    // and Vim's for `git show`/`git log -p` output.
     case 'gitsendemail':
+    case 'git':
       return 'patch';
     case 'plaintext':
     case 'text':

@@ -90,6 +90,24 @@ ruleTable('batch-release', [
     output: withLoop('get_user_pages_fast', '\tput_user_pages_dirty_lock(pages, ret, true);'),
   },
   {
+    name: '2019 model, get_user_pages pages unpinned one by one: unpin_user_pages (the API the loop calls), never put_user_pages',
+    model: 'put_user_page',
+    code: withLoop('get_user_pages_fast', '\tfor (i = 0; i < ret; i++)\n\t\tunpin_user_page(pages[i]);'),
+    expected: [{ messageId: 'oneCall', line: LOOP_LINE }],
+    messages: [/one call does it — unpin_user_pages\(pages, ret\);/],
+    output: withLoop('get_user_pages_fast', '\tunpin_user_pages(pages, ret);'),
+  },
+  {
+    name: '2019 model, pinned pages unpinned one by one with dirtying: unpin_user_pages_dirty_lock',
+    model: 'put_user_page',
+    code: withLoop(
+      'pin_user_pages_fast',
+      '\tfor (i = 0; i < ret; i++) {\n\t\tset_page_dirty_lock(pages[i]);\n\t\tunpin_user_page(pages[i]);\n\t}',
+    ),
+    expected: [{ messageId: 'oneCall', line: LOOP_LINE }],
+    output: withLoop('pin_user_pages_fast', '\tunpin_user_pages_dirty_lock(pages, ret, true);'),
+  },
+  {
     name: 'a wrong put_page loop on pinned pages: the batch call is the right one',
     model: 'unpin_user_page',
     code: withLoop('pin_user_pages_fast', '\tfor (i = 0; i < ret; i++)\n\t\tput_page(pages[i]);'),

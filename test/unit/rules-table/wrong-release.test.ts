@@ -3,6 +3,79 @@ import { c, ruleTable } from './rule-tester.ts';
 
 ruleTable('wrong-release', [
   {
+    name: 'folio_put(page_folio(page)) on a pin, target not shown 6.11+: unpin_user_page(page), never unpin_folio()',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_folio(unsigned long uaddr)
+{
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);
+	if (ret != 1)
+		return -EFAULT;
+	folio_put(page_folio(page));
+	return 0;
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 9 }],
+    messages: [/use unpin_user_page\(\) — folio_put\(\)/],
+    output: c`
+static int demo_folio(unsigned long uaddr)
+{
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);
+	if (ret != 1)
+		return -EFAULT;
+	unpin_user_page(page);
+	return 0;
+}
+`,
+  },
+  {
+    name: 'the same in a file that calls unpin_folios() (6.11+): unpin_folio()',
+    model: 'unpin_user_page',
+    code: c`
+static int demo_folio(unsigned long uaddr)
+{
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);
+	if (ret != 1)
+		return -EFAULT;
+	folio_put(page_folio(page));
+	return 0;
+}
+
+static void demo_folios_done(struct folio **folios, unsigned int n)
+{
+	unpin_folios(folios, n);
+}
+`,
+    expected: [{ messageId: 'leavesPinRaised', line: 9 }],
+    output: c`
+static int demo_folio(unsigned long uaddr)
+{
+	struct page *page;
+	int ret;
+
+	ret = pin_user_pages_fast(uaddr, 1, FOLL_WRITE, &page);
+	if (ret != 1)
+		return -EFAULT;
+	unpin_folio(page_folio(page));
+	return 0;
+}
+
+static void demo_folios_done(struct folio **folios, unsigned int n)
+{
+	unpin_folios(folios, n);
+}
+`,
+  },
+  {
     name: 'pin_user_pages_fast into &page, unpin_user_page: valid',
     model: 'unpin_user_page',
     code: c`

@@ -3,7 +3,7 @@
  * folder; index.ts lists them. A format turns the reports of one run into the text printed on
  * stdout; it never prints, reads files or decides the exit code.
  */
-import type { PatchInputKind } from '../../core/patch/index.ts';
+import type { PatchInputKind, SourceLine } from '../../core/patch/index.ts';
 import type { Finding, ModelChoice, Note } from '../../core/types.ts';
 
 /** What `check` found in one input (a C file, a patch/mail, or stdin). */
@@ -22,6 +22,8 @@ export interface FileReport {
   problems: string[];
   /** The analysed text; present when the input has findings or is a patch/mail (the reply format quotes it). */
   text?: string;
+  /** Patches and mails: the quoted-printable and base64 bodies, decoded (the reply format quotes these). */
+  decodedBodies?: SourceLine[][];
   /** --fix: how many fixes were written to this file (its findings are then the ones left). */
   fixed?: number;
 }

@@ -5,7 +5,7 @@
  * Findings of different patches of a series go under a `Subject: Re: …` line each; the
  * findings of a C file under `In <file>:`.
  */
-import { reviewComment, suggestedLines } from '../../core/patch/index.ts';
+import { quotableLines, reviewComment, suggestedLines, type QuotableLine } from '../../core/patch/index.ts';
 import type { Finding } from '../../core/types.ts';
 import type { FileReport, OutputFormat } from './format.ts';
 
@@ -29,9 +29,26 @@ function suggestionOf(f: Finding & PatchInfo, lines: readonly string[]): string[
   return fix ? suggestedLines(lines, fix.edits) : undefined;
 }
 
+/** Where a finding on input line `line` is in the quotable view (decoded bodies have their own lines). */
+function viewIndex(view: readonly QuotableLine[], line: number, f: Finding): number {
+  const here = view.flatMap((v, i) => (v.line === line ? [i] : []));
+  const release = typeof f.data.release === 'string' ? f.data.release : undefined;
+  const named = here.find((i) => release !== undefined && view[i]!.text.includes(`${release}(`));
+  if (named !== undefined) return named;
+  if (here.length) return here[0]!;
+  let best = 0;
+  view.forEach((v, i) => {
+    if (v.line < line) best = i;
+  });
+  return best;
+}
+
 function renderReport(report: FileReport): string[] {
   if (report.findings.length === 0 || report.text === undefined) return [];
   const lines = report.text.split('\n').map((l) => l.replace(/\r$/, ''));
+  // what is quoted: the decoded text of quoted-printable and base64 bodies, never the encoding
+  const quotable = quotableLines(lines, report.decodedBodies);
+  const view = quotable.map((v) => v.text);
   const findings = [...report.findings].sort((a, b) => a.range.start.line - b.range.start.line) as Array<
     Finding & PatchInfo
   >;
@@ -47,10 +64,10 @@ function renderReport(report: FileReport): string[] {
     let lastQuoted = -1;
     let lastHeader = -1;
     for (const f of group) {
-      const at = f.range.start.line;
+      const at = viewIndex(quotable, f.range.start.line, f);
       let header = -1;
       for (let i = at; i >= 0 && i >= at - 500; i--) {
-        if (HUNK_HEADER_RE.test(lines[i]!)) {
+        if (HUNK_HEADER_RE.test(view[i]!)) {
           header = i;
           break;
         }
@@ -61,13 +78,13 @@ function renderReport(report: FileReport): string[] {
       } else {
         if (header >= 0 && header !== lastHeader && header > lastQuoted) {
           if (lastQuoted >= 0) out.push('[...]', '');
-          out.push(quote(lines[header]!));
+          out.push(quote(view[header]!));
           lastHeader = header;
           if (from > header + 1) out.push('[...]');
         } else if (lastQuoted >= 0 && from > lastQuoted + 1) {
           out.push('[...]');
         }
-        for (let i = from; i <= at; i++) out.push(quote(lines[i]!));
+        for (let i = from; i <= at; i++) out.push(quote(view[i]!));
         lastQuoted = at;
       }
       out.push('', ...reviewComment({ ...f, suggestion: suggestionOf(f, lines) }), '');

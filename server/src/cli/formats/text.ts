@@ -77,9 +77,12 @@ export const textFormat: OutputFormat = {
       for (const f of report.findings) lines.push(...renderFinding(report, f, ctx));
       if (ctx.verbose) {
         for (const n of report.notes) {
-          lines.push(
-            `${where(ctx, report.file, n.range.start.line, n.range.start.column)} ${paint(ctx, 'cyan', 'note:')} ${noteMessage(n)}`,
-          );
+          // a note of the patch review names its place in its text
+          const at =
+            n.messageId === 'inputNote'
+              ? paint(ctx, 'bold', `${report.file}:`)
+              : where(ctx, report.file, n.range.start.line, n.range.start.column);
+          lines.push(`${at} ${paint(ctx, 'cyan', 'note:')} ${noteMessage(n)}`);
         }
       }
     }

@@ -20,6 +20,7 @@ export const NOTE_MESSAGES: Readonly<Record<NoteMessageId, MessageFn>> = {
   handedOff: quiet(({ data }) => `pages handed off: ${str(data, 'handoffs')}`),
   fieldFilledElsewhere: ({ data }) =>
     `${str(data, 'release')}() of struct ${str(data, 'struct')}'s ${str(data, 'path')}: no acquisition in what was checked fills that field, so what it holds is not judged here (check the directory that fills it with this file)`,
+  inputNote: ({ data }) => str(data, 'text'),
   uncertainLeak: quiet(
     ({ atAll }) =>
       `possible leak at ${joinLines(atAll('leaks'))} not reported: it skips a release behind a condition that cannot be read`,

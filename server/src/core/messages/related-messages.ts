@@ -8,4 +8,5 @@ export const RELATED_MESSAGES: Readonly<Record<RelatedMessageId, MessageFn>> = {
   helperReleases: ({ data }) => `the helper releases here with ${str(data, 'release')}()`,
   pathLeaves: () => 'the path leaves the function here',
   theRelease: () => 'the release',
+  removedRelease: ({ data }) => `the patch removes ${str(data, 'release')}() here: it says what the pages hold`,
 };

@@ -83,7 +83,8 @@ export function inventoryRows(trails: readonly Trail[], display: string, relativ
     const status: SiteStatus = t.findings.length > 0 || wrongElsewhere ? 'finding' : unknown ? 'unknown' : 'ok';
     const findings = t.findings.map((f) => ({ rule: f.rule, file: display, line: f.range.start.line + 1 }));
     for (const r of t.releases)
-      if (r.right === false && r.file) findings.push({ rule: 'wrong-release', file: r.file, line: r.nameRange.start.line + 1 });
+      if (r.right === false && r.file)
+        findings.push({ rule: 'wrong-release', file: r.file, line: r.nameRange.start.line + 1 });
     const flags = a.flags ?? [];
     return {
       file: display,
@@ -119,7 +120,12 @@ export interface InventorySummary {
 }
 
 function emptyTotals(): Totals {
-  return { sites: 0, byFamily: { gup: 0, pin: 0, ref: 0, extract: 0 }, byStatus: { ok: 0, finding: 0, unknown: 0 }, longterm: 0 };
+  return {
+    sites: 0,
+    byFamily: { gup: 0, pin: 0, ref: 0, extract: 0 },
+    byStatus: { ok: 0, finding: 0, unknown: 0 },
+    longterm: 0,
+  };
 }
 
 function add(t: Totals, r: InventoryRow): void {

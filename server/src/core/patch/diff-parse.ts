@@ -28,6 +28,12 @@ export interface Hunk {
   lines: HunkLine[];
   /** Lines were missing (a trimmed quote) or the counts did not add up. */
   trimmed: boolean;
+  /**
+   * A quoted run of ` `/`+`/`-` lines with no `@@` line (a reply trimmed to the lines it talks
+   * about): where it is in the file is unknown, `header` is its first line and the start lines
+   * are placeholders.
+   */
+  headerless?: boolean;
 }
 
 export interface FileDiff {
@@ -41,6 +47,8 @@ export interface FileDiff {
   newHeader?: SourceLine;
   hunks: Hunk[];
   binary: boolean;
+  /** No file header was quoted (a trimmed reply): a fragment of an unknown file, not a deletion. */
+  unnamed?: boolean;
 }
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
@@ -58,6 +66,27 @@ function stripPathPrefix(p: string): string | null {
 function gitPaths(rest: string): [string, string] | undefined {
   const m = /^a\/(.+) b\/(.+)$/.exec(rest);
   return m ? [m[1]!, m[2]!] : undefined;
+}
+
+const isRunLine = (t: string) => t === '' || t[0] === ' ' || t[0] === '+' || t[0] === '-';
+/** Reads as C: indented (code in a function body) or ends like a statement, a block or a call. */
+const CODE_LIKE_RE = /^\t|[;{}]\s*$|^\s*}/;
+
+/**
+ * A headerless hunk at `i`: a run of diff lines (lenient mode only, i.e. quoted) with at least
+ * one `+`/`-` line and one line that reads as C, so a quoted bullet list ("> - fixed typo") or a
+ * diffstat is not taken for code. Returns the run's end (exclusive), or -1.
+ */
+function headerlessRun(lines: readonly SourceLine[], i: number, stop: (k: number) => boolean): number {
+  const first = lines[i]!.text;
+  if (first === '' || !isRunLine(first) || first.startsWith('+++') || first.startsWith('---')) return -1;
+  let j = i;
+  while (j < lines.length && isRunLine(lines[j]!.text) && !stop(j)) j++;
+  while (j > i && lines[j - 1]!.text === '') j--;
+  const run = lines.slice(i, j).map((l) => l.text);
+  const changes = run.filter((t) => (t[0] === '+' || t[0] === '-') && !/^(\+\+\+|---)( |$)/.test(t));
+  if (changes.length === 0 || !run.some((t) => t !== '' && CODE_LIKE_RE.test(t.slice(1)))) return -1;
+  return j;
 }
 
 /**
@@ -118,12 +147,22 @@ export function parseUnifiedDiff(lines: readonly SourceLine[], lenient = false):
     }
     const h = HUNK_RE.exec(t);
     if (!h) {
-      i++;
+      const end = lenient ? headerlessRun(lines, i, (k) => HUNK_RE.test(lines[k]!.text) || isFileStart(k)) : -1;
+      if (end < 0) {
+        i++;
+        continue;
+      }
+      if (!file) {
+        file = { oldPath: null, newPath: null, header: l, hunks: [], binary: false, unnamed: true };
+        files.push(file);
+      }
+      file.hunks.push(headerlessHunk(lines.slice(i, end), file.hunks[file.hunks.length - 1]));
+      i = end;
       continue;
     }
     if (!file) {
       // A quoted hunk whose file headers were trimmed away.
-      file = { oldPath: null, newPath: null, header: l, hunks: [], binary: false };
+      file = { oldPath: null, newPath: null, header: l, hunks: [], binary: false, unnamed: true };
       files.push(file);
     }
     const hunk: Hunk = {
@@ -169,4 +208,31 @@ export function parseUnifiedDiff(lines: readonly SourceLine[], lenient = false):
     if (lines[i]?.text.startsWith('\\')) i++;
   }
   return files.filter((f) => f.hunks.length > 0 || f.binary);
+}
+
+/**
+ * A headerless run as a hunk: it is laid out after the previous hunk of its file, one line apart
+ * (so it is never taken for the same lines), or at line 1.
+ */
+function headerlessHunk(run: readonly SourceLine[], previous: Hunk | undefined): Hunk {
+  const lines: HunkLine[] = run.map((x) => {
+    const c = x.text[0];
+    const op: HunkOp = c === '+' || c === '-' ? c : ' ';
+    return { op, src: dropPrefix(x, x.text === '' ? 0 : 1) };
+  });
+  const oldLines = lines.filter((l) => l.op !== '+').length;
+  const newLines = lines.filter((l) => l.op !== '-').length;
+  const oldStart = previous ? previous.oldStart + previous.oldLines + 1 : 1;
+  const newStart = previous ? previous.newStart + previous.newLines + 1 : 1;
+  return {
+    oldStart,
+    oldLines,
+    newStart,
+    newLines,
+    header: run[0]!,
+    functionContext: '',
+    lines,
+    trimmed: true,
+    headerless: true,
+  };
 }

@@ -13,6 +13,7 @@ export { readPatchInput } from './read-input.ts';
 export { reviewPatchInput, chooseModelForPatch } from './review.ts';
 export { reviewComment, reviewCommentEdit, suggestedFixText, suggestedLines, wrapText } from './review-comment.ts';
 export { locateInPatch, type PatchLocation } from './locate.ts';
+export { quotableLines, type QuotableLine } from './quotable-lines.ts';
 export { applyPatchFixes, type PatchFixResult } from './patch-fixes.ts';
 
 /** Whether a file name or text looks like a patch, an mbox or a mail rather than C source. */
@@ -28,6 +29,7 @@ export function detectPatchInput(name: string, text: string): PatchInputKind | u
   if (/^diff --git /m.test(text) && !/^[!-9;-~]+: /.test(first)) return 'diff';
   if (/^--- \S.*\r?\n\+\+\+ \S/m.test(head) && /^@@ -\d/m.test(text) && !/^[!-9;-~]+: /.test(first)) return 'diff';
   // a mail saved from a client: RFC 5322 headers, then a patch or a quoted one
-  if (/^[!-9;-~]+: /.test(first) && /^(>[> ]*)?(@@ -\d|diff --git )/m.test(text)) return 'mail';
+  // (a reply may quote only the changed lines, `> +\tput_page(page);`, with no hunk header)
+  if (/^[!-9;-~]+: /.test(first) && /^(>[> ]*)?(@@ -\d|diff --git )|^>[> ]*[+-]\t/m.test(text)) return 'mail';
   return undefined;
 }

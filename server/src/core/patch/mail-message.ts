@@ -7,8 +7,9 @@
  *   that line has no escape and no soft break, otherwise a position maps to the whole line;
  * - base64: a decoded line maps to the encoded line that holds its first byte (57 bytes per
  *   76-character line); a position maps to that whole encoded line.
+ * Headers (folded, repeated, encoded words, CRLF) are read by postal-mime too.
  */
-import PostalMime, { decodeWords } from 'postal-mime';
+import PostalMime from 'postal-mime';
 import type { SourceLine } from './source-line.ts';
 
 export interface MailMessage {
@@ -30,36 +31,43 @@ export function startsWithHeaders(lines: readonly SourceLine[]): boolean {
   return !/^(diff|index|---|\+\+\+|@@)/i.test(first.text);
 }
 
-function parseHeaders(lines: readonly SourceLine[]): {
-  headers: Map<string, string>;
-  subjectLine?: number;
-  bodyStart: number;
-} {
-  const headers = new Map<string, string>();
-  let subjectLine: number | undefined;
-  let name: string | undefined;
+/**
+ * The header block: the lines up to the blank line. A line that starts with SP or HTAB folds
+ * into the header above it, whatever that header is (archived mail repeats `Received:` and
+ * folds every copy); a line that is neither a header nor a fold ends the block early (lenient:
+ * the body starts there). The values are read by postal-mime (unfolding, encoded words,
+ * repeated names), not here.
+ */
+function headerBlock(lines: readonly SourceLine[]): { end: number; bodyStart: number } {
   let i = 0;
   for (; i < lines.length; i++) {
     const t = lines[i]!.text;
-    if (t === '') {
-      i++;
-      break;
-    }
-    if (/^[ \t]/.test(t) && name) {
-      headers.set(name, `${headers.get(name)} ${t.trim()}`);
-      continue;
-    }
-    const m = HEADER_RE.exec(t);
-    if (!m) break; // not a header: the body starts here (lenient)
-    name = m[1]!.toLowerCase();
-    if (headers.has(name)) {
-      name = undefined;
-      continue;
-    }
-    headers.set(name, m[2]!.trim());
-    if (name === 'subject') subjectLine = lines[i]!.line;
+    if (t === '') return { end: i, bodyStart: i + 1 };
+    if (/^[ \t]/.test(t) && i > 0) continue;
+    if (!HEADER_RE.test(t)) break;
   }
-  return { headers, subjectLine, bodyStart: i };
+  return { end: i, bodyStart: i };
+}
+
+async function parseHeaders(lines: readonly SourceLine[]): Promise<{
+  headers: Map<string, string>;
+  subject?: string;
+  subjectLine?: number;
+  bodyStart: number;
+}> {
+  const { end, bodyStart } = headerBlock(lines);
+  const block = lines.slice(0, end);
+  const headers = new Map<string, string>();
+  let subject: string | undefined;
+  try {
+    const email = await PostalMime.parse(block.map((l) => l.text).join('\r\n') + '\r\n\r\n');
+    for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
+    subject = email.subject;
+  } catch {
+    // headers postal-mime cannot read: none (the body is still read as text)
+  }
+  const subjectLine = block.find((l) => /^subject:/i.test(l.text))?.line;
+  return { headers, subject, subjectLine, bodyStart };
 }
 
 function param(value: string | undefined, key: string): string | undefined {
@@ -70,9 +78,7 @@ function param(value: string | undefined, key: string): string | undefined {
 
 export async function parseMailMessage(lines: readonly SourceLine[]): Promise<MailMessage> {
   if (!startsWithHeaders(lines)) return { headers: new Map(), bodies: [lines.slice()] };
-  const { headers, subjectLine, bodyStart } = parseHeaders(lines);
-  const rawSubject = headers.get('subject');
-  const subject = rawSubject?.includes('=?') ? decodeWords(rawSubject) : rawSubject;
+  const { headers, subject, subjectLine, bodyStart } = await parseHeaders(lines);
   const bodies = await partBodies(lines.slice(0, bodyStart), lines.slice(bodyStart), headers, 0);
   return { headers, subject, subjectLine, bodies };
 }
@@ -128,7 +134,7 @@ async function partBodies(
 }
 
 async function subPart(lines: readonly SourceLine[], depth: number): Promise<SourceLine[][]> {
-  const { headers, bodyStart } = parseHeaders(lines);
+  const { headers, bodyStart } = await parseHeaders(lines);
   return partBodies(lines.slice(0, bodyStart), lines.slice(bodyStart), headers, depth + 1);
 }
 

@@ -4,6 +4,9 @@
  * without the space after the markers (`>+`). Lines of other depths (the reviewer's comments
  * between quoted lines) are left out, so a hunk continues across them.
  *
+ * A depth is a layer when it quotes a hunk header or a `+`/`-` line: a reply often trims the
+ * quote to the changed lines, with no `@@` line above them.
+ *
  * Whether the space after the last `>` belongs to the quote or to the diff line (a context line
  * starts with a space) is decided per hunk from its header line: `> @@` quotes with "> ", `>@@`
  * with ">" only; until a header is seen the common "> " is assumed.
@@ -43,7 +46,10 @@ export function quoteLayers(body: readonly SourceLine[]): QuoteLayer[] {
   const depths = new Set<number>();
   for (const l of body) {
     const q = quotePrefix(l.text);
-    if (HUNK_HEADER_RE.test(l.text.slice(q.length)) && (q.depth > 0 || l.text.startsWith('@@'))) depths.add(q.depth);
+    const rest = l.text.slice(q.length);
+    if (HUNK_HEADER_RE.test(rest) && (q.depth > 0 || l.text.startsWith('@@'))) depths.add(q.depth);
+    // a quoted run of diff lines with no `@@` (the diff parser decides whether it is one)
+    else if (q.depth > 0 && /^ ?[+-]/.test(rest)) depths.add(q.depth);
   }
   const layers: QuoteLayer[] = [];
   for (const depth of [...depths].sort((a, b) => a - b)) {

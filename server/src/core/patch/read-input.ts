@@ -37,6 +37,8 @@ export interface PatchInput {
   messageCount: number;
   /** Every decoded body line (after quoted-printable/base64), for whole-input questions. */
   decodedText: string;
+  /** The bodies that were quoted-printable or base64, decoded, each line mapped to the input. */
+  decodedBodies: SourceLine[][];
 }
 
 const PATCH_TAG_RE = /\[[^\]]*\bPATCH\b[^\]]*?(?:\s(\d+)\/(\d+))?\s*\]/i;
@@ -61,12 +63,14 @@ export async function readPatchInput(text: string, kind: PatchInputKind): Promis
   let skipped = 0;
   const quoted: PatchMessage[] = [];
   const decoded: string[] = [];
+  const decodedBodies: SourceLine[][] = [];
   for (let m = 0; m < messages.length; m++) {
     const msgLines = messages[m]!;
     // A bare diff (no headers) comes back as one body, line for line.
     const mail = await parseMailMessage(msgLines);
     for (const body of mail.bodies) {
       for (const l of body) decoded.push(l.text);
+      if (body.some((l) => !l.exact)) decodedBodies.push(body);
       for (const layer of quoteLayers(body)) {
         const files = parseUnifiedDiff(layer.lines, layer.depth > 0);
         if (files.length === 0) continue;
@@ -102,6 +106,7 @@ export async function readPatchInput(text: string, kind: PatchInputKind): Promis
     quoted,
     messageCount: messages.length,
     decodedText: decoded.join('\n'),
+    decodedBodies,
     skippedOlderRevisions: skipped,
   };
 }

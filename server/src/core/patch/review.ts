@@ -19,6 +19,8 @@ import type {
 } from '../types.ts';
 import { findingMessage, mapLocations } from '../messages/format-message.ts';
 import { cUnits, type CUnit } from './c-units.ts';
+import { patchEvidence } from './patch-evidence.ts';
+import { severityOf } from '../rules/index.ts';
 import { suggestedLines } from './review-comment.ts';
 import type { FileDiff, Hunk } from './diff-parse.ts';
 import { applyHunks, emptyImage, fullImage, type FileImage, type HunkRef, type ImageLine } from './post-image.ts';
@@ -68,6 +70,8 @@ export interface PatchReviewResult {
   model: ModelChoice;
   /** The API model per reviewed file (post-image path → choice). */
   models?: Record<string, ModelChoice>;
+  /** Quoted-printable and base64 bodies, decoded (what a reply quotes: see quotableLines). */
+  decodedBodies?: SourceLine[][];
 }
 
 const C_FILE_RE = /\.(c|h)$/;
@@ -121,7 +125,7 @@ function buildImages(review: Review, options: PatchReviewOptions, problems: stri
         };
       }
       files.set(key, state);
-      if (after === null) continue; // deleted: nothing left to analyse
+      if (after === null && !fd.unnamed) continue; // deleted: nothing left to analyse
       state.headers.set(index, fd);
       for (const failed of applyHunks(state.image, fd.hunks, index)) {
         if (!failed.trimmed || !review.mail) {
@@ -297,9 +301,9 @@ export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions)
     problems.push(
       input.messageCount > 1
         ? `no patch found in the ${input.messageCount} messages (a cover letter or replies without a quoted hunk?)`
-        : 'no patch found: no hunk (@@ -a,b +c,d @@) in the input',
+        : 'no patch found: no hunk (@@ -a,b +c,d @@) and no quoted +/- lines of code in the input',
     );
-    return { findings, problems, notes, model, models };
+    return { findings, problems, notes, model, models, decodedBodies: input.decodedBodies };
   }
   if (input.skippedOlderRevisions > 0) {
     notes.push(
@@ -309,6 +313,7 @@ export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions)
   const parser = options.parser;
   const fixable = input.kind === 'diff';
   for (const review of reviews) {
+    const decided = new Set<number>();
     const files = buildImages(review, options, problems);
     for (const [file, state] of files) {
       models[file] = model;
@@ -332,14 +337,49 @@ export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions)
             const mapped = mapFinding(f, ctx, notes);
             if (mapped) findings.push(mapped);
           }
+          // releases the analysis paired with an acquisition in view: decided there
+          for (const p of result.pairings ?? []) {
+            for (const r of p.releases) {
+              const src = unit.rows[r.nameRange.start.line]?.added?.src;
+              if (src) decided.add(src.line);
+            }
+          }
         } finally {
           tree.delete();
         }
       }
     }
+    const evidence = patchEvidence({
+      model: model.model,
+      hunks: review.patches.flatMap((p, patch) =>
+        p.files.flatMap((fd) => {
+          const file = fd.newPath ?? fd.oldPath ?? '(unnamed).c';
+          return C_FILE_RE.test(file) && !fd.binary ? fd.hunks.map((hunk) => ({ hunk, file, patch })) : [];
+        }),
+      ),
+      whole:
+        !review.mail ||
+        review.patches.every((p) => p.depth === 0 && p.files.every((f) => f.hunks.every((h) => !h.trimmed))),
+      decided,
+      severity: (rule) => severityOf(rule, options.rules),
+      lineLength: mapper.lineLength,
+      fixable,
+    });
+    notes.push(...evidence.notes);
+    for (const { src, file, patch, ...f } of evidence.findings) {
+      const pm = review.patches[patch];
+      findings.push({
+        ...f,
+        file,
+        postImageLine: 0,
+        patch: { index: patch, subject: pm?.subject, depth: pm?.depth ?? 0 },
+        onAddedLine: true,
+        encoded: !src.exact,
+      });
+    }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
-  return { findings: dedupe(findings), problems, notes, model, models };
+  return { findings: dedupe(findings), problems, notes, model, models, decodedBodies: input.decodedBodies };
 }
 
 function dedupe(findings: PatchFinding[]): PatchFinding[] {

@@ -1,4 +1,4 @@
-import { batchReleaseFor, counterpartKey } from '../api-table.ts';
+import { batchReleaseFor, counterpartKey, releaseApiKey } from '../api-table.ts';
 import { collectLoops } from '../matcher/loops.ts';
 import { rangeOf, squash } from '../matcher/syntax.ts';
 import { str } from '../messages/message-fn.ts';
@@ -40,7 +40,14 @@ function check(ctx: RuleContext): Finding[] {
         a.site.key === key && a.expected && a.releases.some((i) => ctx.facts.releases[i]!.call.id === rl.release.id),
     );
     if (!af?.expected) continue;
-    const name = batchReleaseFor(counterpartKey(af.expected, ctx.model, af.site.kind.family), rl.dirty !== undefined);
+    // A loop of right releases batches in the API it calls (unpin_user_page → unpin_user_pages,
+    // even in the 2019 model: that tree has unpin_user_pages); a wrong one, in the API the pages need.
+    const site = ctx.facts.releases.find((r) => r.call.id === rl.release.id);
+    const own = site && !site.kind.inner && site.kind.cls === af.expected ? releaseApiKey(site.kind.spec) : undefined;
+    const name = batchReleaseFor(
+      own ?? counterpartKey(af.expected, ctx.model, af.site.kind.family),
+      rl.dirty !== undefined,
+    );
     if (!name) continue;
     const count = typeof rl.count === 'string' ? rl.count : rl.count.text;
     const call = `${name}(${rl.array.text}, ${count}${rl.dirty !== undefined ? `, ${rl.dirty}` : ''});`;

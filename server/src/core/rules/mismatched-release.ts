@@ -1,4 +1,4 @@
-import { str } from '../messages/message-fn.ts';
+import { paren, str } from '../messages/message-fn.ts';
 import type { Finding } from '../types.ts';
 import { findMismatches, mismatchFinding, mismatchMessage } from '../rule-support/family-mismatch.ts';
 import type { RuleContext } from '../rule-support/rule-context.ts';
@@ -18,9 +18,15 @@ export const mismatchedRelease: RuleMeta = {
         : 'call set_page_dirty_lock() where needed, then put_page() on each page';
       return `pages from ${str(data, 'acquisition')}${where} hold ordinary references, but ${str(data, 'release')}() drops a pin (GUP_PIN_COUNTING_BIAS = 1024 references): refcount underflow; ${advice}`;
     }),
+    // The patch's own evidence (core/patch/patch-evidence.ts): data removed, release, right; location removed.
+    replacesRefRelease: ({ data, at }) =>
+      `the patch replaces ${str(data, 'removed')}()${paren(at('removed'))} with ${str(data, 'release')}() on pages that a get_user_pages*() call in the patch fills with ordinary references: ${str(data, 'release')}() drops a pin (GUP_PIN_COUNTING_BIAS = 1024 references): refcount underflow; keep ${data.right ? str(data, 'right') : 'put_page'}()`,
   },
   check,
 };
+
+/** Message id of the patch-evidence finding (core/patch makes it). */
+export const REPLACES_REF_RELEASE = 'replacesRefRelease';
 
 function check(ctx: RuleContext): Finding[] {
   return findMismatches(ctx, { expected: 'ref', got: 'pin' }).map((m) =>

@@ -1,4 +1,4 @@
-import { str } from '../messages/message-fn.ts';
+import { paren, str } from '../messages/message-fn.ts';
 import type { Finding } from '../types.ts';
 import { counterpartKey, singleReleaseFor } from '../api-table.ts';
 import { findMismatches, mismatchFinding, mismatchMessage, type Mismatch } from '../rule-support/family-mismatch.ts';
@@ -34,9 +34,15 @@ export const wrongRelease: RuleMeta = {
       ({ data }, where) =>
         `${released(data, where, 'unpin_user_page*')} — ${str(data, 'release')}() leaves the pin count raised and the page stays "maybe DMA-pinned"`,
     ),
+    // The patch's own evidence (core/patch/patch-evidence.ts): data removed, release, right; location removed.
+    replacesPinRelease: ({ data, at }) =>
+      `the patch replaces ${str(data, 'removed')}()${paren(at('removed'))} with ${str(data, 'release')}(): ${str(data, 'removed')}() dropped a pin, so these pages are pinned, and ${str(data, 'release')}() leaves the pin count raised (the page stays "maybe DMA-pinned") — keep ${data.right ? str(data, 'right') : 'unpin_user_page*'}()`,
   },
   check,
 };
+
+/** Message id of the patch-evidence finding (the acquisition is not in view; core/patch makes it). */
+export const REPLACES_PIN_RELEASE = 'replacesPinRelease';
 
 function check(ctx: RuleContext): Finding[] {
   // The release these pages need, as every advice and fix chooses it (counterpartKey): in the
