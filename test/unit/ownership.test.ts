@@ -247,3 +247,11 @@ describe('--verbose says when the acquisition is outside what was checked', () =
     );
   });
 });
+
+test('all modules checked in one run report what each reports alone: a module is its directory', () => {
+  for (const [api, tag] of MODELS) {
+    const got = check(['--api', api, root]).map((f) => `${f.file.split('/').slice(-2).join('/')}:${f.line}:${f.rule}`);
+    const want = modules.flatMap((m) => expected(join(root, m), tag).map((e) => `${m}/${e}`));
+    assert.deepEqual(got.sort(), want.sort(), tag);
+  }
+});

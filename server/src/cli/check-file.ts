@@ -11,7 +11,7 @@ import { applyEdits, selectFixes } from '../core/text-edits.ts';
 import type { FileFacts } from '../core/facts/file-facts.ts';
 import type { ExternalFields } from '../core/matcher/fields.ts';
 import type { FileSummaries } from '../core/matcher/summaries.ts';
-import type { AnalysisOptions, ApiModelSetting, ModelChoice, RuleId, Severity } from '../core/types.ts';
+import type { AnalysisOptions, ApiModelSetting, ModelChoice, Pairing, RuleId, Severity } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
 import { namesAcquisition } from '../project/prefilter.ts';
@@ -35,6 +35,8 @@ export interface CheckRunOptions {
   maxFileSize?: number;
   /** Return each C file's FileFacts too (a run with the ownership index). */
   withFacts?: boolean;
+  /** Return each C file's pairings too (the inventory's trails). */
+  withPairings?: boolean;
 }
 
 /** What the ownership pass adds to one file's check (main thread only: not plain options). */
@@ -59,6 +61,8 @@ export interface CheckFileResult {
   diff?: string;
   /** With `withFacts`: the C file's own facts, for the ownership index. */
   facts?: FileFacts;
+  /** With `withPairings`: each acquisition with the releases it reaches. */
+  pairings?: Pairing[];
 }
 
 export { decodeSource } from '../project/read-source.ts';
@@ -223,7 +227,10 @@ async function checkCText(
 ): Promise<CheckFileResult> {
   const model = extra.model ?? modelFor(options, text, onDisk?.file);
   const result = await analyzeFocused(text, analysisOptions(options, model, extra), options.fullParse);
-  const facts = result.facts ? { facts: result.facts } : {};
+  const facts = {
+    ...(result.facts ? { facts: result.facts } : {}),
+    ...(options.withPairings ? { pairings: result.pairings } : {}),
+  };
   const report: FileReport = {
     file: display,
     kind: 'c',

@@ -10,6 +10,7 @@ import { runDecode, type DecodeCommandOptions } from './decode-command.ts';
 import { errorLine, UsageError } from './errors.ts';
 import { FORMATS, FORMAT_NAMES } from './formats/index.ts';
 import { TOOL_NAME, TOOL_VERSION } from './package-info.ts';
+import { runInventory, type InventoryCommandOptions } from './inventory-command.ts';
 import { runTrace, type TraceCommandOptions } from './trace-command.ts';
 import { isCheckWorker, runCheckWorker } from './worker-pool.ts';
 
@@ -81,6 +82,28 @@ export function buildProgram(io: CommandIo, setExit: (code: number) => Promise<v
     )
     .action(async (paths: string[], opts: CheckCommandOptions) => {
       await setExit(await runCheck(paths, opts, io));
+    });
+
+  program
+    .command('inventory')
+    .description(
+      'one row per get_user_pages*/pin_user_pages* site: family, flags, where its pages go, whether every path releases them, findings; totals per subsystem',
+    )
+    .argument('<path...>', 'files and directories (.c and .h, recursively)')
+    .addOption(
+      new Option('--api <model>', 'API model: auto picks per file')
+        .choices(['auto', 'put_user_page', 'unpin_user_page'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--format <format>', 'text, json, csv, or html (one self-contained page)')
+        .choices(['text', 'json', 'csv', 'html'])
+        .default('text'),
+    )
+    .addOption(new Option('-j, --jobs <n>', 'threads, the main one included (default: one per core)'))
+    .option('--max-file-size <size>', 'do not read inputs larger than this (bytes, or with K, M, G)', '4M')
+    .action(async (paths: string[], opts: InventoryCommandOptions) => {
+      await setExit(await runInventory(paths, opts, io));
     });
 
   program

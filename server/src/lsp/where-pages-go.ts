@@ -67,7 +67,9 @@ export function references(
   const acq = held.acquisition;
   const event = analysis.facts?.fields.find((ev) => ev.event === 'release' && contains(ev.at.range, pos));
   const key = event?.field.struct ? `${event.field.struct}::${event.field.path}` : undefined;
-  const others = key ? index.fieldTrail(key).filter((ev) => ev.event === 'release' && ev.file !== file) : [];
+  const others = key
+    ? index.fieldTrail(key, file ?? '').filter((ev) => ev.event === 'release' && ev.file !== file)
+    : [];
   return [
     ...(includeDeclaration ? [at(acq.file, acq.nameRange)] : []),
     ...held.releases.map((r) => at(undefined, r.nameRange)),

@@ -55,8 +55,19 @@ export function subsystemOf(relative: string): string {
   return parts.slice(0, 2).join('/') || '.';
 }
 
-/** The rows of one file's trails; `relative` is its path under the checked root, `display` how it is named. */
-export function inventoryRows(trails: readonly Trail[], display: string, relative: string): InventoryRow[] {
+/** The findings reported at a place (a file as the run names it, a 0-based line): their rule ids. */
+export type FindingsAt = (file: string, line: number) => string[];
+
+/**
+ * The rows of one file's trails; `relative` is its path under the checked root, `display` how it
+ * is named, `findingsAt` what the run reported elsewhere (a release in another file).
+ */
+export function inventoryRows(
+  trails: readonly Trail[],
+  display: string,
+  relative: string,
+  findingsAt: FindingsAt = () => [],
+): InventoryRow[] {
   return trails.map((t) => {
     const a = t.acquisition;
     const goes: string[] = [];
@@ -79,12 +90,14 @@ export function inventoryRows(trails: readonly Trail[], display: string, relativ
     const handed = t.notes.some((n) => HANDED.has(n.messageId));
     const unknown = t.notes.some((n) => UNKNOWN.has(n.messageId));
     const everyPath: EveryPath = leaks ? 'leaks' : unknown ? 'unknown' : handed ? 'handed-off' : 'released';
-    const wrongElsewhere = t.releases.some((r) => r.right === false);
-    const status: SiteStatus = t.findings.length > 0 || wrongElsewhere ? 'finding' : unknown ? 'unknown' : 'ok';
-    const findings = t.findings.map((f) => ({ rule: f.rule, file: display, line: f.range.start.line + 1 }));
-    for (const r of t.releases)
-      if (r.right === false && r.file)
-        findings.push({ rule: 'wrong-release', file: r.file, line: r.nameRange.start.line + 1 });
+    // Only what the run reported: its own findings, and those at its releases in other files.
+    const findings = t.findings.map((f) => ({ rule: f.rule as string, file: display, line: f.range.start.line + 1 }));
+    for (const r of t.releases) {
+      if (!r.file) continue;
+      for (const rule of findingsAt(r.file, r.nameRange.start.line))
+        findings.push({ rule, file: r.file, line: r.nameRange.start.line + 1 });
+    }
+    const status: SiteStatus = findings.length > 0 ? 'finding' : unknown ? 'unknown' : 'ok';
     const flags = a.flags ?? [];
     return {
       file: display,

@@ -1,7 +1,7 @@
 /**
  * The ownership index: what the C files of a module say together about where user pages go. It
- * knows, per struct field ({struct, path}), every acquisition that fills it and every release
- * that drains it, with file, function, place and family or release class; which field names each
+ * knows, per struct field ({struct, path}) of a module (a directory), every acquisition that
+ * fills it and every release that drains it, with file, function, place and family or release class; which field names each
  * file fills from other sources (kernel pages, a lookup); and each file's function summaries
  * (static ones belong to their file, extern ones answer by name). It is plain data built from the
  * files' FileFacts (core/facts), kept per file so one file can be replaced as it changes. For one
@@ -27,6 +27,9 @@ interface FieldEntry {
   field: FieldKey;
   events: FieldEventAt[];
 }
+
+/** The directory of a file as the index names it (its module). */
+const dirOf = (file: string) => file.slice(0, Math.max(0, file.lastIndexOf('/')));
 
 /** The last member of a field path (`buf.pages` → pages): the name other sources are known by. */
 const lastMember = (path: string) => /(\w+)$/.exec(path)?.[1] ?? path;
@@ -98,12 +101,16 @@ export class OwnershipIndex {
   fieldsFor(file: string): ExternalFields {
     const own = this.byFile.get(file);
     const touched = own ? new Set(own.fields.flatMap((ev) => fieldKeyText(ev.field) ?? [])) : undefined;
+    // A struct field is the module's: files of the same directory (two drivers may both have a
+    // `struct demo_dev`).
+    const dir = dirOf(file);
     const otherNames = new Set<string>();
-    for (const [f, facts] of this.byFile) if (f !== file) for (const n of facts.otherSources) otherNames.add(n);
+    for (const [f, facts] of this.byFile)
+      if (f !== file && dirOf(f) === dir) for (const n of facts.otherSources) otherNames.add(n);
     const out = new Map<string, ExternalField>();
     for (const [k, entry] of this.fields()) {
       if (touched && !touched.has(k)) continue;
-      const elsewhere = entry.events.filter((ev) => ev.file !== file);
+      const elsewhere = entry.events.filter((ev) => ev.file !== file && dirOf(ev.file) === dir);
       if (elsewhere.length === 0) continue;
       const sources = elsewhere.filter((ev) => ev.event === 'acquire').map(acquisitionOf);
       // As in one file (fields.ts fieldsReleasedRight): a function releasing what it acquired
@@ -129,12 +136,13 @@ export class OwnershipIndex {
   /**
    * What the extern functions of the other files do that `file`'s functions call (all of them
    * when `file` is not indexed): releases of a parameter, acquisitions for the caller. A name
-   * defined (differently) in two other files says nothing: left out.
+   * defined in two other files counts only when one of them is in `file`'s own directory;
+   * otherwise it says nothing.
    */
   functionsFor(file: string): FileSummaries | undefined {
     const own = this.byFile.get(file);
     const called = own ? new Set(own.functions.flatMap((fn) => fn.calls)) : undefined;
-    const found = new Map<string, { fn: FunctionFactsJson; file: string } | null>();
+    const found = new Map<string, Array<{ fn: FunctionFactsJson; file: string }>>();
     for (const [f, facts] of this.byFile) {
       if (f === file) continue;
       for (const fn of facts.functions) {
@@ -142,10 +150,15 @@ export class OwnershipIndex {
         if (fn.isStatic || (called && !called.has(fn.name)) || findAcquisition(fn.name) || findRelease(fn.name))
           continue;
         if (fn.releasesParams.length === 0 && !fn.acquiresFor) continue;
-        found.set(fn.name, found.has(fn.name) ? null : { fn, file: f });
+        found.set(fn.name, [...(found.get(fn.name) ?? []), { fn, file: f }]);
       }
     }
-    const list = [...found.values()].filter((x): x is { fn: FunctionFactsJson; file: string } => !!x);
+    // One definition, or one in this file's own directory (two modules may each define the name).
+    const dir = dirOf(file);
+    const list = [...found.values()].flatMap((defs) => {
+      const here = defs.filter((d) => dirOf(d.file) === dir);
+      return defs.length === 1 ? defs : here.length === 1 ? here : [];
+    });
     return list.length ? summariesOf(list) : undefined;
   }
 
@@ -168,9 +181,10 @@ export class OwnershipIndex {
     return !!this.functionsFor(file);
   }
 
-  /** Every event of a field (`struct::path`), in file order: the trail of its pages. */
-  fieldTrail(key: string): FieldEventAt[] {
-    return this.fields().get(key)?.events ?? [];
+  /** Every event of a field (`struct::path`) in `file`'s module (its directory), in file order. */
+  fieldTrail(key: string, file: string): FieldEventAt[] {
+    const dir = dirOf(file);
+    return (this.fields().get(key)?.events ?? []).filter((ev) => dirOf(ev.file) === dir);
   }
 }
 

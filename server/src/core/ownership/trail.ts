@@ -40,6 +40,8 @@ export interface TrailInput {
   facts?: FileFacts;
 }
 
+const member = (key: string) => /(\w+)$/.exec(key)?.[1] ?? key;
+
 const sameStart = (a: Range, b: Range) => a.start.line === b.start.line && a.start.column === b.start.column;
 
 /** The trail of every acquisition of a file (`file`: its name in `index`). */
@@ -63,7 +65,10 @@ function trailOf(acq: Pairing['acquisition'], input: TrailInput, index?: Ownersh
   const field = event ? fieldKeyText(event.field) : undefined;
   if (field && index && file) {
     const expected = expectedReleaseClass(acq.family, input.model);
-    for (const ev of index.fieldTrail(field)) {
+    // A field another file fills from elsewhere (kernel pages) holds both: its releases are not judged.
+    const mixed =
+      !!index.fieldsFor(file).get(field)?.otherSource || !!input.facts?.otherSources.includes(member(field));
+    for (const ev of index.fieldTrail(field, file)) {
       if (ev.event !== 'release' || ev.file === file || !ev.cls) continue;
       releases.push({
         name: ev.call,
@@ -72,7 +77,7 @@ function trailOf(acq: Pairing['acquisition'], input: TrailInput, index?: Ownersh
         functionName: ev.functionName,
         file: ev.file,
         cls: ev.cls,
-        ...(expected ? { right: isRightRelease(ev.cls, expected) } : {}),
+        ...(expected && !mixed ? { right: isRightRelease(ev.cls, expected) } : {}),
         via: 'field',
       });
     }
