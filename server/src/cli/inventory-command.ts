@@ -113,7 +113,7 @@ async function renderHtml(report: InventoryReport, cwd: string): Promise<string>
   const file = __filename.endsWith('.ts')
     ? path.join(__dirname, 'formats', 'inventory-html.ts')
     : path.join(__dirname, 'inventory-html.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, not bundled into the CLI
+   
   const mod = require(file) as { inventoryHtml: (r: InventoryReport, cwd: string) => Promise<string> };
   return mod.inventoryHtml(report, cwd);
 }
