@@ -91,7 +91,11 @@ export function inventoryRows(
     const unknown = t.notes.some((n) => UNKNOWN.has(n.messageId));
     const everyPath: EveryPath = leaks ? 'leaks' : unknown ? 'unknown' : handed ? 'handed-off' : 'released';
     // Only what the run reported: its own findings, and those at its releases in other files.
-    const findings = t.findings.map((f) => ({ rule: f.rule, file: display, line: f.range.start.line + 1 }));
+    const findings: InventoryRow['findings'] = t.findings.map((f) => ({
+      rule: f.rule,
+      file: display,
+      line: f.range.start.line + 1,
+    }));
     for (const r of t.releases) {
       if (!r.file) continue;
       for (const rule of findingsAt(r.file, r.nameRange.start.line))
