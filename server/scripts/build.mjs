@@ -27,7 +27,7 @@ const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli.js', shebang: true },
   { in: 'server/src/lsp/main.ts', out: 'server.js', shebang: true },
   // The inventory's HTML report: its own bundle, so the CLI loads vega only for --format html.
-  { in: 'server/src/cli/formats/inventory-html.ts', out: 'inventory-html.js' },
+  { in: 'server/src/project/inventory-html.ts', out: 'inventory-html.js' },
   // The client loads into the extension host on activation: minified (its source map stays in dist/).
   { in: 'client/src/extension.ts', out: 'extension.js', external: ['vscode'], minify: true },
 ];

@@ -3,11 +3,18 @@
  * pipeline as `check`, ownership pass included), from core/ownership/inventory.ts: where it is,
  * family and flags, where its pages go, whether every path releases them, the findings on it;
  * grouped by subsystem with totals. Text (a table per subsystem), JSON and CSV (schemas in the
- * README), or one self-contained HTML report (cli/formats/inventory-html.ts, its own bundle:
+ * README), or one self-contained HTML report (project/inventory-html.ts, its own bundle:
  * the charting library loads only for it).
  */
 import * as path from 'node:path';
-import { inventoryRows, summarize, type InventoryRow, type InventorySummary } from '../core/ownership/inventory.ts';
+import {
+  inventoryReport,
+  inventoryRows,
+  type InventoryReport,
+  type InventoryRow,
+  type InventorySummary,
+} from '../core/ownership/inventory.ts';
+import { renderHtml } from '../project/load-inventory-html.ts';
 import { trailsOf } from '../core/ownership/trail.ts';
 import type { ApiModelSetting } from '../core/types.ts';
 import { checkAll, parseSize, DEFAULT_MAX_FILE_SIZE, type CommandIo } from './check-command.ts';
@@ -20,14 +27,6 @@ export interface InventoryCommandOptions {
   format: 'text' | 'json' | 'csv' | 'html';
   jobs?: string;
   maxFileSize?: string;
-}
-
-export interface InventoryReport {
-  tool: { name: 'gup-review'; version: string };
-  /** The API model setting of the run (each site's `needs` is in the model its file was checked in). */
-  api: ApiModelSetting;
-  summary: InventorySummary;
-  sites: InventoryRow[];
 }
 
 /** The directory the paths share, for subsystem names (`drivers/gpu`) relative to it. */
@@ -87,11 +86,7 @@ export async function buildInventory(
     const relative = input.path === '-' ? '-' : path.relative(root, path.resolve(io.cwd, input.path));
     rows.push(...inventoryRows(trails, input.display, relative, findingsAt));
   });
-  rows.sort((a, b) => a.subsystem.localeCompare(b.subsystem) || a.file.localeCompare(b.file) || a.line - b.line);
-  return {
-    report: { tool: { name: 'gup-review', version: TOOL_VERSION }, api, summary: summarize(rows), sites: rows },
-    errors,
-  };
+  return { report: inventoryReport(rows, api, TOOL_VERSION), errors };
 }
 
 export async function runInventory(
@@ -106,16 +101,6 @@ export async function runInventory(
   else if (opts.format === 'html') io.stdout(await renderHtml(report, io.cwd));
   else io.stdout(inventoryText(report));
   return errors.length ? 2 : 0;
-}
-
-/** The HTML renderer is its own bundle (dist/inventory-html.js): vega loads only for it. */
-async function renderHtml(report: InventoryReport, cwd: string): Promise<string> {
-  const file = __filename.endsWith('.ts')
-    ? path.join(__dirname, 'formats', 'inventory-html.ts')
-    : path.join(__dirname, 'inventory-html.js');
-   
-  const mod = require(file) as { inventoryHtml: (r: InventoryReport, cwd: string) => Promise<string> };
-  return mod.inventoryHtml(report, cwd);
 }
 
 const CSV_COLUMNS = [

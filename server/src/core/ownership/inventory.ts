@@ -16,7 +16,10 @@ export type SiteStatus = 'ok' | 'finding' | 'unknown';
 export type EveryPath = 'released' | 'handed-off' | 'leaks' | 'unknown';
 
 export interface InventoryRow {
+  /** As the run names it (the path given, joined with the path under it). */
   file: string;
+  /** Under the checked root (what the subsystem is read from). */
+  path: string;
   /** 1-based. */
   line: number;
   column: number;
@@ -86,6 +89,9 @@ export function inventoryRows(
       else if (n.messageId === 'callersArray') goes.push(`into the caller's array ${String(n.data.key)}`);
       else if (n.messageId === 'resultReturned') goes.push('returned to the caller');
     }
+    const unique = [...new Set(goes)];
+    goes.length = 0;
+    goes.push(...unique);
     const leaks = t.findings.some((f) => f.rule === 'missing-release');
     const handed = t.notes.some((n) => HANDED.has(n.messageId));
     const unknown = t.notes.some((n) => UNKNOWN.has(n.messageId));
@@ -105,6 +111,7 @@ export function inventoryRows(
     const flags = a.flags ?? [];
     return {
       file: display,
+      path: relative,
       line: a.nameRange.start.line + 1,
       column: a.nameRange.start.column + 1,
       function: a.functionName,
@@ -164,4 +171,18 @@ export function summarize(rows: readonly InventoryRow[]): InventorySummary {
   }
   const subsystems = [...by].sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => ({ name, ...t }));
   return { totals, subsystems };
+}
+
+/** The whole inventory: JSON schema in README ("inventory"). */
+export interface InventoryReport {
+  tool: { name: 'gup-review'; version: string };
+  /** The API model setting of the run (each site's `needs` is in the model its file was checked in). */
+  api: string;
+  summary: InventorySummary;
+  sites: InventoryRow[];
+}
+
+export function inventoryReport(rows: InventoryRow[], api: string, version: string): InventoryReport {
+  rows.sort((a, b) => a.subsystem.localeCompare(b.subsystem) || a.path.localeCompare(b.path) || a.line - b.line);
+  return { tool: { name: 'gup-review', version }, api, summary: summarize(rows), sites: rows };
 }

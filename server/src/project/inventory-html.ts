@@ -3,12 +3,14 @@
  * subsystem (sites by family; sites by status) drawn as SVG at build time by vega-lite + vega
  * (headless, renderer 'none'), a sortable and filterable table in a few lines of inline script,
  * and each row linked to its source line (vscode://file/… and the plain relative path). Bundled
- * on its own (dist/inventory-html.js) so that the CLI does not load vega for other commands.
+ * on its own (dist/inventory-html.js, loaded by load-inventory-html.ts) so that neither the CLI
+ * nor the server loads vega for anything else. Asked by `gup-review inventory --format html` and
+ * the server's report command.
  */
 import * as path from 'node:path';
 import { View, parse } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { InventoryReport } from '../inventory-command.ts';
+import type { InventoryReport } from '../core/ownership/inventory.ts';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -86,8 +88,9 @@ const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
 h1 { font-size: 1.4em; margin: 0 0 .2em; }
 .charts { display: flex; flex-wrap: wrap; gap: 2em; margin: 1em 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 13px; }
+th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+col.site { width: 17%; } col.fn, col.call { width: 11%; } col.small { width: 5.5%; } col.goes { width: 25%; } col.sub { width: 7%; }
 th { cursor: pointer; background: #f4f4f4; position: sticky; top: 0; user-select: none; }
 th[data-dir=asc]::after { content: ' ▲'; } th[data-dir=desc]::after { content: ' ▼'; }
 td.status-finding { color: #b00; font-weight: 600; } td.status-ok { color: #070; } td.status-unknown { color: #666; }
@@ -118,7 +121,7 @@ export async function inventoryHtml(report: InventoryReport, cwd: string): Promi
       return (
         `<tr data-status="${r.status}">` +
         `<td>${esc(r.subsystem)}</td>` +
-        `<td data-sort="${esc(r.file)}:${String(r.line).padStart(6, '0')}"><a href="${esc(r.file)}">${esc(r.file)}:${r.line}</a><a class="open" href="${esc(vscode)}" title="open in VS Code">↗</a></td>` +
+        `<td data-sort="${esc(r.path)}:${String(r.line).padStart(6, '0')}"><a href="${esc(r.file)}" title="${esc(r.file)}">${esc(r.path)}:${r.line}</a><a class="open" href="${esc(vscode)}" title="open in VS Code">↗</a></td>` +
         `<td><code>${esc(r.function)}()</code></td><td><code>${esc(r.call)}()</code></td>` +
         `<td>${r.family}</td><td>${esc(flags)}</td>` +
         `<td class="status-${r.status}">${r.status}</td><td>${r.everyPath}</td>` +
@@ -139,7 +142,7 @@ API model: ${esc(report.api)}. gup-review ${esc(report.tool.version)}.</p>
 <div class="controls"><input id="filter" type="search" placeholder="filter (file, function, call, …)" size="40">
 <select id="status"><option value="">any status</option><option value="finding">finding</option><option value="unknown">unknown</option><option value="ok">ok</option></select>
 <span id="shown"></span></div>
-<table id="sites"><thead><tr><th>subsystem</th><th>site</th><th>function</th><th>call</th><th>family</th><th>flags</th><th>status</th><th>every path</th><th>where the pages go</th><th>findings</th></tr></thead>
+<table id="sites"><colgroup><col class="sub"><col class="site"><col class="fn"><col class="call"><col class="small"><col class="small"><col class="small"><col class="small"><col class="goes"><col></colgroup><thead><tr><th>subsystem</th><th>site</th><th>function</th><th>call</th><th>family</th><th>flags</th><th>status</th><th>every path</th><th>where the pages go</th><th>findings</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
