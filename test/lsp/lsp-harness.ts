@@ -29,6 +29,10 @@ export interface Published {
 
 export class LspSession {
   readonly diagnostics = new Map<string, Published>();
+  /** Every publishDiagnostics in arrival order (uri, version, when), for order and count checks. */
+  readonly publishLog: Array<{ uri: string; version?: number; at: number }> = [];
+  /** $/logTrace messages (sent only after `$/setTrace` to messages or verbose). */
+  readonly traces: string[] = [];
   readonly statuses = new Map<string, Record<string, unknown>>();
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly logs: string[] = [];
@@ -68,6 +72,10 @@ export class LspSession {
     proc.on('exit', (code) => (s.exited = code ?? -1));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       s.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
+      s.publishLog.push({ uri: p.uri, version: p.version, at: performance.now() });
+    });
+    conn.onNotification('$/logTrace', (p: { message: string }) => {
+      s.traces.push(p.message);
     });
     conn.onNotification('gupReview/status', (p: Record<string, unknown>) => {
       s.statuses.set(String(p.uri), p);
@@ -162,6 +170,34 @@ export class LspSession {
       contentChanges: changes,
     });
     return version;
+  }
+
+  /**
+   * Sends one didChange per entry of `burst` in a single write to the server's stdin, as a client
+   * that queues keystrokes faster than the server reads them: all of them reach the server's
+   * message queue together. Call it when no other message is being written. Returns the last version.
+   */
+  changeBurst(uri: string, burst: TextDocumentContentChangeEvent[][]): number {
+    const frames: string[] = [];
+    for (const changes of burst) {
+      const version = (this.versions.get(uri) ?? 0) + 1;
+      this.versions.set(uri, version);
+      let text = this.texts.get(uri) ?? '';
+      for (const c of changes) {
+        if ('range' in c && c.range) {
+          text = text.slice(0, offsetOf(text, c.range.start)) + c.text + text.slice(offsetOf(text, c.range.end));
+        } else text = c.text;
+      }
+      this.texts.set(uri, text);
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'textDocument/didChange',
+        params: { textDocument: { uri, version }, contentChanges: changes },
+      });
+      frames.push(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    }
+    this.proc.stdin!.write(frames.join(''));
+    return this.version(uri);
   }
 
   /** Inserts `insert` at the first occurrence of `anchor` (after it when `after`). */
