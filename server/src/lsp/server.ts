@@ -40,6 +40,7 @@ import { DocumentStore } from './documents.ts';
 import { decodeRequest, hover } from './hover.ts';
 import { hoverInFormat } from './hover-format.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { MessageQueueWatch } from './message-queue.ts';
 import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
 import {
   CHECK_WORKSPACE_COMMAND,
@@ -76,7 +77,8 @@ function folderOf(folders: readonly string[], uri: string): string | undefined {
   return holding ?? paths[0];
 }
 
-export function startServer(connection: Connection, version: string): void {
+/** `queue`: the connection's message queue watch (its strategy passed to createConnection). */
+export function startServer(connection: Connection, version: string, queue = new MessageQueueWatch()): void {
   const lifecycle = new Lifecycle();
   const request = <P, R>(name: string, handler: Handler<P, R>) =>
     safeRequest<P, R>(connection, name, handler, lifecycle);
@@ -139,7 +141,7 @@ export function startServer(connection: Connection, version: string): void {
       configuration,
       (uri) => folderOf(workspaceFolders, uri),
       parserReady,
-      { mode: client.diagnostics, toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d) },
+      { mode: client.diagnostics, toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d), queue },
     );
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders, {
       workDoneProgress: client.workDoneProgress,
