@@ -111,3 +111,32 @@ test('a pulling client: a pull right after a burst answers the last version, wit
     await s.stop();
   }
 });
+
+test('a file over the time budget keeps its last diagnostics, moved with the edits and marked stale', async () => {
+  const s = await LspSession.start();
+  try {
+    s.settings = { analysisTimeBudget: 0.000001 };
+    const uri = 'file:///tmp/burst/slow.c';
+    s.open(uri, fixture('pin-one-put-page.c'));
+    const first = await s.diagnosticsFor(uri);
+    assert.deepEqual(
+      first.map((d) => d.code),
+      ['wrong-release'],
+    );
+    assert.doesNotMatch(String(first[0]!.message), /stale/, 'fresh from the analysis that went over');
+    // Two lines typed above the function: not analysed again, the finding stays on put_page().
+    s.insertAt(uri, 'static int demo_fill_user_page', '/* one */\n/* two */\n');
+    const kept = await s.diagnosticsFor(uri);
+    assert.equal(kept.length, 1, 'the last diagnostics are kept');
+    assert.deepEqual(kept[0]!.range.start, positionOf(s.text(uri), s.text(uri).indexOf('put_page(page)')));
+    assert.match(String(kept[0]!.message), /\(stale: found in version 1, not analysed since\)$/);
+    assert.deepEqual(
+      kept[0]!.relatedInformation?.[0]?.location.range.start,
+      positionOf(s.text(uri), s.text(uri).indexOf('pin_user_pages_fast')),
+    );
+    const status = s.statuses.get(uri)!;
+    assert.match((status.problems as string[]).join(' '), /over gupReview\.analysisTimeBudget/);
+  } finally {
+    await s.stop();
+  }
+});

@@ -22,6 +22,7 @@ import { STATUS_NOTIFICATION, type DocumentStatus } from './protocol.ts';
 import { sizeLimitProblem, timeBudgetProblem } from './analysis-limits.ts';
 import { analysisOptions } from './settings.ts';
 import { MessageQueueWatch } from './message-queue.ts';
+import { StaleDiagnostics } from './stale-diagnostics.ts';
 
 export interface DocumentAnalysis {
   uri: string;
@@ -62,6 +63,8 @@ export class DiagnosticsService {
   private readonly runningVersion = new Map<string, number>();
   /** Documents not analysed as they change, with the reason (an analysis went over the time budget). */
   private readonly paused = new Map<string, string>();
+  /** A paused document's last diagnostics, shown (moved with the edits, marked stale) while it is paused. */
+  private readonly stale = new Map<string, StaleDiagnostics>();
   /** The API model of each document version: decided once, used by the analysis and the status. */
   private readonly decisions = new ModelDecisions();
 
@@ -109,6 +112,7 @@ export class DiagnosticsService {
 
   scheduleAll(): void {
     this.paused.clear(); // settings changed: a paused document gets another try
+    this.stale.clear();
     this.decisions.clear(); // settings or an mm.h changed: every model is decided again
     this.results.clear(); // and every document is analysed again, at its same version
     for (const doc of this.documents.all()) this.schedule(doc.uri);
@@ -147,14 +151,16 @@ export class DiagnosticsService {
     let model: ModelChoice;
     const problems = [...settings.problems];
     // Over the size limit, or paused after an analysis over the time budget: skipped, and said so.
-    const skipped = sizeLimitProblem(doc.text.length, settings) ?? this.paused.get(uri);
+    // Paused, its last diagnostics stay, marked stale (quick fixes and hovers need current findings).
+    const tooBig = sizeLimitProblem(doc.text.length, settings);
+    const skipped = tooBig ?? this.paused.get(uri);
     if (skipped)
       return this.publish({
         uri,
         version,
         findings: [],
         pairings: [],
-        diagnostics: [],
+        diagnostics: (!tooBig && this.stale.get(uri)?.movedTo(doc.doc)) || [],
         // A patch is not read (too big to analyse): the model its text and tree give.
         model: this.modelOf(doc, settings.apiModel, this.folderOf(uri)),
         problems: [...problems, skipped],
@@ -185,11 +191,12 @@ export class DiagnosticsService {
       problems.push(...result.problems);
     }
     const overBudget = timeBudgetProblem(performance.now() - started, settings);
+    const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
     if (overBudget) {
       this.paused.set(uri, overBudget);
+      this.stale.set(uri, new StaleDiagnostics(uri, version, doc.text, diagnostics));
       problems.push(overBudget);
     }
-    const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
     return this.publish(
       { uri, version, findings, pairings, diagnostics, model, problems },
       performance.now() - started,
@@ -263,6 +270,7 @@ export class DiagnosticsService {
   /** On close: forget results and clear the document's diagnostics. */
   closed(uri: string): void {
     this.paused.delete(uri);
+    this.stale.delete(uri);
     this.decisions.forget(uri);
     this.scheduled.get(uri)?.();
     this.scheduled.delete(uri);
