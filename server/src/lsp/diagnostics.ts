@@ -96,8 +96,8 @@ export class DiagnosticsService {
   }
 
   /**
-   * Analyse once the messages already queued are handled, then publish. Further changes before
-   * then join this one wait; a version already analysed (a hover asked first) is not analysed again.
+   * Analyse once the messages already queued are handled, then publish. Changes that arrive
+   * meanwhile join the same wait; a version already analysed (a hover asked first) is not analysed again.
    */
   schedule(uri: string): void {
     if (this.scheduled.has(uri)) return;
