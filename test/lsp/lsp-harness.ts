@@ -31,6 +31,8 @@ export class LspSession {
   readonly diagnostics = new Map<string, Published>();
   /** Every publishDiagnostics in arrival order (uri, version, when), for order and count checks. */
   readonly publishLog: Array<{ uri: string; version?: number; at: number }> = [];
+  /** Called at each publishDiagnostics (diagnosticsFor waits on them, not on a polling timer). */
+  private readonly publishWaiters = new Set<() => void>();
   /** $/logTrace messages (sent only after `$/setTrace` to messages or verbose). */
   readonly traces: string[] = [];
   readonly statuses = new Map<string, Record<string, unknown>>();
@@ -73,6 +75,7 @@ export class LspSession {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       s.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
       s.publishLog.push({ uri: p.uri, version: p.version, at: performance.now() });
+      for (const w of [...s.publishWaiters]) w();
     });
     conn.onNotification('$/logTrace', (p: { message: string }) => {
       s.traces.push(p.message);
@@ -231,18 +234,36 @@ export class LspSession {
     void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  /** Diagnostics published for the document's current version. */
+  /**
+   * Diagnostics published for the document's current version. Resolved from the notification
+   * itself (a polling timer would add up to its period to every latency the benchmark measures).
+   */
   async diagnosticsFor(uri: string, timeoutMs = 10_000): Promise<Diagnostic[]> {
     const version = this.version(uri);
-    const p = await waitFor(
-      () => {
-        const d = this.diagnostics.get(uri);
-        return d && d.version === version ? d : undefined;
-      },
-      timeoutMs,
-      `diagnostics for ${uri} v${version}`,
-    );
-    return p.diagnostics;
+    const have = () => {
+      const d = this.diagnostics.get(uri);
+      return d && d.version === version ? d : undefined;
+    };
+    const now = have();
+    if (now) return now.diagnostics;
+    let waiter: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<Diagnostic[]>((resolve, reject) => {
+        waiter = () => {
+          const d = have();
+          if (d) resolve(d.diagnostics);
+        };
+        this.publishWaiters.add(waiter);
+        timer = setTimeout(
+          () => reject(new Error(`timed out waiting for diagnostics for ${uri} v${version}`)),
+          timeoutMs,
+        );
+      });
+    } finally {
+      if (waiter) this.publishWaiters.delete(waiter);
+      clearTimeout(timer);
+    }
   }
 
   async stop(): Promise<void> {
