@@ -5,13 +5,14 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { burstSection } from './burst.ts';
 import { cliSection } from './cli.ts';
 import { kernelSource } from './kernel-source.ts';
 import { lspSection } from './lsp.ts';
 import { sizeSection } from './size-growth.ts';
 import type { BenchSection } from './section.ts';
 
-const SECTIONS: BenchSection[] = [cliSection, lspSection, sizeSection];
+const SECTIONS: BenchSection[] = [cliSection, lspSection, burstSection, sizeSection];
 
 async function main(): Promise<void> {
   const log = (line: string) => console.log(line);

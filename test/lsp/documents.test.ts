@@ -120,6 +120,43 @@ test('random edits in code with parse errors: after every edit the tree equals a
   parser.delete();
 });
 
+test('an edit inside an #ifdef block re-parses the items around it, not the whole block; trees equal a fresh parse', async () => {
+  const parser = await createCParser();
+  const original = fs.readFileSync(path.join(__dirname, 'fixtures', 'ifdef-blocks.c'), 'utf8');
+  assert.ok(freshTree(parser, original).includes('ERROR'), 'the fixture has ERROR nodes');
+  const store = new DocumentStore(parser);
+  const uri = 'file:///tmp/docs/ifdef.c';
+  let text = original;
+  const doc = store.open({ textDocument: { uri, languageId: 'c', version: 1, text } })!;
+  doc.getTree();
+  const edit = (v: number, a: number, b: number, ins: string) => {
+    const range = { start: positionOf(text, a), end: positionOf(text, b) };
+    text = text.slice(0, a) + ins + text.slice(b);
+    store.change({ textDocument: { uri, version: v }, contentChanges: [{ range, text: ins }] });
+    assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, text), `edit ${v}: [${a}, ${b}) -> ${ins}`);
+  };
+  // A keystroke in demo_release_one(): demo_pin_one() before it and the macro-made hook after it are
+  // re-parsed with it; demo_touch(), the nested block, demo_last() and the #else branch are not.
+  const at = text.indexOf('unpin_user_page(page);');
+  edit(2, at, at, ' ');
+  const [s, e] = doc.reparsedSpan!;
+  assert.ok(s >= text.indexOf('static int demo_pin_one'), 'starts at the item before the edit');
+  assert.ok(e <= text.indexOf('static int demo_touch'), 'ends at the item after the edit');
+  // Edits on the directive lines, inside the nested block and the #else branch, and random ones.
+  edit(3, text.indexOf('CONFIG_DEMO_MMU') + 4, text.indexOf('CONFIG_DEMO_MMU') + 4, 'X');
+  edit(4, text.indexOf('DEMO_HUGE_MASK'), text.indexOf('DEMO_HUGE_MASK') + 4, '');
+  edit(5, text.indexOf('return -ENOSYS'), text.indexOf('return -ENOSYS'), '{');
+  const rnd = lcg(7);
+  const inserts = ['a', ' ', ';', '(', ')', '{', '}', '\n', '#', '/'];
+  for (let v = 6; v < 120; v++) {
+    const a = Math.floor(rnd() * text.length);
+    const b = Math.min(text.length, a + (rnd() < 0.3 ? 1 + Math.floor(rnd() * 3) : 0));
+    edit(v, a, b, b > a && rnd() < 0.5 ? '' : inserts[Math.floor(rnd() * inserts.length)]!);
+  }
+  store.dispose();
+  parser.delete();
+});
+
 test('typing a statement character by character ends with the tree of a fresh parse', async () => {
   const parser = await createCParser();
   const store = new DocumentStore(parser);

@@ -29,6 +29,12 @@ export interface Published {
 
 export class LspSession {
   readonly diagnostics = new Map<string, Published>();
+  /** Every publishDiagnostics in arrival order (uri, version, when), for order and count checks. */
+  readonly publishLog: Array<{ uri: string; version?: number; at: number }> = [];
+  /** Called at each publishDiagnostics (diagnosticsFor waits on them, not on a polling timer). */
+  private readonly publishWaiters = new Set<() => void>();
+  /** $/logTrace messages (sent only after `$/setTrace` to messages or verbose). */
+  readonly traces: string[] = [];
   readonly statuses = new Map<string, Record<string, unknown>>();
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly logs: string[] = [];
@@ -68,6 +74,11 @@ export class LspSession {
     proc.on('exit', (code) => (s.exited = code ?? -1));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       s.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
+      s.publishLog.push({ uri: p.uri, version: p.version, at: performance.now() });
+      for (const w of [...s.publishWaiters]) w();
+    });
+    conn.onNotification('$/logTrace', (p: { message: string }) => {
+      s.traces.push(p.message);
     });
     conn.onNotification('gupReview/status', (p: Record<string, unknown>) => {
       s.statuses.set(String(p.uri), p);
@@ -164,6 +175,34 @@ export class LspSession {
     return version;
   }
 
+  /**
+   * Sends one didChange per entry of `burst` in a single write to the server's stdin, as a client
+   * that queues keystrokes faster than the server reads them: all of them reach the server's
+   * message queue together. Call it when no other message is being written. Returns the last version.
+   */
+  changeBurst(uri: string, burst: TextDocumentContentChangeEvent[][]): number {
+    const frames: string[] = [];
+    for (const changes of burst) {
+      const version = (this.versions.get(uri) ?? 0) + 1;
+      this.versions.set(uri, version);
+      let text = this.texts.get(uri) ?? '';
+      for (const c of changes) {
+        if ('range' in c && c.range) {
+          text = text.slice(0, offsetOf(text, c.range.start)) + c.text + text.slice(offsetOf(text, c.range.end));
+        } else text = c.text;
+      }
+      this.texts.set(uri, text);
+      const body = JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'textDocument/didChange',
+        params: { textDocument: { uri, version }, contentChanges: changes },
+      });
+      frames.push(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    }
+    this.proc.stdin!.write(frames.join(''));
+    return this.version(uri);
+  }
+
   /** Inserts `insert` at the first occurrence of `anchor` (after it when `after`). */
   insertAt(uri: string, anchor: string, insert: string, after = false): number {
     const text = this.text(uri);
@@ -195,18 +234,36 @@ export class LspSession {
     void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
-  /** Diagnostics published for the document's current version. */
+  /**
+   * Diagnostics published for the document's current version. Resolved from the notification
+   * itself (a polling timer would add up to its period to every latency the benchmark measures).
+   */
   async diagnosticsFor(uri: string, timeoutMs = 10_000): Promise<Diagnostic[]> {
     const version = this.version(uri);
-    const p = await waitFor(
-      () => {
-        const d = this.diagnostics.get(uri);
-        return d && d.version === version ? d : undefined;
-      },
-      timeoutMs,
-      `diagnostics for ${uri} v${version}`,
-    );
-    return p.diagnostics;
+    const have = () => {
+      const d = this.diagnostics.get(uri);
+      return d && d.version === version ? d : undefined;
+    };
+    const now = have();
+    if (now) return now.diagnostics;
+    let waiter: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<Diagnostic[]>((resolve, reject) => {
+        waiter = () => {
+          const d = have();
+          if (d) resolve(d.diagnostics);
+        };
+        this.publishWaiters.add(waiter);
+        timer = setTimeout(
+          () => reject(new Error(`timed out waiting for diagnostics for ${uri} v${version}`)),
+          timeoutMs,
+        );
+      });
+    } finally {
+      if (waiter) this.publishWaiters.delete(waiter);
+      clearTimeout(timer);
+    }
   }
 
   async stop(): Promise<void> {

@@ -109,14 +109,20 @@ describe('language server under hostile input', () => {
     );
     assert.ok((await status(s, u, 1)).problems.some((p) => /over gupReview\.analysisTimeBudget \(0\.001 ms\)/.test(p)));
     s.insertAt(u, 'put_page(page);', '\n', true);
-    assert.deepEqual(await s.diagnosticsFor(u), [], 'paused: not analysed again');
+    // Paused: not analysed again; the last diagnostics stay, marked stale.
+    const kept = await s.diagnosticsFor(u);
+    assert.equal(kept.length, first.length, 'the last diagnostics are kept');
+    assert.ok(kept.every((d) => /\(stale: found in version 1, not analysed since\)$/.test(String(d.message))));
     assert.ok((await status(s, u, 2)).problems.some((p) => /not analysed again while it is edited/.test(p)));
     // Requests on the paused document still answer.
     await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: u }, position: { line: 3, character: 2 } });
     s.settings = {};
     await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
     await waitFor(
-      () => (s.diagnostics.get(u)?.diagnostics.length ?? 0) === 40 || undefined,
+      () => {
+        const ds = s.diagnostics.get(u)?.diagnostics ?? [];
+        return (ds.length === 40 && ds.every((d) => !/stale/.test(String(d.message)))) || undefined;
+      },
       10_000,
       'analysed again after the settings change',
     );

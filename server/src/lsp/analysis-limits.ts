@@ -3,8 +3,9 @@
  * (`gupReview.maxFileSize`, MB) checked before parsing, and a time budget
  * (`gupReview.analysisTimeBudget`, ms). Analysis is synchronous, so the budget is enforced after
  * the fact: a document whose analysis took longer than the budget is not analysed again as it is
- * edited (its diagnostics are cleared and the status item says why) until it is reopened or the
- * settings change. Each limit is reported when hit, never silently.
+ * edited (its last diagnostics stay, moved with the edits and marked stale, stale-diagnostics.ts;
+ * the status item says why) until it is reopened or the settings change. Each limit is reported
+ * when hit, never silently.
  */
 import type { ServerSettings } from './settings.ts';
 

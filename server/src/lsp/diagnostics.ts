@@ -1,6 +1,8 @@
 /**
  * Analysis of open documents and diagnostics push. Every change schedules one analysis per
- * document (coalesced: a burst of changes queued before it runs costs one analysis); C documents
+ * document, run once the client's queued messages are handled (message-queue.ts): a burst of
+ * changes costs one analysis, of the last version. A result is published only while its version
+ * is the document's current one, so versions reach the client in order; C documents
  * go through core analyzeTree with the document's incremental tree and FunctionCache, patch and
  * mail documents through the project layer's reviewPatch. Results are kept per document version so hover,
  * code actions and highlights answer from the same findings the user sees. The API model of a
@@ -21,6 +23,8 @@ import type { DocumentStore, OpenDocument } from './documents.ts';
 import { STATUS_NOTIFICATION, type DocumentStatus } from './protocol.ts';
 import { sizeLimitProblem, timeBudgetProblem } from './analysis-limits.ts';
 import { analysisOptions } from './settings.ts';
+import { MessageQueueWatch } from './message-queue.ts';
+import { StaleDiagnostics } from './stale-diagnostics.ts';
 
 export interface DocumentAnalysis {
   uri: string;
@@ -55,6 +59,8 @@ export interface DiagnosticsServiceOptions {
   ownership?: OwnershipSource;
   /** Converts a document's diagnostics to the client's position encoding. */
   toClient?: (uri: string, diagnostics: Diagnostic[]) => Diagnostic[];
+  /** The connection's message queue (analyses wait for it to drain); default: one never fed. */
+  queue?: MessageQueueWatch;
 }
 
 export class DiagnosticsService {
@@ -63,12 +69,16 @@ export class DiagnosticsService {
   private readonly logged = new Map<string, string>();
   readonly mode: DiagnosticsMode;
   private readonly toClient: (uri: string, diagnostics: Diagnostic[]) => Diagnostic[];
-  private readonly scheduled = new Map<string, NodeJS.Immediate>();
+  private readonly queue: MessageQueueWatch;
+  /** Documents waiting for the message queue to drain, with the function that cancels the wait. */
+  private readonly scheduled = new Map<string, () => void>();
   private readonly running = new Map<string, Promise<DocumentAnalysis | undefined>>();
   /** Document version each running analysis started from. */
   private readonly runningVersion = new Map<string, number>();
   /** Documents not analysed as they change, with the reason (an analysis went over the time budget). */
   private readonly paused = new Map<string, string>();
+  /** A paused document's last diagnostics, shown (moved with the edits, marked stale) while it is paused. */
+  private readonly stale = new Map<string, StaleDiagnostics>();
   /** The API model of each document version: decided once, used by the analysis and the status. */
   private readonly decisions = new ModelDecisions();
   private readonly ownership: OwnershipSource | undefined;
@@ -86,23 +96,32 @@ export class DiagnosticsService {
     this.mode = options.mode ?? 'push';
     this.ownership = options.ownership;
     this.toClient = options.toClient ?? ((_uri, d) => d);
+    this.queue = options.queue ?? new MessageQueueWatch();
   }
 
-  /** The document's diagnostics for its current version, in the client's encoding (pull). */
+  /**
+   * The document's diagnostics for its latest version, in the client's encoding (pull). Answered
+   * once the changes queued behind the request are applied, so a pull in the middle of a burst
+   * costs no analysis of a version already replaced.
+   */
   async clientDiagnostics(uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> {
+    await this.queue.drained();
     const analysis = await this.current(uri);
     if (!analysis) return undefined;
     return { version: analysis.version, diagnostics: this.toClient(uri, analysis.diagnostics) };
   }
 
-  /** Analyse soon (after the messages already queued), then publish. */
+  /**
+   * Analyse once the messages already queued are handled, then publish. Changes that arrive
+   * meanwhile join the same wait; a version already analysed (a hover asked first) is not analysed again.
+   */
   schedule(uri: string): void {
     if (this.scheduled.has(uri)) return;
     this.scheduled.set(
       uri,
-      setImmediate(() => {
+      this.queue.afterDrained(() => {
         this.scheduled.delete(uri);
-        void this.refresh(uri).catch((err: unknown) => this.failed(uri, err));
+        void this.current(uri).catch((err: unknown) => this.failed(uri, err));
       }),
     );
   }
@@ -116,6 +135,8 @@ export class DiagnosticsService {
     for (const doc of this.documents.all()) {
       const file = doc.filePath;
       if (doc.kind !== 'c' || !file || !affects(file)) continue;
+      // Same version, new view of the other files: its results go, so the run analyses again.
+      this.results.delete(doc.uri);
       this.schedule(doc.uri);
       any = true;
     }
@@ -124,7 +145,9 @@ export class DiagnosticsService {
 
   scheduleAll(): void {
     this.paused.clear(); // settings changed: a paused document gets another try
+    this.stale.clear();
     this.decisions.clear(); // settings or an mm.h changed: every model is decided again
+    this.results.clear(); // and every document is analysed again, at its same version
     for (const doc of this.documents.all()) this.schedule(doc.uri);
   }
 
@@ -163,14 +186,16 @@ export class DiagnosticsService {
     let model: ModelChoice;
     const problems = [...settings.problems];
     // Over the size limit, or paused after an analysis over the time budget: skipped, and said so.
-    const skipped = sizeLimitProblem(doc.text.length, settings) ?? this.paused.get(uri);
+    // Paused, its last diagnostics stay, marked stale (quick fixes and hovers need current findings).
+    const tooBig = sizeLimitProblem(doc.text.length, settings);
+    const skipped = tooBig ?? this.paused.get(uri);
     if (skipped)
       return this.publish({
         uri,
         version,
         findings: [],
         pairings: [],
-        diagnostics: [],
+        diagnostics: (!tooBig && this.stale.get(uri)?.movedTo(doc.doc)) || [],
         // A patch is not read (too big to analyse): the model its text and tree give.
         model: this.modelOf(doc, settings.apiModel, this.folderOf(uri)),
         problems: [...problems, skipped],
@@ -213,22 +238,26 @@ export class DiagnosticsService {
       problems.push(...result.problems);
     }
     const overBudget = timeBudgetProblem(performance.now() - started, settings);
+    const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
     if (overBudget) {
       this.paused.set(uri, overBudget);
+      this.stale.set(uri, new StaleDiagnostics(uri, version, doc.text, diagnostics));
       problems.push(overBudget);
     }
-    const diagnostics = findings.map((f) => toDiagnostic(f, uri, version));
-    return this.publish({
-      uri,
-      version,
-      findings,
-      pairings,
-      diagnostics,
-      model,
-      problems,
-      ...(notes ? { notes } : {}),
-      ...(facts ? { facts } : {}),
-    });
+    return this.publish(
+      {
+        uri,
+        version,
+        findings,
+        pairings,
+        diagnostics,
+        model,
+        problems,
+        ...(notes ? { notes } : {}),
+        ...(facts ? { facts } : {}),
+      },
+      performance.now() - started,
+    );
   }
 
   /**
@@ -244,9 +273,16 @@ export class DiagnosticsService {
     });
   }
 
-  private publish(analysis: DocumentAnalysis): DocumentAnalysis {
+  private publish(analysis: DocumentAnalysis, elapsedMs?: number): DocumentAnalysis {
     const { uri, version, diagnostics } = analysis;
+    // A newer version arrived while this one was analysed (a patch's analysis awaits): its own
+    // analysis publishes; publishing this one now would put an old version after a newer one.
+    if (this.documents.get(uri)?.version !== version) return analysis;
     this.results.set(uri, analysis);
+    if (elapsedMs !== undefined)
+      this.connection.tracer.log(
+        `gup-review: analysed ${uri} version ${version} in ${elapsedMs.toFixed(1)} ms: ${analysis.findings.length} findings`,
+      );
     if (this.mode === 'push')
       void this.connection.sendDiagnostics({ uri, version, diagnostics: this.toClient(uri, diagnostics) });
     void this.connection.sendNotification(STATUS_NOTIFICATION, statusOf(analysis));
@@ -291,9 +327,9 @@ export class DiagnosticsService {
   /** On close: forget results and clear the document's diagnostics. */
   closed(uri: string): void {
     this.paused.delete(uri);
+    this.stale.delete(uri);
     this.decisions.forget(uri);
-    const timer = this.scheduled.get(uri);
-    if (timer) clearImmediate(timer);
+    this.scheduled.get(uri)?.();
     this.scheduled.delete(uri);
     this.results.delete(uri);
     this.running.delete(uri);

@@ -15,7 +15,7 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { FunctionCache } from '../core/analyze.ts';
-import { blankAttributes, Edit, parseKernelC, type Tree } from '../core/parser.ts';
+import { blankAttributes, Edit, parseKernelC, type Node, type Tree } from '../core/parser.ts';
 import { linesOfDocument, PositionCodec } from './position-encoding.ts';
 
 const UTF16 = new PositionCodec('utf-16');
@@ -73,6 +73,8 @@ export class OpenDocument {
   private dirty: [number, number] | undefined;
   /** How many incremental parses were replaced by a fresh one (for tests and the benchmark). */
   freshParses = 0;
+  /** The span the last incremental parse re-parsed whole (reparseWholeItems; for tests). */
+  reparsedSpan: [number, number] | undefined;
 
   constructor(
     public doc: TextDocument,
@@ -152,35 +154,47 @@ export class OpenDocument {
   }
 
   /**
-   * Marks the top-level items (functions, declarations, …) touched by the edits since the last
-   * parse, and one neighbour on each side, as edited, so the incremental parse re-parses them
-   * whole instead of re-using pieces of their old trees. Re-using pieces inside code with errors
-   * is what makes tree-sitter's result depend on the edit history; starting from a top-level
-   * boundary, the parse of these items sees what a fresh parse sees.
+   * Marks the items (functions, declarations, …) touched by the edits since the last parse, and
+   * one neighbour on each side, as edited, so the incremental parse re-parses them whole instead
+   * of re-using pieces of their old trees. Re-using pieces inside code with errors is what makes
+   * tree-sitter's result depend on the edit history; starting from an item boundary, the parse of
+   * these items sees what a fresh parse sees. Items are those of the translation unit, or of the
+   * innermost preprocessor block (`#ifdef … #endif`) holding the whole edit: its items start in
+   * the same parser state as top-level ones, and one such block can be a third of a file
+   * (mm/gup.c's CONFIG_MMU block is 36 KB), which re-parsing whole made every keystroke in it cost
+   * a third of a full parse.
    */
   private reparseWholeItems(old: Tree): [number, number] | undefined {
     if (!this.dirty) return undefined;
     const [ds, de] = this.dirty;
-    const root = old.rootNode;
-    const n = root.childCount;
-    if (n === 0) return undefined;
-    let first = -1;
-    let last = -1;
-    for (let i = 0; i < n; i++) {
-      const c = root.child(i)!;
-      if (c.endIndex < ds) continue;
-      if (c.startIndex > de) {
-        if (first < 0) first = last = i;
-        break;
+    let items: Node[] = old.rootNode.children.filter((c): c is Node => c !== null);
+    let a: number | undefined;
+    let b: number | undefined;
+    while (items.length > 0) {
+      const n = items.length;
+      let first = -1;
+      let last = -1;
+      for (let i = 0; i < n; i++) {
+        const c = items[i]!;
+        if (c.endIndex < ds) continue;
+        if (c.startIndex > de) {
+          if (first < 0) first = last = i;
+          break;
+        }
+        if (first < 0) first = i;
+        last = i;
       }
-      if (first < 0) first = i;
-      last = i;
+      if (first < 0) first = last = n - 1;
+      const inner = first === last ? itemsInside(items[first]!, ds, de) : undefined;
+      if (inner) {
+        items = inner;
+        continue;
+      }
+      a = items[Math.max(0, first - 1)]!.startIndex;
+      b = items[Math.min(n - 1, last + 1)]!.endIndex;
+      break;
     }
-    if (first < 0) first = last = n - 1;
-    first = Math.max(0, first - 1);
-    last = Math.min(n - 1, last + 1);
-    const a = root.child(first)!.startIndex;
-    const b = root.child(last)!.endIndex;
+    if (a === undefined || b === undefined) return undefined;
     const pa = this.doc.positionAt(a);
     const pb = this.doc.positionAt(b);
     old.edit(
@@ -229,6 +243,7 @@ export class OpenDocument {
       this.reconcileBlanking(blanked);
       const old = this.tree;
       const span = old ? this.reparseWholeItems(old) : undefined;
+      this.reparsedSpan = span;
       let next = parseKernelC(parser, text, old);
       // Tree-sitter's error recovery depends on history: an incremental tree with ERROR nodes can
       // differ from a fresh parse of the same text, and so can the findings (the edit fuzzer,
@@ -346,6 +361,28 @@ export class DocumentStore {
   dispose(): void {
     for (const uri of [...this.docs.keys()]) this.close(uri);
   }
+}
+
+/** Preprocessor blocks whose body is a list of top-level items. */
+const PREPROC_BLOCKS = new Set(['preproc_ifdef', 'preproc_if', 'preproc_elif', 'preproc_elifdef', 'preproc_else']);
+
+/**
+ * The items of the preprocessor block `node` (or of its `#else`/`#elif` branch) when the span
+ * `ds`..`de` lies among them, touching neither a directive line nor the block's ends; else undefined.
+ */
+function itemsInside(node: Node, ds: number, de: number): Node[] | undefined {
+  if (!PREPROC_BLOCKS.has(node.type)) return undefined;
+  const alternative = node.childForFieldName('alternative');
+  if (alternative && ds >= alternative.startIndex && de <= alternative.endIndex)
+    return itemsInside(alternative, ds, de);
+  const directive = new Set([
+    node.childForFieldName('name')?.id,
+    node.childForFieldName('condition')?.id,
+    alternative?.id,
+  ]);
+  const items = node.namedChildren.filter((c): c is Node => c !== null && !directive.has(c.id));
+  if (items.length === 0 || ds < items[0]!.startIndex || de > items.at(-1)!.endIndex) return undefined;
+  return items;
 }
 
 /** A tree-sitter Edit from offsets and LSP positions (both in UTF-16 code units). */

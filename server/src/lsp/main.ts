@@ -5,6 +5,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import pkg from '../../../package.json' with { type: 'json' };
 import { isIndexWorker, runIndexWorker } from '../project/index-worker.ts';
+import { MessageQueueWatch } from './message-queue.ts';
 import { startServer } from './server.ts';
 
 const USAGE = `usage: gup-review-server --stdio | --node-ipc | --socket=PORT [--clientProcessId=PID]
@@ -37,8 +38,9 @@ function main(argv: string[]): void {
   if (transports > 1) fail('choose one transport');
   if (argv.includes('--node-ipc') && !process.send)
     fail('--node-ipc needs an IPC channel (start the server with fork())');
-  const connection = createConnection(ProposedFeatures.all);
-  startServer(connection, pkg.version);
+  const queue = new MessageQueueWatch();
+  const connection = createConnection(ProposedFeatures.all, { messageStrategy: queue.strategy });
+  startServer(connection, pkg.version, queue);
 }
 
 // The same bundle is the workspace index's worker thread (project/index-worker.ts).

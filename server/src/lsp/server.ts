@@ -44,6 +44,7 @@ import { DocumentStore } from './documents.ts';
 import { decodeRequest, hover } from './hover.ts';
 import { hoverInFormat } from './hover-format.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { MessageQueueWatch } from './message-queue.ts';
 import { codeLenses, documentTrails, references, trailAt, trailText } from './where-pages-go.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
@@ -86,7 +87,8 @@ function folderOf(folders: readonly string[], uri: string): string | undefined {
   return holding ?? paths[0];
 }
 
-export function startServer(connection: Connection, version: string): void {
+/** `queue`: the connection's message queue watch (its strategy passed to createConnection). */
+export function startServer(connection: Connection, version: string, queue = new MessageQueueWatch()): void {
   const lifecycle = new Lifecycle();
   const request = <P, R>(name: string, handler: Handler<P, R>) =>
     safeRequest<P, R>(connection, name, handler, lifecycle);
@@ -166,6 +168,7 @@ export function startServer(connection: Connection, version: string): void {
         mode: client.diagnostics,
         toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d),
         ownership: index,
+        queue,
       },
     );
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders, {
