@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { clientCommandsFeature } from './client-commands-feature.ts';
 import { registerCommands } from './commands.ts';
+import { SitesView } from './sites-view.ts';
 import { StatusItem } from './status-item.ts';
 
 /** Same as the settings prefix, so `gupReview.trace.server` is honoured by vscode-languageclient. */
@@ -42,7 +43,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     synchronize: {
-      // An include/linux/mm.h appearing or changing can switch the `auto` model.
       // C sources feed the ownership index (and include/linux/mm.h decides the `auto` model).
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{c,h}'),
     },
@@ -52,8 +52,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new StatusItem(client);
   context.subscriptions.push(status);
   registerCommands(context, () => client!, output, status);
+  const sites = new SitesView(() => client!);
+  sites.register(context);
   await client.start();
   status.listen();
+  sites.listen();
 }
 
 export async function deactivate(): Promise<void> {

@@ -75,7 +75,8 @@ test('every contributed command is registered by the client, in category gup-rev
     .readdirSync(path.join(ROOT, 'client', 'src'))
     .map((f) => fs.readFileSync(path.join(ROOT, 'client', 'src', f), 'utf8'))
     .join('\n');
-  const registered = [...source.matchAll(/register\('([\w.]+)'/g)].map((m) => m[1]).sort();
+  // commands.ts registers through its register() helper, the sites view with registerCommand().
+  const registered = [...source.matchAll(/register(?:Command)?\('(gupReview\.[\w.]+)'/g)].map((m) => m[1]).sort();
   const contributed = (pkg.contributes.commands as Array<{ command: string; category: string }>)
     .map((c) => c.command)
     .sort();

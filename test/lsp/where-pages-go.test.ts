@@ -69,3 +69,17 @@ test('the code lens above the acquisition says pinned · 2 releases · 1 wrong, 
   assert.match(shown, /reset\.c:11 put_page\(\) in demo_reset\(\): WRONG/);
   assert.ok(s.notifications.some((n) => n.method === 'window/showMessage'));
 });
+
+test('gupReview/inventory: the workspace sites (the GUP sites view) and the HTML report', async () => {
+  const got = (await s.conn.sendRequest('gupReview/inventory', { format: 'sites' })) as {
+    sites: Array<{ path: string; line: number; status: string; summary: string; family: string }>;
+  };
+  assert.deepEqual(
+    got.sites.map((x) => `${x.path}:${x.line} ${x.family} ${x.status}`),
+    ['main.c:14 pin finding'],
+  );
+  assert.match(got.sites[0]!.summary, /^pinned · 2 releases · 1 wrong/);
+  const html = (await s.conn.sendRequest('gupReview/inventory', { format: 'html' })) as { html: string };
+  assert.equal((html.html.match(/<svg /g) ?? []).length, 2);
+  assert.match(html.html, /main\.c:14/);
+});

@@ -88,3 +88,29 @@ export const COPY_COMMAND = 'gupReview.copyToClipboard';
 export interface GupReviewClientCapabilities {
   clientCommands?: string[];
 }
+
+/** Client → server: the inventory of the workspace's acquisition sites (the "GUP sites" view, the report). */
+export const INVENTORY_REQUEST = 'gupReview/inventory';
+export interface InventoryParams {
+  /** `sites`: the rows (InventorySite); `html`: the self-contained report page. */
+  format: 'sites' | 'html';
+}
+/** One acquisition site as the view shows it (a subset of the inventory's JSON row). */
+export interface InventorySite {
+  file: string;
+  path: string;
+  line: number;
+  column: number;
+  function: string;
+  call: string;
+  family: 'gup' | 'pin' | 'ref' | 'extract';
+  status: 'ok' | 'finding' | 'unknown';
+  summary: string;
+  subsystem: string;
+}
+export interface InventoryResult {
+  sites?: InventorySite[];
+  html?: string;
+}
+/** Server → client: the workspace index changed (the view refreshes when shown). */
+export const INDEX_CHANGED_NOTIFICATION = 'gupReview/indexChanged';

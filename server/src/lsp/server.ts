@@ -17,8 +17,6 @@ import {
   TextDocumentSyncKind,
   type CancellationToken,
   type CodeActionParams,
-  type CodeLensParams,
-  type ReferenceParams,
   type Connection,
   type DidChangeConfigurationParams,
   type DidChangeTextDocumentParams,
@@ -45,11 +43,13 @@ import { decodeRequest, hover } from './hover.ts';
 import { hoverInFormat } from './hover-format.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { MessageQueueWatch } from './message-queue.ts';
-import { codeLenses, documentTrails, references, trailAt, trailText } from './where-pages-go.ts';
+import { documentTrails, trailAt, trailText } from './where-pages-go.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
+import { registerOwnershipFeatures } from './ownership-features.ts';
 import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
 import {
   CHECK_WORKSPACE_COMMAND,
+  INDEX_CHANGED_NOTIFICATION,
   CHECK_WORKSPACE_REQUEST,
   DECODE_REQUEST,
   FIX_ALL_KIND,
@@ -153,6 +153,7 @@ export function startServer(connection: Connection, version: string, queue = new
       workDoneProgress: client.workDoneProgress,
       maxFileSize: MAX_INDEXED_FILE,
       onChange: (affects) => {
+        void connection.sendNotification(INDEX_CHANGED_NOTIFICATION, {});
         if (!ready().diagnostics.scheduleOpen(affects)) return;
         generation++;
         if (client?.diagnosticRefresh) void connection.languages.diagnostics.refresh();
@@ -332,39 +333,15 @@ export function startServer(connection: Connection, version: string, queue = new
       return highlights ? codec().highlightsToClient(highlights, lines) : null;
     }),
   );
-  // Where the pages go: references and code lenses from the trails (where-pages-go.ts).
-  connection.onReferences(
-    request('references', async (params: ReferenceParams) => {
-      const { store, diagnostics } = ready();
-      const doc = store.get(params.textDocument.uri);
-      if (!doc || doc.kind !== 'c' || !index) return null;
-      const lines = linesOfDocument(doc.doc);
-      const analysis = await diagnostics.current(doc.uri);
-      if (!analysis) return null;
-      const position = codec().positionFromClient(lines, params.position);
-      const found = references(analysis, index.ownership, doc.filePath, position, params.context.includeDeclaration);
-      return (
-        found?.map((l) => {
-          const their = linesOf(l.uri);
-          return their ? { ...l, range: codec().rangeToClient(their, l.range) } : l;
-        }) ?? null
-      );
-    }),
-  );
-  connection.onCodeLens(
-    request('codeLens', async (params: CodeLensParams) => {
-      const { store, diagnostics } = ready();
-      const doc = store.get(params.textDocument.uri);
-      if (!doc || doc.kind !== 'c' || !index) return null;
-      const analysis = await diagnostics.current(doc.uri);
-      if (!analysis) return null;
-      const lines = linesOfDocument(doc.doc);
-      return codeLenses(analysis, index.ownership, doc.filePath).map((l) => ({
-        ...l,
-        range: codec().rangeToClient(lines, l.range),
-      }));
-    }),
-  );
+  registerOwnershipFeatures(connection, request, {
+    ready: () => ({ store: ready().store, diagnostics: ready().diagnostics }),
+    index: () => index,
+    folders: () => workspaceFolders,
+    configuration,
+    codec,
+    linesOf,
+    version,
+  });
   // Pull diagnostics (only declared to clients that declare textDocument.diagnostic).
   connection.languages.diagnostics.on(
     request<DocumentDiagnosticParams, DocumentDiagnosticReport>('textDocument/diagnostic', async (params) => {
