@@ -283,6 +283,27 @@ async function main(): Promise<number> {
     });
     await shot(p, '03-diagnostic');
 
+    await step('the GUP sites view lists the pin with its finding, and a click opens the line', async () => {
+      const header = p.locator('.pane-header', { hasText: /GUP sites/i }).first();
+      await header.waitFor({ state: 'visible', timeout: 30_000 });
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      const pane = p.locator('.pane', { has: header }).first();
+      const subsystem = pane.locator('.monaco-list-row', { hasText: /1 site · 1 with findings/ }).first();
+      await subsystem.waitFor({ state: 'visible', timeout: 60_000 });
+      if ((await subsystem.getAttribute('aria-expanded')) !== 'true') await subsystem.click();
+      const site = pane.locator('.monaco-list-row', { hasText: /pin_user_pages_fast\(\) · line \d+/ }).first();
+      await site.waitFor({ state: 'visible', timeout: 30_000 });
+      const text = (await site.textContent()) ?? '';
+      check(/wrong/.test(text), `the site row does not say a release is wrong: ${text}`);
+      await shot(p, '03b-gup-sites-view');
+      await site.click();
+      await waitFor(async () => (await line(p, 'pin_user_pages_fast').isVisible()) || undefined, {
+        what: 'the site opens at its line',
+        timeoutMs: 10_000,
+        intervalMs: 250,
+      });
+    });
+
     await step('diagnostic hover names the rule', async () => {
       const text = await hoverText(p, wrong, /wrong-release/);
       summary.diagnosticHover = text;
