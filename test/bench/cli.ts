@@ -104,6 +104,7 @@ export const cliSection: BenchSection = {
     const grepRuns: Timed[] = [];
     const checkRuns: Record<'unpin_user_page' | 'put_user_page', Timed[]> = { unpin_user_page: [], put_user_page: [] };
     const singleRuns: Timed[] = [];
+    const inventoryRuns: Timed[] = [];
     for (let round = 0; round < rounds; round++) {
       grepRuns.push(timed('grep', ['-rlE', GREP_PATTERN, kernel]));
       for (const api of ['unpin_user_page', 'put_user_page'] as const) {
@@ -112,6 +113,7 @@ export const cliSection: BenchSection = {
       singleRuns.push(
         timed(node, [cli, 'check', '--format', 'json', '--jobs', '1', '--api', 'unpin_user_page', kernel]),
       );
+      inventoryRuns.push(timed(node, [cli, 'inventory', '--format', 'json', '--api', 'unpin_user_page', kernel]));
     }
     const grepS = median(grepRuns.map((r) => r.seconds));
     const grepFiles = grepRuns[0]!.stdout.split('\n').filter(Boolean).length;
@@ -144,6 +146,18 @@ export const cliSection: BenchSection = {
       row(`gup-review check --api ${api}`, checkRuns[api]);
     }
     row('gup-review check --api unpin_user_page --jobs 1', singleRuns);
+    {
+      // The inventory is check's run plus the trails: goal ≤ 1.5× check in the same run.
+      const inv = median(inventoryRuns.map((r) => r.seconds));
+      const chk = median(checkRuns.unpin_user_page.map((r) => r.seconds));
+      const sites = (JSON.parse(inventoryRuns.at(-1)!.stdout) as { sites: unknown[] }).sites.length;
+      log(
+        `| gup-review inventory --api unpin_user_page (${sites} sites) | ${inv.toFixed(2)} | ${(inv / grepS).toFixed(2)} | ${cpu(inventoryRuns)?.toFixed(2) ?? 'n/a'} | ` +
+          `${(cpu(inventoryRuns) ?? 0) && grepCpu ? ((cpu(inventoryRuns) ?? 0) / grepCpu).toFixed(2) : 'n/a'} | ${Math.round(inputs.length / inv)} | ` +
+          `${Math.max(...inventoryRuns.map((r) => r.peakRssMb ?? 0)).toFixed(0)} | ${inventoryRuns.at(-1)!.code} | |`,
+      );
+      log(`\ninventory ÷ check (unpin_user_page), median wall: ${(inv / chk).toFixed(2)} (goal ≤ 1.5)`);
+    }
     log('\n¹ grep reads every file of the tree (not only .c/.h); files/s counts the .c/.h files for both.');
     log(
       'CPU time does not depend on what else the machine runs as much as wall time does; wall ≈ CPU / cores on an idle machine.',

@@ -55,7 +55,7 @@ const UNKNOWN: ReadonlySet<NoteMessageId> = new Set([
 export function subsystemOf(relative: string): string {
   const parts = relative.split('/').filter((p) => p && p !== '.' && p !== '..');
   parts.pop();
-  return parts.slice(0, 2).join('/') || '.';
+  return parts.slice(0, 2).join('/') || '(top level)';
 }
 
 /** The findings reported at a place (a file as the run names it, a 0-based line): their rule ids. */
