@@ -20,6 +20,7 @@ import type {
 import { findingMessage, mapLocations } from '../messages/format-message.ts';
 import { cUnits, type CUnit } from './c-units.ts';
 import { patchEvidence } from './patch-evidence.ts';
+import { seriesIndex, type SeriesUnit } from './series-ownership.ts';
 import { severityOf } from '../rules/index.ts';
 import { suggestedLines } from './review-comment.ts';
 import type { FileDiff, Hunk } from './diff-parse.ts';
@@ -195,6 +196,8 @@ function rowLocation(
 }
 
 interface UnitContext {
+  /** The series' other units, by index key: a place in one of them maps through its rows. */
+  others: ReadonlyMap<string, SeriesUnit>;
   unit: CUnit;
   /** function_definition rows of the unit. */
   spans: Array<[number, number]>;
@@ -245,9 +248,20 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
     range = wholeLine(mapper, anchor?.line ?? 0);
     if (here) unshown = { file, line: here.n };
   }
-  const related: RelatedLocation[] = f.related.map((r) => {
+  // A place in another unit of the series (the ownership index named it): through that unit's rows.
+  const placeOf = (at: { file?: string | undefined }) => {
+    const other = at.file ? ctx.others.get(at.file) : undefined;
+    if (!other) return { unit, file, within: enclosing };
+    return {
+      unit: other.unit,
+      file: other.file,
+      within: (r: number) => other.spans.filter(([s, e]) => s <= r && r <= e).pop(),
+    };
+  };
+  const related: RelatedLocation[] = f.related.map(({ file: _of, ...r }) => {
+    const pl = placeOf({ file: _of });
     const rr = r.range.start.line;
-    const rl = rowLocation(rr, unit, enclosing(rr));
+    const rl = rowLocation(rr, pl.unit, pl.within(rr));
     if (rl.src) {
       const endCol = r.range.end.line === rr ? r.range.end.column : undefined;
       return { ...r, range: mapRangeOnLine(mapper, rl.src, r.range.start.column, endCol) };
@@ -255,20 +269,23 @@ function mapFinding(f: Finding, ctx: UnitContext, notes: string[]): PatchFinding
     return {
       ...r,
       range: rl.header ? wholeLine(mapper, rl.header.line) : range,
-      unshown: { file, line: unit.rows[rr]?.n ?? 0 },
+      unshown: { file: pl.file, line: pl.unit.rows[rr]?.n ?? 0 },
     };
   });
   // The places the message names: the input line that shows each, else its post-image line
   // (file:N), else (a line the unit wrapper added) left out of the text.
   const locate = (l: Location): Location | undefined => {
+    const pl = placeOf(l);
     const lr = l.range.start.line;
-    const ll = rowLocation(lr, unit, enclosing(lr));
+    const ll = rowLocation(lr, pl.unit, pl.within(lr));
     if (ll.src) {
       const endCol = l.range.end.line === lr ? l.range.end.column : undefined;
       return { range: mapRangeOnLine(mapper, ll.src, l.range.start.column, endCol) };
     }
-    const n = unit.rows[lr]?.n;
-    return n ? { file, range: { start: { line: n - 1, column: 0 }, end: { line: n - 1, column: 0 } } } : undefined;
+    const n = pl.unit.rows[lr]?.n;
+    return n
+      ? { file: pl.file, range: { start: { line: n - 1, column: 0 }, end: { line: n - 1, column: 0 } } }
+      : undefined;
   };
   return {
     ...f,
@@ -315,14 +332,31 @@ export function reviewPatchInput(input: PatchInput, options: PatchReviewOptions)
   for (const review of reviews) {
     const decided = new Set<number>();
     const files = buildImages(review, options, problems);
+    // Every unit of the series' post-images, indexed together: ownership across its functions and files.
+    const all = [...files].flatMap(([file, state]) =>
+      [state.image, ...state.orphans.map((o) => o.image)].flatMap((img) => cUnits(img)).map((unit) => ({ file, unit })),
+    );
+    const { index, byKey } = seriesIndex(
+      all.map((u, n) => ({ ...u, n })),
+      parser,
+      model,
+    );
     for (const [file, state] of files) {
       models[file] = model;
-      const units = [state.image, ...state.orphans.map((o) => o.image)].flatMap((img) => cUnits(img));
-      for (const unit of units) {
+      const units = all.flatMap((u, n) => (u.file === file ? [{ unit: u.unit, key: `${file}#${n}` }] : []));
+      for (const { unit, key } of units) {
         const tree = parseKernelC(parser, unit.text);
         try {
-          const result = analyzeTree(unit.text, tree, { model, rules: options.rules });
+          const fields = index.fieldsFor(key);
+          const functions = index.functionsFor(key);
+          const result = analyzeTree(unit.text, tree, {
+            model,
+            rules: options.rules,
+            ...(fields.size ? { fields } : {}),
+            ...(functions ? { functions } : {}),
+          });
           const ctx: UnitContext = {
+            others: byKey,
             unit,
             spans: functionSpans(tree.rootNode),
             unitLines: unit.text.split('\n'),
