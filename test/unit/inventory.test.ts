@@ -115,3 +115,38 @@ test('the HTML report is one page with its charts inline and nothing fetched', (
   assert.doesNotMatch(html.replace(/http:\/\/www\.w3\.org\/[\w/]+/g, ''), /https?:\/\//, 'no network address');
   assert.match(html, /href="vscode:\/\/file\/[^"]+:\d+:\d+"/);
 });
+
+test('the series view: the sites a patch adds and converts, with the family before and after', () => {
+  const patches = join(ROOT, 'test', 'fixtures', 'patches');
+  const r = runCli([
+    'inventory',
+    '--format',
+    'json',
+    '--api',
+    'unpin_user_page',
+    join(patches, 'arrives', 'put-to-unpin-conversion.diff'),
+    join(patches, 'series-ownership', 'wrong.mbox'),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const inv = JSON.parse(r.stdout) as {
+    series: Array<{
+      sites: Array<{
+        change: string;
+        call: string;
+        family: string;
+        line: number;
+        before?: { call: string; family: string };
+      }>;
+      changes: Record<string, number>;
+    }>;
+  };
+  const [conversion, series] = inv.series;
+  assert.deepEqual(conversion!.changes, { added: 0, converted: 1, changed: 0, removed: 0 });
+  const [c] = conversion!.sites;
+  assert.equal(
+    `${c!.before!.call} ${c!.before!.family} → ${c!.call} ${c!.family}`,
+    'get_user_pages_fast gup → pin_user_pages_fast pin',
+  );
+  assert.equal(c!.line, 10);
+  assert.deepEqual(series!.changes, { added: 1, converted: 0, changed: 0, removed: 0 });
+});

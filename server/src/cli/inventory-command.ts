@@ -10,12 +10,15 @@ import * as path from 'node:path';
 import {
   inventoryReport,
   inventoryRows,
+  seriesChanges,
   type InventoryReport,
   type InventoryRow,
   type InventorySummary,
 } from '../core/ownership/inventory.ts';
 import { renderHtml } from '../project/load-inventory-html.ts';
 import { trailsOf } from '../core/ownership/trail.ts';
+import { readPatchInput } from '../core/patch/index.ts';
+import { seriesSites } from '../core/patch/series-sites.ts';
 import type { ApiModelSetting } from '../core/types.ts';
 import { checkAll, parseSize, DEFAULT_MAX_FILE_SIZE, type CommandIo } from './check-command.ts';
 import type { CheckRunOptions } from './check-file.ts';
@@ -67,6 +70,13 @@ export async function buildInventory(
   const findingsAt = (file: string, line: number) => reported.get(`${file}\0${line}`) ?? [];
   const rows: InventoryRow[] = [];
   const errors = [...collected.errors];
+  const series: NonNullable<InventoryReport['series']> = [];
+  for (const [i, input] of collected.inputs.entries()) {
+    const report = results[i]?.report;
+    if (!report || report.kind === 'c' || report.text === undefined) continue;
+    const sites = seriesSites(await readPatchInput(report.text, report.kind), report.model?.model ?? 'unpin_user_page');
+    series.push({ input: input.display, sites, changes: seriesChanges(sites) });
+  }
   collected.inputs.forEach((input, i) => {
     const r = results[i];
     if (r?.error) errors.push(r.error);
@@ -86,7 +96,8 @@ export async function buildInventory(
     const relative = input.path === '-' ? '-' : path.relative(root, path.resolve(io.cwd, input.path));
     rows.push(...inventoryRows(trails, input.display, relative, findingsAt));
   });
-  return { report: inventoryReport(rows, api, TOOL_VERSION), errors };
+  const report = inventoryReport(rows, api, TOOL_VERSION);
+  return { report: series.length ? { ...report, series } : report, errors };
 }
 
 export async function runInventory(
@@ -163,6 +174,20 @@ function inventoryText(report: InventoryReport): string {
       out.push(
         `  ${r.file}:${r.line}: ${r.call}() in ${r.function}() [${r.family}${flags ? `, ${flags}` : ''}] ${r.status}: ${r.goes.length ? r.goes.join('; ') : 'no release seen'}` +
           (r.findings.length ? ` — ${r.findings.map((f) => `${f.rule} at ${f.file}:${f.line}`).join(', ')}` : ''),
+      );
+    }
+  }
+  for (const s of report.series ?? []) {
+    const c = s.changes;
+    out.push(
+      `${s.input}: the series adds ${c.added}, converts ${c.converted}, changes ${c.changed} and removes ${c.removed} acquisition site${c.added + c.converted + c.changed + c.removed === 1 ? '' : 's'}`,
+    );
+    for (const x of s.sites) {
+      const was = x.before
+        ? `${x.before.call}() [${x.before.family}${x.before.needs ? `, needs ${x.before.needs}` : ''}] → `
+        : '';
+      out.push(
+        `  ${s.input}:${x.line}: patch ${x.patch} (${x.file}): ${x.change}: ${was}${x.call}() [${x.family}${x.needs ? `, needs ${x.needs}` : ''}]`,
       );
     }
   }

@@ -6,6 +6,7 @@
  * subsystem (the top two path levels), family and status. Plain data: the CLI's `inventory`
  * prints it as text, JSON, CSV or HTML, and the editor's "GUP sites" view reads the same rows.
  */
+import type { SeriesSite, SiteChange } from '../patch/series-sites.ts';
 import type { NoteMessageId } from '../types.ts';
 import type { Trail } from './trail.ts';
 import { trailSummary } from './trail.ts';
@@ -180,9 +181,18 @@ export interface InventoryReport {
   api: string;
   summary: InventorySummary;
   sites: InventoryRow[];
+  /** Patch and mail inputs: the sites each series adds, converts, changes or removes. */
+  series?: Array<{ input: string; sites: SeriesSite[]; changes: Record<SiteChange, number> }>;
 }
 
 export function inventoryReport(rows: InventoryRow[], api: string, version: string): InventoryReport {
   rows.sort((a, b) => a.subsystem.localeCompare(b.subsystem) || a.path.localeCompare(b.path) || a.line - b.line);
   return { tool: { name: 'gup-review', version }, api, summary: summarize(rows), sites: rows };
+}
+
+/** Counts of a series' sites per change. */
+export function seriesChanges(sites: readonly SeriesSite[]): Record<SiteChange, number> {
+  const out: Record<SiteChange, number> = { added: 0, converted: 0, changed: 0, removed: 0 };
+  for (const s of sites) out[s.change]++;
+  return out;
 }

@@ -26,7 +26,7 @@ import type { Hunk, HunkLine } from './diff-parse.ts';
 import type { SourceLine } from './source-line.ts';
 
 /** A call of a table function in a change block, on one input line. */
-interface CallSeen {
+export interface CallSeen {
   name: string;
   /** The object (page / pages) argument as written, whitespace removed. */
   object: string;
@@ -94,7 +94,7 @@ function callArgs(lines: readonly string[], row: number, open: number): string[]
 const CALL_RE = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /** Calls of table functions (releases and acquisitions) in consecutive hunk lines. */
-function callsIn(lines: readonly HunkLine[]): CallSeen[] {
+export function callsIn(lines: readonly HunkLine[]): CallSeen[] {
   const texts = lines.map((l) => codeOnly(l.src.text));
   const out: CallSeen[] = [];
   texts.forEach((t, row) => {
@@ -143,7 +143,7 @@ function baseOf(object: string): string {
 }
 
 /** Needed class of pages from an acquisition call, in the model (undefined: undecidable). */
-function acquisitionClass(c: CallSeen, model: ApiModel): 'pin' | 'ref' | undefined {
+export function acquisitionClass(c: CallSeen, model: ApiModel): 'pin' | 'ref' | undefined {
   const spec = findAcquisition(c.name);
   if (!spec) return undefined;
   if (spec.flagsArg) {
