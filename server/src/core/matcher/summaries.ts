@@ -1,8 +1,9 @@
 /**
  * Same-file summaries (domain.md §5): a function that releases one of its parameters is a
  * release at its call sites; a function that acquires into a parameter (or returns the page) and
- * returns the count is an acquisition at its call sites. Computed to a fixpoint, so helpers of
- * helpers and wrappers of wrappers are followed.
+ * returns the count is an acquisition at its call sites, and so is one that acquires into a local
+ * array and returns the array (or ERR_PTR) with the count in an out-parameter (`returns: 'array'`).
+ * Computed to a fixpoint, so helpers of helpers and wrappers of wrappers are followed.
  */
 import { findAcquisition, findRelease } from '../api-table.ts';
 import type { Node } from '../parser.ts';
@@ -15,10 +16,11 @@ import {
   releaseKindFromTable,
   releaseSite,
   type AcquisitionKind,
+  type AcquisitionSite,
   type HelperRelease,
   type ReleaseKind,
 } from './sites.ts';
-import { calleeName, collectCalls, functionName, parameterNames, storageKey, unwrap } from './syntax.ts';
+import { calleeName, collectCalls, functionName, localNames, parameterNames, storageKey, unwrap } from './syntax.ts';
 
 export interface FunctionInfo {
   node: Node;
@@ -68,7 +70,7 @@ export class FileSummaries {
       const k = this.wrappers.get(n);
       if (k)
         out.add(
-          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}${k.file ?? ''}`,
+          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}/${argAt(k.countArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}${k.file ?? ''}`,
         );
     }
     return [...out].sort().join('|');
@@ -209,6 +211,23 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           changed = true;
           break;
         }
+        // `*nr = got; return pages;`: the array is the result, the count goes out through `nr`.
+        const countOut = site.single ? undefined : countOutParam(fn, site);
+        if (countOut !== undefined && kind.returns === 'count') {
+          s.wrappers.set(fn.name, {
+            name: fn.name,
+            family: kind.family,
+            pagesArg: { none: true },
+            countArg: { at: countOut },
+            single: false,
+            pagesByReference: false,
+            returns: 'array',
+            trackLeaks: kind.trackLeaks,
+            wraps: kind.wraps ?? kind.name,
+          });
+          changed = true;
+          break;
+        }
       }
     }
     if (!changed) break;
@@ -219,6 +238,32 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     if (m.size === 0) s.helperReleases.delete(name);
   }
   return s;
+}
+
+/**
+ * For an acquisition into a local array that the function returns: the parameter its count is
+ * written to (`*nr = got`, `*nr = npages` for the requested count), if there is exactly one.
+ */
+function countOutParam(fn: FunctionInfo, site: AcquisitionSite): number | undefined {
+  const key = site.key;
+  if (!key || !/^\w+$/.test(key) || fn.params.includes(key) || !returnsVariable(fn.body, key)) return undefined;
+  if (!localNames(fn.body).has(key)) return undefined;
+  const counts = new Set<string>();
+  if (site.resultVar) counts.add(site.resultVar);
+  if (site.countNode && unwrap(site.countNode).type === 'identifier') counts.add(unwrap(site.countNode).text);
+  const out = new Set<number>();
+  for (const a of fn.body.descendantsOfType('assignment_expression')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!left || !right || a.childForFieldName('operator')?.text !== '=') continue;
+    const l = unwrap(left);
+    if (l.type !== 'pointer_expression' || l.childForFieldName('operator')?.text !== '*') continue;
+    const target = l.childForFieldName('argument');
+    const p = target && unwrap(target).type === 'identifier' ? fn.params.indexOf(unwrap(target).text) : -1;
+    const r = unwrap(right);
+    if (p >= 0 && r.type === 'identifier' && counts.has(r.text)) out.add(p);
+  }
+  return out.size === 1 ? [...out][0] : undefined;
 }
 
 function returnsVariable(body: Node, name: string): boolean {
