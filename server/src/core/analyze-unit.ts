@@ -204,7 +204,10 @@ export function analyzeTranslationUnit(
  * with the pin in a file not checked): the field's pages are judged only where the acquisition
  * is known, and --verbose says so.
  */
-function unfilledFieldNotes(unit: { info: FunctionInfo; sites: FunctionSites }, fields: Map<string, FieldInfo>): Note[] {
+function unfilledFieldNotes(
+  unit: { info: FunctionInfo; sites: FunctionSites },
+  fields: Map<string, FieldInfo>,
+): Note[] {
   const out: Note[] = [];
   for (const rel of unit.sites.releases) {
     if (rel.kind.cls !== 'pin' || rel.kind.inner) continue;

@@ -80,6 +80,17 @@ export interface ReleaseKind {
   spec: ReleaseSpec;
   /** For same-file helpers: the release call inside the helper. */
   inner?: HelperRelease;
+  /**
+   * A helper that releases one way or the other under `switch (selector)` (`cls` is then
+   * `matching`): the kind for each case value, absent where that case releases both ways.
+   */
+  byCase?: CaseReleases;
+}
+
+export interface CaseReleases {
+  /** The parameter the helper switches on. */
+  selector: number;
+  cases: Array<{ value: string; kind?: ReleaseKind }>;
 }
 
 export type ResultUse = 'assigned' | 'condition' | 'returned' | 'ignored' | 'other';

@@ -8,6 +8,7 @@
 import { findAcquisition, findRelease } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { Aliases } from './aliases.ts';
+import { enclosingCases, isReassigned } from './switch-cases.ts';
 import {
   acquisitionKindFromTable,
   acquisitionSite,
@@ -17,6 +18,7 @@ import {
   releaseSite,
   type AcquisitionKind,
   type AcquisitionSite,
+  type CaseReleases,
   type HelperRelease,
   type ReleaseKind,
 } from './sites.ts';
@@ -66,7 +68,14 @@ export class FileSummaries {
     const out = new Set<string>();
     for (const n of names) {
       const h = this.helperReleases.get(n);
-      if (h) out.add(`${n}:${[...h].map(([i, k]) => `${i}${k.cls}${k.countIndex ?? ''}${at(k.inner)}`).join(',')}`);
+      const cases = (k: ReleaseKind) =>
+        k.byCase
+          ? `[${k.byCase.selector}:${k.byCase.cases.map((c) => `${c.value}=${c.kind ? `${c.kind.cls}${c.kind.countIndex ?? ''}${at(c.kind.inner)}` : '?'}`).join(';')}]`
+          : '';
+      if (h)
+        out.add(
+          `${n}:${[...h].map(([i, k]) => `${i}${k.cls}${k.countIndex ?? ''}${at(k.inner)}${cases(k)}`).join(',')}`,
+        );
       const k = this.wrappers.get(n);
       if (k)
         out.add(
@@ -99,6 +108,10 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
   const s = new FileSummaries();
   /** Helper parameters released both ways (e.g. per a flag): not helpers we can judge. */
   const mixed = new Set<string>();
+  /** Each helper parameter's release calls, to judge per `switch` case when released both ways. */
+  const releaseCalls = new Map<string, Map<number, { call: Node; kind: ReleaseKind }>>();
+  /** Released both ways through a helper that does: no case of ours to read. */
+  const throughMixed = new Set<string>();
   for (let round = 0; round < 4; round++) {
     let changed = false;
     for (const fn of functions) {
@@ -134,6 +147,10 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             inner: kind.inner ?? helperReleaseOf(call),
           };
           const key = `${fn.name}#${p}`;
+          if (kindMixed) throughMixed.add(key);
+          let calls = releaseCalls.get(key);
+          if (!calls) releaseCalls.set(key, (calls = new Map<number, { call: Node; kind: ReleaseKind }>()));
+          calls.set(call.id, { call, kind: next });
           // `if (user) unpin_user_page(p); else __free_page(p);`: the free is for the kernel's
           // own pages, the other release for user pages: the helper releases user pages that way.
           const freeAndOther = !!prev && prev.cls !== kind.cls && (prev.cls === 'free' || kind.cls === 'free');
@@ -232,12 +249,71 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     }
     if (!changed) break;
   }
+  // Released one way or the other per `switch (cmd)` case: judged per case at the call site.
+  for (const key of [...mixed]) {
+    const calls = releaseCalls.get(key);
+    if (!calls || throughMixed.has(key)) continue;
+    const hash = key.lastIndexOf('#');
+    const name = key.slice(0, hash);
+    const p = Number(key.slice(hash + 1));
+    const fn = functions.find((f) => f.name === name);
+    const byCase = fn ? caseReleasesOf(fn, p, [...calls.values()]) : undefined;
+    if (!byCase) continue;
+    const judged = byCase.cases.flatMap((c) => (c.kind ? [c.kind] : []));
+    const first = judged[0]!;
+    const counts = new Set(judged.map((k) => k.countIndex));
+    s.helperReleases.get(name)?.set(p, {
+      name,
+      cls: 'matching',
+      objectIndex: p,
+      countIndex: counts.size === 1 ? first.countIndex : undefined,
+      batch: true,
+      spec: first.spec,
+      inner: first.inner,
+      byCase,
+    });
+    mixed.delete(key);
+  }
   // Drop helpers that release a parameter both ways.
   for (const [name, m] of s.helperReleases) {
     for (const i of m.keys()) if (mixed.has(`${name}#${i}`)) m.delete(i);
     if (m.size === 0) s.helperReleases.delete(name);
   }
   return s;
+}
+
+/**
+ * A helper's releases of parameter `p` that differ by class, each under a case of `switch (sel)`
+ * on one of its parameters: the kind per case value (none where a case releases both ways).
+ * Undefined when a release runs outside such a case (or under `default`), or the selector is
+ * reassigned in the helper.
+ */
+function caseReleasesOf(
+  fn: FunctionInfo,
+  p: number,
+  calls: ReadonlyArray<{ call: Node; kind: ReleaseKind }>,
+): CaseReleases | undefined {
+  if (calls.length === 0) return undefined;
+  const casesOf = calls.map((c) => enclosingCases(c.call, fn.body));
+  for (const selector of casesOf[0]!.keys()) {
+    const sel = fn.params.indexOf(selector);
+    if (sel < 0 || sel === p || isReassigned(fn.body, selector)) continue;
+    const byValue = new Map<string, ReleaseKind | null>();
+    let ok = true;
+    calls.forEach((c, i) => {
+      const values = casesOf[i]!.get(selector);
+      if (!values) ok = false;
+      for (const v of values ?? []) {
+        const prev = byValue.get(v);
+        if (prev === undefined) byValue.set(v, c.kind);
+        else if (prev && prev.cls !== c.kind.cls) byValue.set(v, null);
+      }
+    });
+    if (!ok) continue;
+    const cases = [...byValue].map(([value, kind]) => (kind ? { value, kind } : { value }));
+    if (cases.some((c) => c.kind)) return { selector: sel, cases };
+  }
+  return undefined;
 }
 
 /**
