@@ -177,3 +177,16 @@ test('a release of a variable that also holds other pages is reported without a 
   assert.equal(f.fixes.length, 0);
   assert.match(findingMessage(f), /also holds pages from elsewhere/);
 });
+
+test('a per-case helper that cannot be judged for an acquisition says why in a note (switch-helper.c)', async () => {
+  const text = readFileSync(join(dir, 'switch-helper.c'), 'utf8');
+  for (const [model] of MODELS) {
+    const { notes } = await analyzeText(text, { api: model });
+    const got = notes
+      .filter((n) => n.messageId === 'caseNotMatched')
+      .map((n) => `${n.range.start.line + 1}:${String(n.data.why)}`)
+      .sort();
+    // line 63: the DUMP case releases both ways; lines 120 and 130: not under a switch on cmd.
+    assert.deepEqual(got, ['120:noCase', '130:noCase', '130:noCase', '63:bothWays', '63:bothWays']);
+  }
+});

@@ -113,7 +113,8 @@ export type NoteMessageId =
   | 'tooManyPaths'
   | 'handedOff'
   | 'uncertainLeak'
-  | 'fieldFilledElsewhere';
+  | 'fieldFilledElsewhere'
+  | 'caseNotMatched';
 
 /** A function the analysis could not look at (shown to the user, not only in verbose output). */
 export interface SkippedFunction {

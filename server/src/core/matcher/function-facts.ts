@@ -46,6 +46,12 @@ export interface AcquisitionFacts {
   owesRelease: boolean;
   /** Why the analysis stays quiet about leaks here (verbose output). */
   quiet?: Quiet;
+  /**
+   * Releases through a helper that releases per `switch (cmd)` case that could not be judged for
+   * these pages (verbose notes): `noCase`, not taken under a case of a switch on that cmd;
+   * `bothWays`, the helper's cases for theirs do not release one way.
+   */
+  caseNotJudged?: Array<{ release: number; helper: string; selector: string; why: 'noCase' | 'bothWays' }>;
   /** For acquisitions that pin only sometimes: what each release (by index) needs, where decided. */
   releaseNeeds?: Map<number, ConditionalNeed>;
 }
@@ -149,7 +155,8 @@ export function functionFacts(
     cfg ??= buildCfg(info.body);
     const graph = cfg;
     const start = graph.nodeOf(site.call);
-    const byCase = caseReleases(site, info, releases, sites.releases.length);
+    const unmatched = new Map<number, { selector: string; why: 'noCase' | 'bothWays' }>();
+    const byCase = caseReleases(site, info, releases, sites.releases.length, unmatched);
     const own = (i: number) => byCase.get(i) ?? i;
     if (!start) {
       af.quiet = { id: 'notInControlFlow' };
@@ -240,6 +247,10 @@ export function functionFacts(
       if (af.owesRelease && af.path.uncertainLeaks.length > 0) {
         af.quiet = { id: 'uncertainLeak', leaks: af.path.uncertainLeaks.map((l) => rangeOf(l.at)) };
       }
+    }
+    for (const i of af.releases) {
+      const u = unmatched.get(i);
+      if (u) (af.caseNotJudged ??= []).push({ release: i, helper: releases[i]!.kind.name, ...u });
     }
     if (site.kind.pinsWhen) {
       const rs = af.releases.map((i) => ({ index: i, call: releases[i]!.call, cls: releases[i]!.kind.cls }));
@@ -404,6 +415,7 @@ function caseReleases(
   info: FunctionInfo,
   releases: ReleaseSite[],
   own: number,
+  unmatched: Map<number, { selector: string; why: 'noCase' | 'bothWays' }>,
 ): Map<number, number> {
   const out = new Map<number, number>();
   let cases: Map<string, string[]> | undefined;
@@ -413,13 +425,23 @@ function caseReleases(
     if (!by) continue;
     const arg = callArguments(r.call)[by.selector];
     const u = arg ? unwrap(arg) : undefined;
-    if (u?.type !== 'identifier') continue;
+    const selector = arg ? arg.text.replace(/\s+/g, ' ') : '?';
+    if (u?.type !== 'identifier') {
+      unmatched.set(i, { selector, why: 'noCase' });
+      continue;
+    }
     cases ??= enclosingCases(site.call, info.body);
     const values = cases.get(u.text);
-    if (!values || isReassigned(info.body, u.text)) continue;
+    if (!values || isReassigned(info.body, u.text)) {
+      unmatched.set(i, { selector, why: 'noCase' });
+      continue;
+    }
     const kinds = values.map((v) => by.cases.find((c) => c.value === v)?.kind);
     const first = kinds[0];
-    if (!first || kinds.some((k) => !k || k.cls !== first.cls)) continue;
+    if (!first || kinds.some((k) => !k || k.cls !== first.cls)) {
+      unmatched.set(i, { selector, why: 'bothWays' });
+      continue;
+    }
     out.set(i, releases.length);
     releases.push(releaseSite(r.call, first, info.aliases));
   }
