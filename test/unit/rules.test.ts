@@ -62,6 +62,8 @@ const IDIOMS: ReadonlyArray<[string, RegExp]> = [
   ['releases through the bio and by amount', /bio_release_pages.*page_ref_sub/i],
   ['pins only sometimes (iov_iter_extract_pages)', /iov_iter_extract_will_pin\(\) is true/i],
   ['ownership on error paths', /ownership on error paths.*receiver survives/i],
+  ['a wrapper returning the pages array', /returns the page array.*count in an\s+out-parameter/i],
+  ['a helper releasing per switch (cmd) case', /releases one way or the other under switch \(cmd\).*per case/i],
 ];
 
 test('there is a fixture for every idiom, and every fixture names its idiom and expects something', () => {
@@ -174,4 +176,17 @@ test('a release of a variable that also holds other pages is reported without a 
   assert.ok(f, 'wrong-release expected');
   assert.equal(f.fixes.length, 0);
   assert.match(findingMessage(f), /also holds pages from elsewhere/);
+});
+
+test('a per-case helper that cannot be judged for an acquisition says why in a note (switch-helper.c)', async () => {
+  const text = readFileSync(join(dir, 'switch-helper.c'), 'utf8');
+  for (const [model] of MODELS) {
+    const { notes } = await analyzeText(text, { api: model });
+    const got = notes
+      .filter((n) => n.messageId === 'caseNotMatched')
+      .map((n) => `${n.range.start.line + 1}:${String(n.data.why)}`)
+      .sort();
+    // line 63: the DUMP case releases both ways; lines 120 and 130: not under a switch on cmd.
+    assert.deepEqual(got, ['120:noCase', '130:noCase', '130:noCase', '63:bothWays', '63:bothWays']);
+  }
 });

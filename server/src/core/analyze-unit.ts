@@ -167,6 +167,13 @@ export function analyzeTranslationUnit(
         result.pairings = pairingsOf(facts, model, fieldReleases.partners);
         result.notes.push(...unfilledFieldNotes({ info, sites }, fields));
         for (const af of facts.acquisitions) {
+          for (const n of af.caseNotJudged ?? [])
+            result.notes.push({
+              range: calleeRange(facts.releases[n.release]!.call),
+              messageId: 'caseNotMatched',
+              data: { acquisition: af.site.kind.name, helper: n.helper, selector: n.selector, why: n.why },
+              locations: { acquisition: { range: calleeRange(af.site.call) } },
+            });
           if (!af.quiet) continue;
           result.notes.push({
             range: rangeOf(af.site.call),

@@ -18,6 +18,7 @@ export type ReturnKind =
   | 'count' // long/int: pages taken (may be fewer than asked), or -errno
   | 'bool' // true when the one page was taken
   | 'page' // the page itself (or NULL / ERR_PTR)
+  | 'array' // the pages array itself (or NULL / ERR_PTR), the count in an out-parameter (wrappers)
   | 'bytes' // ssize_t bytes covered, or -errno (iov_iter)
   | 'void';
 

@@ -115,7 +115,8 @@ export type NoteMessageId =
   | 'uncertainLeak'
   | 'fieldFilledElsewhere'
   /** A note of the patch review on the input as a whole (data.text; the place is named in it). */
-  | 'inputNote';
+  | 'inputNote'
+  | 'caseNotMatched';
 
 /** A function the analysis could not look at (shown to the user, not only in verbose output). */
 export interface SkippedFunction {

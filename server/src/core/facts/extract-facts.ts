@@ -12,7 +12,7 @@ import { FileSummaries, type FunctionInfo } from '../matcher/summaries.ts';
 import { baseOfKey, calleeRange, isStatic, rangeOf } from '../matcher/syntax.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel, Location } from '../types.ts';
-import type { AcquiresFor, FieldEvent, FileFacts, FunctionFactsJson, StorageKey } from './file-facts.ts';
+import type { AcquiresFor, FieldEvent, FileFacts, FunctionFactsJson, ParamRelease, StorageKey } from './file-facts.ts';
 
 const at = (n: Node): Location => ({ range: calleeRange(n) });
 
@@ -27,6 +27,16 @@ export function typedKey(info: FunctionInfo, key: string | undefined): StorageKe
   const field = fieldKeyOf(info, key);
   if (field) return { kind: 'field', field, base: baseOfKey(key) };
   return { kind: 'unknown' };
+}
+
+function paramRelease(k: ReleaseKind, info: FunctionInfo): Omit<ParamRelease, 'param' | 'byCase'> {
+  return {
+    cls: k.cls,
+    release: k.spec.name,
+    at: { range: k.inner?.nameRange ?? rangeOf(info.node) },
+    callAt: { range: k.inner?.callRange ?? rangeOf(info.node) },
+    ...(k.countIndex === undefined ? {} : { countParam: k.countIndex }),
+  };
 }
 
 function acquiresFor(k: AcquisitionKind): AcquiresFor {
@@ -61,11 +71,17 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: strin
       releasesParams: helper
         ? [...helper].map(([param, k]) => ({
             param,
-            cls: k.cls,
-            release: k.spec.name,
-            at: { range: k.inner?.nameRange ?? rangeOf(info.node) },
-            callAt: { range: k.inner?.callRange ?? rangeOf(info.node) },
-            ...(k.countIndex === undefined ? {} : { countParam: k.countIndex }),
+            ...paramRelease(k, info),
+            ...(k.byCase
+              ? {
+                  byCase: {
+                    selector: k.byCase.selector,
+                    cases: k.byCase.cases.map((c) =>
+                      c.kind ? { value: c.value, release: paramRelease(c.kind, info) } : { value: c.value },
+                    ),
+                  },
+                }
+              : {}),
           }))
         : [],
       ...(wrapper ? { acquiresFor: acquiresFor(wrapper) } : {}),
@@ -132,18 +148,30 @@ export function summariesOf(functions: ReadonlyArray<{ fn: FunctionFactsJson; fi
     const where = file ? { file } : {};
     if (fn.releasesParams.length > 0) {
       const m = new Map<number, ReleaseKind>();
-      for (const p of fn.releasesParams) {
+      const kindOf = (p: Omit<ParamRelease, 'param' | 'byCase'>, param: number): ReleaseKind | undefined => {
         const spec = findRelease(p.release);
-        if (!spec) continue;
-        m.set(p.param, {
+        if (!spec) return undefined;
+        return {
           name: fn.name,
           cls: p.cls,
-          objectIndex: p.param,
+          objectIndex: param,
           countIndex: p.countParam,
           batch: true,
           spec,
           inner: { nameRange: p.at.range, callRange: p.callAt.range, ...where },
-        });
+        };
+      };
+      for (const p of fn.releasesParams) {
+        const k = kindOf(p, p.param);
+        if (!k) continue;
+        if (p.byCase) {
+          const cases = p.byCase.cases.map((c) => {
+            const ck = c.release ? kindOf(c.release, p.param) : undefined;
+            return ck ? { value: c.value, kind: ck } : { value: c.value };
+          });
+          k.byCase = { selector: p.byCase.selector, cases };
+        }
+        m.set(p.param, k);
       }
       if (m.size) s.helperReleases.set(fn.name, m);
     }

@@ -35,6 +35,11 @@ export interface ParamRelease {
   callAt: Location;
   /** The parameter the helper passes on as the release count, when it has one. */
   countParam?: number;
+  /**
+   * Released one way or the other under `switch (selector)` (cls `matching`): the release of each
+   * case value; a case without `release` releases both ways.
+   */
+  byCase?: { selector: number; cases: Array<{ value: string; release?: Omit<ParamRelease, 'param' | 'byCase'> }> };
 }
 
 /** A function that acquires for its caller (a wrapper): what a call to it does. */

@@ -8,6 +8,7 @@ import type { Node } from '../parser.ts';
 import type { ApiModel, MessageData, NoteMessageId, Range } from '../types.ts';
 import { buildCfg, type Cfg, type CfgNode } from './cfg.ts';
 import { coveredElements } from './loops.ts';
+import { enclosingCases, isReassigned } from './switch-cases.ts';
 import { conditionalNeeds, type ConditionalNeed } from './pin-conditions.ts';
 import { explore, type NodeEvent, type PathResult } from './paths.ts';
 import {
@@ -45,6 +46,12 @@ export interface AcquisitionFacts {
   owesRelease: boolean;
   /** Why the analysis stays quiet about leaks here (verbose output). */
   quiet?: Quiet;
+  /**
+   * Releases through a helper that releases per `switch (cmd)` case that could not be judged for
+   * these pages (verbose notes): `noCase`, not taken under a case of a switch on that cmd;
+   * `bothWays`, the helper's cases for theirs do not release one way.
+   */
+  caseNotJudged?: Array<{ release: number; helper: string; selector: string; why: 'noCase' | 'bothWays' }>;
   /** For acquisitions that pin only sometimes: what each release (by index) needs, where decided. */
   releaseNeeds?: Map<number, ConditionalNeed>;
 }
@@ -109,7 +116,9 @@ export function functionFacts(
   model: ApiModel,
   sites: FunctionSites = collectSites(info, summaries),
 ): FunctionFacts {
-  const { acquisitions, releases, releaseByCall } = sites;
+  const { acquisitions, releaseByCall } = sites;
+  // A copy: releases judged per switch case for one acquisition are added after the call's own.
+  const releases = sites.releases.slice();
   const facts: FunctionFacts = { info, model, acquisitions: [], releases, fieldReleases: [] };
   if (acquisitions.length === 0) return facts;
 
@@ -146,9 +155,15 @@ export function functionFacts(
     cfg ??= buildCfg(info.body);
     const graph = cfg;
     const start = graph.nodeOf(site.call);
+    const unmatched = new Map<number, { selector: string; why: 'noCase' | 'bothWays' }>();
+    const byCase = caseReleases(site, info, releases, sites.releases.length, unmatched);
+    const own = (i: number) => byCase.get(i) ?? i;
     if (!start) {
       af.quiet = { id: 'notInControlFlow' };
-      af.releases = releases.map((r, i) => (releasesPagesOf(r, site, site.key) ? i : -1)).filter((i) => i >= 0);
+      af.releases = releases
+        .slice(0, sites.releases.length)
+        .map((r, i) => (releasesPagesOf(r, site, site.key) ? own(i) : -1))
+        .filter((i) => i >= 0);
       continue;
     }
     const key = site.key;
@@ -162,7 +177,18 @@ export function functionFacts(
     const events = (node: CfgNode): NodeEvent[] => {
       let ev = eventCache.get(node.id);
       if (!ev) {
-        ev = nodeEvents(node, site, key, locals, releaseByCall, releases, resultNames, info.aliases, acquisitionCalls);
+        ev = nodeEvents(
+          node,
+          site,
+          key,
+          locals,
+          releaseByCall,
+          releases,
+          resultNames,
+          info.aliases,
+          acquisitionCalls,
+          byCase,
+        );
         eventCache.set(node.id, ev);
       }
       return ev;
@@ -209,7 +235,10 @@ export function functionFacts(
     if (af.path.exhausted) {
       af.quiet = { id: 'tooManyPaths' };
       af.owesRelease = false;
-      af.releases = releases.map((r, i) => (releasesPagesOf(r, site, key) ? i : -1)).filter((i) => i >= 0);
+      af.releases = releases
+        .slice(0, sites.releases.length)
+        .map((r, i) => (releasesPagesOf(r, site, key) ? own(i) : -1))
+        .filter((i) => i >= 0);
     } else {
       af.releases = [...af.path.releases.keys()].sort((a, b) => a - b);
       if (af.owesRelease && af.path.leaks.length === 0 && af.path.handoffs.length > 0 && af.releases.length === 0) {
@@ -218,6 +247,10 @@ export function functionFacts(
       if (af.owesRelease && af.path.uncertainLeaks.length > 0) {
         af.quiet = { id: 'uncertainLeak', leaks: af.path.uncertainLeaks.map((l) => rangeOf(l.at)) };
       }
+    }
+    for (const i of af.releases) {
+      const u = unmatched.get(i);
+      if (u) (af.caseNotJudged ??= []).push({ release: i, helper: releases[i]!.kind.name, ...u });
     }
     if (site.kind.pinsWhen) {
       const rs = af.releases.map((i) => ({ index: i, call: releases[i]!.call, cls: releases[i]!.kind.cls }));
@@ -237,6 +270,7 @@ function nodeEvents(
   resultNames: Set<string>,
   aliases: Aliases,
   acquisitionCalls: ReadonlySet<number>,
+  byCase: ReadonlyMap<number, number>,
 ): NodeEvent[] {
   const releasesPages = (r: ReleaseSite) => releasesPagesOf(r, site, key);
   const releasesItself = releases.some(releasesPages);
@@ -264,8 +298,10 @@ function nodeEvents(
     if (acquisitionCalls.has(call.id)) continue; // another acquisition into the same storage
     const rel = releaseByCall.get(call.id);
     if (rel) {
-      const hit = rel.find((i) => releasesPages(releases[i]!));
-      if (hit !== undefined) {
+      const found = rel.find((i) => releasesPages(releases[i]!));
+      if (found !== undefined) {
+        // A helper that releases per `switch (cmd)` case: the case this acquisition runs under.
+        const hit = byCase.get(found) ?? found;
         const r = releases[hit]!;
         const covers = coveredElements(r.call, r.objectNode, r.kind.batch ? r.countNode : undefined);
         out.push(covers ? { type: 'release', site: hit, covers } : { type: 'release', site: hit });
@@ -364,6 +400,51 @@ function nodeEvents(
   if (assigned.length > 0) out.push({ type: 'assigns', names: assigned });
   const advanced = advancedNames(ast);
   if (advanced.length > 0) out.push({ type: 'advances', names: advanced });
+  return out;
+}
+
+/**
+ * Releases through a helper that releases per `switch (cmd)` case (ReleaseKind.byCase), judged for
+ * this acquisition: when it runs under `case V:` of a switch on the same `cmd` the call passes
+ * (not reassigned in between), and the helper's cases for those values release one way, that
+ * release is added to `releases` and stands for the call's (index → added index). Otherwise the
+ * call stays a release of whatever the pages hold: nothing to judge, and no leak.
+ */
+function caseReleases(
+  site: AcquisitionSite,
+  info: FunctionInfo,
+  releases: ReleaseSite[],
+  own: number,
+  unmatched: Map<number, { selector: string; why: 'noCase' | 'bothWays' }>,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  let cases: Map<string, string[]> | undefined;
+  for (let i = 0; i < own; i++) {
+    const r = releases[i]!;
+    const by = r.kind.byCase;
+    if (!by) continue;
+    const arg = callArguments(r.call)[by.selector];
+    const u = arg ? unwrap(arg) : undefined;
+    const selector = arg ? arg.text.replace(/\s+/g, ' ') : '?';
+    if (u?.type !== 'identifier') {
+      unmatched.set(i, { selector, why: 'noCase' });
+      continue;
+    }
+    cases ??= enclosingCases(site.call, info.body);
+    const values = cases.get(u.text);
+    if (!values || isReassigned(info.body, u.text)) {
+      unmatched.set(i, { selector, why: 'noCase' });
+      continue;
+    }
+    const kinds = values.map((v) => by.cases.find((c) => c.value === v)?.kind);
+    const first = kinds[0];
+    if (!first || kinds.some((k) => !k || k.cls !== first.cls)) {
+      unmatched.set(i, { selector, why: 'bothWays' });
+      continue;
+    }
+    out.set(i, releases.length);
+    releases.push(releaseSite(r.call, first, info.aliases));
+  }
   return out;
 }
 

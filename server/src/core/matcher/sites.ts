@@ -54,6 +54,7 @@ export interface AcquisitionKind {
   name: string;
   family: AcquisitionFamily;
   pagesArg: ArgIndex;
+  /** The requested count; for `returns: 'array'`, the out-parameter the count is written to. */
   countArg: ArgIndex;
   single: boolean;
   pagesByReference: boolean;
@@ -79,6 +80,17 @@ export interface ReleaseKind {
   spec: ReleaseSpec;
   /** For same-file helpers: the release call inside the helper. */
   inner?: HelperRelease;
+  /**
+   * A helper that releases one way or the other under `switch (selector)` (`cls` is then
+   * `matching`): the kind for each case value, absent where that case releases both ways.
+   */
+  byCase?: CaseReleases;
+}
+
+export interface CaseReleases {
+  /** The parameter the helper switches on. */
+  selector: number;
+  cases: Array<{ value: string; kind?: ReleaseKind }>;
 }
 
 export type ResultUse = 'assigned' | 'condition' | 'returned' | 'ignored' | 'other';
@@ -91,6 +103,7 @@ export interface AcquisitionSite {
   /** The pages argument as written. */
   pagesNode?: Node;
   single: boolean;
+  /** The requested count; for a wrapper returning the array, the variable the count lands in (`nr` of `&nr`). */
   countNode?: Node;
   resultVar?: string;
   use: ResultUse;
@@ -239,10 +252,18 @@ export function acquisitionSite(call: Node, callKind: AcquisitionKind, aliases: 
   const { use, variable } = resultUse(call);
   let key: string | undefined;
   let single = kind.single;
+  let count = countNode;
   if (kind.returns === 'page') {
     // The page comes back as the result: it lives in the variable it is assigned to.
     key = variable;
     single = true;
+  } else if (kind.returns === 'array') {
+    // `pages = foo_get_pages(addr, &nr)`: the array is the result, the count lands in `nr`.
+    key = variable;
+    const u = countNode ? unwrap(countNode) : undefined;
+    const target = u?.type === 'pointer_expression' ? u.childForFieldName('argument') : null;
+    count =
+      u?.type === 'pointer_expression' && u.childForFieldName('operator')?.text === '&' && target ? target : undefined;
   } else if (pagesNode) {
     key = storageKey(pagesNode);
     const u = unwrap(pagesNode);
@@ -251,9 +272,9 @@ export function acquisitionSite(call: Node, callKind: AcquisitionKind, aliases: 
       if (target.type === 'identifier' || target.type === 'field_expression') single = true;
     }
   }
-  if (countNode && squash(countNode.text) === '1') single = true;
+  if (count && squash(count.text) === '1') single = true;
   if (key && key !== 'NULL') key = aliases.resolve(key);
-  return { call, kind, key, pagesNode, single, countNode, resultVar: variable, use };
+  return { call, kind, key, pagesNode, single, countNode: count, resultVar: variable, use };
 }
 
 export function releaseSite(call: Node, callKind: ReleaseKind, aliases: Aliases): ReleaseSite {

@@ -1,12 +1,14 @@
 /**
  * Same-file summaries (domain.md §5): a function that releases one of its parameters is a
  * release at its call sites; a function that acquires into a parameter (or returns the page) and
- * returns the count is an acquisition at its call sites. Computed to a fixpoint, so helpers of
- * helpers and wrappers of wrappers are followed.
+ * returns the count is an acquisition at its call sites, and so is one that acquires into a local
+ * array and returns the array (or ERR_PTR) with the count in an out-parameter (`returns: 'array'`).
+ * Computed to a fixpoint, so helpers of helpers and wrappers of wrappers are followed.
  */
 import { findAcquisition, findRelease } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { Aliases } from './aliases.ts';
+import { enclosingCases, isReassigned } from './switch-cases.ts';
 import {
   acquisitionKindFromTable,
   acquisitionSite,
@@ -15,10 +17,12 @@ import {
   releaseKindFromTable,
   releaseSite,
   type AcquisitionKind,
+  type AcquisitionSite,
+  type CaseReleases,
   type HelperRelease,
   type ReleaseKind,
 } from './sites.ts';
-import { calleeName, collectCalls, functionName, parameterNames, storageKey, unwrap } from './syntax.ts';
+import { calleeName, collectCalls, functionName, localNames, parameterNames, storageKey, unwrap } from './syntax.ts';
 
 export interface FunctionInfo {
   node: Node;
@@ -64,11 +68,18 @@ export class FileSummaries {
     const out = new Set<string>();
     for (const n of names) {
       const h = this.helperReleases.get(n);
-      if (h) out.add(`${n}:${[...h].map(([i, k]) => `${i}${k.cls}${k.countIndex ?? ''}${at(k.inner)}`).join(',')}`);
+      const cases = (k: ReleaseKind) =>
+        k.byCase
+          ? `[${k.byCase.selector}:${k.byCase.cases.map((c) => `${c.value}=${c.kind ? `${c.kind.cls}${c.kind.countIndex ?? ''}${at(c.kind.inner)}` : '?'}`).join(';')}]`
+          : '';
+      if (h)
+        out.add(
+          `${n}:${[...h].map(([i, k]) => `${i}${k.cls}${k.countIndex ?? ''}${at(k.inner)}${cases(k)}`).join(',')}`,
+        );
       const k = this.wrappers.get(n);
       if (k)
         out.add(
-          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}${k.file ?? ''}`,
+          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}/${argAt(k.countArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}${k.file ?? ''}`,
         );
     }
     return [...out].sort().join('|');
@@ -97,6 +108,10 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
   const s = new FileSummaries();
   /** Helper parameters released both ways (e.g. per a flag): not helpers we can judge. */
   const mixed = new Set<string>();
+  /** Each helper parameter's release calls, to judge per `switch` case when released both ways. */
+  const releaseCalls = new Map<string, Map<number, { call: Node; kind: ReleaseKind }>>();
+  /** Released both ways through a helper that does: no case of ours to read. */
+  const throughMixed = new Set<string>();
   for (let round = 0; round < 4; round++) {
     let changed = false;
     for (const fn of functions) {
@@ -132,6 +147,10 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             inner: kind.inner ?? helperReleaseOf(call),
           };
           const key = `${fn.name}#${p}`;
+          if (kindMixed) throughMixed.add(key);
+          let calls = releaseCalls.get(key);
+          if (!calls) releaseCalls.set(key, (calls = new Map<number, { call: Node; kind: ReleaseKind }>()));
+          calls.set(call.id, { call, kind: next });
           // `if (user) unpin_user_page(p); else __free_page(p);`: the free is for the kernel's
           // own pages, the other release for user pages: the helper releases user pages that way.
           const freeAndOther = !!prev && prev.cls !== kind.cls && (prev.cls === 'free' || kind.cls === 'free');
@@ -209,9 +228,51 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           changed = true;
           break;
         }
+        // `*nr = got; return pages;`: the array is the result, the count goes out through `nr`.
+        const countOut = site.single ? undefined : countOutParam(fn, site);
+        if (countOut !== undefined && kind.returns === 'count') {
+          s.wrappers.set(fn.name, {
+            name: fn.name,
+            family: kind.family,
+            pagesArg: { none: true },
+            countArg: { at: countOut },
+            single: false,
+            pagesByReference: false,
+            returns: 'array',
+            trackLeaks: kind.trackLeaks,
+            wraps: kind.wraps ?? kind.name,
+          });
+          changed = true;
+          break;
+        }
       }
     }
     if (!changed) break;
+  }
+  // Released one way or the other per `switch (cmd)` case: judged per case at the call site.
+  for (const key of [...mixed]) {
+    const calls = releaseCalls.get(key);
+    if (!calls || throughMixed.has(key)) continue;
+    const hash = key.lastIndexOf('#');
+    const name = key.slice(0, hash);
+    const p = Number(key.slice(hash + 1));
+    const fn = functions.find((f) => f.name === name);
+    const byCase = fn ? caseReleasesOf(fn, p, [...calls.values()]) : undefined;
+    if (!byCase) continue;
+    const judged = byCase.cases.flatMap((c) => (c.kind ? [c.kind] : []));
+    const first = judged[0]!;
+    const counts = new Set(judged.map((k) => k.countIndex));
+    s.helperReleases.get(name)?.set(p, {
+      name,
+      cls: 'matching',
+      objectIndex: p,
+      countIndex: counts.size === 1 ? first.countIndex : undefined,
+      batch: true,
+      spec: first.spec,
+      inner: first.inner,
+      byCase,
+    });
+    mixed.delete(key);
   }
   // Drop helpers that release a parameter both ways.
   for (const [name, m] of s.helperReleases) {
@@ -219,6 +280,66 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     if (m.size === 0) s.helperReleases.delete(name);
   }
   return s;
+}
+
+/**
+ * A helper's releases of parameter `p` that differ by class, each under a case of `switch (sel)`
+ * on one of its parameters: the kind per case value (none where a case releases both ways).
+ * Undefined when a release runs outside such a case (or under `default`), or the selector is
+ * reassigned in the helper.
+ */
+function caseReleasesOf(
+  fn: FunctionInfo,
+  p: number,
+  calls: ReadonlyArray<{ call: Node; kind: ReleaseKind }>,
+): CaseReleases | undefined {
+  if (calls.length === 0) return undefined;
+  const casesOf = calls.map((c) => enclosingCases(c.call, fn.body));
+  for (const selector of casesOf[0]!.keys()) {
+    const sel = fn.params.indexOf(selector);
+    if (sel < 0 || sel === p || isReassigned(fn.body, selector)) continue;
+    const byValue = new Map<string, ReleaseKind | null>();
+    let ok = true;
+    calls.forEach((c, i) => {
+      const values = casesOf[i]!.get(selector);
+      if (!values) ok = false;
+      for (const v of values ?? []) {
+        const prev = byValue.get(v);
+        if (prev === undefined) byValue.set(v, c.kind);
+        else if (prev && prev.cls !== c.kind.cls) byValue.set(v, null);
+      }
+    });
+    if (!ok) continue;
+    const cases = [...byValue].map(([value, kind]) => (kind ? { value, kind } : { value }));
+    if (cases.some((c) => c.kind)) return { selector: sel, cases };
+  }
+  return undefined;
+}
+
+/**
+ * For an acquisition into a local array that the function returns: the parameter its count is
+ * written to (`*nr = got`, `*nr = npages` for the requested count), if there is exactly one.
+ */
+function countOutParam(fn: FunctionInfo, site: AcquisitionSite): number | undefined {
+  const key = site.key;
+  if (!key || !/^\w+$/.test(key) || fn.params.includes(key) || !returnsVariable(fn.body, key)) return undefined;
+  if (!localNames(fn.body).has(key)) return undefined;
+  const counts = new Set<string>();
+  if (site.resultVar) counts.add(site.resultVar);
+  if (site.countNode && unwrap(site.countNode).type === 'identifier') counts.add(unwrap(site.countNode).text);
+  const out = new Set<number>();
+  for (const a of fn.body.descendantsOfType('assignment_expression')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!left || !right || a.childForFieldName('operator')?.text !== '=') continue;
+    const l = unwrap(left);
+    if (l.type !== 'pointer_expression' || l.childForFieldName('operator')?.text !== '*') continue;
+    const target = l.childForFieldName('argument');
+    const p = target && unwrap(target).type === 'identifier' ? fn.params.indexOf(unwrap(target).text) : -1;
+    const r = unwrap(right);
+    if (p >= 0 && r.type === 'identifier' && counts.has(r.text)) out.add(p);
+  }
+  return out.size === 1 ? [...out][0] : undefined;
 }
 
 function returnsVariable(body: Node, name: string): boolean {

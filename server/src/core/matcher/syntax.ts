@@ -85,7 +85,8 @@ export function storageKey(node: Node | null | undefined): string | undefined {
     case 'number_literal':
       return n.text === '0' ? 'NULL' : undefined;
     case 'field_expression':
-      return squash(n.text).replace(/\[[^\]]*\]$/, '');
+      // `ctx->/* note */pages`: comments are no part of the storage.
+      return squash(n.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '')).replace(/\[[^\]]*\]$/, '');
     case 'subscript_expression':
       return storageKey(n.childForFieldName('argument'));
     case 'pointer_expression': {

@@ -21,6 +21,8 @@ export const NOTE_MESSAGES: Readonly<Record<NoteMessageId, MessageFn>> = {
   fieldFilledElsewhere: ({ data }) =>
     `${str(data, 'release')}() of struct ${str(data, 'struct')}'s ${str(data, 'path')}: no acquisition in what was checked fills that field, so what it holds is not judged here (check the directory that fills it with this file)`,
   inputNote: ({ data }) => str(data, 'text'),
+  caseNotMatched: ({ data, at }) =>
+    `${str(data, 'helper')}() releases one way or the other per switch (${str(data, 'selector')}) case: not judged for the pages of ${str(data, 'acquisition')}()${at('acquisition') ? ` (${at('acquisition')})` : ''}, ${data.why === 'bothWays' ? `the helper's cases for the case they are taken under release both ways or not at all` : `they are not taken under a case of switch (${str(data, 'selector')})`}`,
   uncertainLeak: quiet(
     ({ atAll }) =>
       `possible leak at ${joinLines(atAll('leaks'))} not reported: it skips a release behind a condition that cannot be read`,
