@@ -118,8 +118,13 @@ export function callsIn(lines: readonly HunkLine[]): CallSeen[] {
   return out;
 }
 
-/** Maximal runs of `-`/`+` lines of a hunk. */
+/** Maximal runs of `-`/`+` lines of a hunk that both remove and add. */
 function changeBlocks(hunk: Hunk): Array<{ removed: HunkLine[]; added: HunkLine[] }> {
+  return allChangeBlocks(hunk).filter((b) => b.removed.length > 0 && b.added.length > 0);
+}
+
+/** Maximal runs of `-`/`+` lines of a hunk (only additions or only removals too). */
+export function allChangeBlocks(hunk: Hunk): Array<{ removed: HunkLine[]; added: HunkLine[] }> {
   const out: Array<{ removed: HunkLine[]; added: HunkLine[] }> = [];
   let cur: { removed: HunkLine[]; added: HunkLine[] } | undefined;
   for (const l of hunk.lines) {
@@ -130,7 +135,7 @@ function changeBlocks(hunk: Hunk): Array<{ removed: HunkLine[]; added: HunkLine[
     if (!cur) out.push((cur = { removed: [], added: [] }));
     (l.op === '-' ? cur.removed : cur.added).push(l);
   }
-  return out.filter((b) => b.removed.length > 0 && b.added.length > 0);
+  return out;
 }
 
 /** `&pages[i]`, `*pages`, `pages + done`, `pages[i]` → `pages` (the array a page comes from). */

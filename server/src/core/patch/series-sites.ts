@@ -8,8 +8,8 @@
  */
 import { findAcquisition, type AcquisitionFamily } from '../api-table.ts';
 import type { ApiModel } from '../types.ts';
-import type { Hunk, HunkLine } from './diff-parse.ts';
-import { acquisitionClass, callsIn } from './patch-evidence.ts';
+import type { HunkLine } from './diff-parse.ts';
+import { acquisitionClass, allChangeBlocks, callsIn } from './patch-evidence.ts';
 import type { PatchInput } from './read-input.ts';
 
 export type SiteChange = 'added' | 'converted' | 'changed' | 'removed';
@@ -32,21 +32,6 @@ export interface SeriesSite {
 
 const C_FILE = /\.[ch]$/;
 
-/** Runs of `-`/`+` lines (a block with only additions or only removals too). */
-function blocks(hunk: Hunk): Array<{ removed: HunkLine[]; added: HunkLine[] }> {
-  const out: Array<{ removed: HunkLine[]; added: HunkLine[] }> = [];
-  let cur: { removed: HunkLine[]; added: HunkLine[] } | undefined;
-  for (const l of hunk.lines) {
-    if (l.op === ' ') {
-      cur = undefined;
-      continue;
-    }
-    if (!cur) out.push((cur = { removed: [], added: [] }));
-    (l.op === '-' ? cur.removed : cur.added).push(l);
-  }
-  return out;
-}
-
 export function seriesSites(input: PatchInput, model: ApiModel): SeriesSite[] {
   const out: SeriesSite[] = [];
   const patches = input.series.length ? input.series : input.quoted;
@@ -55,7 +40,7 @@ export function seriesSites(input: PatchInput, model: ApiModel): SeriesSite[] {
       const file = fd.newPath ?? fd.oldPath ?? '(unnamed)';
       if (!C_FILE.test(file) || fd.binary) continue;
       for (const hunk of fd.hunks)
-        for (const b of blocks(hunk)) {
+        for (const b of allChangeBlocks(hunk)) {
           const acq = (lines: HunkLine[]) => callsIn(lines).filter((c) => findAcquisition(c.name));
           const removed = acq(b.removed);
           const added = acq(b.added);
