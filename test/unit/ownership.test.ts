@@ -216,6 +216,18 @@ describe('the API is the table, wherever it is defined', () => {
     const defs = index.factsOf('gup.c')!.functions.filter((fn) => fn.releasesParams.length > 0);
     assert.ok(defs.length > 0, 'the fixture defines releasing API functions');
     assert.equal(index.functionsFor('user.c'), undefined);
+    // The same for every role the table knows: a slab allocator's kfree() frees pages in its body
+    // (mm/slob.c), and kfree(pages) after a pin is still the array's free, not a page release.
+    const slobText =
+      'void kfree(const void *block)\n{\n\tstruct page *sp = virt_to_page(block);\n\t__free_pages(sp, 0);\n}\n';
+    const p2 = await createCParser();
+    const slob = parseKernelC(p2, slobText);
+    index.set('slob.c', extractFileFacts(slobText, slob, { api: 'unpin_user_page' }));
+    slob.delete();
+    p2.delete();
+    assert.ok(index.factsOf('slob.c')!.functions.some((fn) => fn.name === 'kfree' && fn.releasesParams.length > 0));
+    index.factsOf('user.c')!.functions[0]!.calls.push('kfree');
+    assert.equal(index.functionsFor('user.c'), undefined);
   });
 });
 

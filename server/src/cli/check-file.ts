@@ -12,7 +12,7 @@ import type { FileFacts } from '../core/facts/file-facts.ts';
 import type { ExternalFields } from '../core/matcher/fields.ts';
 import type { FileSummaries } from '../core/matcher/summaries.ts';
 import type { AnalysisOptions, ApiModelSetting, ModelChoice, Pairing, RuleId, Severity } from '../core/types.ts';
-import { analyzeFocused } from '../project/analyze-source.ts';
+import { analyzeFocused, factsOfText } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
 import { namesAcquisition } from '../project/prefilter.ts';
 import { decodeSource, describeFsError, megabytes, readRegularFileShared, readSource } from '../project/read-source.ts';
@@ -49,6 +49,8 @@ export interface CheckFileExtra {
   force?: boolean;
   /** The model the first pass decided for this file (a run decides it once, even across --fix). */
   model?: ModelChoice;
+  /** Only the file's facts for the ownership index (a module-mate before its view is known): no findings. */
+  factsOnly?: boolean;
 }
 
 export interface CheckFileResult {
@@ -130,6 +132,10 @@ export async function checkFile(
     return guarded(display, () => checkPatchText(text, patchKind, display, options, { file, snapshot }));
   }
   if (!extra.force && !namesAcquisition(buf)) return SKIPPED;
+  if (extra.factsOnly) {
+    const facts = await factsOfText(text, { model: extra.model ?? modelFor(options, text, file) });
+    return facts ? { status: 'skipped', facts } : SKIPPED;
+  }
   return guarded(display, () =>
     checkCText(
       text,

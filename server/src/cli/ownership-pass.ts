@@ -7,7 +7,7 @@
  * in main.c is reported at the release, with main.c's acquisition as related location.
  */
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { mateTest, moduleMates } from '../project/module-files.ts';
+import { moduleMates } from '../project/module-files.ts';
 import type { CheckInput } from '../project/walk.ts';
 import { checkFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
 
@@ -22,20 +22,19 @@ export async function ownershipPass(
     const facts = results[i]?.facts;
     if (facts) index.set(input.display, facts);
   });
-  const test = mateTest(index);
-  if (!test) return index;
-
   // Module-mates: skipped files of the indexed files' directories that release their pages.
   const pathOf = new Map(inputs.map((input) => [input.display, input.path]));
-  const indexed = index.files.map((d) => pathOf.get(d) ?? d);
   const skipped = inputs.filter((input, i) => results[i]?.status === 'skipped').map((input) => input.path);
-  const mates = new Set(moduleMates(skipped, indexed, test));
+  const mates = new Set(moduleMates(skipped, index, (d) => pathOf.get(d) ?? d));
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     if (!mates.has(input.path)) continue;
-    const r = await checkFile(input.path, input.display, input.explicit, options, { force: true });
-    results[i] = r;
-    if (r.facts) index.set(input.display, r.facts);
+    // Facts only: a mate names no acquisition, so only the other files' view can give it findings.
+    const r = await checkFile(input.path, input.display, input.explicit, options, { force: true, factsOnly: true });
+    if (r.facts) {
+      results[i] = r;
+      index.set(input.display, r.facts);
+    }
   }
 
   // Every file whose fields another file fills or releases: checked again with their view.

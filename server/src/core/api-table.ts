@@ -334,6 +334,19 @@ export const isBorrower = (name: string): boolean =>
 export const isObjectFree = (name: string): boolean => objectFrees.has(name);
 export const takesExtraReference = (name: string): boolean => extraReferences.has(name);
 
+/**
+ * Whether the table knows a function in any role (acquisition, release, hand-off sink, borrower,
+ * object free, extra reference): the kernel's own API, which a file that defines it (mm/gup.c's
+ * get_user_pages(), mm/slob.c's kfree()) never turns into a helper or wrapper for others.
+ */
+export const isTableFunction = (name: string): boolean =>
+  !!findAcquisition(name) ||
+  !!findRelease(name) ||
+  !!findSink(name) ||
+  isBorrower(name) ||
+  isObjectFree(name) ||
+  takesExtraReference(name);
+
 /** Release kind a page from this family needs, in this model; undefined when undecidable. */
 export function expectedReleaseClass(family: AcquisitionFamily, model: ApiModel): NeededClass | undefined {
   switch (family) {

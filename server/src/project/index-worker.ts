@@ -13,7 +13,7 @@ import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import type { ApiModelSetting } from '../core/types.ts';
 import { factsOfText } from './analyze-source.ts';
 import { decideFileModel } from './api-model.ts';
-import { mateTest, moduleMates } from './module-files.ts';
+import { moduleMates } from './module-files.ts';
 import { namesAcquisition } from './prefilter.ts';
 import { decodeSource, readSource } from './read-source.ts';
 import { walkSourceFiles } from './walk.ts';
@@ -80,9 +80,10 @@ export function runIndexWorker(): void {
     };
     const cFiles = files.filter((f) => /\.[ch]$/.test(f));
     for (const f of cFiles) add(f, await safeFacts(f, req, false, errors), cFiles.length);
-    const test = mateTest(index);
-    const rest = cFiles.filter((f) => !index.has(f));
-    const mates = test ? moduleMates(rest, index.files, test) : [];
+    const mates = moduleMates(
+      cFiles.filter((f) => !index.has(f)),
+      index,
+    );
     for (const f of mates) add(f, await safeFacts(f, req, true, errors), cFiles.length);
     flush(cFiles.length);
     parentPort!.postMessage({

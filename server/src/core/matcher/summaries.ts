@@ -5,7 +5,7 @@
  * array and returns the array (or ERR_PTR) with the count in an out-parameter (`returns: 'array'`).
  * Computed to a fixpoint, so helpers of helpers and wrappers of wrappers are followed.
  */
-import { findAcquisition, findRelease } from '../api-table.ts';
+import { isTableFunction } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { Aliases } from './aliases.ts';
 import { enclosingCases, isReassigned } from './switch-cases.ts';
@@ -90,7 +90,7 @@ export class FileSummaries {
  * Adds what other files' functions do (`other`, the ownership index's extern functions) for the
  * names this file does not define: a call here to a helper in util.c is judged as a same-file one.
  * The API's own functions are the table's (mm/gup.c defines get_user_pages(), which also releases
- * on its error paths): never a helper or wrapper by what their bodies do.
+ * on its error paths; mm/slob.c defines kfree()): never a helper or wrapper by what their bodies do.
  */
 export function mergeSummaries(
   own: FileSummaries,
@@ -98,7 +98,7 @@ export function mergeSummaries(
   defined: ReadonlySet<string>,
 ): void {
   if (!other) return;
-  const takes = (name: string) => !defined.has(name) && !findAcquisition(name) && !findRelease(name);
+  const takes = (name: string) => !defined.has(name) && !isTableFunction(name);
   for (const [name, m] of other.helperReleases)
     if (takes(name) && !own.helperReleases.has(name)) own.helperReleases.set(name, m);
   for (const [name, k] of other.wrappers) if (takes(name) && !own.wrappers.has(name)) own.wrappers.set(name, k);

@@ -11,7 +11,7 @@
  * for the workspace, and by `trace` and references (`fieldTrail`).
  */
 import type { ReleaseClass } from '../api-table.ts';
-import { findAcquisition, findRelease } from '../api-table.ts';
+import { isTableFunction } from '../api-table.ts';
 import { summariesOf } from '../facts/extract-facts.ts';
 import type { FieldEvent, FileFacts, FunctionFactsJson } from '../facts/file-facts.ts';
 import type { FileSummaries } from '../matcher/summaries.ts';
@@ -78,21 +78,6 @@ export class OwnershipIndex {
     return out;
   }
 
-  /** The member names of fields an acquisition fills somewhere (what a module-mate must mention). */
-  acquiredFieldNames(): Set<string> {
-    const out = new Set<string>();
-    for (const e of this.fields().values())
-      if (e.events.some((ev) => ev.event === 'acquire')) out.add(lastMember(e.field.path));
-    return out;
-  }
-
-  /** The files with an acquisition into a field (their directories are the modules to look at). */
-  filesFillingFields(): Set<string> {
-    const out = new Set<string>();
-    for (const e of this.fields().values()) for (const ev of e.events) if (ev.event === 'acquire') out.add(ev.file);
-    return out;
-  }
-
   /**
    * What the other files say about the fields `file` touches (acquires into or releases), or
    * about every field when `file` is not in the index: their acquisitions, the classes they
@@ -147,8 +132,7 @@ export class OwnershipIndex {
       if (f === file) continue;
       for (const fn of facts.functions) {
         // The API's own functions (mm/gup.c's get_user_pages()) are the table's, not helpers.
-        if (fn.isStatic || (called && !called.has(fn.name)) || findAcquisition(fn.name) || findRelease(fn.name))
-          continue;
+        if (fn.isStatic || (called && !called.has(fn.name)) || isTableFunction(fn.name)) continue;
         if (fn.releasesParams.length === 0 && !fn.acquiresFor) continue;
         found.set(fn.name, [...(found.get(fn.name) ?? []), { fn, file: f }]);
       }
@@ -160,19 +144,6 @@ export class OwnershipIndex {
       return defs.length === 1 ? defs : here.length === 1 ? here : [];
     });
     return list.length ? summariesOf(list) : undefined;
-  }
-
-  /** Names the indexed files call that none of them defines (a helper in a file not indexed yet). */
-  calledUndefined(): Set<string> {
-    const defined = new Set<string>();
-    const called = new Set<string>();
-    for (const facts of this.byFile.values())
-      for (const fn of facts.functions) {
-        defined.add(fn.name);
-        for (const c of fn.calls) called.add(c);
-      }
-    for (const d of defined) called.delete(d);
-    return called;
   }
 
   /** Whether other files change what `file`'s own analysis says (a field or a function it uses is theirs). */
