@@ -58,15 +58,20 @@ function grepCount(files: string[]) {
   return counts;
 }
 
-test('counts per family agree with a grep-level count of the calls (definitions excepted)', () => {
+test('counts per family agree with a grep-level count of the calls (definitions, comments and wrapper calls excepted)', () => {
   const inv = inventory(DIRS);
   const grep = grepCount(DIRS.flatMap(cFiles));
   assert.ok(
     grep.definitions >= 2,
     'api-defined-in-module defines two API functions: grep sees them, the inventory does not',
   );
-  assert.equal(inv.summary.totals.byFamily.pin, grep.pin);
-  assert.equal(inv.summary.totals.byFamily.gup, grep.gup);
+  // The inventory also lists the call sites of wrappers (ybuf_pin_one() in wrapper-in-other-file):
+  // grep sees only the API call inside the wrapper.
+  const wrapperSites = (family: string) =>
+    inv.sites.filter((x) => x.family === family && !/^(?:pin|get)_user_pages/.test(x.call)).length;
+  assert.ok(wrapperSites('pin') >= 1, 'a wrapper call site is in the fixtures');
+  assert.equal(inv.summary.totals.byFamily.pin - wrapperSites('pin'), grep.pin);
+  assert.equal(inv.summary.totals.byFamily.gup - wrapperSites('gup'), grep.gup);
   assert.equal(inv.summary.totals.sites, inv.sites.length);
 });
 
