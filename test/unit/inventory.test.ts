@@ -1,7 +1,8 @@
 /**
  * `gup-review inventory`: one row per acquisition site, in text, JSON, CSV and HTML. Its counts
- * per family are checked against a grep-level count of the calls in the same files (the only
- * difference: definitions of the API functions, which grep also matches); the rows of a module
+ * per family are checked against a grep-level count of the calls in the same files (the
+ * differences: definitions of the API functions and mentions in comments, which grep also
+ * matches, and wrapper call sites, which it does not); the rows of a module
  * of ours say where the pages go, across files; the HTML is one self-contained page.
  */
 import assert from 'node:assert/strict';
