@@ -43,6 +43,6 @@ function main(argv: string[]): void {
   startServer(connection, pkg.version, queue);
 }
 
-// The same bundle is the workspace index's worker thread (project/index-worker.ts).
+// The same bundle is the workspace index's child process (project/index-worker.ts).
 if (isIndexWorker()) runIndexWorker();
 else main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 /**
  * The workspace's ownership index (core/ownership) in the server. Built in the background by an
- * index worker (project/index-worker.ts) when the server starts and when folders change, with
+ * index child process (project/index-worker.ts) when the server starts and when folders change, with
  * $/progress "gup-review: indexing workspace" and a log line when done; open C documents feed it
  * their own facts from memory each time they are analysed; files changed on disk
  * (didChangeWatchedFiles, which covers saves) are read again unless open. When what it says
@@ -91,7 +91,7 @@ export class WorkspaceIndex {
         `gup-review: indexed ${end.indexed} of ${end.walked} C files in ${ms} ms` +
           (end.problems.length ? `; ${end.problems.length} not indexed: ${end.problems.slice(0, 3).join('; ')}` : ''),
       );
-    else if (code !== 0) this.connection.console.error(`gup-review: the index worker stopped (exit code ${code})`);
+    else if (code !== 0) this.connection.console.error(`gup-review: the index process stopped (exit code ${code})`);
   }
 
   private take(m: Extract<IndexMessage, { type: 'facts' }>, report: (message: string, pct?: number) => void): void {

@@ -1,13 +1,14 @@
 /**
- * Builds the FileFacts of a workspace off the main thread, for the language server's ownership
- * index: a worker thread walks the folders, prefilters, extracts each acquisition file's facts,
- * then those of its module-mates (module-files.ts), and posts them back in batches. The main
- * thread never walks or parses for the index, so no keystroke waits on it. The worker runs the
- * server bundle itself, started with a tag: lsp/main.ts calls runIndexWorker() when
- * isIndexWorker().
+ * Builds the FileFacts of a workspace off the server's process, for its ownership index: a child
+ * process walks the folders, prefilters, extracts each acquisition file's facts, then those of
+ * its module-mates (module-files.ts), and sends them back in batches over IPC. The server never
+ * walks or parses for the index, so no keystroke waits on it, and the memory the build needs
+ * (its own wasm parser, the walk) goes back to the system when the child exits (a worker thread
+ * left ~20 MB in the server's RSS). The child runs the server bundle itself: lsp/main.ts calls
+ * runIndexWorker() when isIndexWorker().
  */
 import * as path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import type { FileFacts } from '../core/facts/file-facts.ts';
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import type { ApiModelSetting } from '../core/types.ts';
@@ -18,7 +19,8 @@ import { namesAcquisition } from './prefilter.ts';
 import { decodeSource, readSource } from './read-source.ts';
 import { walkSourceFiles } from './walk.ts';
 
-const INDEX_TAG = 'gup-review-index-worker';
+/** Set in the child's environment: the request it serves, as JSON. */
+const INDEX_REQUEST_ENV = 'GUP_REVIEW_INDEX_REQUEST';
 const BATCH = 16;
 
 export interface IndexRequest {
@@ -38,8 +40,10 @@ export type IndexMessage =
   | { type: 'done'; walked: number; indexed: number; problems: string[] };
 
 export function isIndexWorker(): boolean {
-  return !isMainThread && (workerData as { tag?: string } | null)?.tag === INDEX_TAG;
+  return process.env[INDEX_REQUEST_ENV] !== undefined && typeof process.send === 'function';
 }
+
+const send = (m: IndexMessage) => process.send!(m);
 
 /** One file's own facts as the index takes them (read from disk; `force`: past the prefilter). */
 export async function factsOfFile(
@@ -61,14 +65,14 @@ export async function factsOfFile(
 
 /** The worker side: index the folders of the one request it gets, then exit. */
 export function runIndexWorker(): void {
-  const req = (workerData as { request: IndexRequest }).request;
+  const req = JSON.parse(process.env[INDEX_REQUEST_ENV]!) as IndexRequest;
   void (async () => {
     const { files, errors } = walkSourceFiles(req.folders);
     const index = new OwnershipIndex();
     let batch: IndexedFile[] = [];
     let done = 0;
     const flush = (total: number) => {
-      if (batch.length) parentPort!.postMessage({ type: 'facts', items: batch, done, total } satisfies IndexMessage);
+      if (batch.length) send({ type: 'facts', items: batch, done, total });
       batch = [];
     };
     const add = (file: string, facts: FileFacts | undefined, total: number) => {
@@ -86,12 +90,9 @@ export function runIndexWorker(): void {
     );
     for (const f of mates) add(f, await safeFacts(f, req, true, errors), cFiles.length);
     flush(cFiles.length);
-    parentPort!.postMessage({
-      type: 'done',
-      walked: cFiles.length,
-      indexed: index.files.length,
-      problems: errors,
-    } satisfies IndexMessage);
+    send({ type: 'done', walked: cFiles.length, indexed: index.files.length, problems: errors });
+    // Exit once the messages are out (the channel closes after the last one is written).
+    process.disconnect();
   })();
 }
 
@@ -113,11 +114,20 @@ export function startIndexWorker(
   onMessage: (m: IndexMessage) => void,
   entry = __filename.endsWith('.ts') ? path.join(__dirname, '..', 'lsp', 'main.ts') : __filename,
 ): { stop: () => Promise<void>; exited: Promise<number> } {
-  const worker = new Worker(entry, { workerData: { tag: INDEX_TAG, request } });
-  worker.on('message', onMessage);
-  const exited = new Promise<number>((resolve) => {
-    worker.on('error', () => resolve(1));
-    worker.on('exit', resolve);
+  const child = fork(entry, [], {
+    env: { ...process.env, [INDEX_REQUEST_ENV]: JSON.stringify(request) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  return { stop: () => worker.terminate().then(() => undefined), exited };
+  child.on('message', (m) => onMessage(m as IndexMessage));
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+  return {
+    stop: async () => {
+      if (child.exitCode === null) child.kill();
+      await exited;
+    },
+    exited,
+  };
 }
