@@ -60,7 +60,7 @@ async function parseHeaders(lines: readonly SourceLine[]): Promise<{
   const headers = new Map<string, string>();
   let subject: string | undefined;
   try {
-    const email = await PostalMime.parse(block.map((l) => l.text).join('\r\n') + '\r\n\r\n');
+    const email = await PostalMime.parse(cappedHeaders(block).join('\r\n') + '\r\n\r\n');
     for (const h of email.headers) if (!headers.has(h.key)) headers.set(h.key, h.value);
     subject = email.subject;
   } catch {
@@ -68,6 +68,26 @@ async function parseHeaders(lines: readonly SourceLine[]): Promise<{
   }
   const subjectLine = block.find((l) => /^subject:/i.test(l.text))?.line;
   return { headers, subject, subjectLine, bodyStart };
+}
+
+/**
+ * Header lines as handed to postal-mime, capped: RFC 5322 allows 998 characters a line, and
+ * postal-mime's parameter parsing allocates per parameter (a hostile 600 KB Content-Type line
+ * took 200 ms and most of it in the garbage collector). Longer lines are cut, and a header
+ * block stops at 256 KB; nothing a real mail says is lost.
+ */
+const MAX_HEADER_LINE = 4096;
+const MAX_HEADER_BLOCK = 256 * 1024;
+function cappedHeaders(lines: readonly SourceLine[]): string[] {
+  const out: string[] = [];
+  let total = 0;
+  for (const l of lines) {
+    const t = l.text.length > MAX_HEADER_LINE ? l.text.slice(0, MAX_HEADER_LINE) : l.text;
+    total += t.length;
+    if (total > MAX_HEADER_BLOCK) break;
+    out.push(t);
+  }
+  return out;
 }
 
 function param(value: string | undefined, key: string): string | undefined {
@@ -146,7 +166,7 @@ async function decodePart(
   charset: string | undefined,
 ): Promise<string | undefined> {
   const raw =
-    [...headerLines.filter((l) => l.text !== ''), { text: '' }, ...body].map((l) => l.text).join('\r\n') + '\r\n';
+    [...cappedHeaders(headerLines.filter((l) => l.text !== '')), '', ...body.map((l) => l.text)].join('\r\n') + '\r\n';
   let email: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
     email = await PostalMime.parse(raw);
