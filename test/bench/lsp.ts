@@ -172,7 +172,7 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
   const s = await LspSession.start({ workspaceFolders: [pathToFileURL(tree).href] });
   const spawnToInitializedMs = performance.now() - t0;
   try {
-    // The workspace is the kernel tree: the server indexes it in a worker thread (ownership across
+    // The workspace is the kernel tree: the server indexes it in a child process (ownership across
     // files). Keystrokes are measured once that is done, so both sections measure the same thing.
     const indexed = await waitFor(
       () => s.logs.find((l) => /indexed \d+ of \d+ C files in \d+ ms/.test(l)),
@@ -180,7 +180,7 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
       'the workspace index',
     );
     console.log(
-      `  workspace index: ${indexed.replace(/^gup-review: /, '')} (a worker thread; RSS then ${rssMb(s.proc.pid!).toFixed(0)} MB)`,
+      `  workspace index: ${indexed.replace(/^gup-review: /, '')} (a child process; server RSS then ${rssMb(s.proc.pid!).toFixed(0)} MB)`,
     );
     s.open(uri, text);
     await s.diagnosticsFor(uri, 60_000);
