@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findingMessage, noteMessage } from '../core/messages/format-message.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { trailsOf, trailSummary, type Trail } from '../core/ownership/trail.ts';
+import { trailsOf, trailSummary, verdictOf, type Trail } from '../core/ownership/trail.ts';
 import type { ApiModelSetting, Finding } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
@@ -118,8 +118,6 @@ async function fieldPairings(file: string, module: Module, api: ApiModelSetting)
   );
 }
 
-const verdict = (right: boolean | undefined) => (right === true ? 'right' : right === false ? 'WRONG' : 'unknown');
-
 function findingsAt(module: Module, file: string, line: number): Finding[] {
   return (module.findings.get(file) ?? []).filter((f) => f.range.start.line === line);
 }
@@ -137,7 +135,7 @@ function trailText(t: Trail, home: string, module: Module): string {
   for (const r of t.releases) {
     const file = r.file ?? home;
     out.push(
-      `  ${where(file, r.nameRange)}: ${r.name}() in ${r.functionName}(): ${verdict(r.right)}` +
+      `  ${where(file, r.nameRange)}: ${r.name}() in ${r.functionName}(): ${verdictOf(r.right)}` +
         (r.releasesWith ? ` (releases with ${r.releasesWith}())` : '') +
         (r.via === 'field' ? ' [through the field, another file]' : ''),
     );
@@ -173,7 +171,7 @@ function trailJson(t: Trail, home: string, module: Module) {
       call: r.name,
       function: r.functionName,
       class: r.cls,
-      verdict: verdict(r.right),
+      verdict: verdictOf(r.right),
       via: r.via,
       findings: findingsAt(module, r.file ?? home, r.nameRange.start.line).map((f) => ({
         rule: f.rule,

@@ -21,25 +21,26 @@ export interface CallPartners {
   partners: Partner[];
 }
 
-const contains = (r: Range, line: number, column: number) =>
+/** Whether (line, column) lies within `r` (ends included). */
+export const rangeContains = (r: Range, line: number, column: number) =>
   (line > r.start.line || (line === r.start.line && column >= r.start.column)) &&
   (line < r.end.line || (line === r.end.line && column <= r.end.column));
 
-const sameStart = (a: Range, b: Range) => a.start.line === b.start.line && a.start.column === b.start.column;
+export const sameStart = (a: Range, b: Range) => a.start.line === b.start.line && a.start.column === b.start.column;
 
 /** The API call whose name is at (line, column) and the calls that pair with it. */
 export function partnersAt(pairings: readonly Pairing[], line: number, column: number): CallPartners | undefined {
-  const asAcquisition = pairings.filter((p) => contains(p.acquisition.nameRange, line, column));
+  const asAcquisition = pairings.filter((p) => rangeContains(p.acquisition.nameRange, line, column));
   if (asAcquisition.length > 0) {
     const self = asAcquisition[0]!.acquisition;
     const all = pairings.filter((p) => sameStart(p.acquisition.nameRange, self.nameRange));
     return { role: 'acquisition', self, partners: dedupe(all.flatMap((p) => p.releases.map(asRelease))) };
   }
-  const holders = pairings.filter((p) => p.releases.some((r) => contains(r.nameRange, line, column)));
+  const holders = pairings.filter((p) => p.releases.some((r) => rangeContains(r.nameRange, line, column)));
   if (holders.length > 0) {
-    const self = holders[0]!.releases.find((r) => contains(r.nameRange, line, column))!;
+    const self = holders[0]!.releases.find((r) => rangeContains(r.nameRange, line, column))!;
     const partners = holders.map((p) => {
-      const rel = p.releases.find((r) => contains(r.nameRange, line, column))!;
+      const rel = p.releases.find((r) => rangeContains(r.nameRange, line, column))!;
       return {
         ...p.acquisition,
         role: 'acquisition' as const,

@@ -10,15 +10,14 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Location, Position } from 'vscode-languageserver';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { trailsOf, trailSummary, type Trail } from '../core/ownership/trail.ts';
+import { trailsOf, trailSummary, verdictOf, type Trail } from '../core/ownership/trail.ts';
+import { rangeContains } from '../core/pairing-query.ts';
 import type { Range } from '../core/types.ts';
 import { toLspRange } from './convert.ts';
 import type { DocumentAnalysis } from './diagnostics.ts';
 import { SHOW_TRAIL_COMMAND } from './protocol.ts';
 
-const contains = (r: Range, p: Position) =>
-  (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.column)) &&
-  (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.column));
+const contains = (r: Range, p: Position) => rangeContains(r, p.line, p.character);
 
 export function documentTrails(analysis: DocumentAnalysis, index: OwnershipIndex, file: string | undefined): Trail[] {
   return trailsOf(
@@ -95,11 +94,12 @@ export function codeLenses(analysis: DocumentAnalysis, index: OwnershipIndex, fi
 /** The trail as lines of text (the showTrail command's message). */
 export function trailText(t: Trail, file: string | undefined): string {
   const name = (f: string | undefined) => path.basename(f ?? file ?? 'this file');
-  const verdict = (right: boolean | undefined) => (right === true ? 'right' : right === false ? 'WRONG' : 'unknown');
   const lines = [
     `${t.acquisition.name}() in ${t.acquisition.functionName}() (${name(undefined)}:${t.acquisition.nameRange.start.line + 1}): ${trailSummary(t)}`,
   ];
   for (const r of t.releases)
-    lines.push(`${name(r.file)}:${r.nameRange.start.line + 1} ${r.name}() in ${r.functionName}(): ${verdict(r.right)}`);
+    lines.push(
+      `${name(r.file)}:${r.nameRange.start.line + 1} ${r.name}() in ${r.functionName}(): ${verdictOf(r.right)}`,
+    );
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { CancellationToken, type Connection } from 'vscode-languageserver';
 import type { FileFacts } from '../core/facts/file-facts.ts';
-import type { ExternalFields } from '../core/matcher/fields.ts';
+import { memberOf, type ExternalFields } from '../core/matcher/fields.ts';
 import type { FileSummaries } from '../core/matcher/summaries.ts';
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { factsOfFile, startIndexWorker, type IndexMessage } from '../project/index-worker.ts';
@@ -30,8 +30,6 @@ export interface WorkspaceIndexOptions {
    */
   onChange: (affects: (file: string) => boolean) => void;
 }
-
-const memberOf = (path: string) => /(\w+)$/.exec(path)?.[1] ?? path;
 
 const toPath = (uri: string): string | undefined => {
   try {

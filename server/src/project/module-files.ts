@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { RELEASES, isTableFunction } from '../core/api-table.ts';
+import { memberOf } from '../core/matcher/fields.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { readRegularFileShared } from './read-source.ts';
 
@@ -27,7 +28,7 @@ function wantedByDirectory(index: OwnershipIndex, pathOf: (file: string) => stri
     // Extern wrappers defined here: a file of the directory that calls one takes pages.
     for (const fn of facts.functions)
       if (fn.acquiresFor && !fn.isStatic && !isTableFunction(fn.name)) w.wrappers.add(fn.name);
-    for (const ev of facts.fields) if (ev.event === 'acquire') w.members.add(/(\w+)$/.exec(ev.field.path)?.[1] ?? '');
+    for (const ev of facts.fields) if (ev.event === 'acquire') w.members.add(memberOf(ev.field.path));
     for (const fn of facts.functions)
       for (const c of fn.calls) if (!defined.has(c) && !isTableFunction(c) && /^\w+$/.test(c)) w.callees.add(c);
   }

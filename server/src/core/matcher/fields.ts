@@ -14,7 +14,7 @@ import type { ApiModel } from '../types.ts';
 import type { FunctionFacts, FunctionSites } from './function-facts.ts';
 import { acquisitionRef, type AcquisitionRef } from './sites.ts';
 import type { FunctionInfo } from './summaries.ts';
-import { declaratorName, fieldOfKey, findFunctionDeclarator, squash } from './syntax.ts';
+import { declaratorName, findFunctionDeclarator, squash } from './syntax.ts';
 
 /** Which field of which struct: `struct` undefined when the base's type is not known. */
 export interface FieldKey {
@@ -24,6 +24,11 @@ export interface FieldKey {
 }
 
 const textOf = (k: FieldKey | undefined) => (k ? fieldKeyText(k) : undefined);
+
+/** The last member of a field path (`buf.pages` → `pages`): the name a field is known by in text. */
+export function memberOf(path: string): string {
+  return /(\w+)$/.exec(path)?.[1] ?? path;
+}
 
 /** The map key of a field whose struct is known; undefined for an unknown struct (matches nothing). */
 export function fieldKeyText(k: FieldKey): string | undefined {
@@ -138,8 +143,7 @@ export function fieldAcquisitions(
   // Anything else assigned into a field of that name (another source of pages) makes it ambiguous.
   const others = otherSourceFields(text, acqVars);
   for (const info of fields.values()) {
-    const field = fieldOfKey(`x.${info.field.path}`);
-    if (field && others.has(field)) info.conflict = true;
+    if (others.has(memberOf(info.field.path))) info.conflict = true;
   }
   return fields;
 }

@@ -15,7 +15,7 @@ import { isTableFunction } from '../api-table.ts';
 import { summariesOf } from '../facts/extract-facts.ts';
 import type { FieldEvent, FileFacts, FunctionFactsJson } from '../facts/file-facts.ts';
 import type { FileSummaries } from '../matcher/summaries.ts';
-import { fieldKeyText, type ExternalField, type ExternalFields, type FieldKey } from '../matcher/fields.ts';
+import { fieldKeyText, memberOf, type ExternalField, type ExternalFields, type FieldKey } from '../matcher/fields.ts';
 import type { AcquisitionRef } from '../matcher/sites.ts';
 
 /** One event of a field, with the file it is in. */
@@ -30,9 +30,6 @@ interface FieldEntry {
 
 /** The directory of a file as the index names it (its module). */
 const dirOf = (file: string) => file.slice(0, Math.max(0, file.lastIndexOf('/')));
-
-/** The last member of a field path (`buf.pages` → pages): the name other sources are known by. */
-const lastMember = (path: string) => /(\w+)$/.exec(path)?.[1] ?? path;
 
 export class OwnershipIndex {
   private readonly byFile = new Map<string, FileFacts>();
@@ -112,7 +109,7 @@ export class OwnershipIndex {
         field: entry.field,
         sources,
         releasedWith,
-        otherSource: otherNames.has(lastMember(entry.field.path)),
+        otherSource: otherNames.has(memberOf(entry.field.path)),
       });
     }
     return out;

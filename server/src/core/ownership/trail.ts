@@ -8,7 +8,8 @@
  */
 import { expectedReleaseClass, isRightRelease, type ReleaseClass } from '../api-table.ts';
 import type { FileFacts } from '../facts/file-facts.ts';
-import { fieldKeyText } from '../matcher/fields.ts';
+import { fieldKeyText, memberOf } from '../matcher/fields.ts';
+import { sameStart } from '../pairing-query.ts';
 import type { ApiModel, CallRef, Finding, Note, Pairing, Range } from '../types.ts';
 import type { OwnershipIndex } from './ownership-index.ts';
 
@@ -40,9 +41,9 @@ export interface TrailInput {
   facts?: FileFacts;
 }
 
-const member = (key: string) => /(\w+)$/.exec(key)?.[1] ?? key;
-
-const sameStart = (a: Range, b: Range) => a.start.line === b.start.line && a.start.column === b.start.column;
+/** How a release is judged for its pages: right, WRONG, or unknown (undecidable, or a field of mixed pages). */
+export const verdictOf = (right: boolean | undefined) =>
+  right === true ? 'right' : right === false ? 'WRONG' : 'unknown';
 
 /** The trail of every acquisition of a file (`file`: its name in `index`). */
 export function trailsOf(input: TrailInput, index?: OwnershipIndex, file?: string): Trail[] {
@@ -67,7 +68,7 @@ function trailOf(acq: Pairing['acquisition'], input: TrailInput, index?: Ownersh
     const expected = expectedReleaseClass(acq.family, input.model);
     // A field another file fills from elsewhere (kernel pages) holds both: its releases are not judged.
     const mixed =
-      !!index.fieldsFor(file).get(field)?.otherSource || !!input.facts?.otherSources.includes(member(field));
+      !!index.fieldsFor(file).get(field)?.otherSource || !!input.facts?.otherSources.includes(memberOf(field));
     for (const ev of index.fieldTrail(field, file)) {
       if (ev.event !== 'release' || ev.file === file || !ev.cls) continue;
       releases.push({

@@ -5,7 +5,7 @@
  */
 import { analyzeTree } from '../analyze.ts';
 import { decideModel } from '../api-model.ts';
-import { parseKernelC, type Node } from '../parser.ts';
+import { parseKernelC } from '../parser.ts';
 import type {
   AnalysisOptions,
   Finding,
@@ -20,7 +20,7 @@ import type {
 import { findingMessage, mapLocations } from '../messages/format-message.ts';
 import { cUnits, type CUnit } from './c-units.ts';
 import { patchEvidence } from './patch-evidence.ts';
-import { seriesIndex, type SeriesUnit } from './series-ownership.ts';
+import { functionSpans, seriesIndex, type SeriesUnit } from './series-ownership.ts';
 import { severityOf } from '../rules/index.ts';
 import { suggestedLines } from './review-comment.ts';
 import type { FileDiff, Hunk } from './diff-parse.ts';
@@ -143,13 +143,6 @@ function buildImages(review: Review, options: PatchReviewOptions, problems: stri
     }
   });
   return files;
-}
-
-/** function_definition nodes as [startRow, endRow]. */
-function functionSpans(root: Node): Array<[number, number]> {
-  return root
-    .descendantsOfType('function_definition')
-    .flatMap((n) => (n ? [[n.startPosition.row, n.endPosition.row] as [number, number]] : []));
 }
 
 interface Mapper {

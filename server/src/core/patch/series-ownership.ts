@@ -22,7 +22,8 @@ export interface SeriesUnit {
   spans: Array<[number, number]>;
 }
 
-function functionSpans(root: Node): Array<[number, number]> {
+/** The rows each function_definition of a unit spans. */
+export function functionSpans(root: Node): Array<[number, number]> {
   return root
     .descendantsOfType('function_definition')
     .flatMap((n) => (n ? [[n.startPosition.row, n.endPosition.row] as [number, number]] : []));
