@@ -20,6 +20,16 @@ import { linesOfDocument, PositionCodec } from './position-encoding.ts';
 
 const UTF16 = new PositionCodec('utf-16');
 
+/** The file system path of a file: URI (undefined for other schemes and malformed URIs). */
+export function pathOfUri(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the server does with a document, from its language id. */
 export type DocumentKind = 'c' | 'patch' | 'text';
 
@@ -97,12 +107,7 @@ export class OpenDocument {
 
   /** File system path for file: URIs (used by `auto` to find the kernel tree). */
   get filePath(): string | undefined {
-    if (!this.uri.startsWith('file:')) return undefined;
-    try {
-      return fileURLToPath(this.uri);
-    } catch {
-      return undefined;
-    }
+    return pathOfUri(this.uri);
   }
 
   /**

@@ -4,12 +4,11 @@
  * (gupReview/inventory: the "GUP sites" view's rows and the HTML report, from inventory.ts).
  * All of them read the workspace index (workspace-index.ts) and the documents' analyses.
  */
-import { fileURLToPath } from 'node:url';
 import type { CodeLensParams, Connection, ReferenceParams } from 'vscode-languageserver';
 import { renderHtml } from '../project/load-inventory-html.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import type { DiagnosticsService } from './diagnostics.ts';
-import type { DocumentStore } from './documents.ts';
+import { pathOfUri, type DocumentStore } from './documents.ts';
 import { workspaceInventory } from './inventory.ts';
 import { linesOfDocument, type LineSource, type PositionCodec } from './position-encoding.ts';
 import { INVENTORY_REQUEST, type InventoryParams, type InventoryResult } from './protocol.ts';
@@ -83,13 +82,7 @@ export function registerOwnershipFeatures(
       const index = deps.index();
       if (!index) return {};
       await index.built;
-      const folders = deps.folders().flatMap((u) => {
-        try {
-          return u.startsWith('file:') ? [fileURLToPath(u)] : [];
-        } catch {
-          return [];
-        }
-      });
+      const folders = deps.folders().flatMap((u) => pathOfUri(u) ?? []);
       const report = await workspaceInventory(index, store, deps.configuration, folders, deps.version);
       if (params?.format === 'html') return { html: await renderHtml(report, '/') };
       return {

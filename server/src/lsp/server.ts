@@ -4,7 +4,6 @@
  * workspace check); this file only wires them to the connection.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -38,7 +37,7 @@ import { ConfigurationProvider } from './configuration.ts';
 import { DiagnosticsService, patchInputKind, statusOf } from './diagnostics.ts';
 import { clientConventions, type ClientConventions } from './client-conventions.ts';
 import { documentHighlights } from './document-highlight.ts';
-import { DocumentStore } from './documents.ts';
+import { DocumentStore, pathOfUri } from './documents.ts';
 import { decodeRequest, hover } from './hover.ts';
 import { hoverInFormat } from './hover-format.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -70,15 +69,8 @@ const MAX_INDEXED_FILE = 4 * 1024 * 1024;
 
 /** The workspace folder (as a path) that holds `uri`, else the first folder. */
 function folderOf(folders: readonly string[], uri: string): string | undefined {
-  const toPath = (u: string): string | undefined => {
-    try {
-      return u.startsWith('file:') ? fileURLToPath(u) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const paths = folders.map(toPath).filter((p): p is string => p !== undefined);
-  const file = toPath(uri);
+  const paths = folders.flatMap((f) => pathOfUri(f) ?? []);
+  const file = pathOfUri(uri);
   const holding = file
     ? paths
         .filter((p) => file.startsWith(p.endsWith(path.sep) ? p : p + path.sep))

@@ -8,13 +8,13 @@
  * document's view (`fieldsFor`) and never wait for it: before the first build ends, a document
  * sees what is indexed so far.
  */
-import { fileURLToPath } from 'node:url';
 import { CancellationToken, type Connection } from 'vscode-languageserver';
 import type { FileFacts } from '../core/facts/file-facts.ts';
 import { memberOf, type ExternalFields } from '../core/matcher/fields.ts';
 import type { FileSummaries } from '../core/matcher/summaries.ts';
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { factsOfFile, startIndexWorker, type IndexMessage } from '../project/index-worker.ts';
+import { pathOfUri } from './documents.ts';
 import { beginProgress } from './progress.ts';
 
 /** Coalesces index changes into one re-analysis of the open documents. */
@@ -30,14 +30,6 @@ export interface WorkspaceIndexOptions {
    */
   onChange: (affects: (file: string) => boolean) => void;
 }
-
-const toPath = (uri: string): string | undefined => {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 export class WorkspaceIndex {
   readonly ownership = new OwnershipIndex();
@@ -60,7 +52,7 @@ export class WorkspaceIndex {
   /** Indexes the workspace folders (URIs) from scratch, in the background. */
   rebuild(folderUris: readonly string[]): void {
     void this.worker?.stop();
-    const folders = folderUris.flatMap((u) => toPath(u) ?? []);
+    const folders = folderUris.flatMap((u) => pathOfUri(u) ?? []);
     if (folders.length === 0) return;
     this.built = this.build(folders);
   }
@@ -121,7 +113,7 @@ export class WorkspaceIndex {
 
   /** A file changed, was created or deleted on disk (didChangeWatchedFiles). */
   async changedOnDisk(uri: string, deleted: boolean): Promise<void> {
-    const file = toPath(uri);
+    const file = pathOfUri(uri);
     if (!file || !/\.[ch]$/.test(file) || this.fromMemory.has(file)) return;
     if (deleted) this.put(file, undefined);
     else await this.fromDisk(file);
