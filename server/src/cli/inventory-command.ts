@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import {
   inventoryReport,
+  findingsAtOf,
   inventoryRows,
   seriesChanges,
   type InventoryReport,
@@ -60,14 +61,9 @@ export async function buildInventory(
     throw new UsageError(`--jobs expects a number of threads, not '${opts.jobs}'`);
   const { collected, results, index } = await checkAll(paths, options, jobs, io);
   const root = rootOf(paths, io.cwd);
-  const reported = new Map<string, string[]>();
-  collected.inputs.forEach((input, i) => {
-    for (const f of results[i]?.report?.findings ?? []) {
-      const k = `${input.display}\0${f.range.start.line}`;
-      reported.set(k, [...(reported.get(k) ?? []), f.rule]);
-    }
-  });
-  const findingsAt = (file: string, line: number) => reported.get(`${file}\0${line}`) ?? [];
+  const findingsAt = findingsAtOf(
+    collected.inputs.map((input, i) => ({ file: input.display, findings: results[i]?.report?.findings ?? [] })),
+  );
   const rows: InventoryRow[] = [];
   const errors = [...collected.errors];
   const series: NonNullable<InventoryReport['series']> = [];

@@ -41,12 +41,12 @@ export async function ownershipPass(
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
     const first = results[i];
-    if (!first?.facts || !index.concerns(input.display)) continue;
-    const model = first.report?.model;
+    const view = first?.facts ? index.viewFor(input.display) : undefined;
+    if (!view) continue;
+    const model = first?.report?.model;
     results[i] = await checkFile(input.path, input.display, input.explicit, options, {
       force: true,
-      fields: index.fieldsFor(input.display),
-      functions: index.functionsFor(input.display),
+      ...view,
       ...(model ? { model } : {}),
     });
   }

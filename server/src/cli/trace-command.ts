@@ -11,10 +11,10 @@ import * as path from 'node:path';
 import { findingMessage, noteMessage } from '../core/messages/format-message.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { trailsOf, trailSummary, verdictOf, type Trail } from '../core/ownership/trail.ts';
-import type { ApiModelSetting, Finding } from '../core/types.ts';
+import type { AnalysisResult, ApiModelSetting, Finding } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
-import { decodeSource, readSource } from '../project/read-source.ts';
+import { readSourceText } from '../project/read-source.ts';
 import { collectInputs } from '../project/walk.ts';
 import type { CommandIo } from './check-command.ts';
 import { checkFile, skipWalkedFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
@@ -43,18 +43,32 @@ async function checkModule(dir: string, options: CheckRunOptions): Promise<Modul
   return { index, findings, options };
 }
 
-async function trailsOfFile(file: string, module: Module, api: ApiModelSetting): Promise<Trail[]> {
-  const read = readSource(file, { explicit: true });
-  if (read.kind !== 'read') throw new UsageError(`cannot read ${file}`);
-  const decoded = decodeSource(read.source.buf);
-  if ('error' in decoded) throw new UsageError(`${file}: ${decoded.error}`);
+/** One file of the module analysed as check's ownership pass does: with the other files' fields. */
+async function analyzeInModule(file: string, module: Module, api: ApiModelSetting): Promise<AnalysisResult> {
+  const text = readSourceText(file, { explicit: true });
+  if (text === undefined) throw new UsageError(`cannot read ${file}`);
   const fields = module.index.fieldsFor(file);
-  const result = await analyzeFocused(decoded.text, {
-    model: decideFileModel(api, decoded.text, file),
+  return analyzeFocused(text, {
+    model: decideFileModel(api, text, file),
     withFacts: true,
     ...(fields.size ? { fields } : {}),
   });
-  return trailsOf({ ...result, model: result.model.model }, module.index, file);
+}
+
+const trailsIn = (result: AnalysisResult, module: Module, file: string): Trail[] =>
+  trailsOf({ ...result, model: result.model.model }, module.index, file);
+
+/** Releases in an analysed file of a field filled in another file: where to go to trace them. */
+function fieldPairings(result: AnalysisResult) {
+  return result.pairings.flatMap((p) =>
+    p.acquisition.file
+      ? p.releases.map((r) => ({
+          line: r.nameRange.start.line,
+          file: p.acquisition.file!,
+          acquisitionLine: p.acquisition.nameRange.start.line,
+        }))
+      : [],
+  );
 }
 
 function parseTarget(target: string): { file: string; line: number } {
@@ -74,17 +88,18 @@ export async function runTrace(target: string, opts: TraceCommandOptions, io: Co
   const display = path.join(dir, path.basename(file));
   const module = await checkModule(dir, options);
   let home = display;
-  let trails = await trailsOfFile(display, module, api);
+  const here = await analyzeInModule(display, module, api);
+  const trails = trailsIn(here, module, display);
   let trail = trails.find((t) => t.acquisition.nameRange.start.line === line - 1);
   if (!trail) {
     // A release's line: trace the acquisition it releases (in this file or the one the index names).
     const of = trails.find((t) => t.releases.some((r) => !r.file && r.nameRange.start.line === line - 1));
-    const released = (await fieldPairings(display, module, api)).find((p) => p.line === line - 1);
+    const released = fieldPairings(here).find((p) => p.line === line - 1);
     if (of) trail = of;
     else if (released) {
       home = released.file;
-      trails = await trailsOfFile(released.file, module, api);
-      trail = trails.find((t) => t.acquisition.nameRange.start.line === released.acquisitionLine);
+      const there = trailsIn(await analyzeInModule(released.file, module, api), module, released.file);
+      trail = there.find((t) => t.acquisition.nameRange.start.line === released.acquisitionLine);
     }
   }
   if (!trail) {
@@ -94,28 +109,6 @@ export async function runTrace(target: string, opts: TraceCommandOptions, io: Co
   if (opts.format === 'json') io.stdout(JSON.stringify(trailJson(trail, home, module), null, 2) + '\n');
   else io.stdout(trailText(trail, home, module));
   return 0;
-}
-
-/** Releases in `file` of a field filled in another file: where to go to trace them. */
-async function fieldPairings(file: string, module: Module, api: ApiModelSetting) {
-  const read = readSource(file, { explicit: true });
-  if (read.kind !== 'read') return [];
-  const decoded = decodeSource(read.source.buf);
-  if ('error' in decoded) return [];
-  const fields = module.index.fieldsFor(file);
-  const result = await analyzeFocused(decoded.text, {
-    model: decideFileModel(api, decoded.text, file),
-    ...(fields.size ? { fields } : {}),
-  });
-  return result.pairings.flatMap((p) =>
-    p.acquisition.file
-      ? p.releases.map((r) => ({
-          line: r.nameRange.start.line,
-          file: p.acquisition.file!,
-          acquisitionLine: p.acquisition.nameRange.start.line,
-        }))
-      : [],
-  );
 }
 
 function findingsAt(module: Module, file: string, line: number): Finding[] {

@@ -60,6 +60,8 @@ export class WorkspaceChecker {
       clearOnOpen?: boolean;
       /** The workspace index's view of other files for a file (ownership across files). */
       fieldsFor?: (file: string) => ExternalFields | undefined;
+      /** Whether the workspace index holds a file (a module-mate is checked past the prefilter). */
+      indexed?: (file: string) => boolean;
     } = {},
   ) {}
 
@@ -150,7 +152,7 @@ export class WorkspaceChecker {
       progressUi.report(`${i}/${files.length} ${path.basename(file)}`, (i / files.length) * 100);
       const uri = pathToFileURL(file).href;
       // A module-mate the index knows (it releases a field another file fills) is checked too.
-      const indexed = !!this.options.fieldsFor?.(file)?.size;
+      const indexed = !!this.options.indexed?.(file);
       const read = readSource(file, { explicit: false, keep: indexed ? () => true : namesAcquisition });
       if (read.kind === 'failed' || read.kind === 'not-regular' || read.kind === 'too-big') {
         problems.push(`${file}: ${read.kind === 'failed' ? read.reason : 'not a regular file'}`);

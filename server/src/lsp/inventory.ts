@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import {
+  findingsAtOf,
   inventoryReport,
   inventoryRows,
   type InventoryReport,
@@ -16,7 +17,7 @@ import { trailsOf } from '../core/ownership/trail.ts';
 import type { AnalysisResult } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
-import { decodeSource, readSource } from '../project/read-source.ts';
+import { readSourceText } from '../project/read-source.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import type { DocumentStore } from './documents.ts';
 import { pathToFileURL } from 'node:url';
@@ -36,13 +37,8 @@ export async function workspaceInventory(
     const uri = pathToFileURL(file).href;
     const open = documents.get(uri);
     let text = open?.text;
-    if (text === undefined) {
-      const read = readSource(file, { explicit: true });
-      if (read.kind !== 'read') continue;
-      const decoded = decodeSource(read.source.buf);
-      if ('error' in decoded) continue;
-      text = decoded.text;
-    }
+    text ??= readSourceText(file, { explicit: true });
+    if (text === undefined) continue;
     const settings = await configuration.get(uri);
     const fields = index.fieldsFor(file);
     const functions = index.functionsFor(file);
@@ -56,25 +52,13 @@ export async function workspaceInventory(
     analysed.push({ file, result });
     await nextTurn();
   }
-  const reported = new Map<string, string[]>();
-  for (const { file, result } of analysed)
-    for (const f of result.findings) {
-      const k = `${file}\0${f.range.start.line}`;
-      reported.set(k, [...(reported.get(k) ?? []), f.rule]);
-    }
+  const findingsAt = findingsAtOf(analysed.map(({ file, result }) => ({ file, findings: result.findings })));
   const rootOf = (file: string) =>
     folders.filter((d) => file.startsWith(d + path.sep)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
   const rows: InventoryRow[] = [];
   for (const { file, result } of analysed) {
     const trails = trailsOf({ ...result, model: result.model.model }, index.ownership, file);
-    rows.push(
-      ...inventoryRows(
-        trails,
-        file,
-        path.relative(rootOf(file), file),
-        (f, line) => reported.get(`${f}\0${line}`) ?? [],
-      ),
-    );
+    rows.push(...inventoryRows(trails, file, path.relative(rootOf(file), file), findingsAt));
   }
   return inventoryReport(rows, 'workspace settings', version);
 }

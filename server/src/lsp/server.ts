@@ -169,6 +169,7 @@ export function startServer(connection: Connection, version: string, queue = new
       toClient: (uri, text, d) => diagnosticsToClient(uri, linesOfText(text), d),
       clearOnOpen: client.diagnostics === 'pull',
       fieldsFor: (file) => index?.fieldsFor(file),
+      indexed: (file) => !!index?.ownership.has(file),
     });
     lifecycle.phase = 'running';
     // Load the grammar right after the initialize response is on its way.

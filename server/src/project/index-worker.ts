@@ -16,7 +16,7 @@ import { factsOfText } from './analyze-source.ts';
 import { decideFileModel } from './api-model.ts';
 import { moduleMates } from './module-files.ts';
 import { namesAcquisition } from './prefilter.ts';
-import { decodeSource, readSource } from './read-source.ts';
+import { readSourceText } from './read-source.ts';
 import { walkSourceFiles } from './walk.ts';
 
 /** Set in the child's environment: the request it serves, as JSON. */
@@ -52,15 +52,12 @@ export async function factsOfFile(
   maxFileSize: number,
   force = false,
 ): Promise<FileFacts | undefined> {
-  const read = readSource(file, {
+  const text = readSourceText(file, {
     explicit: false,
     keep: force ? () => true : namesAcquisition,
     ...(maxFileSize ? { maxFileSize } : {}),
   });
-  if (read.kind !== 'read') return undefined;
-  const decoded = decodeSource(read.source.buf);
-  if ('error' in decoded) return undefined;
-  return factsOfText(decoded.text, { model: decideFileModel(api, decoded.text, file) });
+  return text === undefined ? undefined : factsOfText(text, { model: decideFileModel(api, text, file) });
 }
 
 /** The worker side: index the folders of the one request it gets, then exit. */

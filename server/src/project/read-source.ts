@@ -94,6 +94,18 @@ export function readSource(
   }
 }
 
+/**
+ * A source file's text, read and decoded as every input is; undefined when it cannot be read, is
+ * binary or not UTF-8, or `keep` skips it. For callers that need the text or nothing (the index,
+ * trace, the server's inventory); check reports each reason itself.
+ */
+export function readSourceText(file: string, opts: Parameters<typeof readSource>[1]): string | undefined {
+  const read = readSource(file, opts);
+  if (read.kind !== 'read') return undefined;
+  const decoded = decodeSource(read.source.buf);
+  return 'error' in decoded ? undefined : decoded.text;
+}
+
 /** A short reason for a failed file-system call, e.g. "permission denied". */
 export function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;

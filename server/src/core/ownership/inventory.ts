@@ -7,7 +7,7 @@
  * prints it as text, JSON, CSV or HTML, and the editor's "GUP sites" view reads the same rows.
  */
 import type { SeriesSite, SiteChange } from '../patch/series-sites.ts';
-import type { NoteMessageId } from '../types.ts';
+import type { Finding, NoteMessageId } from '../types.ts';
 import type { Trail } from './trail.ts';
 import { trailSummary } from './trail.ts';
 
@@ -62,6 +62,17 @@ export function subsystemOf(relative: string): string {
 /** The findings reported at a place (a file as the run names it, a 0-based line): their rule ids. */
 export type FindingsAt = (file: string, line: number) => string[];
 
+/** FindingsAt over what a run reported, file by file. */
+export function findingsAtOf(reports: Iterable<{ file: string; findings: readonly Finding[] }>): FindingsAt {
+  const at = new Map<string, string[]>();
+  for (const { file, findings } of reports)
+    for (const f of findings) {
+      const k = `${file}\0${f.range.start.line}`;
+      at.set(k, [...(at.get(k) ?? []), f.rule]);
+    }
+  return (file, line) => at.get(`${file}\0${line}`) ?? [];
+}
+
 /**
  * The rows of one file's trails; `relative` is its path under the checked root, `display` how it
  * is named, `findingsAt` what the run reported elsewhere (a release in another file).
@@ -74,7 +85,8 @@ export function inventoryRows(
 ): InventoryRow[] {
   return trails.map((t) => {
     const a = t.acquisition;
-    const goes: string[] = [];
+    // A phrase once, however many releases say it.
+    const goes = new Set<string>();
     for (const r of t.releases) {
       const how = r.releasesWith ? `in ${r.name}() (${r.releasesWith}())` : `with ${r.name}()`;
       const where = r.file
@@ -82,17 +94,14 @@ export function inventoryRows(
         : r.functionName !== a.functionName
           ? `in ${r.functionName}()${t.field ? ` through ${t.field}` : ''}`
           : 'here';
-      goes.push(`released ${where} ${how}${r.right === false ? ' (wrong kind)' : ''}`);
+      goes.add(`released ${where} ${how}${r.right === false ? ' (wrong kind)' : ''}`);
     }
     for (const n of t.notes) {
-      if (n.messageId === 'handedOff') goes.push(`handed off: ${String(n.data.handoffs)}`);
-      else if (n.messageId === 'outlivesCall') goes.push(`kept in ${String(n.data.key)}`);
-      else if (n.messageId === 'callersArray') goes.push(`into the caller's array ${String(n.data.key)}`);
-      else if (n.messageId === 'resultReturned') goes.push('returned to the caller');
+      if (n.messageId === 'handedOff') goes.add(`handed off: ${String(n.data.handoffs)}`);
+      else if (n.messageId === 'outlivesCall') goes.add(`kept in ${String(n.data.key)}`);
+      else if (n.messageId === 'callersArray') goes.add(`into the caller's array ${String(n.data.key)}`);
+      else if (n.messageId === 'resultReturned') goes.add('returned to the caller');
     }
-    const unique = [...new Set(goes)];
-    goes.length = 0;
-    goes.push(...unique);
     const leaks = t.findings.some((f) => f.rule === 'missing-release');
     const handed = t.notes.some((n) => HANDED.has(n.messageId));
     const unknown = t.notes.some((n) => UNKNOWN.has(n.messageId));
@@ -122,7 +131,7 @@ export function inventoryRows(
       flags,
       longterm: flags.includes('FOLL_LONGTERM'),
       write: flags.includes('FOLL_WRITE'),
-      goes,
+      goes: [...goes],
       everyPath,
       status,
       summary: trailSummary(t),

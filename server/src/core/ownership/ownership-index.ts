@@ -143,10 +143,21 @@ export class OwnershipIndex {
     return list.length ? summariesOf(list) : undefined;
   }
 
+  /**
+   * The other files' view for `file`, as AnalysisOptions takes it (fields, functions), or
+   * undefined when they say nothing that changes its analysis (no field of it is filled or
+   * released elsewhere, no function it calls is another file's).
+   */
+  viewFor(file: string): { fields: ExternalFields; functions?: FileSummaries } | undefined {
+    const fields = this.fieldsFor(file);
+    const functions = this.functionsFor(file);
+    const touched = [...fields.values()].some((ext) => ext.sources.length > 0 || ext.releasedWith.length > 0);
+    return touched || functions ? { fields, ...(functions ? { functions } : {}) } : undefined;
+  }
+
   /** Whether other files change what `file`'s own analysis says (a field or a function it uses is theirs). */
   concerns(file: string): boolean {
-    for (const ext of this.fieldsFor(file).values()) if (ext.sources.length > 0 || ext.releasedWith.length) return true;
-    return !!this.functionsFor(file);
+    return this.viewFor(file) !== undefined;
   }
 
   /** Every event of a field (`struct::path`) in `file`'s module (its directory), in file order. */
