@@ -83,6 +83,8 @@ export interface PreparedUnit {
   summaries: FileSummaries;
   fields: Map<string, FieldInfo>;
   rightSomewhere: Set<string>;
+  /** Field names the text fills from something else than an allocation or acquired pages. */
+  otherSources: Set<string>;
 }
 
 /** Finds the functions worth a look and computes what they share; undefined when none can be. */
@@ -125,9 +127,9 @@ export function prepareUnit(
 
   // Cheap pass: every function's acquisitions and releases (no paths), for the file-wide facts.
   const units = [...infos.values()].map((info) => ({ info, sites: collectSites(info, summaries) }));
-  const fields = fieldAcquisitions(units, text, model, external);
+  const { fields, otherSources } = fieldAcquisitions(units, text, model, external);
   const rightSomewhere = fieldsReleasedRight(units, fields, external);
-  return { units, summaries, fields, rightSomewhere };
+  return { units, summaries, fields, rightSomewhere, otherSources };
 }
 
 export function analyzeTranslationUnit(

@@ -25,7 +25,7 @@ export function extractFileFacts(text: string, tree: Tree, options: AnalysisOpti
   const model = options.model ?? decideModel(options.api, options.kernelTree, text);
   // A file's own facts: what other files say is the index's business, not part of them.
   const prepared = prepareUnit(tree.rootNode, text, model.model);
-  return prepared ? fileFactsOf(prepared, model.model, text) : undefined;
+  return prepared ? fileFactsOf(prepared, model.model) : undefined;
 }
 
 /**
@@ -55,7 +55,7 @@ export function analyzeTree(
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   const skipped = raw.skipped ?? [];
   // The file's own facts, from the same prepared unit (they never include `options.fields`).
-  const facts = options.withFacts && raw.prepared ? fileFactsOf(raw.prepared, model.model, text) : undefined;
+  const facts = options.withFacts && raw.prepared ? fileFactsOf(raw.prepared, model.model) : undefined;
   return {
     findings,
     model,

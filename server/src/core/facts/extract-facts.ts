@@ -5,7 +5,7 @@
  */
 import { expectedReleaseClass, findRelease } from '../api-table.ts';
 import type { PreparedUnit } from '../analyze-unit.ts';
-import { acquiredField, fieldKeyOf, otherSourceFields, releasedField } from '../matcher/fields.ts';
+import { acquiredField, fieldKeyOf, releasedField } from '../matcher/fields.ts';
 import type { AcquisitionKind, ReleaseKind } from '../matcher/sites.ts';
 import { argAt } from '../matcher/sites.ts';
 import { FileSummaries, type FunctionInfo } from '../matcher/summaries.ts';
@@ -55,11 +55,10 @@ function acquiresFor(k: AcquisitionKind): AcquiresFor {
   };
 }
 
-export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: string): FileFacts {
+export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts {
   const { units, summaries } = prepared;
   const functions: FunctionFactsJson[] = [];
   const fields: FieldEvent[] = [];
-  const acqVars = new Set<string>();
   for (const { info, sites } of units) {
     const helper = summaries.helperReleases.get(info.name);
     const wrapper = summaries.wrappers.get(info.name);
@@ -99,7 +98,6 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: strin
         ...(expected ? { expected } : {}),
         use: a.use,
       });
-      if (a.key && /^\w+$/.test(a.key)) acqVars.add(a.key);
       const field = acquiredField(info, a.key);
       if (field)
         fields.push({
@@ -130,7 +128,7 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel, text: strin
     }
     functions.push(fn);
   }
-  return { format: 1, model, functions, fields, otherSources: [...otherSourceFields(text, acqVars)].sort() };
+  return { format: 1, model, functions, fields, otherSources: [...prepared.otherSources].sort() };
 }
 
 /** The same-file summaries, from FileFacts alone (no tree). */

@@ -111,14 +111,15 @@ export function fieldKeyOf(info: FunctionInfo, key: string): FieldKey | undefine
 
 /**
  * Struct fields that hold pages from an acquisition, in this file or (`external`) in another file
- * of the module, with whether anything else fills them.
+ * of the module, with whether anything else fills them; and the field names this file fills
+ * from other sources (otherSourceFields, for the file's facts too).
  */
 export function fieldAcquisitions(
   units: FieldUnit[],
   text: string,
   model: ApiModel,
   external?: ExternalFields,
-): Map<string, FieldInfo> {
+): { fields: Map<string, FieldInfo>; otherSources: Set<string> } {
   const fields = new Map<string, FieldInfo>();
   const acqVars = new Set<string>();
   for (const { info, sites } of units) {
@@ -141,11 +142,11 @@ export function fieldAcquisitions(
   }
   for (const [k, ext] of external ?? []) mergeExternal(fields, k, ext, model);
   // Anything else assigned into a field of that name (another source of pages) makes it ambiguous.
-  const others = otherSourceFields(text, acqVars);
+  const otherSources = otherSourceFields(text, acqVars);
   for (const info of fields.values()) {
-    if (others.has(memberOf(info.field.path))) info.conflict = true;
+    if (otherSources.has(memberOf(info.field.path))) info.conflict = true;
   }
-  return fields;
+  return { fields, otherSources };
 }
 
 /** Another file's acquisitions of field `k` beside this file's: any disagreement is a conflict. */
