@@ -92,3 +92,49 @@ test('a field released right in another function invalidates the cached result o
   assert.deepEqual(cached.findings, fresh.findings);
   assert.deepEqual(cached.pairings, fresh.pairings);
 });
+
+// A wrapper and a caller whose text never changes: what the caller's text alone decides (its
+// aliases, its call sites' storage) is read from the memo; what its callee does is not.
+const WRAPPED = [
+  'static int demo_grab(unsigned long uaddr, int nr, struct page **pages)',
+  '{',
+  '\treturn get_user_pages_fast(uaddr, nr, FOLL_WRITE, pages);',
+  '}',
+  'static int demo_use(unsigned long uaddr)',
+  '{',
+  '\tstruct page *pages[4];',
+  '\tstruct page **pp = pages;',
+  '\tint got = demo_grab(uaddr, 4, pp);',
+  '\tint i;',
+  '',
+  '\tif (got <= 0)',
+  '\t\treturn -EFAULT;',
+  '\tfor (i = 0; i < got; i++)',
+  '\t\tput_page(pages[i]);',
+  '\treturn 0;',
+  '}',
+  '',
+].join('\n');
+
+test("a function's memo outlives the tree, and a callee's change still reaches its unchanged text", async () => {
+  const cache = new FunctionCache();
+  const [first, firstFresh] = await both(WRAPPED, cache);
+  assert.deepEqual(first.findings, firstFresh.findings);
+  const judged = (r: AnalysisResult) =>
+    r.findings.filter((f) => f.rule !== 'batch-release').map((f) => `${f.rule}@${f.range.start.line + 1}`);
+  assert.deepEqual(judged(first), [], 'get_user_pages_fast() pages put with put_page(): right');
+  assert.equal(cache.memo.size, 2, 'one memo entry per function');
+  // The wrapper now pins: demo_use's text is the same, its put_page() is now wrong.
+  const pinned = WRAPPED.replace('get_user_pages_fast(', 'pin_user_pages_fast(');
+  const [cached, fresh] = await both(pinned, cache);
+  assert.deepEqual(judged(fresh), ['wrong-release@15']);
+  assert.deepEqual(cached.findings, fresh.findings);
+  assert.deepEqual(cached.pairings, fresh.pairings);
+  // The old wrapper text is swept; the caller's entry was kept (same text) and the new one added.
+  assert.equal(cache.memo.size, 2);
+  // An edit that only moves both functions: the same two entries serve, nothing is read again.
+  const [moved, movedFresh] = await both(`\n\n${pinned}`, cache);
+  assert.deepEqual(moved.findings, movedFresh.findings);
+  assert.deepEqual(judged(moved), ['wrong-release@17']);
+  assert.equal(cache.memo.size, 2);
+});

@@ -29,6 +29,7 @@ import {
   type FunctionInfo,
 } from './matcher/summaries.ts';
 import { calleeRange, functionDefinitions, functionName, rangeOf } from './matcher/syntax.ts';
+import { FunctionMemo, mentionsAny } from './matcher/function-memo.ts';
 
 export interface UnitResult {
   findings: Finding[];
@@ -46,6 +47,8 @@ interface CachedUnit extends UnitResult {
 export class FunctionCache {
   private entries = new Map<string, CachedUnit>();
   private used = new Set<string>();
+  /** What each function's text alone decides, for the file-wide pass (matcher/function-memo.ts). */
+  readonly memo = new FunctionMemo();
 
   get(key: string): CachedUnit | undefined {
     const v = this.entries.get(key);
@@ -62,11 +65,13 @@ export class FunctionCache {
   sweep(): void {
     for (const k of this.entries.keys()) if (!this.used.has(k)) this.entries.delete(k);
     this.used.clear();
+    this.memo.sweep();
   }
 
   clear(): void {
     this.entries.clear();
     this.used.clear();
+    this.memo.clear();
   }
 
   get size(): number {
@@ -94,6 +99,7 @@ export function prepareUnit(
   model: ApiModel,
   external?: ExternalFields,
   functions?: FileSummaries,
+  memo?: FunctionMemo,
 ): PreparedUnit | undefined {
   // Another file's helper or wrapper called here counts as a reason to look, as a table name does.
   const externalNames = functions ? [...functions.helperReleases.keys(), ...functions.wrappers.keys()] : [];
@@ -101,8 +107,9 @@ export function prepareUnit(
     ? new RegExp(`\\b(?:${[...TABLE_NAMES, ...externalNames].join('|')})\\b`)
     : TABLE_RE;
   if (!firstNames.test(text)) return undefined;
-  const all = functionDefinitions(root);
-  const defined = new Set(all.flatMap((fn) => functionName(fn) ?? []));
+  const all = functionDefinitions(root).map((node) => ({ node, text: node.text }));
+  const entries = all.map((fn) => memo?.entry(fn.text) ?? {});
+  const defined = new Set(all.flatMap((fn) => functionName(fn.node) ?? []));
 
   // Functions worth a look: those naming a table function, then those naming a helper or wrapper.
   const infos = new Map<number, FunctionInfo>();
@@ -110,11 +117,11 @@ export function prepareUnit(
   let summaries = computeSummaries([]);
   for (let round = 0; round < 4; round++) {
     let added = false;
-    for (const fn of all) {
-      if (infos.has(fn.id) || !names.test(fn.text)) continue;
-      const info = functionInfo(fn);
+    for (const [i, fn] of all.entries()) {
+      if (infos.has(i) || !mentionsAny(entries[i]!, names, fn.text)) continue;
+      const info = functionInfo(fn.node, entries[i]);
       if (info) {
-        infos.set(fn.id, info);
+        infos.set(i, info);
         added = true;
       }
     }
@@ -140,7 +147,7 @@ export function analyzeTranslationUnit(
   external?: ExternalFields,
   functions?: FileSummaries,
 ): UnitResult & { prepared?: PreparedUnit } {
-  const prepared = prepareUnit(root, text, model, external, functions);
+  const prepared = prepareUnit(root, text, model, external, functions, cache?.memo);
   if (!prepared) return { findings: [], notes: [], pairings: [] };
   const { units, summaries, fields, rightSomewhere } = prepared;
 

@@ -147,9 +147,12 @@ export function blankAttributes(text: string): string {
   return out.join('');
 }
 
-/** Parses kernel C text (attributes blanked). Incremental when `oldTree` was edited to match. */
-export function parseKernelC(parser: Parser, text: string, oldTree?: Tree | null): Tree {
-  const tree = parser.parse(blankAttributes(text), oldTree ?? null);
+/**
+ * Parses kernel C text (attributes blanked). Incremental when `oldTree` was edited to match.
+ * `blanked`: blankAttributes(text) when the caller has it already (the server, per keystroke).
+ */
+export function parseKernelC(parser: Parser, text: string, oldTree?: Tree | null, blanked?: string): Tree {
+  const tree = parser.parse(blanked ?? blankAttributes(text), oldTree ?? null);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

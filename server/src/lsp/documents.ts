@@ -249,7 +249,7 @@ export class OpenDocument {
       const old = this.tree;
       const span = old ? this.reparseWholeItems(old) : undefined;
       this.reparsedSpan = span;
-      let next = parseKernelC(parser, text, old);
+      let next = parseKernelC(parser, text, old, blanked);
       // Tree-sitter's error recovery depends on history: an incremental tree with ERROR nodes can
       // differ from a fresh parse of the same text, and so can the findings (the edit fuzzer,
       // test/fuzz/, found a wrong-release that only the edited document showed). Same text, same
@@ -257,7 +257,7 @@ export class OpenDocument {
       // parse still changed code with errors elsewhere, the tree is replaced by a fresh parse.
       if (old && next.rootNode.hasError && this.touchesErrors(old, next, span)) {
         next.delete();
-        next = parseKernelC(parser, text);
+        next = parseKernelC(parser, text, null, blanked);
         this.freshParses++;
       }
       old?.delete();

@@ -67,11 +67,9 @@ export interface FieldUnit {
   sites: FunctionSites;
 }
 
-const typeCache = new WeakMap<FunctionInfo, Map<string, string | undefined>>();
-
 /** The type name a parameter or local is declared with (`struct foo *x` → foo, `foo_t *x` → foo_t). */
 export function declaredTypeOf(info: FunctionInfo, name: string): string | undefined {
-  let types = typeCache.get(info);
+  let types = info.memo.types;
   if (!types) {
     types = new Map();
     const decls: Node[] = [];
@@ -88,7 +86,7 @@ export function declaredTypeOf(info: FunctionInfo, name: string): string | undef
         else types.set(n, typeName);
       }
     }
-    typeCache.set(info, types);
+    info.memo.types = types;
   }
   return types.get(name);
 }
@@ -201,13 +199,20 @@ export function acquiredField(info: FunctionInfo, key: string | undefined): Fiel
 
 /** `obj->pages = pages` in the acquiring function: the field the pages end up in. */
 function storedField(info: FunctionInfo, key: string): FieldKey | undefined {
+  const memo = (info.memo.storedFields ??= new Map<string, FieldKey | undefined>());
+  if (memo.has(key)) return memo.get(key);
+  let out: FieldKey | undefined;
   for (const a of info.body.descendantsOfType('assignment_expression')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
     if (!left || !right || left.type !== 'field_expression') continue;
-    if (right.text.trim() === key) return fieldKeyOf(info, left.text);
+    if (right.text.trim() === key) {
+      out = fieldKeyOf(info, left.text);
+      break;
+    }
   }
-  return undefined;
+  memo.set(key, out);
+  return out;
 }
 
 /** The field whose pages a release drops (its struct may be unknown). */

@@ -8,6 +8,7 @@
 import { isTableFunction } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { Aliases } from './aliases.ts';
+import type { FunctionMemoEntry } from './function-memo.ts';
 import { enclosingCases, isReassigned } from './switch-cases.ts';
 import {
   acquisitionKindFromTable,
@@ -17,7 +18,6 @@ import {
   releaseKindFromTable,
   releaseSite,
   type AcquisitionKind,
-  type AcquisitionSite,
   type CaseReleases,
   type HelperRelease,
   type ReleaseKind,
@@ -32,7 +32,10 @@ export interface FunctionInfo {
   calls: Node[];
   /** Callee name of each call (same order; '' when not a plain name): read once per analysis. */
   callNames: string[];
-  aliases: Aliases;
+  /** Read on first use (a function whose calls all miss the table never needs them). */
+  readonly aliases: Aliases;
+  /** What the function's text alone decides, shared with earlier analyses of the same text. */
+  memo: FunctionMemoEntry;
 }
 
 export class FileSummaries {
@@ -128,15 +131,14 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           if (helper) for (const [idx, k] of helper) kinds.push([k, idx, mixed.has(`${name}#${idx}`)]);
         }
         for (const [kind, argIndex, kindMixed] of kinds) {
-          const site = releaseSite(call, { ...kind, objectIndex: argIndex }, fn.aliases);
+          const site = releaseFacts(fn, ci, call, { ...kind, objectIndex: argIndex });
           const p = site.key ? fn.params.indexOf(site.key) : -1;
           if (p < 0) continue;
           let m = s.helperReleases.get(fn.name);
           if (!m) s.helperReleases.set(fn.name, (m = new Map<number, ReleaseKind>()));
           const prev = m.get(p);
           // `unpin_user_pages(p, n)` with `n` a parameter: callers pass the count at that index.
-          const countName = site.countNode ? unwrap(site.countNode) : undefined;
-          const countParam = countName?.type === 'identifier' ? fn.params.indexOf(countName.text) : -1;
+          const countParam = site.countName !== undefined ? fn.params.indexOf(site.countName) : -1;
           const next: ReleaseKind = {
             name: fn.name,
             cls: kind.cls,
@@ -172,33 +174,25 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
         if (!name || name === fn.name) continue;
         const kind = s.acquisitionKind(name);
         if (!kind) continue;
-        const site = acquisitionSite(call, kind, fn.aliases);
+        const site = acquisitionFacts(fn, ci, call, kind);
         const returnsResult =
-          site.use === 'returned' || (site.resultVar !== undefined && returnsVariable(fn.body, site.resultVar));
+          site.use === 'returned' || (site.resultVar !== undefined && returnsVariable(fn, site.resultVar));
         const p = site.key ? fn.params.indexOf(site.key) : -1;
-        const countParam = site.countNode ? fn.params.indexOf(unwrap(site.countNode).text) : -1;
+        const countParam = site.countName !== undefined ? fn.params.indexOf(site.countName) : -1;
         if (p >= 0 && returnsResult && (kind.returns === 'count' || kind.returns === 'bool')) {
           const releasesOwn = fn.calls.some((c, ci) => {
             const rk = releaseKindFromTable(fn.callNames[ci]!);
-            return !!rk && releaseSite(c, rk, fn.aliases).key === site.key;
+            return !!rk && releaseFacts(fn, ci, c, rk).key === site.key;
           });
           // `*pfn = page_to_pfn(pages[0])`: the wrapper passes the page on through an out-parameter.
-          const pagesParam = fn.params[p]!;
-          const passesOn = fn.body.descendantsOfType('assignment_expression').some((a) => {
-            const left = a?.childForFieldName('left');
-            const right = a?.childForFieldName('right');
-            if (!left || !right || unwrap(left).type !== 'pointer_expression') return false;
-            const target = storageKey(left);
-            if (!target || target === pagesParam || !fn.params.includes(target)) return false;
-            return right.descendantsOfType('identifier').some((i) => i?.text === pagesParam);
-          });
+          const passesOn = passesPagesOn(fn, fn.params[p]!);
           s.wrappers.set(fn.name, {
             allOrNothing: releasesOwn || kind.allOrNothing,
             name: fn.name,
             family: kind.family,
             pagesArg: { at: p },
             countArg: countParam >= 0 ? { at: countParam } : { none: true },
-            single: site.single,
+            single: !!site.single,
             pagesByReference: kind.pagesByReference,
             returns: kind.returns,
             trackLeaks: kind.trackLeaks && !passesOn,
@@ -211,7 +205,7 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           site.single &&
           site.key &&
           fn.params.indexOf(site.key) < 0 &&
-          returnsVariable(fn.body, site.key) &&
+          returnsVariable(fn, site.key) &&
           kind.returns !== 'page'
         ) {
           s.wrappers.set(fn.name, {
@@ -320,13 +314,13 @@ function caseReleasesOf(
  * For an acquisition into a local array that the function returns: the parameter its count is
  * written to (`*nr = got`, `*nr = npages` for the requested count), if there is exactly one.
  */
-function countOutParam(fn: FunctionInfo, site: AcquisitionSite): number | undefined {
+function countOutParam(fn: FunctionInfo, site: SiteFacts): number | undefined {
   const key = site.key;
-  if (!key || !/^\w+$/.test(key) || fn.params.includes(key) || !returnsVariable(fn.body, key)) return undefined;
+  if (!key || !/^\w+$/.test(key) || fn.params.includes(key) || !returnsVariable(fn, key)) return undefined;
   if (!localNames(fn.body).has(key)) return undefined;
   const counts = new Set<string>();
   if (site.resultVar) counts.add(site.resultVar);
-  if (site.countNode && unwrap(site.countNode).type === 'identifier') counts.add(unwrap(site.countNode).text);
+  if (site.countName !== undefined) counts.add(site.countName);
   const out = new Set<number>();
   for (const a of fn.body.descendantsOfType('assignment_expression')) {
     const left = a?.childForFieldName('left');
@@ -342,14 +336,90 @@ function countOutParam(fn: FunctionInfo, site: AcquisitionSite): number | undefi
   return out.size === 1 ? [...out][0] : undefined;
 }
 
-function returnsVariable(body: Node, name: string): boolean {
-  return body.descendantsOfType('return_statement').some((r) => {
-    const e = r?.namedChildren.find((c) => c?.type !== 'comment');
-    return !!e && unwrap(e).type === 'identifier' && unwrap(e).text === name;
-  });
+/**
+ * What the summaries read of an acquisition or release site (its storage key, the count's
+ * variable, how the result is used), kept in the function's memo: the same text and the same
+ * kind give the same facts, so the fixpoint's rounds and later analyses of an unchanged function
+ * read them once.
+ */
+export interface SiteFacts {
+  key?: string;
+  /** The count argument when it is a plain variable (`n`), for a count parameter. */
+  countName?: string;
+  use?: string;
+  resultVar?: string;
+  single?: boolean;
 }
 
-export function functionInfo(node: Node): FunctionInfo | undefined {
+function countNameOf(node: Node | undefined): string | undefined {
+  const u = node ? unwrap(node) : undefined;
+  return u?.type === 'identifier' ? u.text : undefined;
+}
+
+function releaseFacts(fn: FunctionInfo, ci: number, call: Node, kind: ReleaseKind): SiteFacts {
+  const memo = (fn.memo.sites ??= new Map<string, SiteFacts>());
+  const k = `r${ci}|${kind.name}|${kind.objectIndex}|${kind.countIndex ?? ''}|${kind.inner ? 'i' : ''}`;
+  let f = memo.get(k);
+  if (!f) {
+    const site = releaseSite(call, kind, fn.aliases);
+    memo.set(k, (f = { key: site.key, countName: countNameOf(site.countNode) }));
+  }
+  return f;
+}
+
+function acquisitionFacts(fn: FunctionInfo, ci: number, call: Node, kind: AcquisitionKind): SiteFacts {
+  const memo = (fn.memo.sites ??= new Map<string, SiteFacts>());
+  const arg = (a: AcquisitionKind['pagesArg']) => JSON.stringify(a);
+  const k = `a${ci}|${kind.name}|${arg(kind.pagesArg)}|${arg(kind.countArg)}|${kind.returns}|${kind.single}|${kind.pagesByReference}`;
+  let f = memo.get(k);
+  if (!f) {
+    const site = acquisitionSite(call, kind, fn.aliases);
+    memo.set(
+      k,
+      (f = {
+        key: site.key,
+        countName: countNameOf(site.countNode),
+        use: site.use,
+        resultVar: site.resultVar,
+        single: site.single,
+      }),
+    );
+  }
+  return f;
+}
+
+/** `*pfn = page_to_pfn(pages[0])`: the pages parameter's page written to another parameter. */
+function passesPagesOn(fn: FunctionInfo, pagesParam: string): boolean {
+  const memo = (fn.memo.passesOn ??= new Map<string, boolean>());
+  let hit = memo.get(pagesParam);
+  if (hit === undefined) {
+    hit = fn.body.descendantsOfType('assignment_expression').some((a) => {
+      const left = a?.childForFieldName('left');
+      const right = a?.childForFieldName('right');
+      if (!left || !right || unwrap(left).type !== 'pointer_expression') return false;
+      const target = storageKey(left);
+      if (!target || target === pagesParam || !fn.params.includes(target)) return false;
+      return right.descendantsOfType('identifier').some((i) => i?.text === pagesParam);
+    });
+    memo.set(pagesParam, hit);
+  }
+  return hit;
+}
+
+/** Whether the function returns the variable `name` (`return pages;`). */
+function returnsVariable(fn: FunctionInfo, name: string): boolean {
+  if (!fn.memo.returned) {
+    const out = new Set<string>();
+    for (const r of fn.body.descendantsOfType('return_statement')) {
+      const e = r?.namedChildren.find((c) => c?.type !== 'comment');
+      if (e && unwrap(e).type === 'identifier') out.add(unwrap(e).text);
+    }
+    fn.memo.returned = out;
+  }
+  return fn.memo.returned.has(name);
+}
+
+export function functionInfo(node: Node, memo: FunctionMemoEntry = {}): FunctionInfo | undefined {
   const body = node.childForFieldName('body');
   const name = functionName(node);
   if (!body || !name) return undefined;
@@ -358,9 +428,17 @@ export function functionInfo(node: Node): FunctionInfo | undefined {
     node,
     body,
     name,
-    params: parameterNames(node),
+    params: (memo.params ??= parameterNames(node)),
     calls,
-    callNames: calls.map((c) => calleeName(c) ?? ''),
-    aliases: new Aliases(body),
+    // The same text parses to the same calls; a count that differs (error recovery read it
+    // otherwise) is read again.
+    callNames:
+      memo.callNames?.length === calls.length
+        ? memo.callNames
+        : (memo.callNames = calls.map((c) => calleeName(c) ?? '')),
+    get aliases() {
+      return (memo.aliases ??= new Aliases(body));
+    },
+    memo,
   };
 }

@@ -1,0 +1,69 @@
+/**
+ * What one function's own text decides, kept across analyses of a document: the aliases of its
+ * page storage, its parameters, the types its names are declared with, the fields its pages are
+ * stored in, the names it returns, which names it mentions. None of it holds a tree node or a
+ * position, so it outlives the tree it was read from: after a keystroke the language server
+ * reparses, and every function the edit did not touch is read from here instead of its new nodes.
+ * Entries are keyed by the function's whole text; an entry not used by an analysis is dropped by
+ * the next sweep (a function edited away). The unit driver (analyze-unit.ts) owns one per
+ * FunctionCache; without one, a fresh entry per function still spares repeated reads within one
+ * analysis.
+ */
+import type { FieldKey } from './fields.ts';
+import type { Aliases } from './aliases.ts';
+import type { SiteFacts } from './summaries.ts';
+
+/** Plain, position-free facts of one function's text, filled lazily by their readers. */
+export interface FunctionMemoEntry {
+  aliases?: Aliases;
+  params?: string[];
+  callNames?: string[];
+  /** Declared type of each parameter and local (undefined: unknown or declared two ways). */
+  types?: Map<string, string | undefined>;
+  /** `obj->pages = pages`: the field each stored variable ends up in. */
+  storedFields?: Map<string, FieldKey | undefined>;
+  /** Identifiers the function returns (`return pages;`). */
+  returned?: Set<string>;
+  /** What the summaries read of each call's site, per call index and kind (summaries.ts). */
+  sites?: Map<string, SiteFacts>;
+  /** Whether a wrapper writes its pages parameter's page to another parameter, per parameter. */
+  passesOn?: Map<string, boolean>;
+  /** Whether the text mentions one of a set of names, per set (the set's regex source). */
+  mentions?: Map<string, boolean>;
+}
+
+export class FunctionMemo {
+  private entries = new Map<string, FunctionMemoEntry>();
+  private used = new Set<string>();
+
+  /** The entry for a function's text, created empty when new. */
+  entry(text: string): FunctionMemoEntry {
+    let e = this.entries.get(text);
+    if (!e) this.entries.set(text, (e = {}));
+    this.used.add(text);
+    return e;
+  }
+
+  /** Drops the entries no analysis used since the last sweep. */
+  sweep(): void {
+    for (const k of this.entries.keys()) if (!this.used.has(k)) this.entries.delete(k);
+    this.used.clear();
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.used.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Whether `text` mentions a name of `names`, read once per function text and set of names. */
+export function mentionsAny(entry: FunctionMemoEntry, names: RegExp, text: string): boolean {
+  const memo = (entry.mentions ??= new Map<string, boolean>());
+  let hit = memo.get(names.source);
+  if (hit === undefined) memo.set(names.source, (hit = names.test(text)));
+  return hit;
+}
