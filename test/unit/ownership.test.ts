@@ -189,6 +189,15 @@ describe('gup-review trace FILE:LINE', () => {
     assert.equal(t.acquisition.line, 14);
   });
 
+  test("a trail through another file's helper agrees with check: the helper's put_page() is judged", () => {
+    const t = trace(join(root, 'helper-in-other-file', 'map.c:14'));
+    assert.deepEqual(
+      t.releases.map((r) => `${base(r.file)}:${r.line} ${r.call} ${r.verdict} ${r.findings.length}`),
+      ['map.c:20 xbuf_put_pages WRONG 1'],
+    );
+    assert.match(t.summary, /^pinned · 1 release · 1 wrong/);
+  });
+
   test('the text form names both files; a line with no call is an error with exit 2', () => {
     const r = runCli(['trace', '--api', 'unpin_user_page', join(dir, 'main.c:14')]);
     assert.equal(r.code, 0, r.stderr);

@@ -43,15 +43,17 @@ async function checkModule(dir: string, options: CheckRunOptions): Promise<Modul
   return { index, findings, options };
 }
 
-/** One file of the module analysed as check's ownership pass does: with the other files' fields. */
+/**
+ * One file of the module analysed as check's ownership pass does: with the other files' view (their
+ * fields, and their extern helpers and wrappers), so a trail agrees with check's findings.
+ */
 async function analyzeInModule(file: string, module: Module, api: ApiModelSetting): Promise<AnalysisResult> {
   const text = readSourceText(file, { explicit: true });
   if (text === undefined) throw new UsageError(`cannot read ${file}`);
-  const fields = module.index.fieldsFor(file);
   return analyzeFocused(text, {
     model: decideFileModel(api, text, file),
     withFacts: true,
-    ...(fields.size ? { fields } : {}),
+    ...module.index.viewFor(file),
   });
 }
 
