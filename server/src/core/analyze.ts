@@ -38,6 +38,22 @@ export function analyzeTree(
   options: AnalysisOptions = {},
   cache?: FunctionCache,
 ): AnalysisResult {
+  const { result, factsOf } = analyzeTreeFactsLater(text, tree, { ...options, withFacts: false }, cache);
+  const facts = options.withFacts ? factsOf() : undefined;
+  return facts ? { ...result, facts } : result;
+}
+
+/**
+ * analyzeTree, with the file's facts read only when asked (`factsOf`, while `tree` is still
+ * alive): the language server publishes the diagnostics first and feeds the ownership index
+ * after, so the keystroke's answer does not wait for the facts.
+ */
+export function analyzeTreeFactsLater(
+  text: string,
+  tree: Tree,
+  options: AnalysisOptions = {},
+  cache?: FunctionCache,
+): { result: AnalysisResult; factsOf: () => FileFacts | undefined } {
   const model = options.model ?? decideModel(options.api, options.kernelTree, text);
   const raw = analyzeTranslationUnit(tree.rootNode, text, model.model, cache, options.fields, options.functions);
   const enabled = new Set(RULE_IDS.filter((id) => severityOf(id, options.rules) !== 'off'));
@@ -55,11 +71,11 @@ export function analyzeTree(
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
   const skipped = raw.skipped ?? [];
   // The file's own facts, from the same prepared unit (they never include `options.fields`).
-  const facts = options.withFacts && raw.prepared ? fileFactsOf(raw.prepared, model.model) : undefined;
-  return {
+  const prepared = raw.prepared;
+  const factsOf = () => (prepared ? fileFactsOf(prepared, model.model) : undefined);
+  const result: AnalysisResult = {
     findings,
     model,
-    ...(facts ? { facts } : {}),
     notes: raw.notes,
     pairings: raw.pairings,
     ...(skipped.length
@@ -71,4 +87,5 @@ export function analyzeTree(
         }
       : {}),
   };
+  return { result, factsOf };
 }

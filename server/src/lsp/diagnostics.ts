@@ -10,7 +10,7 @@
  * made in it and the status item shows it.
  */
 import type { Connection, Diagnostic } from 'vscode-languageserver';
-import { analyzeTree, type FileFacts } from '../core/analyze.ts';
+import { analyzeTreeFactsLater, type FileFacts } from '../core/analyze.ts';
 import type { ExternalFields } from '../core/matcher/fields.ts';
 import type { FileSummaries } from '../core/matcher/summaries.ts';
 import { detectPatchInput, readPatchInput, type PatchInput, type PatchInputKind } from '../core/patch/index.ts';
@@ -182,7 +182,7 @@ export class DiagnosticsService {
     let findings: Finding[];
     let pairings: Pairing[] = [];
     let notes: Note[] | undefined;
-    let facts: FileFacts | undefined;
+    let factsLater: (() => FileFacts | undefined) | undefined;
     let model: ModelChoice;
     const problems = [...settings.problems];
     // Over the size limit, or paused after an analysis over the time budget: skipped, and said so.
@@ -211,14 +211,14 @@ export class DiagnosticsService {
         ...analysisOptions(settings, model),
         ...(fields ? { fields } : {}),
         ...(functions ? { functions } : {}),
-        ...(this.ownership && file ? { withFacts: true } : {}),
       };
-      const result = analyzeTree(doc.text, tree, options, doc.cache);
-      if (this.ownership && file) this.ownership.fromDocument(file, result.facts);
+      const analysed = analyzeTreeFactsLater(doc.text, tree, options, doc.cache);
+      const result = analysed.result;
+      // The facts for the ownership index are read once the diagnostics are out (below).
+      if (this.ownership && file) factsLater = analysed.factsOf;
       findings = result.findings;
       pairings = result.pairings;
       notes = result.notes;
-      facts = result.facts;
       problems.push(...(result.problems ?? []));
     } else {
       const text = doc.text;
@@ -244,7 +244,7 @@ export class DiagnosticsService {
       this.stale.set(uri, new StaleDiagnostics(uri, version, doc.text, diagnostics));
       problems.push(overBudget);
     }
-    return this.publish(
+    const published = this.publish(
       {
         uri,
         version,
@@ -254,10 +254,19 @@ export class DiagnosticsService {
         model,
         problems,
         ...(notes ? { notes } : {}),
-        ...(facts ? { facts } : {}),
       },
       performance.now() - started,
     );
+    // Still in the same turn, so the tree the analysis read is alive: the document's own facts,
+    // for its references and lenses and for the workspace index (which re-analyses the files
+    // they affect).
+    const file = doc.filePath;
+    if (factsLater && file && this.ownership) {
+      const facts = factsLater();
+      if (facts) published.facts = facts;
+      this.ownership.fromDocument(file, facts);
+    }
+    return published;
   }
 
   /**
