@@ -11,7 +11,7 @@
  */
 import type { FieldKey } from './fields.ts';
 import type { Aliases } from './aliases.ts';
-import type { SiteFacts } from './summaries.ts';
+import type { SiteFacts } from './function-reads.ts';
 
 /** Plain, position-free facts of one function's text, filled lazily by their readers. */
 export interface FunctionMemoEntry {

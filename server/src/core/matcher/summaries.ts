@@ -9,20 +9,19 @@ import { isTableFunction } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { Aliases } from './aliases.ts';
 import type { FunctionMemoEntry } from './function-memo.ts';
+import { acquisitionFacts, countOutParam, passesPagesOn, releaseFacts, returnsVariable } from './function-reads.ts';
 import { enclosingCases, isReassigned } from './switch-cases.ts';
 import {
   acquisitionKindFromTable,
-  acquisitionSite,
   argAt,
   helperReleaseOf,
   releaseKindFromTable,
-  releaseSite,
   type AcquisitionKind,
   type CaseReleases,
   type HelperRelease,
   type ReleaseKind,
 } from './sites.ts';
-import { calleeName, collectCalls, functionName, localNames, parameterNames, storageKey, unwrap } from './syntax.ts';
+import { calleeName, collectCalls, functionName, parameterNames } from './syntax.ts';
 
 export interface FunctionInfo {
   node: Node;
@@ -308,115 +307,6 @@ function caseReleasesOf(
     if (cases.some((c) => c.kind)) return { selector: sel, cases };
   }
   return undefined;
-}
-
-/**
- * For an acquisition into a local array that the function returns: the parameter its count is
- * written to (`*nr = got`, `*nr = npages` for the requested count), if there is exactly one.
- */
-function countOutParam(fn: FunctionInfo, site: SiteFacts): number | undefined {
-  const key = site.key;
-  if (!key || !/^\w+$/.test(key) || fn.params.includes(key) || !returnsVariable(fn, key)) return undefined;
-  if (!localNames(fn.body).has(key)) return undefined;
-  const counts = new Set<string>();
-  if (site.resultVar) counts.add(site.resultVar);
-  if (site.countName !== undefined) counts.add(site.countName);
-  const out = new Set<number>();
-  for (const a of fn.body.descendantsOfType('assignment_expression')) {
-    const left = a?.childForFieldName('left');
-    const right = a?.childForFieldName('right');
-    if (!left || !right || a.childForFieldName('operator')?.text !== '=') continue;
-    const l = unwrap(left);
-    if (l.type !== 'pointer_expression' || l.childForFieldName('operator')?.text !== '*') continue;
-    const target = l.childForFieldName('argument');
-    const p = target && unwrap(target).type === 'identifier' ? fn.params.indexOf(unwrap(target).text) : -1;
-    const r = unwrap(right);
-    if (p >= 0 && r.type === 'identifier' && counts.has(r.text)) out.add(p);
-  }
-  return out.size === 1 ? [...out][0] : undefined;
-}
-
-/**
- * What the summaries read of an acquisition or release site (its storage key, the count's
- * variable, how the result is used), kept in the function's memo: the same text and the same
- * kind give the same facts, so the fixpoint's rounds and later analyses of an unchanged function
- * read them once.
- */
-export interface SiteFacts {
-  key?: string;
-  /** The count argument when it is a plain variable (`n`), for a count parameter. */
-  countName?: string;
-  use?: string;
-  resultVar?: string;
-  single?: boolean;
-}
-
-function countNameOf(node: Node | undefined): string | undefined {
-  const u = node ? unwrap(node) : undefined;
-  return u?.type === 'identifier' ? u.text : undefined;
-}
-
-function releaseFacts(fn: FunctionInfo, ci: number, call: Node, kind: ReleaseKind): SiteFacts {
-  const memo = (fn.memo.sites ??= new Map<string, SiteFacts>());
-  const k = `r${ci}|${kind.name}|${kind.objectIndex}|${kind.countIndex ?? ''}|${kind.inner ? 'i' : ''}`;
-  let f = memo.get(k);
-  if (!f) {
-    const site = releaseSite(call, kind, fn.aliases);
-    memo.set(k, (f = { key: site.key, countName: countNameOf(site.countNode) }));
-  }
-  return f;
-}
-
-function acquisitionFacts(fn: FunctionInfo, ci: number, call: Node, kind: AcquisitionKind): SiteFacts {
-  const memo = (fn.memo.sites ??= new Map<string, SiteFacts>());
-  const arg = (a: AcquisitionKind['pagesArg']) => JSON.stringify(a);
-  const k = `a${ci}|${kind.name}|${arg(kind.pagesArg)}|${arg(kind.countArg)}|${kind.returns}|${kind.single}|${kind.pagesByReference}`;
-  let f = memo.get(k);
-  if (!f) {
-    const site = acquisitionSite(call, kind, fn.aliases);
-    memo.set(
-      k,
-      (f = {
-        key: site.key,
-        countName: countNameOf(site.countNode),
-        use: site.use,
-        resultVar: site.resultVar,
-        single: site.single,
-      }),
-    );
-  }
-  return f;
-}
-
-/** `*pfn = page_to_pfn(pages[0])`: the pages parameter's page written to another parameter. */
-function passesPagesOn(fn: FunctionInfo, pagesParam: string): boolean {
-  const memo = (fn.memo.passesOn ??= new Map<string, boolean>());
-  let hit = memo.get(pagesParam);
-  if (hit === undefined) {
-    hit = fn.body.descendantsOfType('assignment_expression').some((a) => {
-      const left = a?.childForFieldName('left');
-      const right = a?.childForFieldName('right');
-      if (!left || !right || unwrap(left).type !== 'pointer_expression') return false;
-      const target = storageKey(left);
-      if (!target || target === pagesParam || !fn.params.includes(target)) return false;
-      return right.descendantsOfType('identifier').some((i) => i?.text === pagesParam);
-    });
-    memo.set(pagesParam, hit);
-  }
-  return hit;
-}
-
-/** Whether the function returns the variable `name` (`return pages;`). */
-function returnsVariable(fn: FunctionInfo, name: string): boolean {
-  if (!fn.memo.returned) {
-    const out = new Set<string>();
-    for (const r of fn.body.descendantsOfType('return_statement')) {
-      const e = r?.namedChildren.find((c) => c?.type !== 'comment');
-      if (e && unwrap(e).type === 'identifier') out.add(unwrap(e).text);
-    }
-    fn.memo.returned = out;
-  }
-  return fn.memo.returned.has(name);
 }
 
 export function functionInfo(node: Node, memo: FunctionMemoEntry = {}): FunctionInfo | undefined {
