@@ -138,3 +138,13 @@ test("a function's memo outlives the tree, and a callee's change still reaches i
   assert.deepEqual(judged(moved), ['wrong-release@17']);
   assert.equal(cache.memo.size, 2);
 });
+
+test("a caller's cached result follows what its wrapper wraps, and the release its helper makes", async () => {
+  const cache = new FunctionCache();
+  const pinned = WRAPPED.replace('get_user_pages_fast(', 'pin_user_pages_fast(');
+  await both(pinned, cache);
+  // Same family, arguments and count: only the wrapped call's name differs, and the message says it.
+  const [cached, fresh] = await both(pinned.replace('pin_user_pages_fast(', 'pin_user_pages_fast_only('), cache);
+  assert.match(findingMessage(fresh.findings.find((f) => f.rule === 'wrong-release')!), /pin_user_pages_fast_only/);
+  assert.deepEqual(cached.findings, fresh.findings);
+});

@@ -72,16 +72,18 @@ export class FileSummaries {
       const h = this.helperReleases.get(n);
       const cases = (k: ReleaseKind) =>
         k.byCase
-          ? `[${k.byCase.selector}:${k.byCase.cases.map((c) => `${c.value}=${c.kind ? `${c.kind.cls}${c.kind.countIndex ?? ''}${at(c.kind.inner)}` : '?'}`).join(';')}]`
+          ? `[${k.byCase.selector}:${k.byCase.cases.map((c) => `${c.value}=${c.kind ? `${c.kind.cls}${c.kind.spec.name}${c.kind.countIndex ?? ''}${at(c.kind.inner)}` : '?'}`).join(';')}]`
           : '';
+      // Everything of a kind that a caller's result can show: its class or family, its arguments,
+      // the release it makes (messages name it), where, and what it wraps.
       if (h)
         out.add(
-          `${n}:${[...h].map(([i, k]) => `${i}${k.cls}${k.countIndex ?? ''}${at(k.inner)}${cases(k)}`).join(',')}`,
+          `${n}:${[...h].map(([i, k]) => `${i}${k.cls}${k.spec.name}${k.countIndex ?? ''}${at(k.inner)}${cases(k)}`).join(',')}`,
         );
       const k = this.wrappers.get(n);
       if (k)
         out.add(
-          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}/${argAt(k.countArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}${k.file ?? ''}`,
+          `${n}:${k.family}${k.returns}${argAt(k.pagesArg, 99) ?? ''}/${argAt(k.countArg, 99) ?? ''}${k.allOrNothing ? 'A' : ''}${k.trackLeaks ? 'T' : ''}${k.single ? 'S' : ''}${k.pagesByReference ? 'R' : ''}>${k.wraps ?? ''}${k.pinsWhen ?? ''}${k.file ?? ''}`,
         );
     }
     return [...out].sort().join('|');
