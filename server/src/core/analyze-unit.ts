@@ -29,7 +29,8 @@ import {
   type FunctionInfo,
 } from './matcher/summaries.ts';
 import { calleeRange, functionDefinitions, functionName, rangeOf } from './matcher/syntax.ts';
-import { FunctionMemo, mentionsAny } from './matcher/function-memo.ts';
+import { FunctionMemo, mentionsAny, type FunctionMemoEntry } from './matcher/function-memo.ts';
+import { memoizedSites, plainSitesOf, type PlainSites } from './matcher/plain-sites.ts';
 
 export interface UnitResult {
   findings: Finding[];
@@ -82,9 +83,22 @@ export class FunctionCache {
 const TABLE_NAMES = [...ACQUISITIONS.map((a) => a.name), ...RELEASES.map((r) => r.name)];
 const TABLE_RE = new RegExp(`\\b(?:${TABLE_NAMES.join('|')})\\b`);
 
+/** One function worth a look, as the file-wide pass leaves it. */
+export interface PreparedFunction {
+  info: FunctionInfo;
+  /** Its acquisitions and releases as plain data (from its memo when its text and callees are the same). */
+  sites: PlainSites;
+  /** The node-bearing sites, built on first ask (only for a function whose cached result is missing). */
+  fullSites: () => FunctionSites;
+  text: string;
+  row: number;
+  /** What its callees do (summaries.signatureFor), relative to `row`. */
+  callees: string;
+}
+
 /** The file-wide part of an analysis: the functions that matter, their summaries and sites, the fields. */
 export interface PreparedUnit {
-  units: Array<{ info: FunctionInfo; sites: FunctionSites }>;
+  units: PreparedFunction[];
   summaries: FileSummaries;
   fields: Map<string, FieldInfo>;
   rightSomewhere: Set<string>;
@@ -108,8 +122,13 @@ export function prepareUnit(
     : TABLE_RE;
   if (!firstNames.test(text)) return undefined;
   const all = functionDefinitions(root).map((node) => ({ node, text: node.text }));
-  const entries = all.map((fn) => memo?.entry(fn.text) ?? {});
-  const defined = new Set(all.flatMap((fn) => functionName(fn.node) ?? []));
+  // A function with a parse error is read from its nodes each time: its text may parse otherwise.
+  const entries = all.map((fn): FunctionMemoEntry => {
+    if (!memo || fn.node.hasError) return {};
+    const column = fn.node.startPosition.column;
+    return memo.entry(column === 0 ? fn.text : `${column}|${fn.text}`);
+  });
+  const defined = new Set(all.flatMap((fn, i) => (entries[i]!.name ??= functionName(fn.node) ?? '') || []));
 
   // Functions worth a look: those naming a table function, then those naming a helper or wrapper.
   const infos = new Map<number, FunctionInfo>();
@@ -133,7 +152,18 @@ export function prepareUnit(
   }
 
   // Cheap pass: every function's acquisitions and releases (no paths), for the file-wide facts.
-  const units = [...infos.values()].map((info) => ({ info, sites: collectSites(info, summaries) }));
+  const units = [...infos].map(([i, info]): PreparedFunction => {
+    const { node, text: fnText } = all[i]!;
+    const row = node.startPosition.row;
+    const callees = summaries.signatureFor(info.callNames, row);
+    let full: FunctionSites | undefined;
+    const fullSites = () => (full ??= collectSites(info, summaries));
+    const sites =
+      memo && !node.hasError
+        ? memoizedSites(info.memo, callees, row, node.startPosition.column, fullSites)
+        : plainSitesOf(fullSites());
+    return { info, sites, fullSites, text: fnText, row, callees };
+  });
   const { fields, otherSources } = fieldAcquisitions(units, text, model, external);
   const rightSomewhere = fieldsReleasedRight(units, fields, external);
   return { units, summaries, fields, rightSomewhere, otherSources };
@@ -153,23 +183,23 @@ export function analyzeTranslationUnit(
 
   // What a function's result depends on besides its own text: the summaries of what it calls and
   // the fields its releases touch, with positions relative to the function.
-  const signature = (info: FunctionInfo, sites: FunctionSites, row: number) =>
-    `${model}|${summaries.signatureFor(info.callNames, row)}|${fieldSignature(info, sites, fields, rightSomewhere, row)}`;
+  const signature = ({ info, sites, row, callees }: PreparedFunction) =>
+    `${model}|${callees}|${fieldSignature(info, sites, fields, rightSomewhere, row)}`;
   const findings: Finding[] = [];
   const notes: Note[] = [];
   const pairings: Pairing[] = [];
   const skipped: SkippedFunction[] = [];
-  for (const { info, sites } of units) {
+  for (const unit of units) {
+    const { info, sites, row } = unit;
     const fn = info.node;
-    const row = fn.startPosition.row;
     // Keyed by the function's own text and what it depends on relative to it, not by its place:
     // edits above it only shift its results.
-    const key = `${fn.startPosition.column}|${signature(info, sites, row)}|${fn.text}`;
+    const key = `${fn.startPosition.column}|${signature(unit)}|${unit.text}`;
     let cached = cache?.get(key);
     if (!cached) {
       const result: UnitResult = { findings: [], notes: [], pairings: [] };
       try {
-        const facts = functionFacts(info, summaries, model, sites);
+        const facts = functionFacts(info, summaries, model, unit.fullSites());
         const fieldReleases = fieldReleasesOf({ info, sites }, fields, rightSomewhere);
         facts.fieldReleases = fieldReleases.wrong;
         for (const rule of RULES) result.findings.push(...rule.check({ facts, model }));
@@ -220,10 +250,7 @@ export function analyzeTranslationUnit(
  * with the pin in a file not checked): the field's pages are judged only where the acquisition
  * is known, and --verbose says so.
  */
-function unfilledFieldNotes(
-  unit: { info: FunctionInfo; sites: FunctionSites },
-  fields: Map<string, FieldInfo>,
-): Note[] {
+function unfilledFieldNotes(unit: { info: FunctionInfo; sites: PlainSites }, fields: Map<string, FieldInfo>): Note[] {
   const out: Note[] = [];
   for (const rel of unit.sites.releases) {
     if (rel.kind.cls !== 'pin' || rel.kind.inner) continue;
@@ -231,7 +258,7 @@ function unfilledFieldNotes(
     const k = field ? fieldKeyText(field) : undefined;
     if (!field?.struct || !k || fields.has(k)) continue;
     out.push({
-      range: calleeRange(rel.call),
+      range: rel.nameRange,
       messageId: 'fieldFilledElsewhere',
       data: { release: rel.kind.name, struct: field.struct, path: field.path },
       locations: {},

@@ -9,12 +9,9 @@ import { acquiredField, fieldKeyOf, releasedField } from '../matcher/fields.ts';
 import type { AcquisitionKind, ReleaseKind } from '../matcher/sites.ts';
 import { argAt } from '../matcher/sites.ts';
 import { FileSummaries, type FunctionInfo } from '../matcher/summaries.ts';
-import { baseOfKey, calleeRange, isStatic, rangeOf } from '../matcher/syntax.ts';
-import type { Node } from '../parser.ts';
-import type { ApiModel, Location } from '../types.ts';
+import { baseOfKey, isStatic, rangeOf } from '../matcher/syntax.ts';
+import type { ApiModel } from '../types.ts';
 import type { AcquiresFor, FieldEvent, FileFacts, FunctionFactsJson, ParamRelease, StorageKey } from './file-facts.ts';
-
-const at = (n: Node): Location => ({ range: calleeRange(n) });
 
 /** A matcher storage key (a string) as a typed key, read in the function it appears in. */
 export function typedKey(info: FunctionInfo, key: string | undefined): StorageKey {
@@ -93,7 +90,7 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts 
       fn.acquisitions.push({
         call: a.kind.name,
         family: a.kind.family,
-        at: at(a.call),
+        at: { range: a.nameRange },
         into,
         ...(expected ? { expected } : {}),
         use: a.use,
@@ -105,15 +102,21 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts 
           event: 'acquire',
           functionName: info.name,
           call: a.kind.name,
-          at: at(a.call),
-          callAt: { range: rangeOf(a.call) },
+          at: { range: a.nameRange },
+          callAt: { range: a.callRange },
           ...(a.kind.wraps ? { wraps: a.kind.wraps } : {}),
           family: a.kind.family,
         });
     }
     for (const r of sites.releases) {
       const of = typedKey(info, r.key);
-      fn.releases.push({ call: r.kind.name, cls: r.kind.cls, release: r.kind.spec.name, at: at(r.call), of });
+      fn.releases.push({
+        call: r.kind.name,
+        cls: r.kind.cls,
+        release: r.kind.spec.name,
+        at: { range: r.nameRange },
+        of,
+      });
       const field = releasedField(info, r.key, r.freesStorage);
       if (field)
         fields.push({
@@ -121,8 +124,8 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts 
           event: 'release',
           functionName: info.name,
           call: r.kind.name,
-          at: at(r.call),
-          callAt: { range: rangeOf(r.call) },
+          at: { range: r.nameRange },
+          callAt: { range: r.callRange },
           cls: r.kind.cls,
         });
     }

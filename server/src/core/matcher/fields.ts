@@ -11,7 +11,8 @@
 import { expectedReleaseClass, isRightRelease, type NeededClass, type ReleaseClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { ApiModel } from '../types.ts';
-import type { FunctionFacts, FunctionSites } from './function-facts.ts';
+import type { FunctionFacts } from './function-facts.ts';
+import type { PlainSites } from './plain-sites.ts';
 import { acquisitionRef, type AcquisitionRef } from './sites.ts';
 import type { FunctionInfo } from './summaries.ts';
 import { declaratorName, findFunctionDeclarator, squash } from './syntax.ts';
@@ -64,7 +65,7 @@ export type ExternalFields = ReadonlyMap<string, ExternalField>;
 
 export interface FieldUnit {
   info: FunctionInfo;
-  sites: FunctionSites;
+  sites: PlainSites;
 }
 
 /** The type name a parameter or local is declared with (`struct foo *x` → foo, `foo_t *x` → foo_t). */
@@ -298,7 +299,7 @@ function fieldReleases(unit: FieldUnit, fields: Map<string, FieldInfo>) {
  */
 export function fieldSignature(
   info: FunctionInfo,
-  sites: FunctionSites,
+  sites: PlainSites,
   fields: Map<string, FieldInfo>,
   rightSomewhere: Set<string>,
   row: number,

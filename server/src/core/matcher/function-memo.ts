@@ -4,7 +4,7 @@
  * stored in, the names it returns, which names it mentions. None of it holds a tree node or a
  * position, so it outlives the tree it was read from: after a keystroke the language server
  * reparses, and every function the edit did not touch is read from here instead of its new nodes.
- * Entries are keyed by the function's whole text; an entry not used by an analysis is dropped by
+ * Entries are keyed by the function's whole text (and its start column, when not 0: positions are kept); an entry not used by an analysis is dropped by
  * the next sweep (a function edited away). The unit driver (analyze-unit.ts) owns one per
  * FunctionCache; without one, a fresh entry per function still spares repeated reads within one
  * analysis.
@@ -12,9 +12,13 @@
 import type { FieldKey } from './fields.ts';
 import type { Aliases } from './aliases.ts';
 import type { SiteFacts } from './function-reads.ts';
+import type { MemoSites } from './plain-sites.ts';
+import type { HelperRelease } from './sites.ts';
 
 /** Plain, position-free facts of one function's text, filled lazily by their readers. */
 export interface FunctionMemoEntry {
+  /** Its name ('' when it has none a call could name). */
+  name?: string;
   aliases?: Aliases;
   params?: string[];
   callNames?: string[];
@@ -26,6 +30,14 @@ export interface FunctionMemoEntry {
   returned?: Set<string>;
   /** What the summaries read of each call's site, per call index and kind (summaries.ts). */
   sites?: Map<string, SiteFacts>;
+  /** Where each call a helper summary points at is, rows relative to the function (function-reads.ts). */
+  callAt?: Map<number, HelperRelease>;
+  /** The `switch` cases around each call, by selector (switch-cases.ts enclosingCases), per call index. */
+  cases?: Map<number, Map<string, string[]>>;
+  /** Whether a name is assigned in the function (a selector that changes is no selector). */
+  reassigned?: Map<string, boolean>;
+  /** Its acquisitions and releases as plain data, for the latest callee signature (plain-sites.ts). */
+  plainSites?: MemoSites;
   /** Whether a wrapper writes its pages parameter's page to another parameter, per parameter. */
   passesOn?: Map<string, boolean>;
   /** Whether the text mentions one of a set of names, per set (the set's regex source). */

@@ -6,7 +6,15 @@
  * in the language server, ask again and get the same answer without walking the tree.
  */
 import type { Node } from '../parser.ts';
-import { acquisitionSite, releaseSite, type AcquisitionKind, type ReleaseKind } from './sites.ts';
+import type { Range } from '../types.ts';
+import {
+  acquisitionSite,
+  helperReleaseOf,
+  releaseSite,
+  type AcquisitionKind,
+  type HelperRelease,
+  type ReleaseKind,
+} from './sites.ts';
 import type { FunctionInfo } from './summaries.ts';
 import { localNames, storageKey, unwrap } from './syntax.ts';
 
@@ -56,24 +64,44 @@ function countNameOf(node: Node | undefined): string | undefined {
   return u?.type === 'identifier' ? u.text : undefined;
 }
 
-export function releaseFacts(fn: FunctionInfo, ci: number, call: Node, kind: ReleaseKind): SiteFacts {
+export function releaseFacts(fn: FunctionInfo, ci: number, kind: ReleaseKind): SiteFacts {
   const memo = (fn.memo.sites ??= new Map<string, SiteFacts>());
   const k = `r${ci}|${kind.name}|${kind.objectIndex}|${kind.countIndex ?? ''}|${kind.inner ? 'i' : ''}`;
   let f = memo.get(k);
   if (!f) {
-    const site = releaseSite(call, kind, fn.aliases);
+    const site = releaseSite(fn.calls[ci]!, kind, fn.aliases);
     memo.set(k, (f = { key: site.key, countName: countNameOf(site.countNode) }));
   }
   return f;
 }
 
-export function acquisitionFacts(fn: FunctionInfo, ci: number, call: Node, kind: AcquisitionKind): SiteFacts {
+/**
+ * Where call `ci` is, for a helper's summary (helperReleaseOf), read once per function text and
+ * start column: kept at rows relative to the function, given at the rows it has now.
+ */
+export function helperReleaseAt(fn: FunctionInfo, ci: number): HelperRelease {
+  const row = fn.node.startPosition.row;
+  const memo = (fn.memo.callAt ??= new Map<number, HelperRelease>());
+  let at = memo.get(ci);
+  if (!at) memo.set(ci, (at = shiftRelease(helperReleaseOf(fn.calls[ci]!), -row)));
+  return shiftRelease(at, row);
+}
+
+function shiftRelease(r: HelperRelease, delta: number): HelperRelease {
+  const range = (x: Range): Range => ({
+    start: { line: x.start.line + delta, column: x.start.column },
+    end: { line: x.end.line + delta, column: x.end.column },
+  });
+  return { ...r, nameRange: range(r.nameRange), callRange: range(r.callRange) };
+}
+
+export function acquisitionFacts(fn: FunctionInfo, ci: number, kind: AcquisitionKind): SiteFacts {
   const memo = (fn.memo.sites ??= new Map<string, SiteFacts>());
   const arg = (a: AcquisitionKind['pagesArg']) => JSON.stringify(a);
   const k = `a${ci}|${kind.name}|${arg(kind.pagesArg)}|${arg(kind.countArg)}|${kind.returns}|${kind.single}|${kind.pagesByReference}`;
   let f = memo.get(k);
   if (!f) {
-    const site = acquisitionSite(call, kind, fn.aliases);
+    const site = acquisitionSite(fn.calls[ci]!, kind, fn.aliases);
     memo.set(
       k,
       (f = {

@@ -128,13 +128,16 @@ export interface AcquisitionRef {
   functionName?: string;
 }
 
-export function acquisitionRef(site: AcquisitionSite, functionName?: string): AcquisitionRef {
+export function acquisitionRef(
+  site: AcquisitionSite | { kind: AcquisitionKind; nameRange: Range; callRange: Range },
+  functionName?: string,
+): AcquisitionRef {
   return {
     name: site.kind.name,
     ...(site.kind.wraps ? { wraps: site.kind.wraps } : {}),
     family: site.kind.family,
-    range: calleeRange(site.call),
-    callRange: rangeOf(site.call),
+    range: 'call' in site ? calleeRange(site.call) : site.nameRange,
+    callRange: 'call' in site ? rangeOf(site.call) : site.callRange,
     ...(functionName ? { functionName } : {}),
   };
 }
@@ -152,10 +155,14 @@ export interface ReleaseSite {
   countNode?: Node;
 }
 
+/** The table's kinds are the same for a name every time: read once (callers never change a kind). */
+const tableAcquisitions = new Map<string, AcquisitionKind | undefined>();
+const tableReleases = new Map<string, ReleaseKind | undefined>();
+
 export function acquisitionKindFromTable(name: string): AcquisitionKind | undefined {
+  if (tableAcquisitions.has(name)) return tableAcquisitions.get(name);
   const spec = findAcquisition(name);
-  if (!spec) return undefined;
-  return {
+  const kind: AcquisitionKind | undefined = spec && {
     name,
     family: spec.family,
     pagesArg: { byArgc: spec.pagesArg },
@@ -166,12 +173,23 @@ export function acquisitionKindFromTable(name: string): AcquisitionKind | undefi
     trackLeaks: spec.trackLeaks ?? true,
     ...(spec.pinsWhen ? { pinsWhen: spec.pinsWhen } : {}),
   };
+  tableAcquisitions.set(name, kind);
+  return kind;
 }
 
 export function releaseKindFromTable(name: string): ReleaseKind | undefined {
+  if (tableReleases.has(name)) return tableReleases.get(name);
   const spec = findRelease(name);
-  if (!spec) return undefined;
-  return { name, cls: spec.cls, objectIndex: spec.objectArg, countIndex: spec.countArg, batch: spec.batch, spec };
+  const kind: ReleaseKind | undefined = spec && {
+    name,
+    cls: spec.cls,
+    objectIndex: spec.objectArg,
+    countIndex: spec.countArg,
+    batch: spec.batch,
+    spec,
+  };
+  tableReleases.set(name, kind);
+  return kind;
 }
 
 /** How the result of a call is used: assigned to a variable, tested, returned, ignored… */

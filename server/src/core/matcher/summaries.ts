@@ -9,12 +9,18 @@ import { isTableFunction } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { Aliases } from './aliases.ts';
 import type { FunctionMemoEntry } from './function-memo.ts';
-import { acquisitionFacts, countOutParam, passesPagesOn, releaseFacts, returnsVariable } from './function-reads.ts';
+import {
+  acquisitionFacts,
+  countOutParam,
+  helperReleaseAt,
+  passesPagesOn,
+  releaseFacts,
+  returnsVariable,
+} from './function-reads.ts';
 import { enclosingCases, isReassigned } from './switch-cases.ts';
 import {
   acquisitionKindFromTable,
   argAt,
-  helperReleaseOf,
   releaseKindFromTable,
   type AcquisitionKind,
   type CaseReleases,
@@ -28,8 +34,9 @@ export interface FunctionInfo {
   body: Node;
   name: string;
   params: string[];
-  calls: Node[];
-  /** Callee name of each call (same order; '' when not a plain name): read once per analysis. */
+  /** Read on first use: an unchanged function's sites come from its memo, not its nodes. */
+  readonly calls: Node[];
+  /** Callee name of each call (same order; '' when not a plain name), from the memo. */
   callNames: string[];
   /** Read on first use (a function whose calls all miss the table never needs them). */
   readonly aliases: Aliases;
@@ -113,7 +120,7 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
   /** Helper parameters released both ways (e.g. per a flag): not helpers we can judge. */
   const mixed = new Set<string>();
   /** Each helper parameter's release calls, to judge per `switch` case when released both ways. */
-  const releaseCalls = new Map<string, Map<number, { call: Node; kind: ReleaseKind }>>();
+  const releaseCalls = new Map<string, Map<number, { ci: number; kind: ReleaseKind }>>();
   /** Released both ways through a helper that does: no case of ours to read. */
   const throughMixed = new Set<string>();
   for (let round = 0; round < 4; round++) {
@@ -121,8 +128,7 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     for (const fn of functions) {
       if (fn.params.length === 0) continue;
       // Releases of a parameter.
-      for (const [ci, call] of fn.calls.entries()) {
-        const name = fn.callNames[ci]!;
+      for (const [ci, name] of fn.callNames.entries()) {
         if (!name || name === fn.name) continue;
         const table = releaseKindFromTable(name);
         const kinds: Array<[ReleaseKind, number, boolean]> = [];
@@ -132,7 +138,7 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
           if (helper) for (const [idx, k] of helper) kinds.push([k, idx, mixed.has(`${name}#${idx}`)]);
         }
         for (const [kind, argIndex, kindMixed] of kinds) {
-          const site = releaseFacts(fn, ci, call, { ...kind, objectIndex: argIndex });
+          const site = releaseFacts(fn, ci, { ...kind, objectIndex: argIndex });
           const p = site.key ? fn.params.indexOf(site.key) : -1;
           if (p < 0) continue;
           let m = s.helperReleases.get(fn.name);
@@ -147,13 +153,13 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
             countIndex: countParam >= 0 ? countParam : undefined,
             batch: true,
             spec: kind.spec,
-            inner: kind.inner ?? helperReleaseOf(call),
+            inner: kind.inner ?? helperReleaseAt(fn, ci),
           };
           const key = `${fn.name}#${p}`;
           if (kindMixed) throughMixed.add(key);
           let calls = releaseCalls.get(key);
-          if (!calls) releaseCalls.set(key, (calls = new Map<number, { call: Node; kind: ReleaseKind }>()));
-          calls.set(call.id, { call, kind: next });
+          if (!calls) releaseCalls.set(key, (calls = new Map<number, { ci: number; kind: ReleaseKind }>()));
+          calls.set(ci, { ci, kind: next });
           // `if (user) unpin_user_page(p); else __free_page(p);`: the free is for the kernel's
           // own pages, the other release for user pages: the helper releases user pages that way.
           const freeAndOther = !!prev && prev.cls !== kind.cls && (prev.cls === 'free' || kind.cls === 'free');
@@ -170,20 +176,19 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
       }
       // Acquisitions for the caller.
       if (s.wrappers.has(fn.name)) continue;
-      for (const [ci, call] of fn.calls.entries()) {
-        const name = fn.callNames[ci]!;
+      for (const [ci, name] of fn.callNames.entries()) {
         if (!name || name === fn.name) continue;
         const kind = s.acquisitionKind(name);
         if (!kind) continue;
-        const site = acquisitionFacts(fn, ci, call, kind);
+        const site = acquisitionFacts(fn, ci, kind);
         const returnsResult =
           site.use === 'returned' || (site.resultVar !== undefined && returnsVariable(fn, site.resultVar));
         const p = site.key ? fn.params.indexOf(site.key) : -1;
         const countParam = site.countName !== undefined ? fn.params.indexOf(site.countName) : -1;
         if (p >= 0 && returnsResult && (kind.returns === 'count' || kind.returns === 'bool')) {
-          const releasesOwn = fn.calls.some((c, ci) => {
-            const rk = releaseKindFromTable(fn.callNames[ci]!);
-            return !!rk && releaseFacts(fn, ci, c, rk).key === site.key;
+          const releasesOwn = fn.callNames.some((n, ci) => {
+            const rk = releaseKindFromTable(n);
+            return !!rk && releaseFacts(fn, ci, rk).key === site.key;
           });
           // `*pfn = page_to_pfn(pages[0])`: the wrapper passes the page on through an out-parameter.
           const passesOn = passesPagesOn(fn, fn.params[p]!);
@@ -286,13 +291,21 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
 function caseReleasesOf(
   fn: FunctionInfo,
   p: number,
-  calls: ReadonlyArray<{ call: Node; kind: ReleaseKind }>,
+  calls: ReadonlyArray<{ ci: number; kind: ReleaseKind }>,
 ): CaseReleases | undefined {
   if (calls.length === 0) return undefined;
-  const casesOf = calls.map((c) => enclosingCases(c.call, fn.body));
+  const cases = (fn.memo.cases ??= new Map<number, Map<string, string[]>>());
+  const casesOf = calls.map((c) => {
+    let m = cases.get(c.ci);
+    if (!m) cases.set(c.ci, (m = enclosingCases(fn.calls[c.ci]!, fn.body)));
+    return m;
+  });
   for (const selector of casesOf[0]!.keys()) {
     const sel = fn.params.indexOf(selector);
-    if (sel < 0 || sel === p || isReassigned(fn.body, selector)) continue;
+    if (sel < 0 || sel === p) continue;
+    const reassigned = (fn.memo.reassigned ??= new Map<string, boolean>());
+    if (!reassigned.has(selector)) reassigned.set(selector, isReassigned(fn.body, selector));
+    if (reassigned.get(selector)) continue;
     const byValue = new Map<string, ReleaseKind | null>();
     let ok = true;
     calls.forEach((c, i) => {
@@ -315,19 +328,18 @@ export function functionInfo(node: Node, memo: FunctionMemoEntry = {}): Function
   const body = node.childForFieldName('body');
   const name = functionName(node);
   if (!body || !name) return undefined;
-  const calls = collectCalls(body);
+  let calls: Node[] | undefined;
+  const readCalls = () => (calls ??= collectCalls(body));
   return {
     node,
     body,
     name,
     params: (memo.params ??= parameterNames(node)),
-    calls,
-    // The same text parses to the same calls; a count that differs (error recovery read it
-    // otherwise) is read again.
-    callNames:
-      memo.callNames?.length === calls.length
-        ? memo.callNames
-        : (memo.callNames = calls.map((c) => calleeName(c) ?? '')),
+    // Call nodes are walked only when a site must be read from the tree; their names are the memo's.
+    get calls() {
+      return readCalls();
+    },
+    callNames: (memo.callNames ??= readCalls().map((c) => calleeName(c) ?? '')),
     get aliases() {
       return (memo.aliases ??= new Aliases(body));
     },
