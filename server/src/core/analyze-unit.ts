@@ -125,8 +125,8 @@ export function prepareUnit(
   // A function with a parse error is read from its nodes each time: its text may parse otherwise.
   const entries = all.map((fn): FunctionMemoEntry => {
     if (!memo || fn.node.hasError) return {};
-    const column = fn.node.startPosition.column;
-    return memo.entry(column === 0 ? fn.text : `${column}|${fn.text}`);
+    // A key made anew (not a slice of the document's text, which it would keep alive).
+    return memo.entry(`${fn.node.startPosition.column}|${fn.text}`);
   });
   const defined = new Set(all.flatMap((fn, i) => (entries[i]!.name ??= functionName(fn.node) ?? '') || []));
 

@@ -4,7 +4,7 @@
  * stored in, the names it returns, which names it mentions. None of it holds a tree node or a
  * position, so it outlives the tree it was read from: after a keystroke the language server
  * reparses, and every function the edit did not touch is read from here instead of its new nodes.
- * Entries are keyed by the function's whole text (and its start column, when not 0: positions are kept); an entry not used by an analysis is dropped by
+ * Entries are keyed by the function's whole text (and its start column: positions are kept); an entry not used by an analysis is dropped by
  * the next sweep (a function edited away). The unit driver (analyze-unit.ts) owns one per
  * FunctionCache; without one, a fresh entry per function still spares repeated reads within one
  * analysis.
