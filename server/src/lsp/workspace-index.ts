@@ -37,6 +37,8 @@ export class WorkspaceIndex {
   private readonly fromMemory = new Set<string>();
   /** Each file's facts as JSON, to tell a real change from the same facts again. */
   private readonly seen = new Map<string, string>();
+  /** Each file's view of the others (fieldsFor, functionsFor), until the next change of the index. */
+  private readonly views = new Map<string, { fields: ExternalFields; functions: FileSummaries | undefined }>();
   private worker: { stop: () => Promise<void> } | undefined;
   private changeTimer: NodeJS.Timeout | undefined;
   /** What changed since the last onChange. */
@@ -91,12 +93,23 @@ export class WorkspaceIndex {
 
   /** The other files' view for a document at `file` (undefined: not a file on disk). */
   fieldsFor(file: string | undefined): ExternalFields | undefined {
-    return file ? this.ownership.fieldsFor(file) : undefined;
+    return file ? this.viewOf(file).fields : undefined;
   }
 
   /** What other files' extern helpers and wrappers that a document at `file` calls do. */
   functionsFor(file: string | undefined): FileSummaries | undefined {
-    return file ? this.ownership.functionsFor(file) : undefined;
+    return file ? this.viewOf(file).functions : undefined;
+  }
+
+  /** A file's view, kept until the index changes: keystrokes that change no facts do not rebuild it. */
+  private viewOf(file: string): { fields: ExternalFields; functions: FileSummaries | undefined } {
+    let view = this.views.get(file);
+    if (!view)
+      this.views.set(
+        file,
+        (view = { fields: this.ownership.fieldsFor(file), functions: this.ownership.functionsFor(file) }),
+      );
+    return view;
   }
 
   /** An open document's own facts, as just analysed (undefined: it names no table call). */
@@ -145,6 +158,7 @@ export class WorkspaceIndex {
     }
     this.pending.sources.add(file);
     this.ownership.set(file, facts);
+    this.views.clear();
     this.changed();
   }
 
