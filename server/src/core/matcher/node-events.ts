@@ -10,11 +10,41 @@ import { findSink, isBorrower, isObjectFree } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import type { CfgNode } from './cfg.ts';
 import { coveredElements } from './loops.ts';
-import type { NodeEvent } from './paths.ts';
 import { resultUse, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import { successSide, successSideOfVariable } from './handoff-tests.ts';
 import type { Aliases } from './aliases.ts';
 import { assignedNames, callArguments, calleeName, declaratorName, readsData, storageKey, unwrap } from './syntax.ts';
+
+export type NodeEvent =
+  | { type: 'acquire' }
+  /** `covers`: the release covers `array[n]`'s elements [0, n) only (a loop or a batch count). */
+  | { type: 'release'; site: number; covers?: string }
+  /** `pages[nr] = page`: the page sits at `at` (`pages[nr]`) until `index` moves on. */
+  | { type: 'stored-at'; at: string; index: string }
+  /**
+   * `into`: the local variable whose object now holds the pages (`req->pages = pages`).
+   * `onlyOn`: on a branch node, the hand-off holds only on that side (the call succeeded there).
+   */
+  | {
+      type: 'handoff';
+      why: string;
+      into?: string;
+      onlyOn?: 'true' | 'false';
+      /**
+       * `ret = sg_alloc_table_from_pages(…)`: the hand-off is decided by the next branch that tests
+       * `name` (`side` of its condition: where the call succeeded; undefined: unreadable, it holds).
+       */
+      untilTested?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
+    }
+  /** `bio_release_pages(bio, …)`: the pages handed to the local object are released with it. */
+  | { type: 'release-object'; name: string; site: number }
+  /** `kfree(req)`: a local object is freed; pages handed to it are held again. */
+  | { type: 'free-object'; name: string }
+  | { type: 'kill'; why: string }
+  | { type: 'result-dead' }
+  | { type: 'assigns'; names: string[] }
+  /** `nr++`, `nr += k`, `nr = k` (not `nr--`): a page stored at pages[nr] is now below the count. */
+  | { type: 'advances'; names: string[] };
 
 /**
  * Whether a release of the function is one of the acquisition's pages (stored under `key`).
