@@ -6,7 +6,7 @@
  * the counters a node moves on. Read from the node's syntax alone; function-facts.ts asks, once
  * per node and acquisition.
  */
-import { findSink, isBorrower, isObjectFree } from '../api-table.ts';
+import { findSink, isBorrower, isObjectFree } from '../api-other-calls.ts';
 import type { Node } from '../parser.ts';
 import type { CfgNode } from './cfg.ts';
 import { coveredElements } from './loops.ts';
