@@ -7,7 +7,8 @@
  * Shared by the CLI (`gup-review decode`) and the language server's hover. Pure: no I/O.
  */
 import { DEFAULT_GUP_PIN_COUNTING_BIAS } from './api-table.ts';
-import { C_UINT, CExpressionError, evaluateCExpression, type EvaluateOptions } from './decode-expression.ts';
+import { C_UINT } from './c-integers.ts';
+import { CExpressionError, evaluateCExpression, type EvaluateOptions } from './decode-expression.ts';
 import type { ApiModel } from './types.ts';
 
 export { CExpressionError, evaluateCExpression, tryEvaluateCExpression } from './decode-expression.ts';

@@ -4,7 +4,8 @@
  * the FunctionCache the core uses to reuse per-function results. All trees are freed on close.
  *
  * Attribute blanking (parser.ts blanks `__user`, `__must_hold(x)`, … before parsing) can change
- * characters outside an edit; getTree() reconciles that before each incremental parse.
+ * characters outside an edit; getTree() reconciles that before each incremental parse. How the
+ * tree follows the edits (the Edit of a change, the items re-parsed whole) is incremental-parse.ts.
  */
 import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
@@ -15,7 +16,8 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { FunctionCache } from '../core/analyze.ts';
-import { blankAttributes, Edit, parseKernelC, type Node, type Tree } from '../core/parser.ts';
+import { blankAttributes, parseKernelC, type Tree } from '../core/parser.ts';
+import { mergeDirty, touchesErrors, treeEditOf, wholeItemsSpan } from './incremental-parse.ts';
 import { linesOfDocument, PositionCodec } from './position-encoding.ts';
 
 const UTF16 = new PositionCodec('utf-16');
@@ -54,22 +56,6 @@ export function documentKind(languageId: string): DocumentKind | undefined {
     default:
       return undefined;
   }
-}
-
-/** The union of an edited span with one more change (`start`..`oldEnd` became `start`..`newEnd`). */
-function mergeDirty(
-  span: [number, number] | undefined,
-  start: number,
-  oldEnd: number,
-  newEnd: number,
-): [number, number] {
-  if (!span) return [start, newEnd];
-  const shift = newEnd - oldEnd;
-  const [s, e] = span;
-  // Map the old span through the change, then take the union with the change's new text.
-  const ms = s <= start ? s : s >= oldEnd ? s + shift : start;
-  const me = e <= start ? e : e >= oldEnd ? e + shift : newEnd;
-  return [Math.min(ms, start), Math.max(me, newEnd)];
 }
 
 export class OpenDocument {
@@ -159,83 +145,19 @@ export class OpenDocument {
   }
 
   /**
-   * Marks the items (functions, declarations, …) touched by the edits since the last parse, and
-   * one neighbour on each side, as edited, so the incremental parse re-parses them whole instead
-   * of re-using pieces of their old trees. Re-using pieces inside code with errors is what makes
-   * tree-sitter's result depend on the edit history; starting from an item boundary, the parse of
-   * these items sees what a fresh parse sees. Items are those of the translation unit, or of the
-   * innermost preprocessor block (`#ifdef … #endif`) holding the whole edit: its items start in
-   * the same parser state as top-level ones, and one such block can be a third of a file
-   * (mm/gup.c's CONFIG_MMU block is 36 KB), which re-parsing whole made every keystroke in it cost
-   * a third of a full parse.
+   * Marks the items touched by the edits since the last parse, and one neighbour on each side, as
+   * edited (wholeItemsSpan), so the incremental parse re-parses them whole.
    */
   private reparseWholeItems(old: Tree): [number, number] | undefined {
     if (!this.dirty) return undefined;
-    const [ds, de] = this.dirty;
-    let items: Node[] = old.rootNode.children.filter((c): c is Node => c !== null);
-    let a: number | undefined;
-    let b: number | undefined;
-    while (items.length > 0) {
-      const n = items.length;
-      let first = -1;
-      let last = -1;
-      for (let i = 0; i < n; i++) {
-        const c = items[i]!;
-        if (c.endIndex < ds) continue;
-        if (c.startIndex > de) {
-          if (first < 0) first = last = i;
-          break;
-        }
-        if (first < 0) first = i;
-        last = i;
-      }
-      if (first < 0) first = last = n - 1;
-      const inner = first === last ? itemsInside(items[first]!, ds, de) : undefined;
-      if (inner) {
-        items = inner;
-        continue;
-      }
-      a = items[Math.max(0, first - 1)]!.startIndex;
-      b = items[Math.min(n - 1, last + 1)]!.endIndex;
-      break;
-    }
-    if (a === undefined || b === undefined) return undefined;
+    const span = wholeItemsSpan(old.rootNode, this.dirty);
+    if (!span) return undefined;
+    const [a, b] = span;
     const pa = this.doc.positionAt(a);
     const pb = this.doc.positionAt(b);
-    old.edit(
-      new Edit({
-        startIndex: a,
-        oldEndIndex: b,
-        newEndIndex: b,
-        startPosition: { row: pa.line, column: pa.character },
-        oldEndPosition: { row: pb.line, column: pb.character },
-        newEndPosition: { row: pb.line, column: pb.character },
-      }),
-    );
+    old.edit(treeEditOf(a, b, b, pa, pb, pb));
     this.dirty = mergeDirty(this.dirty, a, b, b);
-    return [a, b];
-  }
-
-  /**
-   * Safety net: whether the parse changed structure outside the items re-parsed whole (`span`) in
-   * code with ERROR nodes. There the incremental tree could depend on history; the caller then
-   * parses afresh. Without a span (no tree before), any change in code with errors counts.
-   */
-  private touchesErrors(oldTree: Tree, next: Tree, span: [number, number] | undefined): boolean {
-    const outside = oldTree
-      .getChangedRanges(next)
-      .map((r): [number, number] => [r.startIndex, r.endIndex])
-      .filter(([s, e]) => !span || s < span[0] || e > span[1]);
-    if (!span && this.dirty) outside.push(this.dirty);
-    if (outside.length === 0) return false;
-    const root = next.rootNode;
-    const n = root.childCount;
-    for (let i = 0; i < n; i++) {
-      const c = root.child(i)!;
-      if (!outside.some(([s, e]) => s <= c.endIndex && e >= c.startIndex)) continue;
-      if (c.hasError || c.isError || c.isMissing) return true;
-    }
-    return false;
+    return span;
   }
 
   /** The current tree (C documents only), reparsed incrementally if the text changed. */
@@ -255,7 +177,7 @@ export class OpenDocument {
       // test/fuzz/, found a wrong-release that only the edited document showed). Same text, same
       // tree: the touched top-level items are re-parsed whole (reparseWholeItems), and if the
       // parse still changed code with errors elsewhere, the tree is replaced by a fresh parse.
-      if (old && next.rootNode.hasError && this.touchesErrors(old, next, span)) {
+      if (old && next.rootNode.hasError && touchesErrors(old, next, span, this.dirty)) {
         next.delete();
         next = parseKernelC(parser, text, null, blanked);
         this.freshParses++;
@@ -366,46 +288,4 @@ export class DocumentStore {
   dispose(): void {
     for (const uri of [...this.docs.keys()]) this.close(uri);
   }
-}
-
-/** Preprocessor blocks whose body is a list of top-level items. */
-const PREPROC_BLOCKS = new Set(['preproc_ifdef', 'preproc_if', 'preproc_elif', 'preproc_elifdef', 'preproc_else']);
-
-/**
- * The items of the preprocessor block `node` (or of its `#else`/`#elif` branch) when the span
- * `ds`..`de` lies among them, touching neither a directive line nor the block's ends; else undefined.
- */
-function itemsInside(node: Node, ds: number, de: number): Node[] | undefined {
-  if (!PREPROC_BLOCKS.has(node.type)) return undefined;
-  const alternative = node.childForFieldName('alternative');
-  if (alternative && ds >= alternative.startIndex && de <= alternative.endIndex)
-    return itemsInside(alternative, ds, de);
-  const directive = new Set([
-    node.childForFieldName('name')?.id,
-    node.childForFieldName('condition')?.id,
-    alternative?.id,
-  ]);
-  const items = node.namedChildren.filter((c): c is Node => c !== null && !directive.has(c.id));
-  if (items.length === 0 || ds < items[0]!.startIndex || de > items.at(-1)!.endIndex) return undefined;
-  return items;
-}
-
-/** A tree-sitter Edit from offsets and LSP positions (both in UTF-16 code units). */
-function treeEditOf(
-  startIndex: number,
-  oldEndIndex: number,
-  newEndIndex: number,
-  start: { line: number; character: number },
-  oldEnd: { line: number; character: number },
-  newEnd: { line: number; character: number },
-): Edit {
-  const point = (p: { line: number; character: number }) => ({ row: p.line, column: p.character });
-  return new Edit({
-    startIndex,
-    oldEndIndex,
-    newEndIndex,
-    startPosition: point(start),
-    oldEndPosition: point(oldEnd),
-    newEndPosition: point(newEnd),
-  });
 }

@@ -12,7 +12,7 @@ import { pathOfUri, type DocumentStore } from './documents.ts';
 import { workspaceInventory } from './inventory.ts';
 import { linesOfDocument, type LineSource, type PositionCodec } from './position-encoding.ts';
 import { INVENTORY_REQUEST, type InventoryParams, type InventoryResult } from './protocol.ts';
-import type { Handler } from './safe-handler.ts';
+import type { RequestWrap } from './safe-handler.ts';
 import { codeLenses, references } from './where-pages-go.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
 
@@ -26,11 +26,6 @@ export interface OwnershipFeatureDeps {
   linesOf: (uri: string) => LineSource | undefined;
   version: string;
 }
-
-type RequestWrap = <P, R>(
-  name: string,
-  handler: Handler<P, R>,
-) => ReturnType<typeof import('./safe-handler.ts').safeRequest<P, R>>;
 
 export function registerOwnershipFeatures(
   connection: Connection,

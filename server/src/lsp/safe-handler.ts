@@ -13,6 +13,9 @@ import type { Lifecycle } from './lifecycle.ts';
 
 export type Handler<P, R> = (params: P, token: CancellationToken) => R | Promise<R>;
 
+/** safeRequest bound to the server's connection and lifecycle: what the feature modules register with. */
+export type RequestWrap = <P, R>(name: string, handler: Handler<P, R>) => ReturnType<typeof safeRequest<P, R>>;
+
 export function safeRequest<P, R>(
   connection: Connection,
   name: string,

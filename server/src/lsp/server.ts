@@ -1,7 +1,9 @@
 /**
  * The language server: declares capabilities and registers one handler per feature. The features
  * live in their own modules (documents, diagnostics, hover, code actions, highlights, settings,
- * workspace check); this file only wires them to the connection.
+ * workspace check); this file only wires them to the connection: the document lifecycle and
+ * pull diagnostics here, the position features in document-features.ts, the ownership features in
+ * ownership-features.ts, the commands and custom requests in server-commands.ts.
  */
 import * as path from 'node:path';
 import {
@@ -11,11 +13,9 @@ import {
   FileChangeType,
   DocumentDiagnosticReportKind,
   ErrorCodes,
-  MessageType,
   ResponseError,
   TextDocumentSyncKind,
   type CancellationToken,
-  type CodeActionParams,
   type Connection,
   type DidChangeConfigurationParams,
   type DidChangeTextDocumentParams,
@@ -26,40 +26,23 @@ import {
   type Diagnostic,
   type DocumentDiagnosticReport,
   type InitializeResult,
-  type TextDocumentPositionParams,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { clearKernelTreeCache } from '../project/api-model.ts';
 import { createCParser } from '../core/parser.ts';
 import { WorkspaceChecker } from './check-workspace.ts';
-import { codeActions } from './code-actions.ts';
 import { ConfigurationProvider } from './configuration.ts';
-import { DiagnosticsService, patchInputKind, statusOf } from './diagnostics.ts';
+import { DiagnosticsService } from './diagnostics.ts';
 import { clientConventions, type ClientConventions } from './client-conventions.ts';
-import { documentHighlights } from './document-highlight.ts';
 import { DocumentStore, pathOfUri } from './documents.ts';
-import { decodeRequest, hover } from './hover.ts';
-import { hoverInFormat } from './hover-format.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { MessageQueueWatch } from './message-queue.ts';
-import { documentTrails, trailAt, trailText } from './where-pages-go.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
 import { registerOwnershipFeatures } from './ownership-features.ts';
+import { registerDocumentFeatures } from './document-features.ts';
+import { registerServerCommands } from './server-commands.ts';
 import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
-import {
-  CHECK_WORKSPACE_COMMAND,
-  INDEX_CHANGED_NOTIFICATION,
-  CHECK_WORKSPACE_REQUEST,
-  DECODE_REQUEST,
-  FIX_ALL_KIND,
-  SERVER_COMMANDS,
-  SHOW_SUGGESTED_FIX_COMMAND,
-  SHOW_TRAIL_COMMAND,
-  STATUS_REQUEST,
-  type CheckWorkspaceParams,
-  type DecodeParams,
-  type DocumentStatus,
-} from './protocol.ts';
+import { FIX_ALL_KIND, INDEX_CHANGED_NOTIFICATION, SERVER_COMMANDS } from './protocol.ts';
 import { safeNotification, safeRequest, type Handler } from './safe-handler.ts';
 
 export const SERVER_NAME = 'gup-review';
@@ -275,57 +258,7 @@ export function startServer(connection: Connection, version: string, queue = new
     }),
   );
 
-  // Positions arrive and leave in the client's encoding (codec); the features work in UTF-16.
-  connection.onHover(
-    request('hover', async (params: TextDocumentPositionParams) => {
-      const { store, diagnostics } = ready();
-      const doc = store.get(params.textDocument.uri);
-      if (!doc) return null;
-      const lines = linesOfDocument(doc.doc);
-      const position = codec().positionFromClient(lines, params.position);
-      // Plain text and logs need no grammar; C and patches need trees and findings.
-      let result;
-      if (doc.kind === 'text') result = await hover(doc, undefined, position);
-      else {
-        await parserReady;
-        result = await hover(doc, await diagnostics.current(doc.uri), position);
-      }
-      if (result?.range) result = { ...result, range: codec().rangeToClient(lines, result.range) };
-      return hoverInFormat(result, client!.hoverFormat);
-    }),
-  );
-  connection.onCodeAction(
-    request('codeAction', async (params: CodeActionParams) => {
-      const { store, diagnostics } = ready();
-      const doc = store.get(params.textDocument.uri);
-      if (!doc) return null;
-      const lines = linesOfDocument(doc.doc);
-      const inUtf16: CodeActionParams = {
-        ...params,
-        range: codec().rangeFromClient(lines, params.range),
-        context: {
-          ...params.context,
-          diagnostics: (params.context.diagnostics ?? []).map((d) => codec().diagnosticFromClient(d, lines)),
-        },
-      };
-      const inputKind = doc.kind === 'patch' ? patchInputKind(doc) : 'c';
-      const actions = codeActions(inUtf16, await diagnostics.current(doc.uri), doc.text, inputKind, {
-        clientCommands: client!.clientCommands,
-      });
-      return codec().codeActionsToClient(actions, doc.uri, lines, linesOf);
-    }),
-  );
-  connection.onDocumentHighlight(
-    request('documentHighlight', async (params: TextDocumentPositionParams) => {
-      const { store, diagnostics } = ready();
-      const doc = store.get(params.textDocument.uri);
-      if (!doc || doc.kind !== 'c') return null;
-      const lines = linesOfDocument(doc.doc);
-      const position = codec().positionFromClient(lines, params.position);
-      const highlights = documentHighlights(doc, await diagnostics.current(doc.uri), position);
-      return highlights ? codec().highlightsToClient(highlights, lines) : null;
-    }),
-  );
+  registerDocumentFeatures(connection, request, { ready, parserReady, client: () => client, codec, linesOf });
   registerOwnershipFeatures(connection, request, {
     ready: () => ({ store: ready().store, diagnostics: ready().diagnostics }),
     index: () => index,
@@ -351,58 +284,7 @@ export function startServer(connection: Connection, version: string, queue = new
       } satisfies DocumentDiagnosticReport;
     }) as (params: DocumentDiagnosticParams, token: CancellationToken) => Promise<DocumentDiagnosticReport>,
   );
-  connection.onExecuteCommand(
-    request('workspace/executeCommand', async (params: { command: string; arguments?: unknown[] }, token) => {
-      if (params.command === SHOW_SUGGESTED_FIX_COMMAND) {
-        const text = params.arguments?.[0];
-        if (typeof text !== 'string')
-          throw new ResponseError(ErrorCodes.InvalidParams, `${SHOW_SUGGESTED_FIX_COMMAND} needs the fix text`);
-        void connection.sendNotification('window/showMessage', {
-          type: MessageType.Info,
-          message: `Suggested fix:\n${text}`,
-        });
-        connection.console.log(`gup-review: suggested fix:\n${text}`);
-        return null;
-      }
-      if (params.command === SHOW_TRAIL_COMMAND) {
-        const [uri, line, character] = params.arguments ?? [];
-        if (typeof uri !== 'string' || typeof line !== 'number' || typeof character !== 'number')
-          throw new ResponseError(ErrorCodes.InvalidParams, `${SHOW_TRAIL_COMMAND} needs uri, line, character`);
-        const doc = ready().store.get(uri);
-        const analysis = doc ? await ready().diagnostics.current(uri) : undefined;
-        if (!doc || !analysis || !index) return null;
-        const trail = trailAt(documentTrails(analysis, index.ownership, doc.filePath), { line, character });
-        if (!trail) return null;
-        const text = trailText(trail, doc.filePath);
-        void connection.sendNotification('window/showMessage', { type: MessageType.Info, message: text });
-        return text;
-      }
-      if (params.command === CHECK_WORKSPACE_COMMAND) {
-        const folders = params.arguments?.[0] as CheckWorkspaceParams | undefined;
-        return ready().checker.check(folders ?? undefined, token);
-      }
-      throw new ResponseError(ErrorCodes.InvalidParams, `gup-review: unknown command ${params.command}`);
-    }),
-  );
-
-  connection.onRequest(
-    STATUS_REQUEST,
-    request(STATUS_REQUEST, async (params: { uri: string }): Promise<DocumentStatus | null> => {
-      const { diagnostics } = ready();
-      const analysis = await diagnostics.current(params.uri);
-      return analysis ? statusOf(analysis) : null;
-    }),
-  );
-  connection.onRequest(
-    DECODE_REQUEST,
-    request(DECODE_REQUEST, (params: DecodeParams) => decodeRequest(params, ready().store)),
-  );
-  connection.onRequest(
-    CHECK_WORKSPACE_REQUEST,
-    request(CHECK_WORKSPACE_REQUEST, (params: CheckWorkspaceParams | undefined, token) =>
-      ready().checker.check(params, token),
-    ),
-  );
+  registerServerCommands(connection, request, { ready, index: () => index });
 
   connection.onShutdown(() => {
     const refused = lifecycle.requestError('shutdown');

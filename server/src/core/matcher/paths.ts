@@ -2,47 +2,16 @@
  * Path exploration from one acquisition over the function's CFG, in the world where the
  * acquisition succeeded. Tracks whether the pages are still held, whether the result is still
  * alive and was checked, and whether a branch proved that every requested page was taken.
- * Correlated branches (the same pure condition tested twice) take the same direction.
+ * Correlated branches (the same pure condition tested twice) take the same direction. What a
+ * node does is its events (node-events.ts); what a path carries, its state (path-state.ts).
  */
 import { signCheck, type SignCheck } from './sign-checks.ts';
 import type { Node } from '../parser.ts';
-import { preprocKey, type Cfg, type CfgNode } from './cfg.ts';
+import type { Cfg, CfgNode } from './cfg.ts';
 import { evaluate, isPure, provesFull, type ConditionWorld } from './conditions.ts';
-import { squash, unwrap } from './syntax.ts';
-
-/** The text under which a condition is remembered: what `evaluate` looks up (no outer parentheses). */
-const condKey = (n: Node): string => squash(unwrap(n).text);
-
-export type NodeEvent =
-  | { type: 'acquire' }
-  /** `covers`: the release covers `array[n]`'s elements [0, n) only (a loop or a batch count). */
-  | { type: 'release'; site: number; covers?: string }
-  /** `pages[nr] = page`: the page sits at `at` (`pages[nr]`) until `index` moves on. */
-  | { type: 'stored-at'; at: string; index: string }
-  /**
-   * `into`: the local variable whose object now holds the pages (`req->pages = pages`).
-   * `onlyOn`: on a branch node, the hand-off holds only on that side (the call succeeded there).
-   */
-  | {
-      type: 'handoff';
-      why: string;
-      into?: string;
-      onlyOn?: 'true' | 'false';
-      /**
-       * `ret = sg_alloc_table_from_pages(…)`: the hand-off is decided by the next branch that tests
-       * `name` (`side` of its condition: where the call succeeded; undefined: unreadable, it holds).
-       */
-      untilTested?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
-    }
-  /** `bio_release_pages(bio, …)`: the pages handed to the local object are released with it. */
-  | { type: 'release-object'; name: string; site: number }
-  /** `kfree(req)`: a local object is freed; pages handed to it are held again. */
-  | { type: 'free-object'; name: string }
-  | { type: 'kill'; why: string }
-  | { type: 'result-dead' }
-  | { type: 'assigns'; names: string[] }
-  /** `nr++`, `nr += k`, `nr = k` (not `nr--`): a page stored at pages[nr] is now below the count. */
-  | { type: 'advances'; names: string[] };
+import type { NodeEvent } from './node-events.ts';
+import { assume, condKey, identifiersOf, seededAssumptions, type State } from './path-state.ts';
+import { squash } from './syntax.ts';
 
 export interface PathQuery {
   cfg: Cfg;
@@ -85,35 +54,6 @@ export interface PathResult {
   exhausted: boolean;
 }
 
-interface State {
-  node: number;
-  held: boolean;
-  alive: boolean;
-  full: boolean;
-  checked: boolean;
-  assumptions: ReadonlyArray<readonly [string, boolean | number]>;
-  lastGoto?: Node;
-  dodged?: boolean;
-  /** Re-entering the acquisition (a loop) on the path where it fails this time. */
-  failing?: boolean;
-  /** The page was stored at `at` (`pages[nr]`) and `index` (`nr`) not advanced since. */
-  storedAt?: { at: string; index: string };
-  /** The pages were handed to this local object: freeing it gives them back to us. */
-  handedTo?: string;
-  /**
-   * A hand-off in this branch's condition that holds only on one side of it (`side`), or one
-   * waiting for the test of the variable its call's result went into (`until`, set at `at`).
-   */
-  pendingHandoff?: {
-    why: string;
-    side?: 'true' | 'false';
-    until?: { name: string; side(cond: Node): 'true' | 'false' | undefined };
-    at?: number;
-    /** The local object that holds the pages once the hand-off holds. */
-    into?: string;
-  };
-}
-
 export function explore(q: PathQuery): PathResult {
   const releases = new Map<number, ReleaseReach>();
   const leaks = new Map<number, Leak>();
@@ -123,34 +63,8 @@ export function explore(q: PathQuery): PathResult {
   const stack: State[] = [];
   let steps = 0;
 
-  // Starting inside a switch case: a later pass through the same switch takes the same case.
-  let seeded: ReadonlyArray<readonly [string, boolean | number]> = [];
-  const call = q.world.call;
-  for (const n of q.cfg.nodes) {
-    if (!n.switchOn || !n.cases || !isPure(n.switchOn)) continue;
-    const i = n.cases.findIndex((c) => c.startIndex <= call.startIndex && c.endIndex >= call.endIndex);
-    if (i >= 0) {
-      seeded = assume(seeded, `switch:${condKey(n.switchOn)}`, i);
-      const value = n.cases[i]!.childForFieldName('value');
-      if (value) seeded = assume(seeded, `${condKey(n.switchOn)}==${squash(value.text)}`, true);
-    }
-  }
-  // Inside #ifdef X: every #ifdef X on the path is compiled in (and its #else is not).
-  for (let p = call.parent; p; p = p.parent) {
-    if (p.type !== 'preproc_ifdef' && p.type !== 'preproc_if') continue;
-    const alt = p.childForFieldName('alternative');
-    const inAlt = !!alt && alt.startIndex <= call.startIndex && alt.endIndex >= call.endIndex;
-    seeded = assume(seeded, preprocKey(p), !inAlt);
-  }
-  // Likewise inside an if: the branch taken to reach the acquisition is known.
-  for (let p = call.parent; p; p = p.parent) {
-    if (p.type !== 'if_statement') continue;
-    const cond = p.childForFieldName('condition');
-    const cons = p.childForFieldName('consequence');
-    if (!cond || !isPure(cond) || (cond.startIndex <= call.startIndex && cond.endIndex >= call.endIndex)) continue;
-    const inCons = !!cons && cons.startIndex <= call.startIndex && cons.endIndex >= call.endIndex;
-    seeded = assume(seeded, condKey(cond), inCons);
-  }
+  // Where the acquisition sits decides some conditions from the start (path-state.ts).
+  const seeded = seededAssumptions(q.cfg, q.world.call);
   const enter = (st: State, first: boolean): State | undefined => {
     const node = q.cfg.nodes[st.node]!;
     let s = st;
@@ -451,27 +365,4 @@ export function explore(q: PathQuery): PathResult {
     handoffs: [...handoffs],
     exhausted: false,
   };
-}
-
-const identifierCache = new Map<string, Set<string>>();
-function identifiersOf(text: string): Set<string> {
-  let s = identifierCache.get(text);
-  if (!s) {
-    s = new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
-    if (identifierCache.size > 5000) identifierCache.clear();
-    identifierCache.set(text, s);
-  }
-  return s;
-}
-
-/** Adds an assumption, replacing an older one on the same text; kept sorted so keys are canonical. */
-function assume(
-  list: ReadonlyArray<readonly [string, boolean | number]>,
-  text: string,
-  value: boolean | number,
-): ReadonlyArray<readonly [string, boolean | number]> {
-  const out = list.filter(([t]) => t !== text);
-  out.push([text, value]);
-  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return out;
 }

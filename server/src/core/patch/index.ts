@@ -7,7 +7,8 @@ import type { PatchInputKind } from './read-input.ts';
 import { FORMAT_PATCH_FIRST_LINE_RE, MBOX_FROM_LINE_RE } from './mbox-split.ts';
 
 export type { PatchInputKind, PatchInput, PatchMessage } from './read-input.ts';
-export type { PatchReviewOptions, PatchReviewResult, PatchFinding } from './review.ts';
+export type { PatchReviewOptions, PatchReviewResult } from './review.ts';
+export type { PatchFinding } from './input-mapping.ts';
 export type { SourceLine } from './source-line.ts';
 export { readPatchInput } from './read-input.ts';
 export { reviewPatchInput, chooseModelForPatch } from './review.ts';

@@ -2,13 +2,8 @@
  * Shared by wrong-release and mismatched-release: releases reached from an acquisition whose
  * release kind is not the one the acquisition's family needs in the active model.
  */
-import {
-  counterpartKey,
-  expectedReleaseClass,
-  takesExtraReference,
-  type NeededClass,
-  type ReleaseClass,
-} from '../api-table.ts';
+import { counterpartKey, expectedReleaseClass, type NeededClass, type ReleaseClass } from '../api-table.ts';
+import { takesExtraReference } from '../api-other-calls.ts';
 import type { AcquisitionFacts } from '../matcher/function-facts.ts';
 import { acquisitionRef, type AcquisitionRef, type AcquisitionSite, type ReleaseSite } from '../matcher/sites.ts';
 import { callArguments, calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
