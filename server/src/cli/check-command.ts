@@ -9,10 +9,8 @@ import * as os from 'node:os';
 import { isRuleId, SEVERITIES } from '../core/rules/index.ts';
 import type { ApiModelSetting, RuleId, Severity } from '../core/types.ts';
 import {
-  checkFile,
   checkStdinText,
   decodeSource,
-  skipWalkedFile,
   type CheckFileResult,
   type CheckMode,
   type CheckRunOptions,
@@ -23,8 +21,8 @@ import { findFormat, type CheckSummary, type FileReport, type FormatContext } fr
 import { plural, summaryLine } from './formats/text.ts';
 import { TOOL_VERSION } from './package-info.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { ownershipPass } from './ownership-pass.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { ownershipPass, type RunPass } from './ownership-pass.ts';
+import { runHere, WorkerPool } from './worker-pool.ts';
 
 export interface CheckCommandOptions {
   api: string;
@@ -173,30 +171,22 @@ export async function checkAll(
   if (moduleRun) options.withFacts = true;
   const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
   const pool = usePool ? new WorkerPool(threads, options) : undefined;
-  let results: CheckFileResult[];
+  // The pool stays open through the ownership pass: its module-mates and re-checks use it too.
+  const here = runHere(options);
+  const run: RunPass = (items, opts) => (pool ? pool.run(items, opts) : here(items));
   try {
-    const fromDisk = pool ? await pool.run(onDisk) : await sequential(onDisk, options);
-    results = [];
+    const fromDisk = await run(onDisk, {});
+    const results: CheckFileResult[] = [];
     let k = 0;
     for (const input of collected.inputs) {
       if (input.path === '-') results.push(await checkStdin(io, options));
       else results.push(fromDisk[k++]!);
     }
+    const index = moduleRun ? await ownershipPass(collected.inputs, results, run) : undefined;
+    return { collected, results, ...(index ? { index } : {}) };
   } finally {
     await pool?.close();
   }
-  const index = moduleRun ? await ownershipPass(collected.inputs, results, options) : undefined;
-  return { collected, results, ...(index ? { index } : {}) };
-}
-
-async function sequential(
-  inputs: readonly { path: string; display: string; explicit: boolean }[],
-  options: CheckRunOptions,
-): Promise<CheckFileResult[]> {
-  const out: CheckFileResult[] = [];
-  for (const i of inputs)
-    out.push((!i.explicit && skipWalkedFile(i.path)) || (await checkFile(i.path, i.display, i.explicit, options)));
-  return out;
 }
 
 async function checkStdin(io: Pick<CommandIo, 'readStdin'>, options: CheckRunOptions): Promise<CheckFileResult> {

@@ -35,22 +35,73 @@ function wantedByDirectory(index: OwnershipIndex, pathOf: (file: string) => stri
   return by;
 }
 
-/** A directory's test for a module-mate's text (undefined: nothing there can be one). */
-function mateTest(
-  members: Set<string>,
-  callees: Set<string>,
-  wrappers: Set<string>,
-): ((text: string) => boolean) | undefined {
+/**
+ * A directory's test for a module-mate's text, as plain data (regex sources) so that it can be
+ * sent to a worker thread: a call of a wrapper defined there, or a release and either a mention of
+ * a field filled there or a definition of a function called there that nobody defines.
+ */
+export interface MateTest {
+  calls?: string;
+  mention?: string;
+  defines?: string;
+}
+
+function mateTest(members: Set<string>, callees: Set<string>, wrappers: Set<string>): MateTest | undefined {
   const m = [...members].filter(Boolean);
   const c = [...callees];
-  const calls = wrappers.size ? new RegExp(`\\b(?:${[...wrappers].join('|')})\\s*\\(`) : undefined;
-  const mention = m.length ? new RegExp(`(?:->|\\.)\\s*(?:${m.join('|')})\\b`) : undefined;
-  // A definition: the name at the start of a line's declarator, its parameters, then the body.
-  const defines = c.length
-    ? new RegExp(`^[A-Za-z_][\\w \\t*]*?\\b(?:${c.join('|')})\\s*\\([^;{]*\\)\\s*\\{`, 'm')
-    : undefined;
-  if (!mention && !defines && !calls) return undefined;
-  return (text) => !!calls?.test(text) || (RELEASE_RE.test(text) && (!!mention?.test(text) || !!defines?.test(text)));
+  const test: MateTest = {
+    ...(wrappers.size ? { calls: `\\b(?:${[...wrappers].join('|')})\\s*\\(` } : {}),
+    ...(m.length ? { mention: `(?:->|\\.)\\s*(?:${m.join('|')})\\b` } : {}),
+    // A definition: the name at the start of a line's declarator, its parameters, then the body.
+    ...(c.length ? { defines: `^[A-Za-z_][\\w \\t*]*?\\b(?:${c.join('|')})\\s*\\([^;{]*\\)\\s*\\{` } : {}),
+  };
+  return test.calls || test.mention || test.defines ? test : undefined;
+}
+
+/** The compiled regexes of a test (a directory's candidates share one test: compiled once per thread). */
+const compiled = new Map<string, RegExp>();
+function regexOf(source: string | undefined, flags = ''): RegExp | undefined {
+  if (source === undefined) return undefined;
+  const key = `${flags}/${source}`;
+  let re = compiled.get(key);
+  if (!re) {
+    if (compiled.size > 256) compiled.clear();
+    compiled.set(key, (re = new RegExp(source, flags)));
+  }
+  return re;
+}
+
+/** Whether a candidate's text makes it a module-mate by its directory's test. */
+export function passesMateTest(test: MateTest, text: string): boolean {
+  const calls = regexOf(test.calls);
+  const mention = regexOf(test.mention);
+  const defines = regexOf(test.defines, 'm');
+  return !!calls?.test(text) || (RELEASE_RE.test(text) && (!!mention?.test(text) || !!defines?.test(text)));
+}
+
+/**
+ * The candidates (C files not indexed) in the directory of an indexed file whose directory has a
+ * test, with that test; reading and testing them is the caller's (mateTestsFor + passesMateTest
+ * is moduleMates split, so that the CLI can run the tests on its worker pool).
+ */
+export function mateTestsFor(
+  candidates: readonly string[],
+  index: OwnershipIndex,
+  pathOf: (file: string) => string = (f) => f,
+): Array<{ file: string; test: MateTest }> {
+  const wanted = wantedByDirectory(index, pathOf);
+  const tests = new Map<string, MateTest | undefined>();
+  const out: Array<{ file: string; test: MateTest }> = [];
+  for (const f of candidates) {
+    if (!/\.c$/.test(f)) continue;
+    const dir = path.dirname(f);
+    const w = wanted.get(dir);
+    if (!w) continue;
+    if (!tests.has(dir)) tests.set(dir, mateTest(w.members, w.callees, w.wrappers));
+    const test = tests.get(dir);
+    if (test) out.push({ file: f, test });
+  }
+  return out;
 }
 
 /**
@@ -62,20 +113,11 @@ export function moduleMates(
   index: OwnershipIndex,
   pathOf: (file: string) => string = (f) => f,
 ): string[] {
-  const wanted = wantedByDirectory(index, pathOf);
-  const tests = new Map<string, ((text: string) => boolean) | undefined>();
-  return candidates.filter((f) => {
-    if (!/\.c$/.test(f)) return false;
-    const dir = path.dirname(f);
-    const w = wanted.get(dir);
-    if (!w) return false;
-    if (!tests.has(dir)) tests.set(dir, mateTest(w.members, w.callees, w.wrappers));
-    const test = tests.get(dir);
-    if (!test) return false;
+  return mateTestsFor(candidates, index, pathOf).flatMap(({ file, test }) => {
     try {
-      return test(readRegularFileShared(f).toString('latin1'));
+      return passesMateTest(test, readRegularFileShared(file).toString('latin1')) ? [file] : [];
     } catch {
-      return false;
+      return [];
     }
   });
 }
