@@ -163,18 +163,25 @@ export async function checkAll(
   io: Pick<CommandIo, 'readStdin'>,
 ): Promise<{ collected: ReturnType<typeof collectInputs>; results: CheckFileResult[]; index?: OwnershipIndex }> {
   const threads = jobs > 0 ? jobs : os.availableParallelism();
-  const collected = collectInputs(paths);
-  const onDisk = collected.inputs.filter((i) => i.path !== '-');
-  // A directory or several files: the files are a module, and ownership crosses them (a field
-  // pinned in one file, released in another). One file alone is checked as it always was.
-  const moduleRun = paths.length > 1 || onDisk.some((i) => !i.explicit);
-  if (moduleRun) options.withFacts = true;
-  const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
-  const pool = usePool ? new WorkerPool(threads, options) : undefined;
-  // The pool stays open through the ownership pass: its module-mates and re-checks use it too.
-  const here = runHere(options);
-  const run: RunPass = (items, opts) => (pool ? pool.run(items, opts) : here(items));
+  let pool: WorkerPool | undefined;
   try {
+    // A big walk starts the threads as soon as it is big, so that they load while it goes on
+    // (a walk is a module run: see below).
+    const collected = collectInputs(paths, (n) => {
+      if (threads <= 1 || n !== POOL_THRESHOLD) return;
+      options.withFacts = true;
+      pool ??= new WorkerPool(threads, options);
+    });
+    const onDisk = collected.inputs.filter((i) => i.path !== '-');
+    // A directory or several files: the files are a module, and ownership crosses them (a field
+    // pinned in one file, released in another). One file alone is checked as it always was.
+    const moduleRun = paths.length > 1 || onDisk.some((i) => !i.explicit);
+    if (moduleRun) options.withFacts = true;
+    const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
+    if (usePool) pool ??= new WorkerPool(threads, options);
+    // The pool stays open through the ownership pass: its module-mates and re-checks use it too.
+    const here = runHere(options);
+    const run: RunPass = (items, opts) => (pool ? pool.run(items, opts) : here(items));
     const fromDisk = await run(onDisk, {});
     const results: CheckFileResult[] = [];
     let k = 0;
