@@ -94,7 +94,7 @@ function analysisOptions(options: CheckRunOptions, model: ModelChoice, extra: Ch
 /** A module-mate candidate's test, on the file as it is (moduleMates' test: unreadable fails it). */
 function passesMate(file: string, test: MateTest): boolean {
   try {
-    return passesMateTest(test, readRegularFileShared(file).toString('latin1'));
+    return passesMateTest(test, readRegularFileShared(file));
   } catch {
     return false;
   }

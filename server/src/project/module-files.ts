@@ -11,9 +11,17 @@ import * as path from 'node:path';
 import { RELEASES, isTableFunction } from '../core/api-table.ts';
 import { memberOf } from '../core/matcher/fields.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
+import { needleScanner } from './needle-scan.ts';
 import { readRegularFileShared } from './read-source.ts';
 
-const RELEASE_RE = new RegExp(`\\b(?:${RELEASES.map((r) => r.name).join('|')})\\b`);
+const RELEASE_NAMES = [...new Set(RELEASES.map((r) => r.name))];
+const RELEASE_RE = new RegExp(`\\b(?:${RELEASE_NAMES.join('|')})\\b`);
+/**
+ * The release names themselves as needles: a text that holds none of them cannot match
+ * RELEASE_RE, and one scan says so for all (most candidates name no release: the regex alone
+ * costs more than reading them).
+ */
+const releaseNames = needleScanner(RELEASE_NAMES.map((n) => Buffer.from(n, 'latin1')));
 
 /** Per directory: the member names its acquisitions fill and the names its files call but nobody defines. */
 function wantedByDirectory(index: OwnershipIndex, pathOf: (file: string) => string) {
@@ -71,12 +79,14 @@ function regexOf(source: string | undefined, flags = ''): RegExp | undefined {
   return re;
 }
 
-/** Whether a candidate's text makes it a module-mate by its directory's test. */
-export function passesMateTest(test: MateTest, text: string): boolean {
-  const calls = regexOf(test.calls);
-  const mention = regexOf(test.mention);
-  const defines = regexOf(test.defines, 'm');
-  return !!calls?.test(text) || (RELEASE_RE.test(text) && (!!mention?.test(text) || !!defines?.test(text)));
+/** Whether a candidate's text (its bytes, read as latin1) makes it a module-mate by its directory's test. */
+export function passesMateTest(test: MateTest, buf: Buffer): boolean {
+  let text: string | undefined;
+  const str = () => (text ??= buf.toString('latin1'));
+  if (regexOf(test.calls)?.test(str())) return true;
+  if (releaseNames && !releaseNames.some(buf, () => true)) return false;
+  if (!RELEASE_RE.test(str())) return false;
+  return !!regexOf(test.mention)?.test(str()) || !!regexOf(test.defines, 'm')?.test(str());
 }
 
 /**
@@ -115,7 +125,7 @@ export function moduleMates(
 ): string[] {
   return mateTestsFor(candidates, index, pathOf).flatMap(({ file, test }) => {
     try {
-      return passesMateTest(test, readRegularFileShared(file).toString('latin1')) ? [file] : [];
+      return passesMateTest(test, readRegularFileShared(file)) ? [file] : [];
     } catch {
       return [];
     }
