@@ -102,6 +102,8 @@ interface Pass {
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private pass: Pass | undefined;
+  private broken: Error | undefined;
+  private closing = false;
 
   constructor(
     readonly size: number,
@@ -117,9 +119,15 @@ export class WorkerPool {
         pass.finish(msg.results.length);
         this.send(w);
       });
-      w.on('error', (e) => this.pass?.fail(e));
+      // A thread lost between passes fails the next one (its items would never come back).
+      w.on('error', (e) => {
+        this.broken ??= e;
+        this.pass?.fail(e);
+      });
       w.on('exit', (code) => {
-        if (code !== 0) this.pass?.fail(new Error(`a worker thread exited with code ${code}`));
+        if (code === 0 || this.closing) return;
+        this.broken ??= new Error(`a worker thread exited with code ${code}`);
+        this.pass?.fail(this.broken);
       });
       this.workers.push(w);
     }
@@ -138,6 +146,7 @@ export class WorkerPool {
    */
   run(inputs: readonly CheckItem[], opts: PassOptions = {}): Promise<CheckFileResult[]> {
     if (this.pass) return Promise.reject(new Error('the worker pool runs one pass at a time'));
+    if (this.broken) return Promise.reject(this.broken);
     if (inputs.length === 0) return Promise.resolve([]);
     const results = new Array<CheckFileResult | undefined>(inputs.length);
     let next = 0;
@@ -195,6 +204,7 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.pass = undefined;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
