@@ -276,3 +276,19 @@ test('all modules checked in one run report what each reports alone: a module is
     assert.deepEqual(got.sort(), want.sort(), tag);
   }
 });
+
+test('the worker pool runs the ownership pass (module-mates, re-checks with the view) as one thread does', () => {
+  for (const [api, tag] of MODELS) {
+    const one = runCli(['check', '--format', 'json', '--api', api, '--jobs', '1', root]);
+    const two = runCli(['check', '--format', 'json', '--api', api, '--jobs', '2', root]);
+    assert.ok(one.code === 0 || one.code === 1, one.stderr);
+    assert.equal(two.code, one.code, two.stderr);
+    const findings = (JSON.parse(one.stdout) as { findings: JsonFinding[] }).findings;
+    // Cross-file findings exist (a related location in another file), so the pass did something.
+    assert.ok(
+      findings.some((f) => f.related.some((r) => r.file !== f.file)),
+      `${tag}: no finding with its acquisition in another file`,
+    );
+    assert.equal(two.stdout, one.stdout, tag);
+  }
+});

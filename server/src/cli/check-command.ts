@@ -9,10 +9,8 @@ import * as os from 'node:os';
 import { isRuleId, SEVERITIES } from '../core/rules/index.ts';
 import type { ApiModelSetting, RuleId, Severity } from '../core/types.ts';
 import {
-  checkFile,
   checkStdinText,
   decodeSource,
-  skipWalkedFile,
   type CheckFileResult,
   type CheckMode,
   type CheckRunOptions,
@@ -23,8 +21,8 @@ import { findFormat, type CheckSummary, type FileReport, type FormatContext } fr
 import { plural, summaryLine } from './formats/text.ts';
 import { TOOL_VERSION } from './package-info.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { ownershipPass } from './ownership-pass.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { ownershipPass, type RunPass } from './ownership-pass.ts';
+import { runHere, WorkerPool } from './worker-pool.ts';
 
 export interface CheckCommandOptions {
   api: string;
@@ -165,38 +163,37 @@ export async function checkAll(
   io: Pick<CommandIo, 'readStdin'>,
 ): Promise<{ collected: ReturnType<typeof collectInputs>; results: CheckFileResult[]; index?: OwnershipIndex }> {
   const threads = jobs > 0 ? jobs : os.availableParallelism();
-  const collected = collectInputs(paths);
-  const onDisk = collected.inputs.filter((i) => i.path !== '-');
-  // A directory or several files: the files are a module, and ownership crosses them (a field
-  // pinned in one file, released in another). One file alone is checked as it always was.
-  const moduleRun = paths.length > 1 || onDisk.some((i) => !i.explicit);
-  if (moduleRun) options.withFacts = true;
-  const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
-  const pool = usePool ? new WorkerPool(threads, options) : undefined;
-  let results: CheckFileResult[];
+  let pool: WorkerPool | undefined;
   try {
-    const fromDisk = pool ? await pool.run(onDisk) : await sequential(onDisk, options);
-    results = [];
+    // A big walk starts the threads as soon as it is big, so that they load while it goes on
+    // (a walk is a module run: see below).
+    const collected = collectInputs(paths, (n) => {
+      if (threads <= 1 || n !== POOL_THRESHOLD) return;
+      options.withFacts = true;
+      pool ??= new WorkerPool(threads, options);
+    });
+    const onDisk = collected.inputs.filter((i) => i.path !== '-');
+    // A directory or several files: the files are a module, and ownership crosses them (a field
+    // pinned in one file, released in another). One file alone is checked as it always was.
+    const moduleRun = paths.length > 1 || onDisk.some((i) => !i.explicit);
+    if (moduleRun) options.withFacts = true;
+    const usePool = threads > 1 && (jobs > 1 || onDisk.length >= POOL_THRESHOLD);
+    if (usePool) pool ??= new WorkerPool(threads, options);
+    // The pool stays open through the ownership pass: its module-mates and re-checks use it too.
+    const here = runHere(options);
+    const run: RunPass = (items, opts) => (pool ? pool.run(items, opts) : here(items));
+    const fromDisk = await run(onDisk, {});
+    const results: CheckFileResult[] = [];
     let k = 0;
     for (const input of collected.inputs) {
       if (input.path === '-') results.push(await checkStdin(io, options));
       else results.push(fromDisk[k++]!);
     }
+    const index = moduleRun ? await ownershipPass(collected.inputs, results, run) : undefined;
+    return { collected, results, ...(index ? { index } : {}) };
   } finally {
     await pool?.close();
   }
-  const index = moduleRun ? await ownershipPass(collected.inputs, results, options) : undefined;
-  return { collected, results, ...(index ? { index } : {}) };
-}
-
-async function sequential(
-  inputs: readonly { path: string; display: string; explicit: boolean }[],
-  options: CheckRunOptions,
-): Promise<CheckFileResult[]> {
-  const out: CheckFileResult[] = [];
-  for (const i of inputs)
-    out.push((!i.explicit && skipWalkedFile(i.path)) || (await checkFile(i.path, i.display, i.explicit, options)));
-  return out;
 }
 
 async function checkStdin(io: Pick<CommandIo, 'readStdin'>, options: CheckRunOptions): Promise<CheckFileResult> {

@@ -9,11 +9,11 @@ import { detectPatchInput } from '../core/patch/index.ts';
 import { applyPatchFixes } from '../core/patch/patch-fixes.ts';
 import { applyEdits, selectFixes } from '../core/text-edits.ts';
 import type { FileFacts } from '../core/facts/file-facts.ts';
-import type { ExternalFields } from '../core/matcher/fields.ts';
-import type { FileSummaries } from '../core/matcher/summaries.ts';
+import { viewOf, type PlainView } from '../core/ownership/ownership-index.ts';
 import type { AnalysisOptions, ApiModelSetting, ModelChoice, Pairing, RuleId, Severity } from '../core/types.ts';
 import { analyzeFocused, factsOfText } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
+import { passesMateTest, type MateTest } from '../project/module-files.ts';
 import { namesAcquisition } from '../project/prefilter.ts';
 import { decodeSource, describeFsError, megabytes, readRegularFileShared, readSource } from '../project/read-source.ts';
 import { reviewPatch } from '../project/review-patch.ts';
@@ -39,12 +39,15 @@ export interface CheckRunOptions {
   withPairings?: boolean;
 }
 
-/** What the ownership pass adds to one file's check (main thread only: not plain options). */
+/** What the ownership pass adds to one file's check (plain data: it is sent to the worker threads). */
 export interface CheckFileExtra {
-  /** The other files' view of the fields this file touches (core/ownership). */
-  fields?: ExternalFields;
-  /** What the other files' extern helpers and wrappers this file calls do. */
-  functions?: FileSummaries;
+  /**
+   * The other files' view (core/ownership plainViewFor): of the fields this file touches, and
+   * what the other files' extern helpers and wrappers this file calls do.
+   */
+  view?: PlainView;
+  /** A module-mate candidate: checked (facts only) when its text passes its directory's test. */
+  mate?: MateTest;
   /** Analyse even when the file names no acquisition (a module-mate releasing a field). */
   force?: boolean;
   /** The model the first pass decided for this file (a run decides it once, even across --fix). */
@@ -78,13 +81,23 @@ function modelFor(options: CheckRunOptions, text: string, filePath?: string): Mo
 }
 
 function analysisOptions(options: CheckRunOptions, model: ModelChoice, extra: CheckFileExtra = {}): AnalysisOptions {
+  const view = extra.view ? viewOf(extra.view) : undefined;
   return {
     model,
     rules: options.rules,
     ...(options.withFacts ? { withFacts: true } : {}),
-    ...(extra.fields ? { fields: extra.fields } : {}),
-    ...(extra.functions ? { functions: extra.functions } : {}),
+    ...(view?.fields ? { fields: view.fields } : {}),
+    ...(view?.functions ? { functions: view.functions } : {}),
   };
+}
+
+/** A module-mate candidate's test, on the file as it is (moduleMates' test: unreadable fails it). */
+function passesMate(file: string, test: MateTest): boolean {
+  try {
+    return passesMateTest(test, readRegularFileShared(file));
+  } catch {
+    return false;
+  }
 }
 
 /** The result of every file the prefilter skips (shared: one object, not one per file). */
@@ -111,6 +124,7 @@ export async function checkFile(
   options: CheckRunOptions,
   extra: CheckFileExtra = {},
 ): Promise<CheckFileResult> {
+  if (extra.mate && !passesMate(file, extra.mate)) return SKIPPED;
   const read = readSource(file, {
     explicit,
     ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),
@@ -232,7 +246,8 @@ async function checkCText(
   extra: CheckFileExtra = {},
 ): Promise<CheckFileResult> {
   const model = extra.model ?? modelFor(options, text, onDisk?.file);
-  const result = await analyzeFocused(text, analysisOptions(options, model, extra), options.fullParse);
+  const analysis = analysisOptions(options, model, extra);
+  const result = await analyzeFocused(text, analysis, options.fullParse);
   const facts = {
     ...(result.facts ? { facts: result.facts } : {}),
     ...(options.withPairings ? { pairings: result.pairings } : {}),
@@ -259,7 +274,7 @@ async function checkCText(
     fixes.flatMap((f) => f.edits),
   );
   const done = await finishFix(report, text, fixed, fixes.length, display, options, onDisk, (t) =>
-    analyzeFocused(t, analysisOptions(options, model, extra), options.fullParse),
+    analyzeFocused(t, analysis, options.fullParse),
   );
   return { ...done, ...facts };
 }

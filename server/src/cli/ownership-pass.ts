@@ -4,51 +4,81 @@
  * directories that mention a field those acquisitions fill and name a release join it (a
  * teardown.c that names no acquisition was skipped by the prefilter). Then every file the index
  * concerns is checked again with the other files' view: a put_page() in reset.c of pages pinned
- * in main.c is reported at the release, with main.c's acquisition as related location.
+ * in main.c is reported at the release, with main.c's acquisition as related location. Both
+ * steps are passes of `run` (the first pass's worker pool, or this thread), each item carrying
+ * its directory's mate test or its view as plain data.
  */
+import * as fs from 'node:fs';
 import { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { moduleMates } from '../project/module-files.ts';
+import { mateTestsFor } from '../project/module-files.ts';
 import type { CheckInput } from '../project/walk.ts';
-import { checkFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
+import type { CheckFileResult } from './check-file.ts';
+import type { CheckItem, PassOptions } from './worker-pool.ts';
+
+/** Checks items, results in item order (a worker pool's run, or runHere). */
+export type RunPass = (items: readonly CheckItem[], opts: PassOptions) => Promise<CheckFileResult[]>;
 
 /** Runs the ownership pass over the first pass's results (replaced in place); returns the index. */
 export async function ownershipPass(
   inputs: readonly CheckInput[],
   results: CheckFileResult[],
-  options: CheckRunOptions,
+  run: RunPass,
 ): Promise<OwnershipIndex> {
   const index = new OwnershipIndex();
   inputs.forEach((input, i) => {
     const facts = results[i]?.facts;
     if (facts) index.set(input.display, facts);
   });
-  // Module-mates: skipped files of the indexed files' directories that release their pages.
+  // Module-mates: skipped files of the indexed files' directories that release their pages,
+  // tested where they are read. Facts only: a mate names no acquisition, so only the other
+  // files' view can give it findings. They join the index in input order.
   const pathOf = new Map(inputs.map((input) => [input.display, input.path]));
+  const inputAt = new Map(inputs.map((input, i) => [input.path, i]));
   const skipped = inputs.filter((input, i) => results[i]?.status === 'skipped').map((input) => input.path);
-  const mates = new Set(moduleMates(skipped, index, (d) => pathOf.get(d) ?? d));
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i]!;
-    if (!mates.has(input.path)) continue;
-    // Facts only: a mate names no acquisition, so only the other files' view can give it findings.
-    const r = await checkFile(input.path, input.display, input.explicit, options, { force: true, factsOnly: true });
+  const candidates = mateTestsFor(skipped, index, (d) => pathOf.get(d) ?? d).map(({ file, test }) => ({
+    i: inputAt.get(file)!,
+    test,
+  }));
+  const mates = await run(
+    candidates.map(({ i, test }) => ({ ...inputs[i]!, extra: { mate: test, force: true, factsOnly: true } })),
+    // Most candidates fail their test on a read and a regex; a few are analysed.
+    { maxBatch: 16 },
+  );
+  candidates.forEach(({ i }, k) => {
+    const r = mates[k]!;
     if (r.facts) {
       results[i] = r;
-      index.set(input.display, r.facts);
+      index.set(inputs[i]!.display, r.facts);
     }
-  }
+  });
 
   // Every file whose fields another file fills or releases: checked again with their view.
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i]!;
+  const again: number[] = [];
+  const items: CheckItem[] = [];
+  inputs.forEach((input, i) => {
     const first = results[i];
-    const view = first?.facts ? index.viewFor(input.display) : undefined;
-    if (!view) continue;
+    const view = first?.facts ? index.plainViewFor(input.display) : undefined;
+    if (!view) return;
     const model = first?.report?.model;
-    results[i] = await checkFile(input.path, input.display, input.explicit, options, {
-      force: true,
-      ...view,
-      ...(model ? { model } : {}),
-    });
-  }
+    again.push(i);
+    items.push({ ...input, extra: { force: true, view, ...(model ? { model } : {}) } });
+  });
+  // Each is an analysis: one at a time, the largest first, so that the threads end together.
+  const order = items.map((_, k) => k).sort((a, b) => sizeOf(items[b]!.path) - sizeOf(items[a]!.path));
+  const sorted = await run(
+    order.map((k) => items[k]!),
+    { maxBatch: 1 },
+  );
+  const rechecked: CheckFileResult[] = [];
+  order.forEach((k, j) => (rechecked[k] = sorted[j]!));
+  again.forEach((i, k) => (results[i] = rechecked[k]!));
   return index;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

@@ -20,6 +20,7 @@ import type { CommandIo } from './check-command.ts';
 import { checkFile, skipWalkedFile, type CheckFileResult, type CheckRunOptions } from './check-file.ts';
 import { UsageError } from './errors.ts';
 import { ownershipPass } from './ownership-pass.ts';
+import { runHere } from './worker-pool.ts';
 
 export interface TraceCommandOptions {
   api: string;
@@ -37,7 +38,7 @@ async function checkModule(dir: string, options: CheckRunOptions): Promise<Modul
   const { inputs } = collectInputs([dir]);
   const results: CheckFileResult[] = [];
   for (const i of inputs) results.push(skipWalkedFile(i.path) ?? (await checkFile(i.path, i.display, false, options)));
-  const index = await ownershipPass(inputs, results, options);
+  const index = await ownershipPass(inputs, results, runHere(options));
   const findings = new Map<string, Finding[]>();
   inputs.forEach((input, k) => findings.set(input.display, results[k]?.report?.findings ?? []));
   return { index, findings, options };

@@ -11,9 +11,17 @@ import * as path from 'node:path';
 import { RELEASES, isTableFunction } from '../core/api-table.ts';
 import { memberOf } from '../core/matcher/fields.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
+import { needleScanner } from './needle-scan.ts';
 import { readRegularFileShared } from './read-source.ts';
 
-const RELEASE_RE = new RegExp(`\\b(?:${RELEASES.map((r) => r.name).join('|')})\\b`);
+const RELEASE_NAMES = [...new Set(RELEASES.map((r) => r.name))];
+const RELEASE_RE = new RegExp(`\\b(?:${RELEASE_NAMES.join('|')})\\b`);
+/**
+ * The release names themselves as needles: a text that holds none of them cannot match
+ * RELEASE_RE, and one scan says so for all (most candidates name no release: the regex alone
+ * costs more than reading them).
+ */
+const releaseNames = needleScanner(RELEASE_NAMES.map((n) => Buffer.from(n, 'latin1')));
 
 /** Per directory: the member names its acquisitions fill and the names its files call but nobody defines. */
 function wantedByDirectory(index: OwnershipIndex, pathOf: (file: string) => string) {
@@ -35,22 +43,75 @@ function wantedByDirectory(index: OwnershipIndex, pathOf: (file: string) => stri
   return by;
 }
 
-/** A directory's test for a module-mate's text (undefined: nothing there can be one). */
-function mateTest(
-  members: Set<string>,
-  callees: Set<string>,
-  wrappers: Set<string>,
-): ((text: string) => boolean) | undefined {
+/**
+ * A directory's test for a module-mate's text, as plain data (regex sources) so that it can be
+ * sent to a worker thread: a call of a wrapper defined there, or a release and either a mention of
+ * a field filled there or a definition of a function called there that nobody defines.
+ */
+export interface MateTest {
+  calls?: string;
+  mention?: string;
+  defines?: string;
+}
+
+function mateTest(members: Set<string>, callees: Set<string>, wrappers: Set<string>): MateTest | undefined {
   const m = [...members].filter(Boolean);
   const c = [...callees];
-  const calls = wrappers.size ? new RegExp(`\\b(?:${[...wrappers].join('|')})\\s*\\(`) : undefined;
-  const mention = m.length ? new RegExp(`(?:->|\\.)\\s*(?:${m.join('|')})\\b`) : undefined;
-  // A definition: the name at the start of a line's declarator, its parameters, then the body.
-  const defines = c.length
-    ? new RegExp(`^[A-Za-z_][\\w \\t*]*?\\b(?:${c.join('|')})\\s*\\([^;{]*\\)\\s*\\{`, 'm')
-    : undefined;
-  if (!mention && !defines && !calls) return undefined;
-  return (text) => !!calls?.test(text) || (RELEASE_RE.test(text) && (!!mention?.test(text) || !!defines?.test(text)));
+  const test: MateTest = {
+    ...(wrappers.size ? { calls: `\\b(?:${[...wrappers].join('|')})\\s*\\(` } : {}),
+    ...(m.length ? { mention: `(?:->|\\.)\\s*(?:${m.join('|')})\\b` } : {}),
+    // A definition: the name at the start of a line's declarator, its parameters, then the body.
+    ...(c.length ? { defines: `^[A-Za-z_][\\w \\t*]*?\\b(?:${c.join('|')})\\s*\\([^;{]*\\)\\s*\\{` } : {}),
+  };
+  return test.calls || test.mention || test.defines ? test : undefined;
+}
+
+/** The compiled regexes of a test (a directory's candidates share one test: compiled once per thread). */
+const compiled = new Map<string, RegExp>();
+function regexOf(source: string | undefined, flags = ''): RegExp | undefined {
+  if (source === undefined) return undefined;
+  const key = `${flags}/${source}`;
+  let re = compiled.get(key);
+  if (!re) {
+    if (compiled.size > 256) compiled.clear();
+    compiled.set(key, (re = new RegExp(source, flags)));
+  }
+  return re;
+}
+
+/** Whether a candidate's text (its bytes, read as latin1) makes it a module-mate by its directory's test. */
+export function passesMateTest(test: MateTest, buf: Buffer): boolean {
+  let text: string | undefined;
+  const str = () => (text ??= buf.toString('latin1'));
+  if (regexOf(test.calls)?.test(str())) return true;
+  if (releaseNames && !releaseNames.some(buf, () => true)) return false;
+  if (!RELEASE_RE.test(str())) return false;
+  return !!regexOf(test.mention)?.test(str()) || !!regexOf(test.defines, 'm')?.test(str());
+}
+
+/**
+ * The candidates (C files not indexed) in the directory of an indexed file whose directory has a
+ * test, with that test; reading and testing them is the caller's (mateTestsFor + passesMateTest
+ * is moduleMates split, so that the CLI can run the tests on its worker pool).
+ */
+export function mateTestsFor(
+  candidates: readonly string[],
+  index: OwnershipIndex,
+  pathOf: (file: string) => string = (f) => f,
+): Array<{ file: string; test: MateTest }> {
+  const wanted = wantedByDirectory(index, pathOf);
+  const tests = new Map<string, MateTest | undefined>();
+  const out: Array<{ file: string; test: MateTest }> = [];
+  for (const f of candidates) {
+    if (!/\.c$/.test(f)) continue;
+    const dir = path.dirname(f);
+    const w = wanted.get(dir);
+    if (!w) continue;
+    if (!tests.has(dir)) tests.set(dir, mateTest(w.members, w.callees, w.wrappers));
+    const test = tests.get(dir);
+    if (test) out.push({ file: f, test });
+  }
+  return out;
 }
 
 /**
@@ -62,20 +123,11 @@ export function moduleMates(
   index: OwnershipIndex,
   pathOf: (file: string) => string = (f) => f,
 ): string[] {
-  const wanted = wantedByDirectory(index, pathOf);
-  const tests = new Map<string, ((text: string) => boolean) | undefined>();
-  return candidates.filter((f) => {
-    if (!/\.c$/.test(f)) return false;
-    const dir = path.dirname(f);
-    const w = wanted.get(dir);
-    if (!w) return false;
-    if (!tests.has(dir)) tests.set(dir, mateTest(w.members, w.callees, w.wrappers));
-    const test = tests.get(dir);
-    if (!test) return false;
+  return mateTestsFor(candidates, index, pathOf).flatMap(({ file, test }) => {
     try {
-      return test(readRegularFileShared(f).toString('latin1'));
+      return passesMateTest(test, readRegularFileShared(file)) ? [file] : [];
     } catch {
-      return false;
+      return [];
     }
   });
 }

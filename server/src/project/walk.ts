@@ -42,10 +42,14 @@ export function walkSourceFiles(dirs: readonly string[]): { files: string[]; err
   return { files: inputs.filter((i) => !i.explicit).map((i) => i.path), errors };
 }
 
-export function collectInputs(args: readonly string[]): CollectResult {
+/**
+ * `onWalked(n)`: called as the walk finds its files (n: walked files so far), so that a caller
+ * can start work for a big run (the CLI's threads) before the walk ends.
+ */
+export function collectInputs(args: readonly string[], onWalked?: (n: number) => void): CollectResult {
   const inputs: CheckInput[] = [];
   const errors: string[] = [];
-  const walk = new Walker(inputs, errors);
+  const walk = new Walker(inputs, errors, onWalked);
   const dirs: string[] = [];
   for (const arg of args) {
     if (arg === '-') {
@@ -77,10 +81,18 @@ class Walker {
   private readonly roots: string[] = [];
   private readonly linkedWalked = new Set<string>();
 
+  private walked = 0;
+
   constructor(
     private readonly inputs: CheckInput[],
     private readonly errors: string[],
+    private readonly onWalked?: (n: number) => void,
   ) {}
+
+  private add(full: string): void {
+    this.inputs.push({ path: full, display: full, explicit: false });
+    this.onWalked?.(++this.walked);
+  }
 
   addRoot(dir: string): void {
     try {
@@ -126,7 +138,7 @@ class Walker {
       for (const e of entries) {
         const full = prefix + e.name; // dir is normalised already: no path.join per entry
         if (e.isFile()) {
-          if (SOURCE_RE.test(e.name)) this.inputs.push({ path: full, display: full, explicit: false });
+          if (SOURCE_RE.test(e.name)) this.add(full);
         } else if (e.isDirectory()) {
           if (walkedDir(e.name)) subdirs.push(full);
         } else if (e.isSymbolicLink()) {
@@ -137,7 +149,7 @@ class Walker {
             continue; // dangling link: nothing to check
           }
           if (st.isFile()) {
-            if (SOURCE_RE.test(e.name)) this.inputs.push({ path: full, display: full, explicit: false });
+            if (SOURCE_RE.test(e.name)) this.add(full);
           } else if (st.isDirectory() && walkedDir(e.name)) {
             let real: string;
             try {

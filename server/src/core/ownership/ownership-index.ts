@@ -122,9 +122,15 @@ export class OwnershipIndex {
    * otherwise it says nothing.
    */
   functionsFor(file: string): FileSummaries | undefined {
+    const list = this.externDefinitionsFor(file);
+    return list.length ? summariesOf(list) : undefined;
+  }
+
+  /** The other files' extern definitions that functionsFor summarises (plain data). */
+  private externDefinitionsFor(file: string): ExternDefinition[] {
     const own = this.byFile.get(file);
     const called = own ? new Set(own.functions.flatMap((fn) => fn.calls)) : undefined;
-    const found = new Map<string, Array<{ fn: FunctionFactsJson; file: string }>>();
+    const found = new Map<string, ExternDefinition[]>();
     for (const [f, facts] of this.byFile) {
       if (f === file) continue;
       for (const fn of facts.functions) {
@@ -136,11 +142,10 @@ export class OwnershipIndex {
     }
     // One definition, or one in this file's own directory (two modules may each define the name).
     const dir = dirOf(file);
-    const list = [...found.values()].flatMap((defs) => {
+    return [...found.values()].flatMap((defs) => {
       const here = defs.filter((d) => dirOf(d.file) === dir);
       return defs.length === 1 ? defs : here.length === 1 ? here : [];
     });
-    return list.length ? summariesOf(list) : undefined;
   }
 
   /**
@@ -149,10 +154,19 @@ export class OwnershipIndex {
    * released elsewhere, no function it calls is another file's).
    */
   viewFor(file: string): { fields: ExternalFields; functions?: FileSummaries } | undefined {
+    const plain = this.plainViewFor(file);
+    return plain ? viewOf(plain) : undefined;
+  }
+
+  /**
+   * viewFor as plain data, for another thread (structured clone keeps Maps, not classes): the
+   * functions are the definitions, summarised there by viewOf().
+   */
+  plainViewFor(file: string): PlainView | undefined {
     const fields = this.fieldsFor(file);
-    const functions = this.functionsFor(file);
+    const functions = this.externDefinitionsFor(file);
     const touched = [...fields.values()].some((ext) => ext.sources.length > 0 || ext.releasedWith.length > 0);
-    return touched || functions ? { fields, ...(functions ? { functions } : {}) } : undefined;
+    return touched || functions.length ? { fields, ...(functions.length ? { functions } : {}) } : undefined;
   }
 
   /** Whether other files change what `file`'s own analysis says (a field or a function it uses is theirs). */
@@ -165,6 +179,23 @@ export class OwnershipIndex {
     const dir = dirOf(file);
     return (this.fields().get(key)?.events ?? []).filter((ev) => dirOf(ev.file) === dir);
   }
+}
+
+/** One extern function of another file, as summariesOf() takes it. */
+export interface ExternDefinition {
+  fn: FunctionFactsJson;
+  file: string;
+}
+
+/** An OwnershipIndex view as plain data (plainViewFor). */
+export interface PlainView {
+  fields: ExternalFields;
+  functions?: ExternDefinition[];
+}
+
+/** A plain view as AnalysisOptions takes it (what viewFor answers). */
+export function viewOf(plain: PlainView): { fields: ExternalFields; functions?: FileSummaries } {
+  return { fields: plain.fields, ...(plain.functions ? { functions: summariesOf(plain.functions) } : {}) };
 }
 
 const functionAt = (ev: FieldEventAt) => `${ev.file}\0${ev.functionName}`;
