@@ -65,6 +65,8 @@ export interface DiagnosticsServiceOptions {
 
 export class DiagnosticsService {
   private readonly results = new Map<string, DocumentAnalysis>();
+  /** Analyses whose facts are not read yet, with what reads them. */
+  private readonly pendingFacts = new Map<DocumentAnalysis, () => void>();
   /** Last status problems said in window/logMessage per document (said again only when they change). */
   private readonly logged = new Map<string, string>();
   readonly mode: DiagnosticsMode;
@@ -121,7 +123,7 @@ export class DiagnosticsService {
       uri,
       this.queue.afterDrained(() => {
         this.scheduled.delete(uri);
-        void this.current(uri).catch((err: unknown) => this.failed(uri, err));
+        void this.current(uri, false).catch((err: unknown) => this.failed(uri, err));
       }),
     );
   }
@@ -151,13 +153,18 @@ export class DiagnosticsService {
     for (const doc of this.documents.all()) this.schedule(doc.uri);
   }
 
-  /** Results for the document's current version, analysing now if needed. */
-  async current(uri: string): Promise<DocumentAnalysis | undefined> {
+  /**
+   * Results for the document's current version, analysing now if needed; with its facts read
+   * (a request reads them) unless `withFacts` is false (the scheduled run after a change, which
+   * leaves them until the diagnostics are out).
+   */
+  async current(uri: string, withFacts = true): Promise<DocumentAnalysis | undefined> {
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
     const have = this.results.get(uri);
-    if (have && have.version === doc.version) return have;
-    return this.refresh(uri);
+    const analysis = have && have.version === doc.version ? have : await this.refresh(uri);
+    if (analysis && withFacts) this.pendingFacts.get(analysis)?.();
+    return analysis;
   }
 
   /** Analyses and publishes; concurrent calls for one document share the run. */
@@ -257,14 +264,28 @@ export class DiagnosticsService {
       },
       performance.now() - started,
     );
-    // Still in the same turn, so the tree the analysis read is alive: the document's own facts,
-    // for its references and lenses and for the workspace index (which re-analyses the files
-    // they affect).
+    // The document's own facts, for its references and lenses and for the workspace index (which
+    // re-analyses the files they affect): read once the diagnostics are on their way, or when a
+    // request asks for this analysis first (current()). Only from the tree the analysis read,
+    // while the document still holds it unedited; a change since brings its own analysis.
     const file = doc.filePath;
-    if (factsLater && file && this.ownership) {
-      const facts = factsLater();
-      if (facts) published.facts = facts;
-      this.ownership.fromDocument(file, facts);
+    const ownership = this.ownership;
+    if (factsLater && file && ownership) {
+      const read = factsLater;
+      const analysedTree = doc.getTreeIfCurrent();
+      let done = false;
+      const flush = () => {
+        if (done) return;
+        done = true;
+        this.pendingFacts.delete(published);
+        if (this.documents.get(uri) !== doc || doc.version !== version || doc.getTreeIfCurrent() !== analysedTree)
+          return;
+        const facts = read();
+        if (facts) published.facts = facts;
+        ownership.fromDocument(file, facts);
+      };
+      this.pendingFacts.set(published, flush);
+      setImmediate(flush);
     }
     return published;
   }

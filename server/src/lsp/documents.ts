@@ -192,6 +192,11 @@ export class OpenDocument {
     return this.tree;
   }
 
+  /** The tree the last getTree() gave, while no change or drop has touched it since. */
+  getTreeIfCurrent(): Tree | undefined {
+    return this.stale ? undefined : this.tree;
+  }
+
   /** True while a tree is held (for tests and the memory benchmark). */
   get hasTree(): boolean {
     return this.tree !== undefined;
