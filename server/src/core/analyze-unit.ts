@@ -8,7 +8,7 @@ import { ACQUISITIONS, RELEASES } from './api-table.ts';
 import type { Node } from './parser.ts';
 import { RULES } from './rules/index.ts';
 import { mapLocations } from './messages/format-message.ts';
-import type { ApiModel, CallRef, Finding, Location, Note, Pairing, Position, Range, SkippedFunction } from './types.ts';
+import type { ApiModel, CallRef, Finding, Location, Note, Pairing, Range, SkippedFunction } from './types.ts';
 import {
   fieldAcquisitions,
   fieldReleasesOf,
@@ -30,7 +30,7 @@ import {
 } from './matcher/summaries.ts';
 import { calleeRange, functionDefinitions, functionName, rangeOf } from './matcher/syntax.ts';
 import { FunctionMemo, mentionsAny, type FunctionMemoEntry } from './matcher/function-memo.ts';
-import { memoizedSites, plainSitesOf, type PlainSites } from './matcher/plain-sites.ts';
+import { memoizedSites, plainSitesOf, shiftRange, type PlainSites } from './matcher/plain-sites.ts';
 
 export interface UnitResult {
   findings: Finding[];
@@ -276,8 +276,7 @@ function unfilledFieldNotes(unit: { info: FunctionInfo; sites: PlainSites }, fie
 function shiftResult(r: CachedUnit, row: number): UnitResult {
   const delta = row - r.row;
   if (delta === 0) return r;
-  const pos = (p: Position): Position => ({ line: p.line + delta, column: p.column });
-  const range = (x: Range): Range => ({ start: pos(x.start), end: pos(x.end) });
+  const range = (x: Range): Range => shiftRange(x, delta);
   // A place in another file (an acquisition the ownership index knows) does not move.
   const loc = (l: Location): Location => (l.file ? l : { ...l, range: range(l.range) });
   const call = <T extends CallRef>(c: T): T =>

@@ -6,7 +6,6 @@
  * in the language server, ask again and get the same answer without walking the tree.
  */
 import type { Node } from '../parser.ts';
-import type { Range } from '../types.ts';
 import {
   acquisitionSite,
   helperReleaseOf,
@@ -15,6 +14,7 @@ import {
   type HelperRelease,
   type ReleaseKind,
 } from './sites.ts';
+import { shiftRange } from './plain-sites.ts';
 import type { FunctionInfo } from './summaries.ts';
 import { localNames, storageKey, unwrap } from './syntax.ts';
 
@@ -88,11 +88,7 @@ export function helperReleaseAt(fn: FunctionInfo, ci: number): HelperRelease {
 }
 
 function shiftRelease(r: HelperRelease, delta: number): HelperRelease {
-  const range = (x: Range): Range => ({
-    start: { line: x.start.line + delta, column: x.start.column },
-    end: { line: x.end.line + delta, column: x.end.column },
-  });
-  return { ...r, nameRange: range(r.nameRange), callRange: range(r.callRange) };
+  return { ...r, nameRange: shiftRange(r.nameRange, delta), callRange: shiftRange(r.callRange, delta) };
 }
 
 export function acquisitionFacts(fn: FunctionInfo, ci: number, kind: AcquisitionKind): SiteFacts {

@@ -62,13 +62,18 @@ export function plainSitesOf(sites: FunctionSites): PlainSites {
   };
 }
 
+/** A range `delta` rows further down (columns kept: the text around it is the same). */
+export function shiftRange(r: Range, delta: number): Range {
+  return {
+    start: { line: r.start.line + delta, column: r.start.column },
+    end: { line: r.end.line + delta, column: r.end.column },
+  };
+}
+
 /** Moves every range of `sites` down by `delta` rows (a copy; the input is the memo's). */
 export function shiftSites(sites: PlainSites, delta: number): PlainSites {
   if (delta === 0) return sites;
-  const range = (r: Range): Range => ({
-    start: { line: r.start.line + delta, column: r.start.column },
-    end: { line: r.end.line + delta, column: r.end.column },
-  });
+  const range = (r: Range) => shiftRange(r, delta);
   return {
     acquisitions: sites.acquisitions.map((a) => ({
       ...a,
