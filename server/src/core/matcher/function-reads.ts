@@ -93,7 +93,8 @@ function shiftRelease(r: HelperRelease, delta: number): HelperRelease {
 
 export function acquisitionFacts(fn: FunctionInfo, ci: number, kind: AcquisitionKind): SiteFacts {
   const memo = (fn.memo.sites ??= new Map<string, SiteFacts>());
-  const arg = (a: AcquisitionKind['pagesArg']) => JSON.stringify(a);
+  // A table kind's arguments (byArgc) are its name's; a wrapper's are an index or none.
+  const arg = (a: AcquisitionKind['pagesArg']) => ('at' in a ? a.at : 'none' in a ? '-' : 't');
   const k = `a${ci}|${kind.name}|${arg(kind.pagesArg)}|${arg(kind.countArg)}|${kind.returns}|${kind.single}|${kind.pagesByReference}`;
   let f = memo.get(k);
   if (!f) {

@@ -128,17 +128,18 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     for (const fn of functions) {
       if (fn.params.length === 0) continue;
       // Releases of a parameter.
-      for (const [ci, name] of fn.callNames.entries()) {
+      // Index loops, no per-call arrays: this runs over every call at every round of every keystroke.
+      for (let ci = 0; ci < fn.callNames.length; ci++) {
+        const name = fn.callNames[ci]!;
         if (!name || name === fn.name) continue;
         const table = releaseKindFromTable(name);
-        const kinds: Array<[ReleaseKind, number, boolean]> = [];
-        if (table) kinds.push([table, table.objectIndex, false]);
-        else {
-          const helper = s.helperReleases.get(name);
-          if (helper) for (const [idx, k] of helper) kinds.push([k, idx, mixed.has(`${name}#${idx}`)]);
-        }
+        const helper = table ? undefined : s.helperReleases.get(name);
+        if (!table && !helper) continue;
+        const kinds: Array<[ReleaseKind, number, boolean]> = table
+          ? [[table, table.objectIndex, false]]
+          : [...helper!].map(([idx, k]) => [k, idx, mixed.has(`${name}#${idx}`)]);
         for (const [kind, argIndex, kindMixed] of kinds) {
-          const site = releaseFacts(fn, ci, { ...kind, objectIndex: argIndex });
+          const site = releaseFacts(fn, ci, kind.objectIndex === argIndex ? kind : { ...kind, objectIndex: argIndex });
           const p = site.key ? fn.params.indexOf(site.key) : -1;
           if (p < 0) continue;
           let m = s.helperReleases.get(fn.name);
@@ -176,7 +177,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
       }
       // Acquisitions for the caller.
       if (s.wrappers.has(fn.name)) continue;
-      for (const [ci, name] of fn.callNames.entries()) {
+      for (let ci = 0; ci < fn.callNames.length; ci++) {
+        const name = fn.callNames[ci]!;
         if (!name || name === fn.name) continue;
         const kind = s.acquisitionKind(name);
         if (!kind) continue;
