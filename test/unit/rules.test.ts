@@ -64,6 +64,7 @@ const IDIOMS: ReadonlyArray<[string, RegExp]> = [
   ['ownership on error paths', /ownership on error paths.*receiver survives/i],
   ['a wrapper returning the pages array', /returns the page array.*count in an\s+out-parameter/i],
   ['a helper releasing per switch (cmd) case', /releases one way or the other under switch \(cmd\).*per case/i],
+  ['comments and line breaks inside code read as text', /comments and line breaks inside the code/i],
 ];
 
 test('there is a fixture for every idiom, and every fixture names its idiom and expects something', () => {

@@ -20,6 +20,7 @@ import {
   type ReleaseClass,
   type ReleaseSpec,
 } from './api-table.ts';
+import { squash } from './matcher/syntax.ts';
 import type { Node } from './parser.ts';
 import type { ApiModel, Range } from './types.ts';
 
@@ -124,7 +125,7 @@ export function objectBase(node: Node | null): string | undefined {
       case 'identifier':
         return n.text;
       case 'field_expression':
-        return n.text.replace(/\s+/g, '');
+        return squash(n.text);
       case 'pointer_expression':
       case 'subscript_expression':
         n = n.childForFieldName('argument');

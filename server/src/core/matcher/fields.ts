@@ -207,7 +207,7 @@ function storedField(info: FunctionInfo, key: string): FieldKey | undefined {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
     if (!left || !right || left.type !== 'field_expression') continue;
-    if (right.text.trim() === key) {
+    if (squash(right.text) === key) {
       out = fieldKeyOf(info, left.text);
       break;
     }

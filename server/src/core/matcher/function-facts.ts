@@ -14,7 +14,7 @@ import { nodeEvents, releasesPagesOf, type NodeEvent } from './node-events.ts';
 import { explore, type PathResult } from './paths.ts';
 import { acquisitionSite, releaseSite, type AcquisitionRef, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import type { FileSummaries, FunctionInfo } from './summaries.ts';
-import { callArguments, isInside, localNames, rangeOf, unwrap } from './syntax.ts';
+import { callArguments, isInside, localNames, rangeOf, squash, unwrap } from './syntax.ts';
 
 export interface AcquisitionFacts {
   site: AcquisitionSite;
@@ -186,7 +186,7 @@ export function functionFacts(
       const le = node.loop ? loopEvent(node.loop) : undefined;
       return le ? [le, ...own] : own;
     };
-    const countText = site.countNode && !site.single ? unwrap(site.countNode).text.replace(/\s+/g, '') : undefined;
+    const countText = site.countNode && !site.single ? squash(unwrap(site.countNode).text) : undefined;
     const guardedRelease = (node: CfgNode): 'true' | 'false' | undefined => {
       const ifs = node.ast?.parent;
       if (!ifs || ifs.type !== 'if_statement') return undefined;

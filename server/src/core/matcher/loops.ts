@@ -1,5 +1,5 @@
 import type { Node } from '../parser.ts';
-import { squash, unwrap } from './syntax.ts';
+import { codeOf, squash, unwrap } from './syntax.ts';
 
 /** Every for/while/do loop in a function body. */
 export function collectLoops(body: Node): Node[] {
@@ -22,7 +22,7 @@ export function forHeader(loop: Node): { index: string; bound: Node } | undefine
   const cond = loop.childForFieldName('condition');
   const update = loop.childForFieldName('update');
   if (!init || !cond || !update) return undefined;
-  const m = /^(?:(?:unsigned\s+)?(?:int|long)\s+)?(\w+)\s*=\s*0;?$/.exec(init.text.trim());
+  const m = /^(?:(?:unsigned\s+)?(?:int|long)\s+)?(\w+)\s*=\s*0;?$/.exec(codeOf(init.text));
   if (!m) return undefined;
   const index = m[1]!;
   const c = unwrap(cond);

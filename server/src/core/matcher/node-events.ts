@@ -13,7 +13,16 @@ import { coveredElements } from './loops.ts';
 import { resultUse, type AcquisitionSite, type ReleaseSite } from './sites.ts';
 import { successSide, successSideOfVariable } from './handoff-tests.ts';
 import type { Aliases } from './aliases.ts';
-import { assignedNames, callArguments, calleeName, declaratorName, readsData, storageKey, unwrap } from './syntax.ts';
+import {
+  assignedNames,
+  callArguments,
+  calleeName,
+  declaratorName,
+  readsData,
+  squash,
+  storageKey,
+  unwrap,
+} from './syntax.ts';
 
 export type NodeEvent =
   | { type: 'acquire' }
@@ -184,7 +193,7 @@ export function nodeEvents(
       // Into a field of a local object (`req->pages = pages`): held by it while it lives.
       const base = /^(\w+)\s*(?:->|\.)/.exec(l.text)?.[1];
       const into = base && locals.has(base) ? base : undefined;
-      out.push({ type: 'handoff', why: `stored in ${l.text.replace(/\s+/g, '')}`, ...(into ? { into } : {}) });
+      out.push({ type: 'handoff', why: `stored in ${squash(l.text)}`, ...(into ? { into } : {}) });
     }
   }
   const e = node.kind === 'return' ? ast.namedChildren.find((c) => c?.type !== 'comment') : undefined;

@@ -48,8 +48,21 @@ export function unwrap(node: Node): Node {
 }
 
 /** Text with all white space removed (for comparing expressions written differently). */
+/** C comments, and the string and character literals a comment marker may sit in (kept). */
+const COMMENT_OR_LITERAL = /("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+
+/**
+ * Source text as code: each comment becomes one space (a comment between `nr` and `--` leaves
+ * `nr --`), literals stay as written. What a text compare of an expression should see.
+ */
+export function codeOf(text: string): string {
+  if (!text.includes('/')) return text.trim();
+  return text.replace(COMMENT_OR_LITERAL, (m, literal: string | undefined) => literal ?? ' ').trim();
+}
+
+/** Source text with comments and whitespace removed (`pages[ nr ]` → `pages[nr]`). */
 export function squash(text: string): string {
-  return text.replace(/\s+/g, '');
+  return codeOf(text).replace(/\s+/g, '');
 }
 
 /**
