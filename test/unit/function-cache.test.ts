@@ -148,3 +148,29 @@ test("a caller's cached result follows what its wrapper wraps, and the release i
   assert.match(findingMessage(fresh.findings.find((f) => f.rule === 'wrong-release')!), /pin_user_pages_fast_only/);
   assert.deepEqual(cached.findings, fresh.findings);
 });
+
+test('two functions of the same text (the two arms of an #ifdef) share a memo entry and keep their own lines', async () => {
+  const fn = [
+    'static int demo_put_one(unsigned long uaddr)',
+    '{',
+    '\tstruct page *page;',
+    '',
+    '\tif (pin_user_pages_fast(uaddr, 1, 0, &page) != 1)',
+    '\t\treturn -EFAULT;',
+    '\tput_page(page);',
+    '\treturn 0;',
+    '}',
+  ].join('\n');
+  const text = `#ifdef CONFIG_DEMO_A\n${fn}\n#else\n${fn}\n#endif\n`;
+  const cache = new FunctionCache();
+  const lines = (r: AnalysisResult) => r.findings.map((f) => `${f.rule}@${f.range.start.line + 1}`);
+  const [first, firstFresh] = await both(text, cache);
+  assert.deepEqual(lines(first), ['wrong-release@8', 'wrong-release@18']);
+  assert.deepEqual(first.findings, firstFresh.findings);
+  assert.equal(cache.memo.size, 1, 'one text, one entry');
+  // Lines above the second copy only: it moves, the first stays; both read from the one entry.
+  const [moved, movedFresh] = await both(text.replace('#else\n', '#else\n/* B */\n\n'), cache);
+  assert.deepEqual(lines(moved), ['wrong-release@8', 'wrong-release@20']);
+  assert.deepEqual(moved.findings, movedFresh.findings);
+  assert.deepEqual(moved.pairings, movedFresh.pairings);
+});
