@@ -29,7 +29,7 @@ import {
   type FunctionInfo,
 } from './matcher/summaries.ts';
 import { calleeRange, functionDefinitions, functionName, rangeOf } from './matcher/syntax.ts';
-import { FunctionMemo, mentionsAny, type FunctionMemoEntry } from './matcher/function-memo.ts';
+import { FunctionMemo, mentionsAny, SweptMap, type FunctionMemoEntry } from './matcher/function-memo.ts';
 import { memoizedSites, plainSitesOf, shiftRange, type PlainSites } from './matcher/plain-sites.ts';
 
 export interface UnitResult {
@@ -45,38 +45,19 @@ interface CachedUnit extends UnitResult {
 }
 
 /** Per-document cache of per-function results (the language server keeps one per document). */
-export class FunctionCache {
-  private entries = new Map<string, CachedUnit>();
-  private used = new Set<string>();
+export class FunctionCache extends SweptMap<CachedUnit> {
   /** What each function's text alone decides, for the file-wide pass (matcher/function-memo.ts). */
   readonly memo = new FunctionMemo();
 
-  get(key: string): CachedUnit | undefined {
-    const v = this.entries.get(key);
-    if (v) this.used.add(key);
-    return v;
-  }
-
-  set(key: string, value: CachedUnit): void {
-    this.entries.set(key, value);
-    this.used.add(key);
-  }
-
-  /** Drops entries not used since the last sweep (functions edited away). */
-  sweep(): void {
-    for (const k of this.entries.keys()) if (!this.used.has(k)) this.entries.delete(k);
-    this.used.clear();
+  /** Drops the results (and memo entries) of functions edited away. */
+  override sweep(): void {
+    super.sweep();
     this.memo.sweep();
   }
 
-  clear(): void {
-    this.entries.clear();
-    this.used.clear();
+  override clear(): void {
+    super.clear();
     this.memo.clear();
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 }
 
@@ -121,13 +102,13 @@ export function prepareUnit(
     ? new RegExp(`\\b(?:${[...TABLE_NAMES, ...externalNames].join('|')})\\b`)
     : TABLE_RE;
   if (!firstNames.test(text)) return undefined;
-  const all = functionDefinitions(root).map((node) => ({ node, text: node.text }));
-  // A function with a parse error is read from its nodes each time: its text may parse otherwise.
-  const entries = all.map((fn): FunctionMemoEntry => {
-    if (!memo || fn.node.hasError) return {};
-    // A key made anew (not a slice of the document's text, which it would keep alive).
-    return memo.entry(`${fn.node.startPosition.column}|${fn.text}`);
-  });
+  // A function with a parse error is read from its nodes each time (its text may parse otherwise):
+  // its entry is its own, not the memo's.
+  const all = functionDefinitions(root).map((node) => ({ node, text: node.text, memoized: !!memo && !node.hasError }));
+  // A key made anew (not a slice of the document's text, which it would keep alive).
+  const entries = all.map((fn): FunctionMemoEntry =>
+    fn.memoized ? memo!.entry(`${fn.node.startPosition.column}|${fn.text}`) : {},
+  );
   const defined = new Set(all.flatMap((fn, i) => (entries[i]!.name ??= functionName(fn.node) ?? '') || []));
 
   // Functions worth a look: those naming a table function, then those naming a helper or wrapper.
@@ -153,15 +134,12 @@ export function prepareUnit(
 
   // Cheap pass: every function's acquisitions and releases (no paths), for the file-wide facts.
   const units = [...infos].map(([i, info]): PreparedFunction => {
-    const { node, text: fnText } = all[i]!;
+    const { node, text: fnText, memoized } = all[i]!;
     const row = node.startPosition.row;
     const callees = summaries.signatureFor(info.callNames, row);
     let full: FunctionSites | undefined;
     const fullSites = () => (full ??= collectSites(info, summaries));
-    const sites =
-      memo && !node.hasError
-        ? memoizedSites(info.memo, callees, row, node.startPosition.column, fullSites)
-        : plainSitesOf(fullSites());
+    const sites = memoized ? memoizedSites(info.memo, callees, row, fullSites) : plainSitesOf(fullSites());
     return { info, sites, fullSites, text: fnText, row, callees };
   });
   const { fields, otherSources } = fieldAcquisitions(units, text, model, external);

@@ -38,7 +38,7 @@ export function analyzeTree(
   options: AnalysisOptions = {},
   cache?: FunctionCache,
 ): AnalysisResult {
-  const { result, factsOf } = analyzeTreeFactsLater(text, tree, { ...options, withFacts: false }, cache);
+  const { result, factsOf } = analyzeTreeFactsLater(text, tree, options, cache);
   const facts = options.withFacts ? factsOf() : undefined;
   return facts ? { ...result, facts } : result;
 }

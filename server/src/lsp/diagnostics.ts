@@ -273,11 +273,8 @@ export class DiagnosticsService {
     if (factsLater && file && ownership) {
       const read = factsLater;
       const analysedTree = doc.getTreeIfCurrent();
-      let done = false;
       const flush = () => {
-        if (done) return;
-        done = true;
-        this.pendingFacts.delete(published);
+        if (!this.pendingFacts.delete(published)) return; // read already
         if (this.documents.get(uri) !== doc || doc.version !== version || doc.getTreeIfCurrent() !== analysedTree)
           return;
         const facts = read();

@@ -4,10 +4,10 @@
  * stored in, the names it returns, which names it mentions. None of it holds a tree node or a
  * position, so it outlives the tree it was read from: after a keystroke the language server
  * reparses, and every function the edit did not touch is read from here instead of its new nodes.
- * Entries are keyed by the function's whole text (and its start column: positions are kept); an entry not used by an analysis is dropped by
- * the next sweep (a function edited away). The unit driver (analyze-unit.ts) owns one per
- * FunctionCache; without one, a fresh entry per function still spares repeated reads within one
- * analysis.
+ * Entries are keyed by the function's start column and whole text (relative positions are kept);
+ * an entry not used by an analysis is dropped by the next sweep (a function edited away). The unit
+ * driver (analyze-unit.ts) owns one per FunctionCache; without one, a fresh entry per function
+ * still spares repeated reads within one analysis.
  */
 import type { FieldKey } from './fields.ts';
 import type { Aliases } from './aliases.ts';
@@ -28,7 +28,7 @@ export interface FunctionMemoEntry {
   storedFields?: Map<string, FieldKey | undefined>;
   /** Identifiers the function returns (`return pages;`). */
   returned?: Set<string>;
-  /** What the summaries read of each call's site, per call index and kind (summaries.ts). */
+  /** What the summaries read of each call's site, per call index and kind (function-reads.ts). */
   sites?: Map<string, SiteFacts>;
   /** Where each call a helper summary points at is, rows relative to the function (function-reads.ts). */
   callAt?: Map<number, HelperRelease>;
@@ -44,19 +44,23 @@ export interface FunctionMemoEntry {
   mentions?: Map<string, boolean>;
 }
 
-export class FunctionMemo {
-  private entries = new Map<string, FunctionMemoEntry>();
-  private used = new Set<string>();
+/** A map that forgets, at each sweep, the keys no one asked for since the previous sweep. */
+export class SweptMap<V> {
+  private readonly entries = new Map<string, V>();
+  private readonly used = new Set<string>();
 
-  /** The entry for a function's text, created empty when new. */
-  entry(text: string): FunctionMemoEntry {
-    let e = this.entries.get(text);
-    if (!e) this.entries.set(text, (e = {}));
-    this.used.add(text);
-    return e;
+  get(key: string): V | undefined {
+    const v = this.entries.get(key);
+    if (v !== undefined) this.used.add(key);
+    return v;
   }
 
-  /** Drops the entries no analysis used since the last sweep. */
+  set(key: string, value: V): void {
+    this.entries.set(key, value);
+    this.used.add(key);
+  }
+
+  /** Drops the entries not used since the last sweep. */
   sweep(): void {
     for (const k of this.entries.keys()) if (!this.used.has(k)) this.entries.delete(k);
     this.used.clear();
@@ -69,6 +73,15 @@ export class FunctionMemo {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+export class FunctionMemo extends SweptMap<FunctionMemoEntry> {
+  /** The entry for a function's text, created empty when new. */
+  entry(text: string): FunctionMemoEntry {
+    let e = this.get(text);
+    if (!e) this.set(text, (e = {}));
+    return e;
   }
 }
 

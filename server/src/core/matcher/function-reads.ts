@@ -2,7 +2,7 @@
  * What the summaries (summaries.ts) read of one function, each read once per function text through
  * its memo (function-memo.ts): a call site's storage facts for a kind (SiteFacts), the names it
  * returns, whether a wrapper writes its page to another parameter, the parameter an array
- * wrapper writes its count to. The fixpoint's rounds, and later analyses of an unchanged function
+ * wrapper writes its count to, the `switch` cases around a call and whether a selector changes. The fixpoint's rounds, and later analyses of an unchanged function
  * in the language server, ask again and get the same answer without walking the tree.
  */
 import type { Node } from '../parser.ts';
@@ -13,9 +13,11 @@ import {
   type AcquisitionKind,
   type HelperRelease,
   type ReleaseKind,
+  type ResultUse,
 } from './sites.ts';
 import { shiftRange } from './plain-sites.ts';
 import type { FunctionInfo } from './summaries.ts';
+import { enclosingCases, isReassigned } from './switch-cases.ts';
 import { localNames, storageKey, unwrap } from './syntax.ts';
 
 /**
@@ -54,7 +56,7 @@ export interface SiteFacts {
   key?: string;
   /** The count argument when it is a plain variable (`n`), for a count parameter. */
   countName?: string;
-  use?: string;
+  use?: ResultUse;
   resultVar?: string;
   single?: boolean;
 }
@@ -142,4 +144,20 @@ export function returnsVariable(fn: FunctionInfo, name: string): boolean {
     fn.memo.returned = out;
   }
   return fn.memo.returned.has(name);
+}
+
+/** The `switch` cases around call `ci`, by selector (switch-cases.ts enclosingCases). */
+export function casesAround(fn: FunctionInfo, ci: number): Map<string, string[]> {
+  const memo = (fn.memo.cases ??= new Map<number, Map<string, string[]>>());
+  let m = memo.get(ci);
+  if (!m) memo.set(ci, (m = enclosingCases(fn.calls[ci]!, fn.body)));
+  return m;
+}
+
+/** Whether `name` is assigned in the function (a selector that changes selects nothing). */
+export function selectorReassigned(fn: FunctionInfo, name: string): boolean {
+  const memo = (fn.memo.reassigned ??= new Map<string, boolean>());
+  let hit = memo.get(name);
+  if (hit === undefined) memo.set(name, (hit = isReassigned(fn.body, name)));
+  return hit;
 }

@@ -36,10 +36,12 @@ export interface PlainSites {
   releases: PlainRelease[];
 }
 
-/** The memo's copy: sites at rows relative to the function, for one callee signature and column. */
+/**
+ * The memo's copy: sites at rows relative to the function, for one callee signature (the entry's
+ * key holds the start column, so columns need no moving).
+ */
 export interface MemoSites {
   signature: string;
-  column: number;
   sites: PlainSites;
 }
 
@@ -85,20 +87,19 @@ export function shiftSites(sites: PlainSites, delta: number): PlainSites {
 }
 
 /**
- * The plain sites of a function starting at `row`/`column` whose callees' summaries read
- * `signature`: from the memo when the same text was read under the same signature and column,
- * else from `full()` (and kept). The memo keeps only the latest signature.
+ * The plain sites of a function starting at `row` whose callees' summaries read `signature`: from
+ * the memo when its text was read under the same signature, else from `full()` (and kept). The
+ * memo keeps only the latest signature.
  */
 export function memoizedSites(
   memo: FunctionMemoEntry,
   signature: string,
   row: number,
-  column: number,
   full: () => FunctionSites,
 ): PlainSites {
   const kept = memo.plainSites;
-  if (kept && kept.signature === signature && kept.column === column) return shiftSites(kept.sites, row);
+  if (kept && kept.signature === signature) return shiftSites(kept.sites, row);
   const sites = plainSitesOf(full());
-  memo.plainSites = { signature, column, sites: shiftSites(sites, -row) };
+  memo.plainSites = { signature, sites: shiftSites(sites, -row) };
   return sites;
 }

@@ -11,13 +11,14 @@ import { Aliases } from './aliases.ts';
 import type { FunctionMemoEntry } from './function-memo.ts';
 import {
   acquisitionFacts,
+  casesAround,
   countOutParam,
   helperReleaseAt,
   passesPagesOn,
   releaseFacts,
   returnsVariable,
+  selectorReassigned,
 } from './function-reads.ts';
-import { enclosingCases, isReassigned } from './switch-cases.ts';
 import {
   acquisitionKindFromTable,
   argAt,
@@ -128,7 +129,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     for (const fn of functions) {
       if (fn.params.length === 0) continue;
       // Releases of a parameter.
-      // Index loops, no per-call arrays: this runs over every call at every round of every keystroke.
+      // Index loops, and no kinds array for a call that releases nothing: this runs over every call
+      // at every round of every keystroke.
       for (let ci = 0; ci < fn.callNames.length; ci++) {
         const name = fn.callNames[ci]!;
         if (!name || name === fn.name) continue;
@@ -296,18 +298,10 @@ function caseReleasesOf(
   calls: ReadonlyArray<{ ci: number; kind: ReleaseKind }>,
 ): CaseReleases | undefined {
   if (calls.length === 0) return undefined;
-  const cases = (fn.memo.cases ??= new Map<number, Map<string, string[]>>());
-  const casesOf = calls.map((c) => {
-    let m = cases.get(c.ci);
-    if (!m) cases.set(c.ci, (m = enclosingCases(fn.calls[c.ci]!, fn.body)));
-    return m;
-  });
+  const casesOf = calls.map((c) => casesAround(fn, c.ci));
   for (const selector of casesOf[0]!.keys()) {
     const sel = fn.params.indexOf(selector);
-    if (sel < 0 || sel === p) continue;
-    const reassigned = (fn.memo.reassigned ??= new Map<string, boolean>());
-    if (!reassigned.has(selector)) reassigned.set(selector, isReassigned(fn.body, selector));
-    if (reassigned.get(selector)) continue;
+    if (sel < 0 || sel === p || selectorReassigned(fn, selector)) continue;
     const byValue = new Map<string, ReleaseKind | null>();
     let ok = true;
     calls.forEach((c, i) => {
@@ -328,7 +322,7 @@ function caseReleasesOf(
 
 export function functionInfo(node: Node, memo: FunctionMemoEntry = {}): FunctionInfo | undefined {
   const body = node.childForFieldName('body');
-  const name = functionName(node);
+  const name = (memo.name ??= functionName(node) ?? '');
   if (!body || !name) return undefined;
   let calls: Node[] | undefined;
   const readCalls = () => (calls ??= collectCalls(body));

@@ -47,7 +47,6 @@ export function unwrap(node: Node): Node {
   return n;
 }
 
-/** Text with all white space removed (for comparing expressions written differently). */
 /** C comments, and the string and character literals a comment marker may sit in (kept). */
 const COMMENT_OR_LITERAL = /("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
 
@@ -57,10 +56,10 @@ const COMMENT_OR_LITERAL = /("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|\/\*[\s\S]
  */
 export function codeOf(text: string): string {
   if (!text.includes('/')) return text.trim();
-  return text.replace(COMMENT_OR_LITERAL, (m, literal: string | undefined) => literal ?? ' ').trim();
+  return text.replace(COMMENT_OR_LITERAL, (_comment, literal: string | undefined) => literal ?? ' ').trim();
 }
 
-/** Source text with comments and whitespace removed (`pages[ nr ]` → `pages[nr]`). */
+/** Source text with comments and white space removed, for comparing expressions written differently. */
 export function squash(text: string): string {
   return codeOf(text).replace(/\s+/g, '');
 }
