@@ -13,7 +13,7 @@ import { viewOf, type PlainView } from '../core/ownership/ownership-index.ts';
 import type { AnalysisOptions, ApiModelSetting, ModelChoice, Pairing, RuleId, Severity } from '../core/types.ts';
 import { analyzeFocused, factsOfText } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
-import { passesMateTest, type MateTest } from '../project/module-files.ts';
+import { isModuleMate, type MateTest } from '../project/module-files.ts';
 import { namesAcquisition } from '../project/prefilter.ts';
 import { decodeSource, describeFsError, megabytes, readRegularFileShared, readSource } from '../project/read-source.ts';
 import { reviewPatch } from '../project/review-patch.ts';
@@ -91,15 +91,6 @@ function analysisOptions(options: CheckRunOptions, model: ModelChoice, extra: Ch
   };
 }
 
-/** A module-mate candidate's test, on the file as it is (moduleMates' test: unreadable fails it). */
-function passesMate(file: string, test: MateTest): boolean {
-  try {
-    return passesMateTest(test, readRegularFileShared(file));
-  } catch {
-    return false;
-  }
-}
-
 /** The result of every file the prefilter skips (shared: one object, not one per file). */
 export const SKIPPED: CheckFileResult = Object.freeze({ status: 'skipped' });
 
@@ -124,7 +115,7 @@ export async function checkFile(
   options: CheckRunOptions,
   extra: CheckFileExtra = {},
 ): Promise<CheckFileResult> {
-  if (extra.mate && !passesMate(file, extra.mate)) return SKIPPED;
+  if (extra.mate && !isModuleMate(file, extra.mate)) return SKIPPED;
   const read = readSource(file, {
     explicit,
     ...(options.maxFileSize ? { maxFileSize: options.maxFileSize } : {}),

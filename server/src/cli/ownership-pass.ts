@@ -53,25 +53,21 @@ export async function ownershipPass(
   });
 
   // Every file whose fields another file fills or releases: checked again with their view.
-  const again: number[] = [];
-  const items: CheckItem[] = [];
-  inputs.forEach((input, i) => {
+  const again = inputs.flatMap((input, i) => {
     const first = results[i];
     const view = first?.facts ? index.plainViewFor(input.display) : undefined;
-    if (!view) return;
+    if (!view) return [];
     const model = first?.report?.model;
-    again.push(i);
-    items.push({ ...input, extra: { force: true, view, ...(model ? { model } : {}) } });
+    const item: CheckItem = { ...input, extra: { force: true, view, ...(model ? { model } : {}) } };
+    return [{ i, item, size: sizeOf(input.path) }];
   });
   // Each is an analysis: one at a time, the largest first, so that the threads end together.
-  const order = items.map((_, k) => k).sort((a, b) => sizeOf(items[b]!.path) - sizeOf(items[a]!.path));
-  const sorted = await run(
-    order.map((k) => items[k]!),
+  again.sort((a, b) => b.size - a.size);
+  const rechecked = await run(
+    again.map((a) => a.item),
     { maxBatch: 1 },
   );
-  const rechecked: CheckFileResult[] = [];
-  order.forEach((k, j) => (rechecked[k] = sorted[j]!));
-  again.forEach((i, k) => (results[i] = rechecked[k]!));
+  again.forEach(({ i }, k) => (results[i] = rechecked[k]!));
   return index;
 }
 

@@ -80,7 +80,7 @@ function regexOf(source: string | undefined, flags = ''): RegExp | undefined {
 }
 
 /** Whether a candidate's text (its bytes, read as latin1) makes it a module-mate by its directory's test. */
-export function passesMateTest(test: MateTest, buf: Buffer): boolean {
+function passesMateTest(test: MateTest, buf: Buffer): boolean {
   let text: string | undefined;
   const str = () => (text ??= buf.toString('latin1'));
   if (regexOf(test.calls)?.test(str())) return true;
@@ -91,7 +91,7 @@ export function passesMateTest(test: MateTest, buf: Buffer): boolean {
 
 /**
  * The candidates (C files not indexed) in the directory of an indexed file whose directory has a
- * test, with that test; reading and testing them is the caller's (mateTestsFor + passesMateTest
+ * test, with that test; reading and testing them is the caller's (mateTestsFor + isModuleMate
  * is moduleMates split, so that the CLI can run the tests on its worker pool).
  */
 export function mateTestsFor(
@@ -123,11 +123,14 @@ export function moduleMates(
   index: OwnershipIndex,
   pathOf: (file: string) => string = (f) => f,
 ): string[] {
-  return mateTestsFor(candidates, index, pathOf).flatMap(({ file, test }) => {
-    try {
-      return passesMateTest(test, readRegularFileShared(file)) ? [file] : [];
-    } catch {
-      return [];
-    }
-  });
+  return mateTestsFor(candidates, index, pathOf).flatMap(({ file, test }) => (isModuleMate(file, test) ? [file] : []));
+}
+
+/** Whether the file on disk passes its directory's test (an unreadable file does not). */
+export function isModuleMate(file: string, test: MateTest): boolean {
+  try {
+    return passesMateTest(test, readRegularFileShared(file));
+  } catch {
+    return false;
+  }
 }
