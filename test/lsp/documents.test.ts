@@ -93,6 +93,8 @@ test('random edits in code with parse errors: after every edit the tree equals a
   assert.ok(freshTree(parser, original).includes('ERROR'), 'the fixture has ERROR nodes');
   const inserts = ['a', 'x', ' ', ';', '(', ')', '{', '}', '\n', '*', ',', '_', '1', '"', '/', '#'];
   let checked = 0;
+  let plain = 0;
+  let whole = 0;
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     const store = new DocumentStore(parser);
     const uri = `file:///tmp/docs/macro-${seed}.c`;
@@ -113,10 +115,15 @@ test('random edits in code with parse errors: after every edit the tree equals a
         `seed ${seed}, edit ${v}: [${a}, ${b}) -> ${JSON.stringify(ins)}`,
       );
       checked++;
+      if (doc.reparsedSpan) whole++;
     }
+    plain += doc.plainParses;
     store.dispose();
   }
   assert.equal(checked, 6 * 78);
+  // Both ways were taken: the plain incremental parse where the code around an edit is
+  // error-free before and after, the items re-parsed whole elsewhere.
+  assert.ok(plain > 20 && whole > 50, `plain ${plain}, whole items ${whole}`);
   parser.delete();
 });
 

@@ -17,7 +17,14 @@ import type {
 } from 'vscode-languageserver';
 import { FunctionCache } from '../core/analyze.ts';
 import { blankAttributes, parseKernelC, type Tree } from '../core/parser.ts';
-import { mergeDirty, touchesErrors, treeEditOf, wholeItemsSpan } from './incremental-parse.ts';
+import {
+  changesErrorFree,
+  errorFree,
+  mergeDirty,
+  touchesErrors,
+  treeEditOf,
+  wholeItemsSpan,
+} from './incremental-parse.ts';
 import { linesOfDocument, PositionCodec } from './position-encoding.ts';
 
 const UTF16 = new PositionCodec('utf-16');
@@ -69,6 +76,8 @@ export class OpenDocument {
   private dirty: [number, number] | undefined;
   /** How many incremental parses were replaced by a fresh one (for tests and the benchmark). */
   freshParses = 0;
+  /** How many incremental parses took the plain path, error-free around the edit (for tests). */
+  plainParses = 0;
   /** The span the last incremental parse re-parsed whole (reparseWholeItems; for tests). */
   reparsedSpan: [number, number] | undefined;
 
@@ -160,6 +169,44 @@ export class OpenDocument {
     return span;
   }
 
+  /**
+   * The plain incremental parse, kept when the code around the edits (the items they touch and one
+   * on each side) is error-free before and after it: there, reusing the old tree's pieces gives
+   * what a fresh parse gives, since history only matters where error recovery ran.
+   */
+  private plainParse(parser: Parser, text: string, old: Tree, blanked: string): Tree | undefined {
+    const around = this.dirty && wholeItemsSpan(old.rootNode, this.dirty);
+    if (!around || !errorFree(old.rootNode, around)) return undefined;
+    const next = parseKernelC(parser, text, old, blanked);
+    if (errorFree(next.rootNode, around) && changesErrorFree(old, next)) {
+      this.plainParses++;
+      return next;
+    }
+    next.delete();
+    return undefined;
+  }
+
+  /**
+   * Otherwise: tree-sitter's error recovery depends on history: an incremental tree with ERROR nodes can
+   * differ from a fresh parse of the same text, and so can the findings (the edit fuzzer,
+   * test/fuzz/, found a wrong-release that only the edited document showed). Same text, same
+   * tree: the touched items were marked to be re-parsed whole (reparseWholeItems, `span`), and if
+   * the parse still changed code with errors elsewhere, the tree is replaced by a fresh parse.
+   */
+  private parseAroundEdits(
+    parser: Parser,
+    text: string,
+    old: Tree | undefined,
+    span: [number, number] | undefined,
+    blanked: string,
+  ): Tree {
+    const next = parseKernelC(parser, text, old, blanked);
+    if (!old || !next.rootNode.hasError || !touchesErrors(old, next, span, this.dirty)) return next;
+    next.delete();
+    this.freshParses++;
+    return parseKernelC(parser, text, null, blanked);
+  }
+
   /** The current tree (C documents only), reparsed incrementally if the text changed. */
   getTree(): Tree | undefined {
     const parser = this.parserOf();
@@ -169,19 +216,10 @@ export class OpenDocument {
       const blanked = blankAttributes(text);
       this.reconcileBlanking(blanked);
       const old = this.tree;
-      const span = old ? this.reparseWholeItems(old) : undefined;
+      const plain = old && this.plainParse(parser, text, old, blanked);
+      const span = plain || !old ? undefined : this.reparseWholeItems(old);
       this.reparsedSpan = span;
-      let next = parseKernelC(parser, text, old, blanked);
-      // Tree-sitter's error recovery depends on history: an incremental tree with ERROR nodes can
-      // differ from a fresh parse of the same text, and so can the findings (the edit fuzzer,
-      // test/fuzz/, found a wrong-release that only the edited document showed). Same text, same
-      // tree: the touched top-level items are re-parsed whole (reparseWholeItems), and if the
-      // parse still changed code with errors elsewhere, the tree is replaced by a fresh parse.
-      if (old && next.rootNode.hasError && touchesErrors(old, next, span, this.dirty)) {
-        next.delete();
-        next = parseKernelC(parser, text, null, blanked);
-        this.freshParses++;
-      }
+      const next = plain || this.parseAroundEdits(parser, text, old, span, blanked);
       old?.delete();
       this.dirty = undefined;
       this.tree = next;

@@ -97,6 +97,24 @@ export function touchesErrors(
   return false;
 }
 
+/**
+ * Whether no ERROR or MISSING node overlaps `a`..`b`: the nodes inside the span are tested whole
+ * (hasError), the ones straddling an end are descended into.
+ */
+export function errorFree(node: Node, [a, b]: [number, number]): boolean {
+  if (node.endIndex < a || node.startIndex > b) return true;
+  if (!node.hasError) return true;
+  if (node.isError || node.isMissing || (node.startIndex >= a && node.endIndex <= b)) return false;
+  for (const c of node.children) if (c && !errorFree(c, [a, b])) return false;
+  return true;
+}
+
+/** Whether every range a parse changed (old → next) is free of errors in the new tree. */
+export function changesErrorFree(oldTree: Tree, next: Tree): boolean {
+  if (!next.rootNode.hasError) return true;
+  return oldTree.getChangedRanges(next).every((r) => errorFree(next.rootNode, [r.startIndex, r.endIndex]));
+}
+
 /** Preprocessor blocks whose body is a list of top-level items. */
 const PREPROC_BLOCKS = new Set(['preproc_ifdef', 'preproc_if', 'preproc_elif', 'preproc_elifdef', 'preproc_else']);
 
