@@ -44,6 +44,7 @@ import { registerServerCommands } from './server-commands.ts';
 import { linesOfDocument, linesOfFile, linesOfText, PositionCodec, type LineSource } from './position-encoding.ts';
 import { FIX_ALL_KIND, INDEX_CHANGED_NOTIFICATION, SERVER_COMMANDS } from './protocol.ts';
 import { safeNotification, safeRequest, type Handler } from './safe-handler.ts';
+import { warmUp } from './warm-up.ts';
 
 export const SERVER_NAME = 'gup-review';
 
@@ -80,6 +81,8 @@ export function startServer(connection: Connection, version: string, queue = new
   const parserReady = new Promise<void>((resolve) => (startParser = resolve)).then(() =>
     createCParser().then((parser) => {
       store.parser = parser;
+      // In the background: the first keystrokes then find the keystroke path compiled.
+      void warmUp(parser, () => lifecycle.phase !== 'running');
     }),
   );
   // A grammar that fails to load fails each analysis (reported in the status item); it must not

@@ -1,0 +1,137 @@
+/**
+ * Warm-up: right after the grammar loads, the server types into a document of its own, in
+ * memory (never published, never indexed), so that V8 has compiled the keystroke path — the
+ * incremental parse in tree-sitter's wasm, the memo and cache hits of the analysis, the facts —
+ * before the user's first keystrokes. Without it the first ~40 keystrokes of a session are the
+ * slowest (lazy compilation and tier-up land on them: mm/gup.c p95 16–22 ms over them, 12–16 ms
+ * after). The text is generated here in kernel style, one unit per idiom the analysis follows;
+ * each step is one setImmediate turn of a few ms, so a message that arrives waits one step at most.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeTreeFactsLater } from '../core/analyze.ts';
+import type { Parser } from 'web-tree-sitter';
+import { OpenDocument } from './documents.ts';
+
+/** One unit of the warm-up text: the idioms the analysis and its summaries follow. */
+function unit(i: number): string {
+  return `struct warm_ctx${i} {
+	struct page **pages;
+	unsigned long nr;
+};
+
+static void warm_release${i}(struct page **pages, unsigned long n)
+{
+	unsigned long k;
+
+	for (k = 0; k < n; k++)
+		unpin_user_page(pages[k]);
+}
+
+static long warm_pin${i}(unsigned long start, unsigned long n, struct page **pages)
+{
+	return pin_user_pages_fast(start, n, FOLL_WRITE | FOLL_LONGTERM, pages);
+}
+
+static int warm_fill${i}(struct warm_ctx${i} *ctx, unsigned long uaddr, unsigned long nr)
+{
+	long ret;
+
+	ctx->pages = kvmalloc_array(nr, sizeof(struct page *), GFP_KERNEL);
+	if (!ctx->pages)
+		return -ENOMEM;
+	ret = warm_pin${i}(uaddr, nr, ctx->pages);
+	if (ret < 0)
+		goto free_array;
+	if (ret != nr) {
+		warm_release${i}(ctx->pages, ret);
+		ret = -EFAULT;
+		goto free_array;
+	}
+	ctx->nr = ret;
+	return 0;
+free_array:
+	kvfree(ctx->pages);
+	return ret;
+}
+
+static int warm_touch${i}(struct mm_struct *mm, unsigned long addr, int cmd)
+{
+	struct page *page;
+	int ret;
+
+	mmap_read_lock(mm);
+	ret = get_user_pages_remote(mm, addr, 1, FOLL_WRITE, &page, NULL, NULL);
+	mmap_read_unlock(mm);
+	if (ret <= 0)
+		return ret ? ret : -EFAULT;
+	switch (cmd) {
+	case 1:
+		set_page_dirty_lock(page);
+		break;
+	default:
+		break;
+	}
+	put_page(page);
+	return 0;
+}
+
+static void warm_drop${i}(struct warm_ctx${i} *ctx)
+{
+	unpin_user_pages_dirty_lock(ctx->pages, ctx->nr, true);
+	kvfree(ctx->pages);
+}
+
+`;
+}
+
+/** Units in the warm-up text (~1.3 KB each) and keystrokes typed into it. */
+const UNITS = 24;
+export const KEYSTROKES = 48;
+
+/** What a warm-up did (for tests): analyses run, and how many of its parses were incremental. */
+export interface WarmUpReport {
+  analyses: number;
+  plainParses: number;
+}
+
+/**
+ * Starts the warm-up on `parser`; it runs in the background and stops early once `stopped()`
+ * (shutdown) says so. Resolves when done; failures are swallowed (a warm-up must never matter).
+ */
+export function warmUp(parser: Parser, stopped: () => boolean = () => false): Promise<WarmUpReport> {
+  const text = Array.from({ length: UNITS }, (_, i) => unit(i)).join('');
+  const doc = new OpenDocument(TextDocument.create('gup-review-warm-up:/warm.c', 'c', 1, text), 'c', () => parser);
+  const lines = text.split('\n').length;
+  const analyse = () => {
+    const tree = doc.getTree();
+    if (tree) analyzeTreeFactsLater(doc.text, tree, {}, doc.cache).factsOf();
+  };
+  let k = 0;
+  return new Promise<WarmUpReport>((resolve) => {
+    const done = () => {
+      const report = { analyses: k, plainParses: doc.plainParses };
+      doc.dispose();
+      resolve(report);
+    };
+    const step = () => {
+      try {
+        if (stopped() || k >= KEYSTROKES) {
+          done();
+          return;
+        }
+        if (k > 0) {
+          // A space at the start of evenly spread lines, each followed by its analysis.
+          const line = Math.floor(((k + 0.5) * lines) / KEYSTROKES);
+          const at = { line, character: 0 };
+          doc.applyChanges([{ range: { start: at, end: at }, text: ' ' }], doc.version + 1);
+        }
+        analyse();
+        k++;
+        setImmediate(step);
+      } catch {
+        done();
+      }
+    };
+    setImmediate(step);
+  });
+}
