@@ -22,6 +22,8 @@ export interface FunctionMemoEntry {
   aliases?: Aliases;
   params?: string[];
   callNames?: string[];
+  /** Indices of the calls that name a table release or acquisition (summaries.ts). */
+  tableCalls?: number[];
   /** Declared type of each parameter and local (undefined: unknown or declared two ways). */
   types?: Map<string, string | undefined>;
   /** `obj->pages = pages`: the field each stored variable ends up in. */

@@ -116,8 +116,31 @@ export function mergeSummaries(
   for (const [name, k] of other.wrappers) if (takes(name) && !own.wrappers.has(name)) own.wrappers.set(name, k);
 }
 
+/**
+ * The calls of `fn` a summary can follow, in order: those naming a table release or acquisition
+ * (read once per function text) and those naming a function of `local` (the only helpers and
+ * wrappers a round can find). Every other call is skipped by both loops below.
+ */
+function followedCalls(fn: FunctionInfo, local: ReadonlySet<string>): number[] {
+  const names = fn.callNames;
+  const table = (fn.memo.tableCalls ??= names.flatMap((n, ci) =>
+    n && (releaseKindFromTable(n) || acquisitionKindFromTable(n)) ? [ci] : [],
+  ));
+  const out: number[] = [];
+  let t = 0;
+  for (let ci = 0; ci < names.length; ci++) {
+    const isTable = table[t] === ci;
+    if (isTable) t++;
+    const name = names[ci]!;
+    if (name && name !== fn.name && (isTable || local.has(name))) out.push(ci);
+  }
+  return out;
+}
+
 export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
   const s = new FileSummaries();
+  const local = new Set(functions.map((fn) => fn.name));
+  const followed = new Map(functions.map((fn) => [fn, followedCalls(fn, local)]));
   /** Helper parameters released both ways (e.g. per a flag): not helpers we can judge. */
   const mixed = new Set<string>();
   /** Each helper parameter's release calls, to judge per `switch` case when released both ways. */
@@ -129,11 +152,11 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
     for (const fn of functions) {
       if (fn.params.length === 0) continue;
       // Releases of a parameter.
-      // Index loops, and no kinds array for a call that releases nothing: this runs over every call
-      // at every round of every keystroke.
-      for (let ci = 0; ci < fn.callNames.length; ci++) {
+      // Only the followed calls, and no kinds array for a call that releases nothing: this runs at
+      // every round of every keystroke.
+      const callsFollowed = followed.get(fn)!;
+      for (const ci of callsFollowed) {
         const name = fn.callNames[ci]!;
-        if (!name || name === fn.name) continue;
         const table = releaseKindFromTable(name);
         const helper = table ? undefined : s.helperReleases.get(name);
         if (!table && !helper) continue;
@@ -179,9 +202,8 @@ export function computeSummaries(functions: FunctionInfo[]): FileSummaries {
       }
       // Acquisitions for the caller.
       if (s.wrappers.has(fn.name)) continue;
-      for (let ci = 0; ci < fn.callNames.length; ci++) {
+      for (const ci of callsFollowed) {
         const name = fn.callNames[ci]!;
-        if (!name || name === fn.name) continue;
         const kind = s.acquisitionKind(name);
         if (!kind) continue;
         const site = acquisitionFacts(fn, ci, kind);
