@@ -61,8 +61,8 @@ export function fileFactsOf(prepared: PreparedUnit, model: ApiModel): FileFacts 
     const wrapper = summaries.wrappers.get(info.name);
     const fn: FunctionFactsJson = {
       name: info.name,
-      isStatic: isStatic(info.node),
-      calls: [...new Set(info.callNames.filter((n) => n !== ''))].sort(),
+      isStatic: (info.memo.isStatic ??= isStatic(info.node)),
+      calls: (info.memo.calledNames ??= [...new Set(info.callNames.filter((n) => n !== ''))].sort()),
       at: { range: rangeOf(info.node) },
       releasesParams: helper
         ? [...helper].map(([param, k]) => ({

@@ -22,6 +22,9 @@ export interface FunctionMemoEntry {
   aliases?: Aliases;
   params?: string[];
   callNames?: string[];
+  /** Whether it is declared `static`, and the names it calls, sorted once (facts/extract-facts.ts). */
+  isStatic?: boolean;
+  calledNames?: string[];
   /** Indices of the calls that name a table release or acquisition (summaries.ts). */
   tableCalls?: number[];
   /** Declared type of each parameter and local (undefined: unknown or declared two ways). */
