@@ -61,6 +61,8 @@ export interface DiagnosticsServiceOptions {
   toClient?: (uri: string, diagnostics: Diagnostic[]) => Diagnostic[];
   /** The connection's message queue (analyses wait for it to drain); default: one never fed. */
   queue?: MessageQueueWatch;
+  /** Called at each analysis published (the idle collector counts its idle time from there). */
+  onPublished?: () => void;
 }
 
 export class DiagnosticsService {
@@ -69,6 +71,7 @@ export class DiagnosticsService {
   private readonly pendingFacts = new Map<DocumentAnalysis, () => void>();
   /** Last status problems said in window/logMessage per document (said again only when they change). */
   private readonly logged = new Map<string, string>();
+  private readonly onPublished: () => void;
   readonly mode: DiagnosticsMode;
   private readonly toClient: (uri: string, diagnostics: Diagnostic[]) => Diagnostic[];
   private readonly queue: MessageQueueWatch;
@@ -99,6 +102,7 @@ export class DiagnosticsService {
     this.ownership = options.ownership;
     this.toClient = options.toClient ?? ((_uri, d) => d);
     this.queue = options.queue ?? new MessageQueueWatch();
+    this.onPublished = options.onPublished ?? (() => {});
   }
 
   /**
@@ -314,6 +318,7 @@ export class DiagnosticsService {
       void this.connection.sendDiagnostics({ uri, version, diagnostics: this.toClient(uri, diagnostics) });
     void this.connection.sendNotification(STATUS_NOTIFICATION, statusOf(analysis));
     this.logProblems(uri, analysis.problems);
+    this.onPublished();
     return analysis;
   }
 

@@ -35,6 +35,7 @@ import { ConfigurationProvider } from './configuration.ts';
 import { DiagnosticsService } from './diagnostics.ts';
 import { clientConventions, type ClientConventions } from './client-conventions.ts';
 import { DocumentStore, pathOfUri } from './documents.ts';
+import { IdleCollector } from './idle-gc.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { MessageQueueWatch } from './message-queue.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
@@ -77,6 +78,8 @@ export function startServer(connection: Connection, version: string, queue = new
   // The grammar loads while the client starts up; initialize does not wait for it. Documents
   // hold text until it is there, and analysis (which needs trees) awaits it.
   const store = new DocumentStore();
+  // A burst's garbage goes back once the server is idle (idle-gc.ts); said in $/logTrace.
+  const idle = new IdleCollector(undefined, undefined, undefined, (line) => connection.tracer.log(line));
   let startParser: (() => void) | undefined;
   const parserReady = new Promise<void>((resolve) => (startParser = resolve)).then(() =>
     createCParser().then((parser) => {
@@ -148,6 +151,7 @@ export function startServer(connection: Connection, version: string, queue = new
         toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d),
         ownership: index,
         queue,
+        onPublished: () => idle.touch(),
       },
     );
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders, {
@@ -294,6 +298,7 @@ export function startServer(connection: Connection, version: string, queue = new
     if (refused) return refused;
     lifecycle.phase = 'shutdown';
     store.dispose();
+    idle.dispose();
     void index?.dispose();
   });
   // Any other request: not initialized / shut down before "no such method".
