@@ -39,7 +39,14 @@ export function mergeDirty(
  */
 export function wholeItemsSpan(root: Node, dirty: [number, number]): [number, number] | undefined {
   const [ds, de] = dirty;
-  let items: Node[] = root.children.filter((c): c is Node => c !== null);
+  // The file's own items are found from the edit by sibling steps (a kernel file has hundreds,
+  // and this runs at every keystroke); an #ifdef block's, as a list.
+  const top = topItemsAround(root, ds, de);
+  if (!top) return undefined;
+  const [first, last] = top;
+  const within = first.id === last.id ? itemsInside(first, ds, de) : undefined;
+  if (!within) return [(first.previousSibling ?? first).startIndex, (last.nextSibling ?? last).endIndex];
+  let items: Node[] = within;
   let a: number | undefined;
   let b: number | undefined;
   while (items.length > 0) {
@@ -68,6 +75,19 @@ export function wholeItemsSpan(root: Node, dirty: [number, number]): [number, nu
   }
   if (a === undefined || b === undefined) return undefined;
   return [a, b];
+}
+
+/**
+ * The first and last child of `root` the span `ds`..`de` touches (a child ending exactly at `ds`
+ * counts); the one after the span when it touches none, the last child when the span is past all.
+ */
+function topItemsAround(root: Node, ds: number, de: number): [Node, Node] | undefined {
+  const first = (ds > 0 ? root.firstChildForIndex(ds - 1) : root.firstChild) ?? root.lastChild;
+  if (!first) return undefined;
+  if (first.startIndex > de) return [first, first];
+  let last = first;
+  for (let next = last.nextSibling; next && next.startIndex <= de; next = next.nextSibling) last = next;
+  return [first, last];
 }
 
 /**
