@@ -85,7 +85,8 @@ export function startServer(connection: Connection, version: string, queue = new
     createCParser().then((parser) => {
       store.parser = parser;
       // In the background: the first keystrokes then find the keystroke path compiled.
-      void warmUp(parser, () => lifecycle.phase !== 'running');
+      // Its garbage goes back at the next idle collection.
+      void warmUp(parser, () => lifecycle.phase !== 'running').then(() => idle.touch());
     }),
   );
   // A grammar that fails to load fails each analysis (reported in the status item); it must not
