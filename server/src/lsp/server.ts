@@ -86,7 +86,11 @@ export function startServer(connection: Connection, version: string, queue = new
       store.parser = parser;
       // In the background: the first keystrokes then find the keystroke path compiled.
       // Its garbage goes back at the next idle collection.
-      void warmUp(parser, () => lifecycle.phase !== 'running').then(() => idle.touch());
+      void warmUp(
+        parser,
+        () => lifecycle.phase !== 'running',
+        (step) => queue.afterDrained(step),
+      ).then(() => idle.touch());
     }),
   );
   // A grammar that fails to load fails each analysis (reported in the status item); it must not
