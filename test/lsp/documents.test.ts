@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Parser } from 'web-tree-sitter';
-import { createCParser, parseKernelC } from '../../server/src/core/parser.ts';
+import { blankAttributes, createCParser, parseKernelC } from '../../server/src/core/parser.ts';
 import { DocumentStore, documentKind, MAX_TREES } from '../../server/src/lsp/documents.ts';
 import { positionOf } from './lsp-harness.ts';
 
@@ -223,6 +223,44 @@ test('an edit that changes attribute blanking lines away keeps the tree equal to
   doc.getTree();
   const at = original.indexOf('demo_lock)') + 'demo_lock'.length;
   const edited = original.slice(0, at) + original.slice(at + 1);
+  store.change({
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: positionOf(original, at), end: positionOf(original, at + 1) }, text: '' }],
+  });
+  assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, edited));
+  store.change({
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: positionOf(edited, at), end: positionOf(edited, at) }, text: ')' }],
+  });
+  assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, original));
+  store.dispose();
+  parser.delete();
+});
+
+test('blanking that changes past the items re-parsed around an edit: the tree still equals a fresh parse', async () => {
+  // Deleting the `)` of a prototype's `__must_hold(&demo_lock)` makes the blanking run to the first
+  // `)` that closes it, the `1)` of the comment four lines below: past the item edited and its neighbour,
+  // where neither parse path re-reads text by itself.
+  const parser = await createCParser();
+  const store = new DocumentStore(parser);
+  const uri = 'file:///tmp/docs/hold-far.c';
+  const original = [
+    'int demo_a(void) __must_hold(&demo_lock);',
+    'int demo_x1;',
+    'int demo_x2;',
+    'int demo_x3;',
+    '/* Callers: 1) take demo_lock, 2) call demo_b. */',
+    'static int demo_b(int v)',
+    '{',
+    '\treturn v;',
+    '}',
+    '',
+  ].join('\n');
+  const doc = store.open({ textDocument: { uri, languageId: 'c', version: 1, text: original } })!;
+  doc.getTree();
+  const at = original.indexOf('demo_lock)') + 'demo_lock'.length;
+  const edited = original.slice(0, at) + original.slice(at + 1);
+  assert.ok(!blankAttributes(edited).includes('demo_x2'), 'the declarations below are blanked');
   store.change({
     textDocument: { uri, version: 2 },
     contentChanges: [{ range: { start: positionOf(original, at), end: positionOf(original, at + 1) }, text: '' }],

@@ -117,7 +117,8 @@ export function prepareUnit(
   let summaries = computeSummaries([]);
   for (let round = 0; round < 4; round++) {
     let added = false;
-    for (const [i, fn] of all.entries()) {
+    for (let i = 0; i < all.length; i++) {
+      const fn = all[i]!;
       if (infos.has(i) || !mentionsAny(entries[i]!, names, fn.text)) continue;
       const info = functionInfo(fn.node, entries[i]);
       if (info) {

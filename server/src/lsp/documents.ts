@@ -69,8 +69,10 @@ export class OpenDocument {
   readonly cache = new FunctionCache();
   /** Tree for the text as of the last parse, already `edit()`ed for every change since. */
   private tree: Tree | undefined;
-  /** The parser's input (attributes blanked) as the tree knows it: the last parse plus the edits since. */
-  private believed: string | undefined;
+  /** The parser's input (attributes blanked) of the last parse; undefined while no tree is held. */
+  private parsedInput: string | undefined;
+  /** Length change of the text since the last parse (all of it inside `dirty`). */
+  private shift = 0;
   private stale = true;
   /** Span of the text (current coordinates) edited since the last parse. */
   private dirty: [number, number] | undefined;
@@ -123,12 +125,12 @@ export class OpenDocument {
       const start = old.offsetAt(change.range.start);
       const oldEnd = old.offsetAt(change.range.end);
       this.doc = TextDocument.update(old, [change], version);
-      if (!this.tree || this.believed === undefined) continue;
+      if (!this.tree || this.parsedInput === undefined) continue;
       const newEnd = start + change.text.length;
       this.tree.edit(
         treeEditOf(start, oldEnd, newEnd, old.positionAt(start), old.positionAt(oldEnd), this.doc.positionAt(newEnd)),
       );
-      this.believed = this.believed.slice(0, start) + change.text + this.believed.slice(oldEnd);
+      this.shift += change.text.length - (oldEnd - start);
       this.dirty = mergeDirty(this.dirty, start, oldEnd, newEnd);
     }
     if (changes.length === 0) this.doc = TextDocument.update(this.doc, [], version);
@@ -138,16 +140,28 @@ export class OpenDocument {
   /**
    * After the exact edits, the tree believes every character outside them is unchanged. Attribute
    * blanking can change characters outside an edit (deleting the `)` of `__must_hold(x)` blanks up
-   * to the next `)`, lines away), so the parser's input is compared with what the tree believes and
-   * one more same-length edit covers the span where they differ.
+   * to the next `)`, lines away), so the parser's input is compared, outside the edited span, with
+   * the last parse's (shifted after the span), and one more same-length edit covers the span where
+   * they differ. The comparison is of slices, so no copy of the text is made at a keystroke.
    */
   private reconcileBlanking(blanked: string): void {
-    const believed = this.believed;
-    if (!this.tree || believed === undefined || believed.length !== blanked.length || believed === blanked) return;
-    let i = 0;
-    while (i < blanked.length && believed.charCodeAt(i) === blanked.charCodeAt(i)) i++;
-    let j = blanked.length;
-    while (j > i && believed.charCodeAt(j - 1) === blanked.charCodeAt(j - 1)) j--;
+    const prev = this.parsedInput;
+    if (!this.tree || prev === undefined || !this.dirty) return;
+    const [ds, de] = this.dirty;
+    const shift = this.shift;
+    if (prev.length + shift !== blanked.length) {
+      // Cannot happen (every change is counted); should it, the next parse starts afresh.
+      this.dropTree();
+      return;
+    }
+    const prefixSame = blanked.startsWith(prev.slice(0, ds));
+    const suffixSame = blanked.endsWith(prev.slice(de - shift));
+    if (prefixSame && suffixSame) return;
+    let i = ds;
+    if (!prefixSame) for (i = 0; i < ds && blanked.charCodeAt(i) === prev.charCodeAt(i);) i++;
+    let j = de;
+    if (!suffixSame)
+      for (j = blanked.length; j > de && blanked.charCodeAt(j - 1) === prev.charCodeAt(j - 1 - shift);) j--;
     this.dirty = mergeDirty(this.dirty, i, j, j);
     const b = this.doc.positionAt(j);
     this.tree.edit(treeEditOf(i, j, j, this.doc.positionAt(i), b, b));
@@ -223,7 +237,8 @@ export class OpenDocument {
       old?.delete();
       this.dirty = undefined;
       this.tree = next;
-      this.believed = blanked;
+      this.parsedInput = blanked;
+      this.shift = 0;
       this.stale = false;
     }
     this.onTreeUsed(this);
@@ -244,7 +259,8 @@ export class OpenDocument {
   dropTree(): void {
     this.tree?.delete();
     this.tree = undefined;
-    this.believed = undefined;
+    this.parsedInput = undefined;
+    this.shift = 0;
     this.dirty = undefined;
     this.stale = true;
   }
