@@ -266,22 +266,25 @@ export function readsData(node: Node): boolean {
  * inside #if blocks, extern "C"-like wrappers or ERROR nodes (recovery keeps them there).
  */
 export function functionDefinitions(root: Node): Node[] {
+  // A cursor: a kernel file has hundreds of top-level items, and only the definitions among them
+  // become Node objects (this runs at every keystroke).
   const out: Node[] = [];
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    for (let i = n.namedChildCount - 1; i >= 0; i--) {
-      const c = n.namedChild(i);
-      if (!c) continue;
-      if (c.type === 'function_definition') out.push(c);
-      else if (
-        c.type.startsWith('preproc_') ||
-        c.type === 'ERROR' ||
-        c.type === 'linkage_specification' ||
-        c.type === 'declaration_list'
-      )
-        stack.push(c);
-    }
+  const cursor = root.walk();
+  const visit = (): void => {
+    if (!cursor.gotoFirstChild()) return;
+    do {
+      if (!cursor.nodeIsNamed) continue;
+      const t = cursor.nodeType;
+      if (t === 'function_definition') out.push(cursor.currentNode);
+      else if (t.startsWith('preproc_') || t === 'ERROR' || t === 'linkage_specification' || t === 'declaration_list')
+        visit();
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  };
+  try {
+    visit();
+  } finally {
+    cursor.delete();
   }
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }
