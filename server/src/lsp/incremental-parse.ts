@@ -80,6 +80,8 @@ export function wholeItemsSpan(root: Node, dirty: [number, number]): [number, nu
 /**
  * The first and last child of `root` the span `ds`..`de` touches (a child ending exactly at `ds`
  * counts); the one after the span when it touches none, the last child when the span is past all.
+ * Node's sibling steps pass over a zero-width (MISSING) item: then the span reaches the next item,
+ * a larger re-parse, never a smaller one.
  */
 function topItemsAround(root: Node, ds: number, de: number): [Node, Node] | undefined {
   const first = (ds > 0 ? root.firstChildForIndex(ds - 1) : root.firstChild) ?? root.lastChild;
@@ -125,8 +127,19 @@ export function errorFree(node: Node, [a, b]: [number, number]): boolean {
   if (node.endIndex < a || node.startIndex > b) return true;
   if (!node.hasError) return true;
   if (node.isError || node.isMissing || (node.startIndex >= a && node.endIndex <= b)) return false;
-  for (const c of node.children) if (c && !errorFree(c, [a, b])) return false;
-  return true;
+  // The children overlapping the span only, with a cursor (the root has hundreds; Node's
+  // nextSibling would step over a zero-width MISSING child).
+  const cursor = node.walk();
+  try {
+    if (!(a > 0 ? cursor.gotoFirstChildForIndex(a - 1) : cursor.gotoFirstChild())) return true;
+    do {
+      if (cursor.startIndex > b) break;
+      if (!errorFree(cursor.currentNode, [a, b])) return false;
+    } while (cursor.gotoNextSibling());
+    return true;
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** Whether every range a parse changed (old → next) is free of errors in the new tree. */
