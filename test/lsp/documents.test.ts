@@ -212,13 +212,13 @@ test('typing an attribute keyword letter by letter keeps the tree equal to a fre
   parser.delete();
 });
 
-test('an edit that changes attribute blanking lines away keeps the tree equal to a fresh parse', async () => {
-  // Deleting the `)` of `__must_hold(&demo_lock)` unbalances it: the parser then blanks up to the
-  // next `)`, several lines below the edit.
+/**
+ * Opens `original`, deletes the `)` after `demo_lock` and types it back; after each edit the
+ * tree must equal a fresh parse. Returns the text with the `)` deleted.
+ */
+async function unbalanceAndRestore(uri: string, original: string): Promise<string> {
   const parser = await createCParser();
   const store = new DocumentStore(parser);
-  const uri = 'file:///tmp/docs/hold.c';
-  const original = ATTRIBUTES;
   const doc = store.open({ textDocument: { uri, languageId: 'c', version: 1, text: original } })!;
   doc.getTree();
   const at = original.indexOf('demo_lock)') + 'demo_lock'.length;
@@ -235,15 +235,19 @@ test('an edit that changes attribute blanking lines away keeps the tree equal to
   assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, original));
   store.dispose();
   parser.delete();
+  return edited;
+}
+
+test('an edit that changes attribute blanking lines away keeps the tree equal to a fresh parse', async () => {
+  // Deleting the `)` of `__must_hold(&demo_lock)` unbalances it: the parser then blanks up to the
+  // next `)`, several lines below the edit.
+  await unbalanceAndRestore('file:///tmp/docs/hold.c', ATTRIBUTES);
 });
 
 test('blanking that changes past the items re-parsed around an edit: the tree still equals a fresh parse', async () => {
   // Deleting the `)` of a prototype's `__must_hold(&demo_lock)` makes the blanking run to the first
-  // `)` that closes it, the `1)` of the comment four lines below: past the item edited and its neighbour,
-  // where neither parse path re-reads text by itself.
-  const parser = await createCParser();
-  const store = new DocumentStore(parser);
-  const uri = 'file:///tmp/docs/hold-far.c';
+  // `)` that closes it, the `1)` of the comment four lines below: past the item edited and its
+  // neighbour, where neither parse path re-reads text by itself.
   const original = [
     'int demo_a(void) __must_hold(&demo_lock);',
     'int demo_x1;',
@@ -256,23 +260,8 @@ test('blanking that changes past the items re-parsed around an edit: the tree st
     '}',
     '',
   ].join('\n');
-  const doc = store.open({ textDocument: { uri, languageId: 'c', version: 1, text: original } })!;
-  doc.getTree();
-  const at = original.indexOf('demo_lock)') + 'demo_lock'.length;
-  const edited = original.slice(0, at) + original.slice(at + 1);
-  assert.ok(!blankAttributes(edited).includes('demo_x2'), 'the declarations below are blanked');
-  store.change({
-    textDocument: { uri, version: 2 },
-    contentChanges: [{ range: { start: positionOf(original, at), end: positionOf(original, at + 1) }, text: '' }],
-  });
-  assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, edited));
-  store.change({
-    textDocument: { uri, version: 3 },
-    contentChanges: [{ range: { start: positionOf(edited, at), end: positionOf(edited, at) }, text: ')' }],
-  });
-  assert.equal(doc.getTree()!.rootNode.toString(), freshTree(parser, original));
-  store.dispose();
-  parser.delete();
+  const edited = await unbalanceAndRestore('file:///tmp/docs/hold-far.c', original);
+  assert.ok(!blankAttributes(edited).includes('demo_x2'), 'the declarations below were blanked');
 });
 
 test('several changes in one notification apply in order', async () => {
