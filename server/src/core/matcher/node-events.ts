@@ -191,7 +191,7 @@ export function nodeEvents(
         continue;
       }
       // Into a field of a local object (`req->pages = pages`): held by it while it lives.
-      const base = /^(\w+)\s*(?:->|\.)/.exec(l.text)?.[1];
+      const base = /^(\w+)(?:->|\.)/.exec(squash(l.text))?.[1];
       const into = base && locals.has(base) ? base : undefined;
       out.push({ type: 'handoff', why: `stored in ${squash(l.text)}`, ...(into ? { into } : {}) });
     }
