@@ -98,6 +98,15 @@ export class EditFuzzFailure extends Error {
   }
 }
 
+/** Resolves once `s` has published nothing for a while (its re-analyses after a change are done). */
+async function settled(s: LspSession, quietMs = 200, maxWaitMs = 10_000): Promise<void> {
+  for (let waited = 0; waited < maxWaitMs; waited += quietMs) {
+    const seen = s.publishLog.length;
+    await new Promise((r) => setTimeout(r, quietMs));
+    if (s.publishLog.length === seen) return;
+  }
+}
+
 export async function runEditFuzz(options: EditFuzzOptions): Promise<EditFuzzReport> {
   const { seed, edits, checkpointEvery } = options;
   const log = options.log ?? (() => {});
@@ -133,34 +142,42 @@ export async function runEditFuzz(options: EditFuzzOptions): Promise<EditFuzzRep
   };
 
   const checkpoint = async (): Promise<void> => {
+    const texts = new Map(uris.map((uri) => [uri, fuzzed.text(uri)]));
     for (const uri of uris) {
-      const text = fuzzed.text(uri);
-      let got: Diagnostic[];
       try {
-        got = await fuzzed.diagnosticsFor(uri, timeoutMs);
+        await fuzzed.diagnosticsFor(uri, timeoutMs);
       } catch (e) {
         checkAlive();
-        return fail(`no diagnostics for ${uri} v${fuzzed.version(uri)}: ${(e as Error).message}`, text);
+        return fail(`no diagnostics for ${uri} v${fuzzed.version(uri)}: ${(e as Error).message}`, texts.get(uri));
       }
-      fresh.open(uri, text);
-      let want: Diagnostic[];
-      try {
-        want = await fresh.diagnosticsFor(uri, timeoutMs);
-      } finally {
-        fresh.close(uri);
-      }
-      const a = diagnosticKeys(got);
-      const b = diagnosticKeys(want);
+    }
+    // The documents are one module (one directory): the ownership index links them, and a change
+    // in one re-analyses the others a moment later. Both servers are read once that has settled,
+    // and the fresh one sees the same documents together.
+    await settled(fuzzed);
+    const got = new Map(uris.map((uri) => [uri, fuzzed.diagnostics.get(uri)?.diagnostics ?? []]));
+    for (const uri of uris) fresh.open(uri, texts.get(uri)!);
+    const want = new Map<string, Diagnostic[]>();
+    try {
+      for (const uri of uris) await fresh.diagnosticsFor(uri, timeoutMs);
+      await settled(fresh);
+      for (const uri of uris) want.set(uri, fresh.diagnostics.get(uri)?.diagnostics ?? []);
+    } finally {
+      for (const uri of uris) fresh.close(uri);
+    }
+    for (const uri of uris) {
+      const a = diagnosticKeys(got.get(uri)!);
+      const b = diagnosticKeys(want.get(uri)!);
       if (JSON.stringify(a) !== JSON.stringify(b)) {
         const onlyEdited = a.filter((k) => !b.includes(k));
         const onlyFresh = b.filter((k) => !a.includes(k));
         fail(
-          `diagnostics of ${uri} differ from a fresh open of the same text:\n    after edits only: ${onlyEdited.join('\n      ') || '-'}\n    fresh only: ${onlyFresh.join('\n      ') || '-'}`,
-          text,
+          `diagnostics of ${uri} differ from a fresh open of the same texts:\n    after edits only: ${onlyEdited.join('\n      ') || '-'}\n    fresh only: ${onlyFresh.join('\n      ') || '-'}`,
+          texts.get(uri),
         );
       }
       report.diagnosticsCompared += a.length;
-      // The fresh server cleared the URI on close: wait for that so the next open starts clean.
+      // The fresh server clears the URI on close: forget it so the next open starts clean.
       fresh.diagnostics.delete(uri);
     }
     checkAlive();
