@@ -252,20 +252,9 @@ export async function runLspBench(log: (line: string) => void = console.log, ker
 
     // Memory: 50 kernel files open, then 10 cycles of close all / open all.
     const files = kernelFiles(tree, 50);
-    // Waits for each file's publish after this open: the diagnostics kept from the previous open
-    // have the same version (1), and the clear its close sends may not be in yet.
     const openAll = async () => {
-      const mark = s.publishLog.length;
       for (const f of files) s.open(pathToFileURL(f).href, fs.readFileSync(f, 'utf8'));
-      const waiting = new Set(files.map((f) => pathToFileURL(f).href));
-      await waitFor(
-        () => {
-          for (const p of s.publishLog.slice(mark)) if (p.version === 1) waiting.delete(p.uri);
-          return waiting.size === 0 || undefined;
-        },
-        120_000,
-        `diagnostics of the ${files.length} files`,
-      );
+      for (const f of files) await s.diagnosticsFor(pathToFileURL(f).href, 60_000);
     };
     s.close(uri);
     await waitFor(() => s.diagnostics.get(uri)?.diagnostics.length === 0 || undefined, 10_000, 'close');

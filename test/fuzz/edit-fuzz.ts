@@ -177,8 +177,6 @@ export async function runEditFuzz(options: EditFuzzOptions): Promise<EditFuzzRep
         );
       }
       report.diagnosticsCompared += a.length;
-      // The fresh server clears the URI on close: forget it so the next open starts clean.
-      fresh.diagnostics.delete(uri);
     }
     checkAlive();
     const rss = vmRssKb(fuzzed.proc.pid!);

@@ -230,7 +230,13 @@ export class LspSession {
     return this.versions.get(uri) ?? 0;
   }
 
+  /**
+   * Closes the document and forgets its diagnostics: a reopen (version 1 again) then waits for its
+   * own publish, not the previous open's of the same version, which the close's clear may not
+   * have replaced yet.
+   */
   close(uri: string): void {
+    this.diagnostics.delete(uri);
     void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
