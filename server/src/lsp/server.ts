@@ -79,7 +79,7 @@ export function startServer(connection: Connection, version: string, queue = new
   // hold text until it is there, and analysis (which needs trees) awaits it.
   const store = new DocumentStore();
   // A burst's garbage goes back once the server is idle (idle-gc.ts); said in $/logTrace.
-  const idle = new IdleCollector(undefined, undefined, undefined, (line) => connection.tracer.log(line));
+  const idle = new IdleCollector({ log: (line) => connection.tracer.log(line) });
   let startParser: (() => void) | undefined;
   const parserReady = new Promise<void>((resolve) => (startParser = resolve)).then(() =>
     createCParser().then((parser) => {
