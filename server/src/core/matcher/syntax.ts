@@ -263,7 +263,8 @@ export function readsData(node: Node): boolean {
 
 /**
  * Function definitions of a file without walking into their bodies: top-level ones, and those
- * inside #if blocks, extern "C"-like wrappers or ERROR nodes (recovery keeps them there).
+ * inside #if blocks, extern "C"-like wrappers or ERROR nodes (recovery keeps them there). In
+ * document order: the cursor visits children in order and a block's items in its place.
  */
 export function functionDefinitions(root: Node): Node[] {
   // A cursor: a kernel file has hundreds of top-level items, and only the definitions among them
@@ -286,5 +287,5 @@ export function functionDefinitions(root: Node): Node[] {
   } finally {
     cursor.delete();
   }
-  return out.sort((a, b) => a.startIndex - b.startIndex);
+  return out;
 }
