@@ -97,6 +97,21 @@ describe('focused parsing', () => {
     assert.deepEqual(kept(text), ['demo_probe']);
   });
 
+  it("a caller is one whose body names the wrapper as a word: not a longer identifier, not 'a1' + name", () => {
+    const wrapper = `static long demo_pin(unsigned long uaddr, struct page **pages)\n{\n\treturn pin_user_pages_fast(uaddr, 1, 0, pages);\n}\n\n`;
+    const caller = (call: string, name: string) => `static int ${name}(struct page **pages)\n{\n\treturn ${call};\n}\n\n`;
+    const text =
+      wrapper +
+      caller('demo_pin(0, pages)', 'demo_plain') +
+      caller('demo_pin_all(0, pages)', 'demo_longer') +
+      caller('my_demo_pin(0, pages)', 'demo_suffix') +
+      caller('a1demo_pin(0, pages)', 'demo_letter_digit') +
+      // After a digit run the body's words restart, as in 0x1f: the scan reads `demo_pin` here.
+      caller('9demo_pin(0, pages)', 'demo_after_digits') +
+      caller('x->demo_pin(0, pages)', 'demo_member');
+    assert.deepEqual(kept(text), ['demo_pin', 'demo_plain', 'demo_after_digits', 'demo_member']);
+  });
+
   it('gives up (whole-file parse) when braces do not balance, e.g. an #ifdef that cuts a block', () => {
     const text = `int demo(int a)\n{\n#ifdef CONFIG_X\n\tif (a) {\n#else\n\tif (!a) {\n#endif\n\t\treturn 1;\n\t}\n\treturn 0;\n}\n`;
     assert.equal(scanFunctions(text), undefined);

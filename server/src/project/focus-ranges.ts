@@ -189,6 +189,17 @@ export function scanFunctions(text: string): FunctionSpan[] | undefined {
 }
 
 /**
+ * Whether the identifier `len` long at `at` is a whole word as WORD_RE's scan of a body reads it:
+ * it ends where the identifier characters end, and it starts a match (the identifier characters
+ * just before it, if any, are digits: \`0x1f\` reads as \`x1f\`, \`a1b\` as one word).
+ */
+function isWordAt(text: string, at: number, len: number): boolean {
+  if (isIdentChar(text.charCodeAt(at + len))) return false;
+  for (let j = at - 1; j >= 0 && isIdentChar(text.charCodeAt(j)); j--) if (isIdentStart(text.charCodeAt(j))) return false;
+  return true;
+}
+
+/**
  * Could `f` be a wrapper of `callees` (the matcher's rule: it returns the count, or the page,
  * of an acquisition made on behalf of its caller)? Only if it returns something and passes one
  * of its own parameters into such a call. A textual over-approximation.
@@ -225,22 +236,7 @@ export function selectFunctions(text: string, fns: readonly FunctionSpan[]): Fun
   fns.forEach((f, k) => {
     for (const name of f.names) byName.set(name, [...(byName.get(name) ?? []), k]);
   });
-  // Per function, the names of this file's functions that it mentions (its calls, mostly).
-  const words: string[][] = fns.map((f) => {
-    const found = new Set<string>();
-    const re = new RegExp(WORD_RE.source, 'g');
-    re.lastIndex = f.bodyStart;
-    for (let m = re.exec(text); m && m.index < f.end; m = re.exec(text)) {
-      if (byName.has(m[0])) found.add(m[0]);
-    }
-    return [...found];
-  });
-  // Which functions mention a name (for the callers' closure).
-  const mentions = new Map<string, number[]>();
-  words.forEach((list, k) => {
-    for (const w of list) mentions.set(w, [...(mentions.get(w) ?? []), k]);
-  });
-  // Seeds: one pass of each regex over the whole text, matches mapped to the function they are in.
+  // The function whose body holds an offset (-1: none).
   const inFunction = (offset: number): number => {
     let lo = 0;
     let hi = fns.length - 1;
@@ -253,6 +249,34 @@ export function selectFunctions(text: string, fns: readonly FunctionSpan[]): Fun
     }
     return -1;
   };
+  // Per function, the names of this file's functions that it mentions (its calls, mostly): read
+  // only for the functions the closure walks down from (most of a big file is never asked).
+  const words = new Map<number, string[]>();
+  const wordsOf = (k: number): string[] => {
+    let list = words.get(k);
+    if (list) return list;
+    const f = fns[k]!;
+    const found = new Set<string>();
+    const re = new RegExp(WORD_RE.source, 'g');
+    re.lastIndex = f.bodyStart;
+    for (let m = re.exec(text); m && m.index < f.end; m = re.exec(text)) {
+      if (byName.has(m[0])) found.add(m[0]);
+    }
+    words.set(k, (list = [...found]));
+    return list;
+  };
+  // Which functions mention a name among their words (for the callers' closure), ascending: the
+  // name's occurrences in the text that are words as WORD_RE reads a body, mapped to functions.
+  const mentionsOf = (name: string): number[] => {
+    const out: number[] = [];
+    for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+      if (!isWordAt(text, at, name.length)) continue;
+      const k = inFunction(at);
+      if (k >= 0 && out[out.length - 1] !== k) out.push(k);
+    }
+    return out;
+  };
+  // Seeds: one pass of each regex over the whole text, matches mapped to the function they are in.
   const called = new Map<number, Set<string>>();
   for (const m of text.matchAll(new RegExp(ACQUISITION_NAME_RE.source, 'g'))) {
     const k = inFunction(m.index);
@@ -281,7 +305,7 @@ export function selectFunctions(text: string, fns: readonly FunctionSpan[]): Fun
     if (wrapped.has(k)) continue;
     wrapped.add(k);
     for (const name of names) {
-      for (const caller of mentions.get(name) ?? []) {
+      for (const caller of mentionsOf(name)) {
         keep.add(caller);
         acquiring.add(caller);
         if (!wrapped.has(caller) && mayWrap(text, fns[caller]!, [name])) work.push([caller, fns[caller]!.names]);
@@ -293,7 +317,7 @@ export function selectFunctions(text: string, fns: readonly FunctionSpan[]): Fun
   const down = [...acquiring];
   while (down.length > 0) {
     const k = down.pop()!;
-    for (const w of words[k]!) {
+    for (const w of wordsOf(k)) {
       for (const callee of byName.get(w) ?? []) {
         if (!acquiring.has(callee)) {
           keep.add(callee);
