@@ -99,7 +99,8 @@ describe('focused parsing', () => {
 
   it("a caller is one whose body names the wrapper as a word: not a longer identifier, not 'a1' + name", () => {
     const wrapper = `static long demo_pin(unsigned long uaddr, struct page **pages)\n{\n\treturn pin_user_pages_fast(uaddr, 1, 0, pages);\n}\n\n`;
-    const caller = (call: string, name: string) => `static int ${name}(struct page **pages)\n{\n\treturn ${call};\n}\n\n`;
+    const caller = (call: string, name: string) =>
+      `static int ${name}(struct page **pages)\n{\n\treturn ${call};\n}\n\n`;
     const text =
       wrapper +
       caller('demo_pin(0, pages)', 'demo_plain') +

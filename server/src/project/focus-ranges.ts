@@ -195,7 +195,8 @@ export function scanFunctions(text: string): FunctionSpan[] | undefined {
  */
 function isWordAt(text: string, at: number, len: number): boolean {
   if (isIdentChar(text.charCodeAt(at + len))) return false;
-  for (let j = at - 1; j >= 0 && isIdentChar(text.charCodeAt(j)); j--) if (isIdentStart(text.charCodeAt(j))) return false;
+  for (let j = at - 1; j >= 0 && isIdentChar(text.charCodeAt(j)); j--)
+    if (isIdentStart(text.charCodeAt(j))) return false;
   return true;
 }
 

@@ -1,6 +1,7 @@
 /** Small helpers over tree-sitter-c nodes: calls, arguments, expression keys, ranges. */
 import type { Node } from '../parser.ts';
 import type { Range } from '../types.ts';
+import { bodyNodes } from './body-nodes.ts';
 
 export function rangeOf(node: Node): Range {
   return {
@@ -152,7 +153,7 @@ export function* walkNamed(root: Node): Generator<Node> {
 }
 
 export function collectCalls(root: Node): Node[] {
-  return root.descendantsOfType('call_expression').filter((n): n is Node => n !== null);
+  return [...bodyNodes(root, 'call_expression')];
 }
 
 /** Identifiers assigned by an expression or declaration (`x = …`, `x++`, `T x = …`). */
@@ -227,7 +228,7 @@ export function isStatic(fn: Node): boolean {
 /** Names declared inside a function body (locals). */
 export function localNames(body: Node): Set<string> {
   const out = new Set<string>();
-  for (const d of body.descendantsOfType('declaration')) {
+  for (const d of bodyNodes(body, 'declaration')) {
     if (!d) continue;
     for (const c of d.namedChildren) {
       if (!c || c.type === 'storage_class_specifier' || c.type === 'type_qualifier') continue;
