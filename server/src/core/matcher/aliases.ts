@@ -5,7 +5,7 @@
  */
 import type { Node } from '../parser.ts';
 import { calleeName, declaratorName, storageKey, unwrap } from './syntax.ts';
-import { bodyNodes } from './body-nodes.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 /** Memory allocations: a pages array allocated here is fresh storage, no second source of pages. */
 const ALLOCATION_RE =
@@ -28,7 +28,7 @@ export class Aliases {
       if (!s) seen.set(name, (s = new Set()));
       s.add(key);
     };
-    for (const a of bodyNodes(body, 'assignment_expression')) {
+    for (const a of descendantsOf(body, 'assignment_expression')) {
       if (!a || a.childForFieldName('operator')?.text !== '=') continue;
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
@@ -43,7 +43,7 @@ export class Aliases {
         if (base.type === 'identifier') note(base.text, storageKey(r) ?? `?${a.id}`);
       }
     }
-    for (const d of bodyNodes(body, 'init_declarator')) {
+    for (const d of descendantsOf(body, 'init_declarator')) {
       if (!d) continue;
       const name = declaratorName(d.childForFieldName('declarator'));
       const value = d.childForFieldName('value');
@@ -63,7 +63,7 @@ export class Aliases {
     }
     // A variable whose address is taken (`acquire(…, &page)`) is storage of its own, not an alias.
     const addressTaken = new Set<string>();
-    for (const p of bodyNodes(body, 'pointer_expression')) {
+    for (const p of descendantsOf(body, 'pointer_expression')) {
       if (p?.childForFieldName('operator')?.text !== '&') continue;
       const arg = p.childForFieldName('argument');
       if (arg && unwrap(arg).type === 'identifier') addressTaken.add(unwrap(arg).text);

@@ -16,7 +16,7 @@ import type { PlainSites } from './plain-sites.ts';
 import { acquisitionRef, type AcquisitionRef } from './sites.ts';
 import type { FunctionInfo } from './summaries.ts';
 import { declaratorName, findFunctionDeclarator, squash } from './syntax.ts';
-import { bodyNodes } from './body-nodes.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 /** Which field of which struct: `struct` undefined when the base's type is not known. */
 export interface FieldKey {
@@ -77,7 +77,7 @@ export function declaredTypeOf(info: FunctionInfo, name: string): string | undef
     const decls: Node[] = [];
     const params = findFunctionDeclarator(info.node)?.childForFieldName('parameters');
     for (const p of params?.namedChildren ?? []) if (p?.type === 'parameter_declaration') decls.push(p);
-    for (const d of bodyNodes(info.body, 'declaration')) if (d) decls.push(d);
+    for (const d of descendantsOf(info.body, 'declaration')) if (d) decls.push(d);
     for (const d of decls) {
       const typeName = typeNameOf(d.childForFieldName('type'));
       for (const c of d.childrenForFieldName('declarator')) {
@@ -204,7 +204,7 @@ function storedField(info: FunctionInfo, key: string): FieldKey | undefined {
   const memo = (info.memo.storedFields ??= new Map<string, FieldKey | undefined>());
   if (memo.has(key)) return memo.get(key);
   let out: FieldKey | undefined;
-  for (const a of bodyNodes(info.body, 'assignment_expression')) {
+  for (const a of descendantsOf(info.body, 'assignment_expression')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
     if (!left || !right || left.type !== 'field_expression') continue;

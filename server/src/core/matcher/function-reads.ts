@@ -19,7 +19,7 @@ import { shiftRange } from './plain-sites.ts';
 import type { FunctionInfo } from './summaries.ts';
 import { enclosingCases, isReassigned } from './switch-cases.ts';
 import { localNames, storageKey, unwrap } from './syntax.ts';
-import { bodyNodes } from './body-nodes.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 /**
  * For an acquisition into a local array that the function returns: the parameter its count is
@@ -33,7 +33,7 @@ export function countOutParam(fn: FunctionInfo, site: SiteFacts): number | undef
   if (site.resultVar) counts.add(site.resultVar);
   if (site.countName !== undefined) counts.add(site.countName);
   const out = new Set<number>();
-  for (const a of bodyNodes(fn.body, 'assignment_expression')) {
+  for (const a of descendantsOf(fn.body, 'assignment_expression')) {
     const left = a?.childForFieldName('left');
     const right = a?.childForFieldName('right');
     if (!left || !right || a.childForFieldName('operator')?.text !== '=') continue;
@@ -121,7 +121,7 @@ export function passesPagesOn(fn: FunctionInfo, pagesParam: string): boolean {
   const memo = (fn.memo.passesOn ??= new Map<string, boolean>());
   let hit = memo.get(pagesParam);
   if (hit === undefined) {
-    hit = bodyNodes(fn.body, 'assignment_expression').some((a) => {
+    hit = descendantsOf(fn.body, 'assignment_expression').some((a) => {
       const left = a?.childForFieldName('left');
       const right = a?.childForFieldName('right');
       if (!left || !right || unwrap(left).type !== 'pointer_expression') return false;
@@ -138,7 +138,7 @@ export function passesPagesOn(fn: FunctionInfo, pagesParam: string): boolean {
 export function returnsVariable(fn: FunctionInfo, name: string): boolean {
   if (!fn.memo.returned) {
     const out = new Set<string>();
-    for (const r of bodyNodes(fn.body, 'return_statement')) {
+    for (const r of descendantsOf(fn.body, 'return_statement')) {
       const e = r?.namedChildren.find((c) => c?.type !== 'comment');
       if (e && unwrap(e).type === 'identifier') out.add(unwrap(e).text);
     }

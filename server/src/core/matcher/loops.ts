@@ -1,10 +1,10 @@
 import type { Node } from '../parser.ts';
 import { codeOf, squash, unwrap } from './syntax.ts';
-import { bodyNodes } from './body-nodes.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 /** Every for/while/do loop in a function body. */
 export function collectLoops(body: Node): Node[] {
-  return [...bodyNodes(body, ['for_statement', 'while_statement', 'do_statement'])];
+  return [...descendantsOf(body, ['for_statement', 'while_statement', 'do_statement'])];
 }
 
 const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);

@@ -23,6 +23,7 @@ import {
   storageKey,
   unwrap,
 } from './syntax.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 export type NodeEvent =
   | { type: 'acquire' }
@@ -92,7 +93,7 @@ export function nodeEvents(
   const mentionsStorage = (n: Node): boolean =>
     names.some((name) => n.text.includes(name)) &&
     n.descendantsOfType('identifier').some((i) => !!i && names.includes(i.text) && !underDataRead(i, n));
-  const calls = ast.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
+  const calls = [...descendantsOf(ast, 'call_expression')];
   calls.sort((a, b) => a.startIndex - b.startIndex);
   for (const call of calls) {
     if (call.id === site.call.id) {
@@ -158,9 +159,7 @@ export function nodeEvents(
       out.push({ type: 'handoff', why: `passed to ${name}()` });
     }
   }
-  const assigns = [...ast.descendantsOfType(['assignment_expression', 'init_declarator'])].filter(
-    (n): n is Node => n !== null,
-  );
+  const assigns = descendantsOf(ast, ['assignment_expression', 'init_declarator']);
   for (const a of assigns) {
     const isDecl = a.type === 'init_declarator';
     const left = isDecl ? a.childForFieldName('declarator') : a.childForFieldName('left');
@@ -213,7 +212,7 @@ export function nodeEvents(
  */
 function advancedNames(node: Node): string[] {
   const out: string[] = [];
-  for (const n of [node, ...node.descendantsOfType(['update_expression', 'assignment_expression'])]) {
+  for (const n of [node, ...descendantsOf(node, ['update_expression', 'assignment_expression'])]) {
     if (!n || (n.type !== 'update_expression' && n.type !== 'assignment_expression')) continue;
     const target = n.type === 'update_expression' ? n.childForFieldName('argument') : n.childForFieldName('left');
     const op = n.childForFieldName('operator')?.text ?? '';

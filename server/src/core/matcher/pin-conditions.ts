@@ -12,7 +12,7 @@
 import type { NeededClass, ReleaseClass } from '../api-table.ts';
 import type { Node } from '../parser.ts';
 import { callArguments, calleeName, declaratorName, isInside, squash, unwrap } from './syntax.ts';
-import { bodyNodes } from './body-nodes.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 export interface ConditionalNeed {
   need: NeededClass;
@@ -23,7 +23,7 @@ export interface ConditionalNeed {
 /** Names (variables, fields as written) assigned the result of the pin test `test`. */
 function testHolders(body: Node, test: string): Set<string> {
   const out = new Set<string>();
-  for (const a of bodyNodes(body, ['assignment_expression', 'init_declarator'])) {
+  for (const a of descendantsOf(body, ['assignment_expression', 'init_declarator'])) {
     if (!a) continue;
     const isDecl = a.type === 'init_declarator';
     const right = isDecl ? a.childForFieldName('value') : a.childForFieldName('right');

@@ -5,7 +5,7 @@
  */
 import type { Node } from '../parser.ts';
 import { squash, unwrap } from './syntax.ts';
-import { bodyNodes } from './body-nodes.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 const JUMPS = new Set(['break_statement', 'return_statement', 'goto_statement', 'continue_statement']);
 
@@ -66,7 +66,7 @@ export function enclosingCases(node: Node, top: Node): Map<string, string[]> {
 
 /** Whether `name` is assigned, incremented or has its address taken anywhere in `body`. */
 export function isReassigned(body: Node, name: string): boolean {
-  for (const n of bodyNodes(body, ['assignment_expression', 'update_expression', 'pointer_expression'])) {
+  for (const n of descendantsOf(body, ['assignment_expression', 'update_expression', 'pointer_expression'])) {
     if (!n) continue;
     if (n.type === 'pointer_expression' && n.childForFieldName('operator')?.text !== '&') continue;
     const target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('argument');

@@ -1,7 +1,7 @@
 /** Small helpers over tree-sitter-c nodes: calls, arguments, expression keys, ranges. */
 import type { Node } from '../parser.ts';
 import type { Range } from '../types.ts';
-import { bodyNodes } from './body-nodes.ts';
+import { descendantsOf } from './descendant-index.ts';
 
 export function rangeOf(node: Node): Range {
   return {
@@ -153,7 +153,7 @@ export function* walkNamed(root: Node): Generator<Node> {
 }
 
 export function collectCalls(root: Node): Node[] {
-  return [...bodyNodes(root, 'call_expression')];
+  return [...descendantsOf(root, 'call_expression')];
 }
 
 /** Identifiers assigned by an expression or declaration (`x = …`, `x++`, `T x = …`). */
@@ -176,8 +176,8 @@ export function assignedNames(node: Node): string[] {
   };
   if (node.type === 'assignment_expression' || node.type === 'update_expression' || node.type === 'init_declarator')
     visit(node);
-  for (const t of ['assignment_expression', 'update_expression', 'init_declarator']) {
-    for (const d of node.descendantsOfType(t)) if (d) visit(d);
+  for (const t of ['assignment_expression', 'update_expression', 'init_declarator'] as const) {
+    for (const d of descendantsOf(node, t)) visit(d);
   }
   return out;
 }
@@ -228,7 +228,7 @@ export function isStatic(fn: Node): boolean {
 /** Names declared inside a function body (locals). */
 export function localNames(body: Node): Set<string> {
   const out = new Set<string>();
-  for (const d of bodyNodes(body, 'declaration')) {
+  for (const d of descendantsOf(body, 'declaration')) {
     if (!d) continue;
     for (const c of d.namedChildren) {
       if (!c || c.type === 'storage_class_specifier' || c.type === 'type_qualifier') continue;

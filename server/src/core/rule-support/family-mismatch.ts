@@ -10,7 +10,7 @@ import { callArguments, calleeNode, rangeOf, storageKey, unwrap } from '../match
 import { paren, str, type MessageArgs, type MessageFn } from '../messages/message-fn.ts';
 import type { Finding, Fix, Locations, MessageData, RuleId } from '../types.ts';
 import { acquisitionLabel, acquisitionRelated, calleeRange, finding, type RuleContext } from './rule-context.ts';
-import { bodyNodes } from '../matcher/body-nodes.ts';
+import { descendantsOf } from '../matcher/descendant-index.ts';
 
 export interface Mismatch {
   release: ReleaseSite;
@@ -124,7 +124,7 @@ export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
     pages?.type === 'pointer_expression' && unwrap(pages.childForFieldName('argument')!).type === 'identifier';
   if (!byAddress && site.kind.returns !== 'page') return false;
   const acq = site.call;
-  return bodyNodes(ctx.facts.info.body, ['assignment_expression', 'init_declarator']).some((a) => {
+  return descendantsOf(ctx.facts.info.body, ['assignment_expression', 'init_declarator']).some((a) => {
     if (!a) return false;
     const isDecl = a.type === 'init_declarator';
     const left = isDecl ? a.childForFieldName('declarator') : a.childForFieldName('left');

@@ -9,7 +9,7 @@ import {
   type RuleContext,
 } from '../rule-support/rule-context.ts';
 import type { RuleMeta } from '../rule-support/rule-meta.ts';
-import { bodyNodes } from '../matcher/body-nodes.ts';
+import { descendantsOf } from '../matcher/descendant-index.ts';
 
 export const uncheckedResult: RuleMeta = {
   id: 'unchecked-result',
@@ -80,7 +80,7 @@ function check(ctx: RuleContext): Finding[] {
 
 /** Whether a local page pointer starts out NULL (`struct page *page = NULL;`). */
 function declaredNull(ctx: RuleContext, name: string): boolean {
-  return bodyNodes(ctx.facts.info.body, 'init_declarator').some((d) => {
+  return descendantsOf(ctx.facts.info.body, 'init_declarator').some((d) => {
     const value = d?.childForFieldName('value');
     return (
       !!value && /^(NULL|0)$/.test(value.text.trim()) && declaratorName(d.childForFieldName('declarator')) === name
