@@ -152,8 +152,13 @@ export function* walkNamed(root: Node): Generator<Node> {
   cursor.delete();
 }
 
+/**
+ * The calls under a node, from its own walk: every function that names a table call has its calls
+ * read (summaries), and most have nothing else read, so building their whole descendant index
+ * here would allocate for nothing.
+ */
 export function collectCalls(root: Node): Node[] {
-  return [...descendantsOf(root, 'call_expression')];
+  return root.descendantsOfType('call_expression').filter((n): n is Node => n !== null);
 }
 
 /** Identifiers assigned by an expression or declaration (`x = …`, `x++`, `T x = …`). */
