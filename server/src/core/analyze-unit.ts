@@ -64,6 +64,39 @@ export class FunctionCache extends SweptMap<CachedUnit> {
 const TABLE_NAMES = [...ACQUISITIONS.map((a) => a.name), ...RELEASES.map((r) => r.name)];
 const TABLE_RE = new RegExp(`\\b(?:${TABLE_NAMES.join('|')})\\b`);
 
+/**
+ * The regex of the table's names and `extra` names, made once per list: the same lists come back
+ * at every keystroke (the file's helpers and wrappers, the ownership view's), and a big
+ * alternation costs more to compile than to run.
+ */
+const namesRegexes = new Map<string, RegExp>();
+function namesRegex(extra: readonly string[]): RegExp {
+  if (extra.length === 0) return TABLE_RE;
+  const key = extra.join('|');
+  let re = namesRegexes.get(key);
+  if (!re) {
+    if (namesRegexes.size >= 64) namesRegexes.clear();
+    namesRegexes.set(key, (re = new RegExp(`\\b(?:${[...TABLE_NAMES, ...extra].join('|')})\\b`)));
+  }
+  return re;
+}
+
+/**
+ * The memo key of a function's text at its column. Looked up with the text as the tree gives it
+ * (a slice of the document); an entry is stored under a copy made anew, which does not keep the
+ * document's text alive. Column 0 (nearly every function) keys by the text alone, saving a copy
+ * of every function at every keystroke; another column is a prefix no function text starts with.
+ */
+function memoEntry(memo: FunctionMemo, column: number, text: string): FunctionMemoEntry {
+  const key = column === 0 ? text : `${column}|${text}`;
+  return memo.get(key) ?? memo.entry(freshCopy(key));
+}
+
+/** A string with the same characters that shares no storage with `s`. */
+function freshCopy(s: string): string {
+  return (s + ' ').slice(0, -1);
+}
+
 /** One function worth a look, as the file-wide pass leaves it. */
 export interface PreparedFunction {
   info: FunctionInfo;
@@ -98,16 +131,13 @@ export function prepareUnit(
 ): PreparedUnit | undefined {
   // Another file's helper or wrapper called here counts as a reason to look, as a table name does.
   const externalNames = functions ? [...functions.helperReleases.keys(), ...functions.wrappers.keys()] : [];
-  const firstNames = externalNames.length
-    ? new RegExp(`\\b(?:${[...TABLE_NAMES, ...externalNames].join('|')})\\b`)
-    : TABLE_RE;
+  const firstNames = namesRegex(externalNames);
   if (!firstNames.test(text)) return undefined;
   // A function with a parse error is read from its nodes each time (its text may parse otherwise):
   // its entry is its own, not the memo's.
   const all = functionDefinitions(root).map((node) => ({ node, text: node.text, memoized: !!memo && !node.hasError }));
-  // A key made anew (not a slice of the document's text, which it would keep alive).
   const entries = all.map((fn): FunctionMemoEntry =>
-    fn.memoized ? memo!.entry(`${fn.node.startPosition.column}|${fn.text}`) : {},
+    fn.memoized ? memoEntry(memo!, fn.node.startPosition.column, fn.text) : {},
   );
   const defined = new Set(all.flatMap((fn, i) => (entries[i]!.name ??= functionName(fn.node) ?? '') || []));
 
@@ -130,7 +160,7 @@ export function prepareUnit(
     summaries = computeSummaries([...infos.values()]);
     mergeSummaries(summaries, functions, defined);
     const extra = [...summaries.helperReleases.keys(), ...summaries.wrappers.keys()];
-    names = extra.length ? new RegExp(`\\b(?:${[...TABLE_NAMES, ...extra].join('|')})\\b`) : TABLE_RE;
+    names = namesRegex(extra);
   }
 
   // Cheap pass: every function's acquisitions and releases (no paths), for the file-wide facts.
