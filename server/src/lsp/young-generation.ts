@@ -7,7 +7,7 @@
  * Neovim, Emacs and Helix start, the tests' harness); instead, while the new space is at `capMb`
  * or more, V8's growth factor is set to 1 at run time (V8 reads it at each growth), and back to
  * its default below (a memory-reducing collection, such as the idle one, may shrink the space).
- * With 8 MB: RSS at the last diagnostics of 50 opened files 137–146 MB, 111–118 MB idle, and
+ * With 8 MB: RSS at the last diagnostics of 50 opened files 135–139 MB, 109–112 MB idle, and
  * keystroke p50/p95 as without it (`npm run bench`, section lsp; README). Started by main.ts for
  * the server process only.
  */
