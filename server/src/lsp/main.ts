@@ -7,7 +7,6 @@ import pkg from '../../../package.json' with { type: 'json' };
 import { isIndexWorker, runIndexWorker } from '../project/index-worker.ts';
 import { MessageQueueWatch } from './message-queue.ts';
 import { startServer } from './server.ts';
-import { YoungGenerationCap } from './young-generation.ts';
 
 const USAGE = `usage: gup-review-server --stdio | --node-ipc | --socket=PORT [--clientProcessId=PID]
 
@@ -39,8 +38,6 @@ function main(argv: string[]): void {
   if (transports > 1) fail('choose one transport');
   if (argv.includes('--node-ipc') && !process.send)
     fail('--node-ipc needs an IPC channel (start the server with fork())');
-  // Before the server allocates: its young generation stays at 8 MB (young-generation.ts).
-  new YoungGenerationCap().start();
   const queue = new MessageQueueWatch();
   const connection = createConnection(ProposedFeatures.all, { messageStrategy: queue.strategy });
   startServer(connection, pkg.version, queue);

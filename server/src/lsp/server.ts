@@ -36,6 +36,7 @@ import { DiagnosticsService } from './diagnostics.ts';
 import { clientConventions, type ClientConventions } from './client-conventions.ts';
 import { DocumentStore, pathOfUri } from './documents.ts';
 import { IdleCollector } from './idle-gc.ts';
+import { YoungGenerationCap } from './young-generation.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { MessageQueueWatch } from './message-queue.ts';
 import { WorkspaceIndex } from './workspace-index.ts';
@@ -80,6 +81,9 @@ export function startServer(connection: Connection, version: string, queue = new
   const store = new DocumentStore();
   // A burst's garbage goes back once the server is idle (idle-gc.ts); said in $/logTrace.
   const idle = new IdleCollector({ log: (line) => connection.tracer.log(line) });
+  // The young generation stays small (young-generation.ts): read after each analysis and warm-up
+  // step, where the new space grows, and on a timer besides.
+  const youngGeneration = new YoungGenerationCap().start();
   let startParser: (() => void) | undefined;
   const parserReady = new Promise<void>((resolve) => (startParser = resolve)).then(() =>
     createCParser().then((parser) => {
@@ -89,7 +93,11 @@ export function startServer(connection: Connection, version: string, queue = new
       void warmUp(
         parser,
         () => lifecycle.phase !== 'running',
-        (step) => queue.afterDrained(step),
+        (step) =>
+          queue.afterDrained(() => {
+            youngGeneration.check();
+            step();
+          }),
       ).then(() => idle.touch());
     }),
   );
@@ -156,7 +164,10 @@ export function startServer(connection: Connection, version: string, queue = new
         toClient: (uri, d) => diagnosticsToClient(uri, linesOf(uri), d),
         ownership: index,
         queue,
-        onPublished: () => idle.touch(),
+        onPublished: () => {
+          idle.touch();
+          youngGeneration.check();
+        },
       },
     );
     checker = new WorkspaceChecker(connection, store, configuration, () => workspaceFolders, {

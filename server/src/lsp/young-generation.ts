@@ -8,8 +8,9 @@
  * or more, V8's growth factor is set to 1 at run time (V8 reads it at each growth), and back to
  * its default below (a memory-reducing collection, such as the idle one, may shrink the space).
  * With 8 MB: RSS at the last diagnostics of 50 opened files 135–139 MB, 109–112 MB idle, and
- * keystroke p50/p95 as without it (`npm run bench`, section lsp; README). Started by main.ts for
- * the server process only.
+ * keystroke p50/p95 as without it (`npm run bench`, section lsp; README). Started by server.ts,
+ * which also asks check() after each analysis and warm-up step: a burst can double the space twice
+ * between two ticks of the timer, and a space that grew past the cap stays that size.
  */
 import * as v8 from 'node:v8';
 
