@@ -62,6 +62,8 @@ export class WorkspaceChecker {
       fieldsFor?: (file: string) => ExternalFields | undefined;
       /** Whether the workspace index holds a file (a module-mate is checked past the prefilter). */
       indexed?: (file: string) => boolean;
+      /** Called after each file (the server reads its young generation's size there). */
+      afterFile?: () => void;
     } = {},
   ) {}
 
@@ -206,6 +208,7 @@ export class WorkspaceChecker {
           });
         } else this.clear(uri);
       }
+      this.options.afterFile?.();
       await nextTurn();
     }
     return i;

@@ -81,8 +81,8 @@ export function startServer(connection: Connection, version: string, queue = new
   const store = new DocumentStore();
   // A burst's garbage goes back once the server is idle (idle-gc.ts); said in $/logTrace.
   const idle = new IdleCollector({ log: (line) => connection.tracer.log(line) });
-  // The young generation stays small (young-generation.ts): read after each analysis and warm-up
-  // step, where the new space grows, and on a timer besides.
+  // The young generation stays small (young-generation.ts): read after each analysis, warm-up
+  // step and workspace-check file, where the new space grows, and on a slow timer besides.
   const youngGeneration = new YoungGenerationCap().start();
   let startParser: (() => void) | undefined;
   const parserReady = new Promise<void>((resolve) => (startParser = resolve)).then(() =>
@@ -176,6 +176,7 @@ export function startServer(connection: Connection, version: string, queue = new
       clearOnOpen: client.diagnostics === 'pull',
       fieldsFor: (file) => index?.fieldsFor(file),
       indexed: (file) => !!index?.ownership.has(file),
+      afterFile: () => youngGeneration.check(),
     });
     lifecycle.phase = 'running';
     // Load the grammar right after the initialize response is on its way.

@@ -9,8 +9,9 @@
  * its default below (a memory-reducing collection, such as the idle one, may shrink the space).
  * With 8 MB: RSS at the last diagnostics of 50 opened files 135–139 MB, 109–112 MB idle, and
  * keystroke p50/p95 as without it (`npm run bench`, section lsp; README). Started by server.ts,
- * which also asks check() after each analysis and warm-up step: a burst can double the space twice
- * between two ticks of the timer, and a space that grew past the cap stays that size.
+ * which asks check() after each analysis, warm-up step and workspace-check file: a burst doubled
+ * the space twice between two ticks of a 50 ms timer, and a space that grew past the cap stays
+ * that size; the timer is only the fallback for other work.
  */
 import * as v8 from 'node:v8';
 
@@ -21,7 +22,10 @@ const DEFAULT_GROWTH = 2;
 export interface YoungGenerationOptions {
   /** The new space (both semi-spaces) stops growing at this size (default 8). */
   capMb?: number;
-  /** How often the size is read (default 50 ms; the timer never keeps the process alive). */
+  /**
+   * How often the size is read besides the server's own calls of check() (default 1 s: an idle
+   * server wakes once a second for it; the timer never keeps the process alive).
+   */
   everyMs?: number;
   /** The new space's size in bytes (tests inject one). */
   newSpaceSize?: () => number | undefined;
@@ -48,7 +52,7 @@ export class YoungGenerationCap {
 
   constructor(options: YoungGenerationOptions = {}) {
     this.cap = (options.capMb ?? 8) * MB;
-    this.everyMs = options.everyMs ?? 50;
+    this.everyMs = options.everyMs ?? 1000;
     this.size = options.newSpaceSize ?? v8NewSpaceSize;
     this.setFactor = options.setGrowthFactor ?? v8SetGrowthFactor;
   }
