@@ -7,8 +7,9 @@
  * Neovim, Emacs and Helix start, the tests' harness); instead, while the new space is at `capMb`
  * or more, V8's growth factor is set to 1 at run time (V8 reads it at each growth), and back to
  * its default below (a memory-reducing collection, such as the idle one, may shrink the space).
- * With 8 MB: RSS at the last diagnostics of 50 opened files 135–139 MB, 109–112 MB idle, and
- * keystroke p50/p95 as without it (`npm run bench`, section lsp; README). Started by server.ts,
+ * With 8 MB: RSS at the last diagnostics of 50 opened files 134–144 MB, 108–118 MB idle, and
+ * keystroke p50/p95 within the run-to-run noise of those without it (`npm run bench`, section
+ * lsp; README). Started by server.ts,
  * which asks check() after each analysis, warm-up step and workspace-check file: a burst doubled
  * the space twice between two ticks of a 50 ms timer, and a space that grew past the cap stays
  * that size; the timer is only the fallback for other work.
