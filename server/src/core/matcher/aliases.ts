@@ -29,7 +29,7 @@ export class Aliases {
       s.add(key);
     };
     for (const a of descendantsOf(body, 'assignment_expression')) {
-      if (!a || a.childForFieldName('operator')?.text !== '=') continue;
+      if (a.childForFieldName('operator')?.text !== '=') continue;
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
       if (!left || !right) continue;
@@ -44,7 +44,6 @@ export class Aliases {
       }
     }
     for (const d of descendantsOf(body, 'init_declarator')) {
-      if (!d) continue;
       const name = declaratorName(d.childForFieldName('declarator'));
       const value = d.childForFieldName('value');
       if (!name || !value) continue;
@@ -64,7 +63,7 @@ export class Aliases {
     // A variable whose address is taken (`acquire(…, &page)`) is storage of its own, not an alias.
     const addressTaken = new Set<string>();
     for (const p of descendantsOf(body, 'pointer_expression')) {
-      if (p?.childForFieldName('operator')?.text !== '&') continue;
+      if (p.childForFieldName('operator')?.text !== '&') continue;
       const arg = p.childForFieldName('argument');
       if (arg && unwrap(arg).type === 'identifier') addressTaken.add(unwrap(arg).text);
     }

@@ -77,7 +77,7 @@ export function declaredTypeOf(info: FunctionInfo, name: string): string | undef
     const decls: Node[] = [];
     const params = findFunctionDeclarator(info.node)?.childForFieldName('parameters');
     for (const p of params?.namedChildren ?? []) if (p?.type === 'parameter_declaration') decls.push(p);
-    for (const d of descendantsOf(info.body, 'declaration')) if (d) decls.push(d);
+    for (const d of descendantsOf(info.body, 'declaration')) decls.push(d);
     for (const d of decls) {
       const typeName = typeNameOf(d.childForFieldName('type'));
       for (const c of d.childrenForFieldName('declarator')) {
@@ -205,8 +205,8 @@ function storedField(info: FunctionInfo, key: string): FieldKey | undefined {
   if (memo.has(key)) return memo.get(key);
   let out: FieldKey | undefined;
   for (const a of descendantsOf(info.body, 'assignment_expression')) {
-    const left = a?.childForFieldName('left');
-    const right = a?.childForFieldName('right');
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
     if (!left || !right || left.type !== 'field_expression') continue;
     if (squash(right.text) === key) {
       out = fieldKeyOf(info, left.text);

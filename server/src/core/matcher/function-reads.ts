@@ -34,8 +34,8 @@ export function countOutParam(fn: FunctionInfo, site: SiteFacts): number | undef
   if (site.countName !== undefined) counts.add(site.countName);
   const out = new Set<number>();
   for (const a of descendantsOf(fn.body, 'assignment_expression')) {
-    const left = a?.childForFieldName('left');
-    const right = a?.childForFieldName('right');
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
     if (!left || !right || a.childForFieldName('operator')?.text !== '=') continue;
     const l = unwrap(left);
     if (l.type !== 'pointer_expression' || l.childForFieldName('operator')?.text !== '*') continue;
@@ -122,8 +122,8 @@ export function passesPagesOn(fn: FunctionInfo, pagesParam: string): boolean {
   let hit = memo.get(pagesParam);
   if (hit === undefined) {
     hit = descendantsOf(fn.body, 'assignment_expression').some((a) => {
-      const left = a?.childForFieldName('left');
-      const right = a?.childForFieldName('right');
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
       if (!left || !right || unwrap(left).type !== 'pointer_expression') return false;
       const target = storageKey(left);
       if (!target || target === pagesParam || !fn.params.includes(target)) return false;
@@ -139,7 +139,7 @@ export function returnsVariable(fn: FunctionInfo, name: string): boolean {
   if (!fn.memo.returned) {
     const out = new Set<string>();
     for (const r of descendantsOf(fn.body, 'return_statement')) {
-      const e = r?.namedChildren.find((c) => c?.type !== 'comment');
+      const e = r.namedChildren.find((c) => c?.type !== 'comment');
       if (e && unwrap(e).type === 'identifier') out.add(unwrap(e).text);
     }
     fn.memo.returned = out;

@@ -3,8 +3,8 @@ import { codeOf, squash, unwrap } from './syntax.ts';
 import { descendantsOf } from './descendant-index.ts';
 
 /** Every for/while/do loop in a function body. */
-export function collectLoops(body: Node): Node[] {
-  return [...descendantsOf(body, ['for_statement', 'while_statement', 'do_statement'])];
+export function collectLoops(body: Node): readonly Node[] {
+  return descendantsOf(body, ['for_statement', 'while_statement', 'do_statement']);
 }
 
 const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);

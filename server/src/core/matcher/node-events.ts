@@ -93,8 +93,8 @@ export function nodeEvents(
   const mentionsStorage = (n: Node): boolean =>
     names.some((name) => n.text.includes(name)) &&
     n.descendantsOfType('identifier').some((i) => !!i && names.includes(i.text) && !underDataRead(i, n));
-  const calls = [...descendantsOf(ast, 'call_expression')];
-  calls.sort((a, b) => a.startIndex - b.startIndex);
+  // In document order (as descendantsOfType gives them).
+  const calls = descendantsOf(ast, 'call_expression');
   for (const call of calls) {
     if (call.id === site.call.id) {
       out.push({ type: 'acquire' });
@@ -213,7 +213,7 @@ export function nodeEvents(
 function advancedNames(node: Node): string[] {
   const out: string[] = [];
   for (const n of [node, ...descendantsOf(node, ['update_expression', 'assignment_expression'])]) {
-    if (!n || (n.type !== 'update_expression' && n.type !== 'assignment_expression')) continue;
+    if (n.type !== 'update_expression' && n.type !== 'assignment_expression') continue;
     const target = n.type === 'update_expression' ? n.childForFieldName('argument') : n.childForFieldName('left');
     const op = n.childForFieldName('operator')?.text ?? '';
     const u = target ? unwrap(target) : undefined;

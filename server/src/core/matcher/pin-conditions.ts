@@ -24,7 +24,6 @@ export interface ConditionalNeed {
 function testHolders(body: Node, test: string): Set<string> {
   const out = new Set<string>();
   for (const a of descendantsOf(body, ['assignment_expression', 'init_declarator'])) {
-    if (!a) continue;
     const isDecl = a.type === 'init_declarator';
     const right = isDecl ? a.childForFieldName('value') : a.childForFieldName('right');
     const left = isDecl ? a.childForFieldName('declarator') : a.childForFieldName('left');

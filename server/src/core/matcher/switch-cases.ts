@@ -67,7 +67,6 @@ export function enclosingCases(node: Node, top: Node): Map<string, string[]> {
 /** Whether `name` is assigned, incremented or has its address taken anywhere in `body`. */
 export function isReassigned(body: Node, name: string): boolean {
   for (const n of descendantsOf(body, ['assignment_expression', 'update_expression', 'pointer_expression'])) {
-    if (!n) continue;
     if (n.type === 'pointer_expression' && n.childForFieldName('operator')?.text !== '&') continue;
     const target = n.type === 'assignment_expression' ? n.childForFieldName('left') : n.childForFieldName('argument');
     const u = target ? unwrap(target) : undefined;

@@ -234,7 +234,6 @@ export function isStatic(fn: Node): boolean {
 export function localNames(body: Node): Set<string> {
   const out = new Set<string>();
   for (const d of descendantsOf(body, 'declaration')) {
-    if (!d) continue;
     for (const c of d.namedChildren) {
       if (!c || c.type === 'storage_class_specifier' || c.type === 'type_qualifier') continue;
       if (c.type === 'init_declarator' || c.type.endsWith('declarator') || c.type === 'identifier') {

@@ -125,7 +125,6 @@ export function mixedSource(m: Mismatch, ctx: RuleContext): boolean {
   if (!byAddress && site.kind.returns !== 'page') return false;
   const acq = site.call;
   return descendantsOf(ctx.facts.info.body, ['assignment_expression', 'init_declarator']).some((a) => {
-    if (!a) return false;
     const isDecl = a.type === 'init_declarator';
     const left = isDecl ? a.childForFieldName('declarator') : a.childForFieldName('left');
     const right = isDecl ? a.childForFieldName('value') : a.childForFieldName('right');

@@ -81,7 +81,7 @@ function check(ctx: RuleContext): Finding[] {
 /** Whether a local page pointer starts out NULL (`struct page *page = NULL;`). */
 function declaredNull(ctx: RuleContext, name: string): boolean {
   return descendantsOf(ctx.facts.info.body, 'init_declarator').some((d) => {
-    const value = d?.childForFieldName('value');
+    const value = d.childForFieldName('value');
     return (
       !!value && /^(NULL|0)$/.test(value.text.trim()) && declaratorName(d.childForFieldName('declarator')) === name
     );
