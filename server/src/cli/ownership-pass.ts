@@ -25,20 +25,24 @@ export async function ownershipPass(
   run: RunPass,
 ): Promise<OwnershipIndex> {
   const index = new OwnershipIndex();
+  // One walk over the inputs (55k on a whole tree, on the critical path: the workers wait).
+  const pathOf = new Map<string, string>();
+  const skipped: number[] = [];
   inputs.forEach((input, i) => {
-    const facts = results[i]?.facts;
-    if (facts) index.set(input.display, facts);
+    const r = results[i];
+    if (r?.facts) {
+      index.set(input.display, r.facts);
+      pathOf.set(input.display, input.path);
+    } else if (r?.status === 'skipped') skipped.push(i);
   });
   // Module-mates: skipped files of the indexed files' directories that release their pages,
   // tested where they are read. Facts only: a mate names no acquisition, so only the other
   // files' view can give it findings. They join the index in input order.
-  const pathOf = new Map(inputs.map((input) => [input.display, input.path]));
-  const inputAt = new Map(inputs.map((input, i) => [input.path, i]));
-  const skipped = inputs.filter((input, i) => results[i]?.status === 'skipped').map((input) => input.path);
-  const candidates = mateTestsFor(skipped, index, (d) => pathOf.get(d) ?? d).map(({ file, test }) => ({
-    i: inputAt.get(file)!,
-    test,
-  }));
+  const candidates = mateTestsFor(
+    skipped.map((i) => inputs[i]!.path),
+    index,
+    (d) => pathOf.get(d) ?? d,
+  ).map(({ at, test }) => ({ i: skipped[at]!, test }));
   const mates = await run(
     candidates.map(({ i, test }) => ({ ...inputs[i]!, extra: { mate: test, force: true, factsOnly: true } })),
     // Most candidates fail their test on a read and a regex (~60 µs); a few are analysed. Batches

@@ -91,25 +91,27 @@ function passesMateTest(test: MateTest, buf: Buffer): boolean {
 
 /**
  * The candidates (C files not indexed) in the directory of an indexed file whose directory has a
- * test, with that test; reading and testing them is the caller's (mateTestsFor + isModuleMate
- * is moduleMates split, so that the CLI can run the tests on its worker pool).
+ * test, with that test and the candidate's position in `candidates` (`at`); reading and testing
+ * them is the caller's (mateTestsFor + isModuleMate is moduleMates split, so that the CLI can run
+ * the tests on its worker pool).
  */
 export function mateTestsFor(
   candidates: readonly string[],
   index: OwnershipIndex,
   pathOf: (file: string) => string = (f) => f,
-): Array<{ file: string; test: MateTest }> {
+): Array<{ file: string; test: MateTest; at: number }> {
   const wanted = wantedByDirectory(index, pathOf);
   const tests = new Map<string, MateTest | undefined>();
-  const out: Array<{ file: string; test: MateTest }> = [];
-  for (const f of candidates) {
-    if (!/\.c$/.test(f)) continue;
+  const out: Array<{ file: string; test: MateTest; at: number }> = [];
+  for (let at = 0; at < candidates.length; at++) {
+    const f = candidates[at]!;
+    if (!f.endsWith('.c')) continue;
     const dir = path.dirname(f);
     const w = wanted.get(dir);
     if (!w) continue;
     if (!tests.has(dir)) tests.set(dir, mateTest(w.members, w.callees, w.wrappers));
     const test = tests.get(dir);
-    if (test) out.push({ file: f, test });
+    if (test) out.push({ file: f, test, at });
   }
   return out;
 }
