@@ -198,6 +198,41 @@ describe('gup-review trace FILE:LINE', () => {
     assert.match(t.summary, /^pinned · 1 release · 1 wrong/);
   });
 
+  test("a helper's own release line lists the acquisitions whose pages reach it, from every file of the module", () => {
+    const r = runCli([
+      'trace',
+      '--api',
+      'unpin_user_page',
+      '--format',
+      'json',
+      join(root, 'helper-shared-by-callers', 'zring.c:18'),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout) as {
+      helperRelease: { file: string; line: number; call: string; helper: string };
+      acquisitions: TraceJson[];
+    };
+    assert.deepEqual(
+      [base(t.helperRelease.file), t.helperRelease.line, t.helperRelease.call, t.helperRelease.helper],
+      ['zring.c', 18, 'put_page', 'zring_drop_pages'],
+    );
+    assert.deepEqual(
+      t.acquisitions.map((a) => `${base(a.acquisition.file)}:${a.acquisition.line} ${a.acquisition.call}`).sort(),
+      ['zring.c:29 get_user_pages_fast', 'zring_pin.c:14 pin_user_pages_fast'],
+    );
+    assert.deepEqual(
+      t.acquisitions.map((a) => a.releases.map((x) => `${base(x.file)}:${x.line} ${x.verdict}`).join()).sort(),
+      ['zring.c:34 right', 'zring_pin.c:19 WRONG'],
+    );
+    // The other file's helper (util.c), in text: its line, then the caller's trail.
+    const text = runCli(['trace', '--api', 'unpin_user_page', join(root, 'helper-in-other-file', 'util.c:10')]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /util\.c:10:3: put_page\(\) in xbuf_put_pages\(\): releases the pages of 1 acquisition/);
+    assert.match(text.stdout, /map\.c:14:8: pin_user_pages_fast\(\) in xbuf_map\(\): pinned/);
+    // The helper's other lines are still no target.
+    assert.equal(runCli(['trace', join(root, 'helper-in-other-file', 'util.c:9')]).code, 2);
+  });
+
   test('the text form names both files; a line with no call is an error with exit 2', () => {
     const r = runCli(['trace', '--api', 'unpin_user_page', join(dir, 'main.c:14')]);
     assert.equal(r.code, 0, r.stderr);

@@ -14,6 +14,9 @@ import { trailsOf, trailSummary, verdictOf, type Trail } from '../core/ownership
 import type { AnalysisResult, ApiModelSetting, Finding } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
+import { RELEASES } from '../core/api-table.ts';
+import { lineStarts } from '../core/text-edits.ts';
+import { scanFunctions } from '../project/focus-ranges.ts';
 import { readSourceText } from '../project/read-source.ts';
 import { collectInputs } from '../project/walk.ts';
 import type { CommandIo } from './check-command.ts';
@@ -106,12 +109,76 @@ export async function runTrace(target: string, opts: TraceCommandOptions, io: Co
     }
   }
   if (!trail) {
+    // A release inside a helper (the put_page() of a parameter): the acquisitions whose pages are passed to it.
+    const helper = helperAt(display, line - 1);
+    const callers = helper ? await helperCallers(display, helper.names, module, api) : [];
+    if (helper && callers.length > 0) {
+      const name = callers[0]!.release.name;
+      const head = `${display}:${line}:${helper.column + 1}: ${helper.call}() in ${name}()`;
+      const n = callers.length;
+      // A helper with several releases (one per case, say): each trail's notes say which its pages reach.
+      const only = callers.every((c) => c.release.releasedAt!.range.start.line === line - 1);
+      if (opts.format === 'json') {
+        const json = {
+          helperRelease: { file: display, line, column: helper.column + 1, call: helper.call, helper: name },
+          acquisitions: callers.map((c) => trailJson(c.trail, c.home, module)),
+        };
+        io.stdout(JSON.stringify(json, null, 2) + '\n');
+      } else {
+        const what = only
+          ? `releases the pages of ${n} acquisition${n === 1 ? '' : 's'} passed to the helper`
+          : `one of the helper's releases; ${n} acquisition${n === 1 ? ' passes its' : 's pass their'} pages to the helper`;
+        io.stdout(`${head}: ${what}\n\n` + callers.map((c) => trailText(c.trail, c.home, module)).join('\n'));
+      }
+      return 0;
+    }
     io.stderr(`gup-review: ${target}: no acquisition or release of user pages on that line\n`);
     return 2;
   }
   if (opts.format === 'json') io.stdout(JSON.stringify(trailJson(trail, home, module), null, 2) + '\n');
   else io.stdout(trailText(trail, home, module));
   return 0;
+}
+
+/**
+ * The function of `file` whose body holds `line` (0-based), when that line calls a table release:
+ * the helper a trace of that line asks about, with the release's name and column.
+ */
+function helperAt(file: string, line: number): { names: string[]; call: string; column: number } | undefined {
+  const text = readSourceText(file, { explicit: true });
+  if (text === undefined) return undefined;
+  const starts = lineStarts(text);
+  const from = starts[line];
+  if (from === undefined) return undefined;
+  const to = starts[line + 1] ?? text.length;
+  const call = new RegExp(`\\b(${RELEASES.map((r) => r.name).join('|')})\\s*\\(`).exec(text.slice(from, to));
+  if (!call) return undefined;
+  // Its name is among the identifiers before a '(' of its header (the others: macros, attributes).
+  const fn = scanFunctions(text)?.find((f) => f.bodyStart <= from && from < f.end);
+  return fn ? { names: fn.names, call: call[1]!, column: call.index } : undefined;
+}
+
+/**
+ * The trails of the module whose pages are passed to the helper (one of `names`) defined in `file`: every release of
+ * every indexed file's trails that is a call of that helper. A same-file helper's place has no
+ * file (it is the trail's own).
+ */
+async function helperCallers(
+  file: string,
+  names: readonly string[],
+  module: Module,
+  api: ApiModelSetting,
+): Promise<Array<{ trail: Trail; home: string; release: Trail['releases'][number] }>> {
+  const out: Array<{ trail: Trail; home: string; release: Trail['releases'][number] }> = [];
+  for (const home of module.index.files) {
+    for (const trail of trailsIn(await analyzeInModule(home, module, api), module, home)) {
+      const release = trail.releases.find(
+        (r) => names.includes(r.name) && r.releasedAt && (r.releasedAt.file ?? r.file ?? home) === file,
+      );
+      if (release) out.push({ trail, home, release });
+    }
+  }
+  return out;
 }
 
 function findingsAt(module: Module, file: string, line: number): Finding[] {

@@ -301,7 +301,10 @@ function shiftResult(r: CachedUnit, row: number): UnitResult {
     notes: r.notes.map((n) => ({ ...n, range: range(n.range), locations: mapLocations(n.locations, loc) })),
     pairings: r.pairings.map((p) => ({
       acquisition: call(p.acquisition),
-      releases: p.releases.map((rel) => call(rel)),
+      releases: p.releases.map((rel) => {
+        const moved = call(rel);
+        return rel.releasedAt ? { ...moved, releasedAt: loc(rel.releasedAt) } : moved;
+      }),
     })),
     ...(r.skipped ? { skipped: r.skipped.map((s) => ({ ...s, range: range(s.range) })) } : {}),
   };

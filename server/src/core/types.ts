@@ -208,6 +208,8 @@ export interface Pairing {
       right?: boolean;
       /** For a helper: the table release it calls. */
       releasesWith?: string;
+      /** For a helper: where in it that release is (`file`: a helper of another file of the module). */
+      releasedAt?: Location;
     }
   >;
 }

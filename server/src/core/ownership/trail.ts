@@ -10,7 +10,7 @@ import { expectedReleaseClass, isRightRelease, type ReleaseClass } from '../api-
 import type { FileFacts } from '../facts/file-facts.ts';
 import { fieldKeyText, memberOf } from '../matcher/fields.ts';
 import { sameStart } from '../pairing-query.ts';
-import type { ApiModel, CallRef, Finding, Note, Pairing, Range } from '../types.ts';
+import type { ApiModel, CallRef, Finding, Location, Note, Pairing, Range } from '../types.ts';
 import type { OwnershipIndex } from './ownership-index.ts';
 
 export interface TrailRelease extends CallRef {
@@ -18,6 +18,8 @@ export interface TrailRelease extends CallRef {
   /** The right kind of release for these pages (undefined: undecidable). */
   right?: boolean;
   releasesWith?: string;
+  /** For a helper: where in it its release is (`file` when the helper is in another file). */
+  releasedAt?: Location;
   /** `flow`: reached on a path of the acquiring function or through the field in this file; `field`: the index. */
   via: 'flow' | 'field';
 }
