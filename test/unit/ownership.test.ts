@@ -205,7 +205,7 @@ describe('gup-review trace FILE:LINE', () => {
       'unpin_user_page',
       '--format',
       'json',
-      join(root, 'helper-shared-by-callers', 'zring.c:18'),
+      join(root, 'helper-shared-by-callers', 'zring.c:20'),
     ]);
     assert.equal(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout) as {
@@ -214,21 +214,42 @@ describe('gup-review trace FILE:LINE', () => {
     };
     assert.deepEqual(
       [base(t.helperRelease.file), t.helperRelease.line, t.helperRelease.call, t.helperRelease.helper],
-      ['zring.c', 18, 'put_page', 'zring_drop_pages'],
+      ['zring.c', 20, 'put_page', 'zring_drop_pages'],
     );
     assert.deepEqual(
       t.acquisitions.map((a) => `${base(a.acquisition.file)}:${a.acquisition.line} ${a.acquisition.call}`).sort(),
-      ['zring.c:29 get_user_pages_fast', 'zring_pin.c:14 pin_user_pages_fast'],
+      ['zring.c:31 get_user_pages_fast', 'zring_pin.c:14 pin_user_pages_fast'],
     );
     assert.deepEqual(
       t.acquisitions.map((a) => a.releases.map((x) => `${base(x.file)}:${x.line} ${x.verdict}`).join()).sort(),
-      ['zring.c:34 right', 'zring_pin.c:19 WRONG'],
+      ['zring.c:36 right', 'zring_pin.c:19 WRONG'],
     );
     // The other file's helper (util.c), in text: its line, then the caller's trail.
     const text = runCli(['trace', '--api', 'unpin_user_page', join(root, 'helper-in-other-file', 'util.c:10')]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /util\.c:10:3: put_page\(\) in xbuf_put_pages\(\): releases the pages of 1 acquisition/);
     assert.match(text.stdout, /map\.c:14:8: pin_user_pages_fast\(\) in xbuf_map\(\): pinned/);
+    // A helper that releases one way per case: each of its release lines says it is one of them,
+    // and lists the caller's acquisitions, each judged for the case it is taken under.
+    const cases = runCli([
+      'trace',
+      '--api',
+      'unpin_user_page',
+      join(root, 'helper-shared-by-callers', 'zring_pin.c:37'),
+    ]);
+    assert.equal(cases.code, 0, cases.stderr);
+    assert.match(
+      cases.stdout,
+      /zring_pin\.c:37:3: unpin_user_pages\(\) in zring_drop_for\(\): one of the helper's releases; 2 acquisitions/,
+    );
+    assert.match(
+      cases.stdout,
+      /get_user_pages_fast\(\) in zring_map_cmd\(\)[^\n]*\n[^\n]*right \(releases with put_page\(\)\)/,
+    );
+    assert.match(
+      cases.stdout,
+      /pin_user_pages_fast\(\) in zring_map_cmd\(\)[^\n]*\n[^\n]*right \(releases with unpin_user_pages\(\)\)/,
+    );
     // The helper's other lines are still no target.
     assert.equal(runCli(['trace', join(root, 'helper-in-other-file', 'util.c:9')]).code, 2);
   });
