@@ -174,3 +174,37 @@ test('two functions of the same text (the two arms of an #ifdef) share a memo en
   assert.deepEqual(moved.findings, movedFresh.findings);
   assert.deepEqual(moved.pairings, movedFresh.pairings);
 });
+
+test("a cached caller's release through a same-file helper keeps the place of the helper's own release", async () => {
+  const text = [
+    'static void demo_drop(struct page **pages, int nr)',
+    '{',
+    '\tint i;',
+    '',
+    '\tfor (i = 0; i < nr; i++)',
+    '\t\tput_page(pages[i]);',
+    '}',
+    'static int demo_map(unsigned long uaddr, struct page **pages)',
+    '{',
+    '\tint got = pin_user_pages_fast(uaddr, 4, FOLL_WRITE, pages);',
+    '',
+    '\tif (got <= 0)',
+    '\t\treturn -EFAULT;',
+    '\tdemo_drop(pages, got);',
+    '\treturn 0;',
+    '}',
+    '',
+  ].join('\n');
+  const cache = new FunctionCache();
+  const placeOf = (r: AnalysisResult) =>
+    r.pairings.flatMap((p) =>
+      p.releases.map((x) => `${x.name}@${x.nameRange.start.line + 1}->${x.releasedAt?.range.start.line ?? -1}`),
+    );
+  const [first, firstFresh] = await both(text, cache);
+  assert.deepEqual(placeOf(firstFresh), ['demo_drop@14->5']);
+  assert.deepEqual(first.pairings, firstFresh.pairings);
+  // Both functions move down by three lines: the cached results move, the helper's place with them.
+  const [moved, movedFresh] = await both(`/* a */\n\n\n${text}`, cache);
+  assert.deepEqual(placeOf(movedFresh), ['demo_drop@17->8']);
+  assert.deepEqual(moved.pairings, movedFresh.pairings);
+});
