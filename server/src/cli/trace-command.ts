@@ -10,13 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findingMessage, noteMessage } from '../core/messages/format-message.ts';
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
-import { trailsOf, trailSummary, verdictOf, type Trail } from '../core/ownership/trail.ts';
+import { releaseThroughHelper, trailsOf, trailSummary, verdictOf, type Trail } from '../core/ownership/trail.ts';
 import type { AnalysisResult, ApiModelSetting, Finding } from '../core/types.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
-import { RELEASES } from '../core/api-table.ts';
-import { lineStarts } from '../core/text-edits.ts';
-import { scanFunctions } from '../project/focus-ranges.ts';
+import { helperAt } from '../project/helper-line.ts';
 import { readSourceText } from '../project/read-source.ts';
 import { collectInputs } from '../project/walk.ts';
 import type { CommandIo } from './check-command.ts';
@@ -110,7 +108,8 @@ export async function runTrace(target: string, opts: TraceCommandOptions, io: Co
   }
   if (!trail) {
     // A release inside a helper (the put_page() of a parameter): the acquisitions whose pages are passed to it.
-    const helper = helperAt(display, line - 1);
+    const text = readSourceText(display, { explicit: true });
+    const helper = text === undefined ? undefined : helperAt(text, line - 1);
     const callers = helper ? await helperCallers(display, helper.names, module, api) : [];
     if (helper && callers.length > 0) {
       const name = callers[0]!.release.name;
@@ -141,24 +140,6 @@ export async function runTrace(target: string, opts: TraceCommandOptions, io: Co
 }
 
 /**
- * The function of `file` whose body holds `line` (0-based), when that line calls a table release:
- * the helper a trace of that line asks about, with the release's name and column.
- */
-function helperAt(file: string, line: number): { names: string[]; call: string; column: number } | undefined {
-  const text = readSourceText(file, { explicit: true });
-  if (text === undefined) return undefined;
-  const starts = lineStarts(text);
-  const from = starts[line];
-  if (from === undefined) return undefined;
-  const to = starts[line + 1] ?? text.length;
-  const call = new RegExp(`\\b(${RELEASES.map((r) => r.name).join('|')})\\s*\\(`).exec(text.slice(from, to));
-  if (!call) return undefined;
-  // Its name is among the identifiers before a '(' of its header (the others: macros, attributes).
-  const fn = scanFunctions(text)?.find((f) => f.bodyStart <= from && from < f.end);
-  return fn ? { names: fn.names, call: call[1]!, column: call.index } : undefined;
-}
-
-/**
  * The trails of the module whose pages are passed to the helper (one of `names`) defined in `file`: every release of
  * every indexed file's trails that is a call of that helper. A same-file helper's place has no
  * file (it is the trail's own).
@@ -172,9 +153,7 @@ async function helperCallers(
   const out: Array<{ trail: Trail; home: string; release: Trail['releases'][number] }> = [];
   for (const home of module.index.files) {
     for (const trail of trailsIn(await analyzeInModule(home, module, api), module, home)) {
-      const release = trail.releases.find(
-        (r) => names.includes(r.name) && r.releasedAt && (r.releasedAt.file ?? r.file ?? home) === file,
-      );
+      const release = releaseThroughHelper(trail, names, file, home);
       if (release) out.push({ trail, home, release });
     }
   }

@@ -34,22 +34,8 @@ export async function workspaceInventory(
 ): Promise<InventoryReport> {
   const analysed: Array<{ file: string; result: AnalysisResult }> = [];
   for (const file of index.ownership.files) {
-    const uri = pathToFileURL(file).href;
-    const open = documents.get(uri);
-    let text = open?.text;
-    text ??= readSourceText(file, { explicit: true });
-    if (text === undefined) continue;
-    const settings = await configuration.get(uri);
-    const fields = index.fieldsFor(file);
-    const functions = index.functionsFor(file);
-    const result = await analyzeFocused(text, {
-      model: decideFileModel(settings.apiModel, text, file),
-      rules: settings.rules,
-      withFacts: true,
-      ...(fields?.size ? { fields } : {}),
-      ...(functions ? { functions } : {}),
-    });
-    analysed.push({ file, result });
+    const result = await analyzeIndexedFile(file, index, documents, configuration);
+    if (result) analysed.push({ file, result });
     await nextTurn();
   }
   const findingsAt = findingsAtOf(analysed.map(({ file, result }) => ({ file, findings: result.findings })));
@@ -61,4 +47,29 @@ export async function workspaceInventory(
     rows.push(...inventoryRows(trails, file, path.relative(rootOf(file), file), findingsAt));
   }
   return inventoryReport(rows, 'workspace settings', version);
+}
+
+/**
+ * One file the workspace index holds, analysed with the other files' view: an open document from
+ * memory, the others from disk (undefined when unreadable). Shared with the helper references.
+ */
+export async function analyzeIndexedFile(
+  file: string,
+  index: WorkspaceIndex,
+  documents: DocumentStore,
+  configuration: ConfigurationProvider,
+): Promise<AnalysisResult | undefined> {
+  const uri = pathToFileURL(file).href;
+  const text = documents.get(uri)?.text ?? readSourceText(file, { explicit: true });
+  if (text === undefined) return undefined;
+  const settings = await configuration.get(uri);
+  const fields = index.fieldsFor(file);
+  const functions = index.functionsFor(file);
+  return analyzeFocused(text, {
+    model: decideFileModel(settings.apiModel, text, file),
+    rules: settings.rules,
+    withFacts: true,
+    ...(fields?.size ? { fields } : {}),
+    ...(functions ? { functions } : {}),
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * The server's ownership features, registered on the connection: where the pages go
- * (textDocument/references and code lenses, from where-pages-go.ts) and the workspace inventory
+ * (textDocument/references and code lenses, from where-pages-go.ts; on a release helper's own
+ * release line, helper-references.ts) and the workspace inventory
  * (gupReview/inventory: the "GUP sites" view's rows and the HTML report, from inventory.ts).
  * All of them read the workspace index (workspace-index.ts) and the documents' analyses.
  */
@@ -13,6 +14,7 @@ import { workspaceInventory } from './inventory.ts';
 import { linesOfDocument, type LineSource, type PositionCodec } from './position-encoding.ts';
 import { INVENTORY_REQUEST, type InventoryParams, type InventoryResult } from './protocol.ts';
 import type { RequestWrap } from './safe-handler.ts';
+import { helperReferences } from './helper-references.ts';
 import { codeLenses, references } from './where-pages-go.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
 
@@ -44,7 +46,16 @@ export function registerOwnershipFeatures(
       const analysis = await diagnostics.current(doc.uri);
       if (!analysis) return null;
       const position = deps.codec().positionFromClient(lines, params.position);
-      const found = references(analysis, index.ownership, doc.filePath, position, params.context.includeDeclaration);
+      const includeDeclaration = params.context.includeDeclaration;
+      const found =
+        references(analysis, index.ownership, doc.filePath, position, includeDeclaration) ??
+        (doc.filePath
+          ? await helperReferences(doc.text, doc.filePath, position.line, includeDeclaration, {
+              index,
+              documents: store,
+              configuration: deps.configuration,
+            })
+          : null);
       return (
         found?.map((l) => {
           const their = deps.linesOf(l.uri);

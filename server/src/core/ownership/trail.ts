@@ -43,6 +43,22 @@ export interface TrailInput {
   facts?: FileFacts;
 }
 
+/**
+ * The release of trail `t` (of file `home`) that is a call of the release helper defined in `file`
+ * whose header names one of `names`: the helper hands the pages to a release of its own. A
+ * same-file helper's place has no file (it is the trail's own).
+ */
+export function releaseThroughHelper(
+  t: Trail,
+  names: readonly string[],
+  file: string,
+  home: string,
+): TrailRelease | undefined {
+  return t.releases.find(
+    (r) => names.includes(r.name) && r.releasedAt && (r.releasedAt.file ?? r.file ?? home) === file,
+  );
+}
+
 /** How a release is judged for its pages: right, WRONG, or unknown (undecidable, or a field of mixed pages). */
 export const verdictOf = (right: boolean | undefined) =>
   right === true ? 'right' : right === false ? 'WRONG' : 'unknown';
