@@ -4,10 +4,10 @@
  * references read these, so they say what the findings say. Built from a function's facts by
  * the unit driver (analyze-unit.ts) and cached with its findings.
  */
-import type { CallRef, Location, Pairing } from '../types.ts';
+import type { CallRef, Pairing } from '../types.ts';
 import type { Node } from '../parser.ts';
 import type { FunctionFacts } from './function-facts.ts';
-import { acquisitionRef, type AcquisitionRef, type HelperRelease, type ReleaseSite } from './sites.ts';
+import { acquisitionRef, helperPlace, type AcquisitionRef, type ReleaseSite } from './sites.ts';
 import { calleeRange, rangeOf } from './syntax.ts';
 import { expectedReleaseClass, isRightRelease } from '../api-table.ts';
 import type { ApiModel } from '../types.ts';
@@ -34,8 +34,6 @@ function flagsOf(call: Node): { flags?: string[] } {
   const flags = [...new Set(call.text.match(/\bFOLL_[A-Z_]+\b/g) ?? [])].sort();
   return flags.length ? { flags } : {};
 }
-
-const helperPlace = ({ nameRange, file }: HelperRelease): Location => ({ range: nameRange, ...(file ? { file } : {}) });
 
 function releaseRef(rel: ReleaseSite, expected: Pairing['acquisition']['expected'], fn: string) {
   return {

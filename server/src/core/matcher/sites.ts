@@ -14,7 +14,7 @@ import {
   type ReturnKind,
 } from '../api-table.ts';
 import type { Node } from '../parser.ts';
-import type { Range } from '../types.ts';
+import type { Location, Range } from '../types.ts';
 import type { Aliases } from './aliases.ts';
 import {
   callArguments,
@@ -48,6 +48,12 @@ export interface HelperRelease {
   /** A helper defined in another file of the module (the ownership index): its file. */
   file?: string;
 }
+
+/** A helper's release as a place (a finding's location, a pairing's `releasedAt`). */
+export const helperPlace = ({ nameRange, file }: HelperRelease): Location => ({
+  range: nameRange,
+  ...(file ? { file } : {}),
+});
 
 /** An acquisition as the analysis sees it: a table row, or a same-file wrapper around one. */
 export interface AcquisitionKind {

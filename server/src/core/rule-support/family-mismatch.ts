@@ -5,7 +5,13 @@
 import { counterpartKey, expectedReleaseClass, type NeededClass, type ReleaseClass } from '../api-table.ts';
 import { takesExtraReference } from '../api-other-calls.ts';
 import type { AcquisitionFacts } from '../matcher/function-facts.ts';
-import { acquisitionRef, type AcquisitionRef, type AcquisitionSite, type ReleaseSite } from '../matcher/sites.ts';
+import {
+  acquisitionRef,
+  helperPlace,
+  type AcquisitionRef,
+  type AcquisitionSite,
+  type ReleaseSite,
+} from '../matcher/sites.ts';
 import { callArguments, calleeNode, rangeOf, storageKey, unwrap } from '../matcher/syntax.ts';
 import { paren, str, type MessageArgs, type MessageFn } from '../messages/message-fn.ts';
 import type { Finding, Fix, Locations, MessageData, RuleId } from '../types.ts';
@@ -182,14 +188,9 @@ export function mismatchFinding(rule: RuleId, m: Mismatch, ctx: RuleContext, mes
   const related = [acquisitionRelated(m.acquisition)];
   if (m.release.kind.inner) {
     data.helper = m.release.kind.name;
-    const { nameRange, file } = m.release.kind.inner;
-    locations.helperRelease = { range: nameRange, ...(file ? { file } : {}) };
-    related.push({
-      range: nameRange,
-      messageId: 'helperReleases',
-      data: { release: m.release.kind.spec.name },
-      ...(file ? { file } : {}),
-    });
+    const place = helperPlace(m.release.kind.inner);
+    locations.helperRelease = place;
+    related.push({ ...place, messageId: 'helperReleases', data: { release: m.release.kind.spec.name } });
   }
   return finding(rule, ctx, calleeRange(m.release.call), { messageId, data, locations }, related, renameFix(m, ctx));
 }
