@@ -14,17 +14,17 @@ import { helperAt } from '../project/helper-line.ts';
 import type { ConfigurationProvider } from './configuration.ts';
 import { toLspRange } from './convert.ts';
 import type { DocumentStore } from './documents.ts';
-import { analyzeIndexedFile } from './inventory.ts';
+import { analyzeIndexedFile, indexedText } from './inventory.ts';
 import type { WorkspaceIndex } from './workspace-index.ts';
 
 export async function helperReferences(
-  text: string,
+  docText: string,
   file: string,
   line: number,
   includeDeclaration: boolean,
   deps: { index: WorkspaceIndex; documents: DocumentStore; configuration: ConfigurationProvider },
 ): Promise<Location[] | null> {
-  const helper = helperAt(text, line);
+  const helper = helperAt(docText, line);
   if (!helper) return null;
   const out: Location[] = [];
   const at = (f: string, r: Parameters<typeof toLspRange>[0]): Location => ({
@@ -32,9 +32,12 @@ export async function helperReferences(
     range: toLspRange(r),
   });
   const dir = path.dirname(file);
+  // A file that never names the helper cannot pass it pages: it is not analysed.
+  const names = new RegExp(`\\b(?:${helper.names.join('|')})\\b`);
   for (const home of deps.index.ownership.files.filter((f) => path.dirname(f) === dir)) {
-    const result = await analyzeIndexedFile(home, deps.index, deps.documents, deps.configuration);
-    if (!result) continue;
+    const text = indexedText(home, deps.documents);
+    if (text === undefined || !names.test(text)) continue;
+    const result = await analyzeIndexedFile(home, text, deps.index, deps.configuration);
     for (const trail of trailsOf({ ...result, model: result.model.model }, deps.index.ownership, home)) {
       const release = releaseThroughHelper(trail, helper.names, file, home);
       if (release) out.push(at(home, trail.acquisition.nameRange), at(release.file ?? home, release.nameRange));

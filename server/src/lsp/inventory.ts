@@ -34,8 +34,8 @@ export async function workspaceInventory(
 ): Promise<InventoryReport> {
   const analysed: Array<{ file: string; result: AnalysisResult }> = [];
   for (const file of index.ownership.files) {
-    const result = await analyzeIndexedFile(file, index, documents, configuration);
-    if (result) analysed.push({ file, result });
+    const text = indexedText(file, documents);
+    if (text !== undefined) analysed.push({ file, result: await analyzeIndexedFile(file, text, index, configuration) });
     await nextTurn();
   }
   const findingsAt = findingsAtOf(analysed.map(({ file, result }) => ({ file, findings: result.findings })));
@@ -49,19 +49,19 @@ export async function workspaceInventory(
   return inventoryReport(rows, 'workspace settings', version);
 }
 
-/**
- * One file the workspace index holds, analysed with the other files' view: an open document from
- * memory, the others from disk (undefined when unreadable). Shared with the helper references.
- */
+/** The text of a file the workspace index holds: an open document's from memory, else from disk (undefined when unreadable). */
+export function indexedText(file: string, documents: DocumentStore): string | undefined {
+  return documents.get(pathToFileURL(file).href)?.text ?? readSourceText(file, { explicit: true });
+}
+
+/** One file the workspace index holds, analysed with the other files' view. Shared with the helper references. */
 export async function analyzeIndexedFile(
   file: string,
+  text: string,
   index: WorkspaceIndex,
-  documents: DocumentStore,
   configuration: ConfigurationProvider,
-): Promise<AnalysisResult | undefined> {
+): Promise<AnalysisResult> {
   const uri = pathToFileURL(file).href;
-  const text = documents.get(uri)?.text ?? readSourceText(file, { explicit: true });
-  if (text === undefined) return undefined;
   const settings = await configuration.get(uri);
   const fields = index.fieldsFor(file);
   const functions = index.functionsFor(file);
