@@ -254,6 +254,25 @@ describe('gup-review trace FILE:LINE', () => {
     assert.equal(runCli(['trace', join(root, 'helper-in-other-file', 'util.c:9')]).code, 2);
   });
 
+  test("two acquisitions reaching the same release line keep their own findings (2019: only the reference case's is wrong)", () => {
+    const r = runCli([
+      'trace',
+      '--api',
+      'put_user_page',
+      '--format',
+      'json',
+      join(root, 'helper-shared-by-callers', 'zring_pin.c:37'),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout) as { acquisitions: TraceJson[] };
+    assert.deepEqual(
+      t.acquisitions.map(
+        (a) => `${a.acquisition.call} ${a.releases.map((x) => `${x.line} ${x.verdict} ${x.findings.length}`).join()}`,
+      ),
+      ['get_user_pages_fast 58 WRONG 1', 'pin_user_pages_fast 58 right 0'],
+    );
+  });
+
   test('the text form names both files; a line with no call is an error with exit 2', () => {
     const r = runCli(['trace', '--api', 'unpin_user_page', join(dir, 'main.c:14')]);
     assert.equal(r.code, 0, r.stderr);

@@ -12,6 +12,7 @@ import { findingMessage, noteMessage } from '../core/messages/format-message.ts'
 import type { OwnershipIndex } from '../core/ownership/ownership-index.ts';
 import { releaseThroughHelper, trailsOf, trailSummary, verdictOf, type Trail } from '../core/ownership/trail.ts';
 import type { AnalysisResult, ApiModelSetting, Finding } from '../core/types.ts';
+import { sameStart } from '../core/pairing-query.ts';
 import { analyzeFocused } from '../project/analyze-source.ts';
 import { decideFileModel } from '../project/api-model.ts';
 import { helperAt } from '../project/helper-line.ts';
@@ -160,8 +161,18 @@ async function helperCallers(
   return out;
 }
 
-function findingsAt(module: Module, file: string, line: number): Finding[] {
-  return (module.findings.get(file) ?? []).filter((f) => f.range.start.line === line);
+/**
+ * The findings on `line` of `file` about the pages of trail `t` (of file `home`): two acquisitions
+ * whose pages reach the same release line (one per case of a helper) each keep their own. A
+ * finding that names no acquisition is kept.
+ */
+function findingsAt(module: Module, file: string, line: number, t: Trail, home: string): Finding[] {
+  return (module.findings.get(file) ?? []).filter((f) => {
+    if (f.range.start.line !== line) return false;
+    const acq = f.locations.acquisition;
+    if (!acq || Array.isArray(acq)) return true;
+    return (acq.file ?? file) === home && sameStart(acq.range, t.acquisition.nameRange);
+  });
 }
 
 function trailText(t: Trail, home: string, module: Module): string {
@@ -181,7 +192,7 @@ function trailText(t: Trail, home: string, module: Module): string {
         (r.releasesWith ? ` (releases with ${r.releasesWith}())` : '') +
         (r.via === 'field' ? ' [through the field, another file]' : ''),
     );
-    for (const f of findingsAt(module, file, r.nameRange.start.line))
+    for (const f of findingsAt(module, file, r.nameRange.start.line, t, home))
       out.push(`      ${f.severity}: ${findingMessage(f)} [gup/${f.rule}]`);
   }
   for (const f of t.findings.filter(
@@ -215,7 +226,7 @@ function trailJson(t: Trail, home: string, module: Module) {
       class: r.cls,
       verdict: verdictOf(r.right),
       via: r.via,
-      findings: findingsAt(module, r.file ?? home, r.nameRange.start.line).map((f) => ({
+      findings: findingsAt(module, r.file ?? home, r.nameRange.start.line, t, home).map((f) => ({
         rule: f.rule,
         message: findingMessage(f),
       })),
